@@ -1,0 +1,43 @@
+// ARN building and reading for the Bedrock resources this project grants access to.
+// Pure string work: no Pulumi, no AWS SDK, so the program and the policy pack share it.
+
+export type Partition = "aws" | "aws-us-gov" | "aws-cn";
+
+/** The partition a Region belongs to: GovCloud and China have their own ARN prefixes. */
+export function partitionOf(region: string): Partition {
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("cn-")) return "aws-cn";
+  return "aws";
+}
+
+/** `arn:<p>:bedrock:<region>::foundation-model/<id>`; an empty region gives AWS's Region-less form used by global profiles. */
+export function foundationModelArn(partition: string, region: string, foundationModelId: string): string {
+  return `arn:${partition}:bedrock:${region}::foundation-model/${foundationModelId}`;
+}
+
+export function inferenceProfileArn(partition: string, region: string, account: string, profileId: string): string {
+  return `arn:${partition}:bedrock:${region}:${account}:inference-profile/${profileId}`;
+}
+
+export interface Arn {
+  partition: string;
+  service: string;
+  region: string;
+  account: string;
+  /** Everything after the fifth colon, e.g. `foundation-model/anthropic.claude-3-haiku-20240307-v1:0`. */
+  resource: string;
+}
+
+/** Splits an ARN into its six fields; the resource part may itself hold colons (model versions do). */
+export function parseArn(arn: string): Arn | undefined {
+  const parts = arn.split(":");
+  if (parts.length < 6 || parts[0] !== "arn") return undefined;
+  const [, partition, service, region, account] = parts;
+  return { partition, service, region, account, resource: parts.slice(5).join(":") };
+}
+
+/** The resource type and id of a Bedrock ARN's resource part (`foundation-model/x` -> ["foundation-model", "x"]). */
+export function splitResource(resource: string): [type: string, id: string] {
+  const slash = resource.indexOf("/");
+  return slash < 0 ? [resource, ""] : [resource.slice(0, slash), resource.slice(slash + 1)];
+}

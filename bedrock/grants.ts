@@ -1,0 +1,141 @@
+// The IAM statements that let every routed call of a model succeed, and the authorisation requests
+// AWS makes for those calls. The component writes the first; tests and the policy pack check policies
+// against the second, so "required" and "checked" cannot drift apart.
+import { foundationModelArn } from "./arn";
+import { ResolvedModel } from "./resolve";
+
+export const INVOKE_MODEL = "bedrock:InvokeModel";
+export const PROFILE_ARN_KEY = "bedrock:InferenceProfileArn";
+export const REQUESTED_REGION_KEY = "aws:RequestedRegion";
+/** The value AWS gives aws:RequestedRegion when it authorises the Region-less model ARN of a global profile. */
+export const UNSPECIFIED_REGION = "unspecified";
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+/** One authorisation AWS performs when a call is routed somewhere; all of them must be allowed. */
+export interface AuthorizationRequest {
+  action: string;
+  resource: string;
+  context: Record<string, string>;
+  /** Where this request is evaluated, for messages: a Region, or "unspecified" for the Region-less ARN. */
+  region: string;
+  why: string;
+}
+
+export function requiredBedrockStatements(model: ResolvedModel): PolicyStatement[] {
+  const { routing, partition, sourceRegion, invokedArn, foundationModelId } = model;
+  const allow = (Sid: string, Resource: string[], Condition?: PolicyStatement["Condition"]): PolicyStatement =>
+    Condition ? { Sid, Effect: "Allow", Action: [INVOKE_MODEL], Resource, Condition } : { Sid, Effect: "Allow", Action: [INVOKE_MODEL], Resource };
+
+  switch (routing.kind) {
+    case "in-region":
+      return [allow("InvokeFoundationModel", [invokedArn])];
+    case "provisioned":
+      return [allow("InvokeProvisionedModel", [invokedArn])];
+    case "regions": {
+      const models = routing.regions.map((r) => foundationModelArn(partition, r, requireModel(model)));
+      // AWS does not set bedrock:InferenceProfileArn while it authorises the profile itself,
+      // so the profile statement carries no condition; the model statements are tied to the profile.
+      return [
+        allow(model.ref.kind === "application-profile" ? "InvokeApplicationInferenceProfile" : "InvokeInferenceProfile", [invokedArn]),
+        allow("InvokeFoundationModelThroughProfile", models, { StringEquals: { [PROFILE_ARN_KEY]: invokedArn } }),
+      ];
+    }
+    case "global": {
+      const fm = requireModel(model);
+      // AWS's documented three-part policy for global cross-Region inference.
+      return [
+        allow("InvokeGlobalInferenceProfile", [invokedArn], { StringEquals: { [REQUESTED_REGION_KEY]: sourceRegion } }),
+        allow("InvokeFoundationModelInSourceRegion", [foundationModelArn(partition, sourceRegion, fm)], {
+          StringEquals: { [REQUESTED_REGION_KEY]: sourceRegion, [PROFILE_ARN_KEY]: invokedArn },
+        }),
+        allow("InvokeGlobalFoundationModel", [foundationModelArn(partition, "", fm)], {
+          StringEquals: { [REQUESTED_REGION_KEY]: UNSPECIFIED_REGION, [PROFILE_ARN_KEY]: invokedArn },
+        }),
+      ];
+    }
+  }
+}
+
+/** Every authorisation that some routing of a call to this model makes. */
+export function routedRequests(model: ResolvedModel): AuthorizationRequest[] {
+  const { routing, partition, sourceRegion, invokedArn } = model;
+  const first: AuthorizationRequest = {
+    action: INVOKE_MODEL,
+    resource: invokedArn,
+    context: { [REQUESTED_REGION_KEY]: sourceRegion },
+    region: sourceRegion,
+    why: `the call to ${model.modelId} in ${sourceRegion}`,
+  };
+  const viaProfile = (region: string, contextRegion: string): AuthorizationRequest => ({
+    action: INVOKE_MODEL,
+    resource: foundationModelArn(partition, region, requireModel(model)),
+    context: { [REQUESTED_REGION_KEY]: contextRegion, [PROFILE_ARN_KEY]: invokedArn },
+    region: region || UNSPECIFIED_REGION,
+    why: region ? `a call routed to ${region}` : "a call routed by the global profile (Region-less model ARN)",
+  });
+  switch (routing.kind) {
+    case "in-region":
+    case "provisioned":
+      return [first];
+    case "regions":
+      return [first, ...routing.regions.map((r) => viaProfile(r, r))];
+    case "global":
+      return [first, viaProfile(sourceRegion, sourceRegion), viaProfile("", UNSPECIFIED_REGION)];
+  }
+}
+
+function requireModel(model: ResolvedModel): string {
+  if (!model.foundationModelId) throw new Error(`no foundation model is known for ${model.modelId}`);
+  return model.foundationModelId;
+}
+
+/** Payload bucket access: read what executions hand in, write what Bedrock hands back; nothing else. */
+export function payloadStatements(bucketArn: string, inputPrefix: string, outputPrefix: string): PolicyStatement[] {
+  return [
+    { Sid: "ReadPayloadInputs", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/${inputPrefix}*`] },
+    { Sid: "WritePayloadOutputs", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${bucketArn}/${outputPrefix}*`] },
+  ];
+}
+
+/**
+ * Step Functions delivers execution logs through CloudWatch Logs' vended-log API. AWS documents these actions
+ * with Resource "*" because the delivery actions have no resource-level permissions (Step Functions developer
+ * guide, "IAM policies for logging to CloudWatch Logs"); this is the one statement without a narrower resource.
+ */
+export const LOG_DELIVERY_ACTIONS = [
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+];
+
+/** Newer AWS docs also list stream writes; those do take a resource, so they are scoped to the workflow's log group. */
+export function loggingStatements(logGroupArn: string): PolicyStatement[] {
+  return [
+    { Sid: "DeliverExecutionLogs", Effect: "Allow", Action: [...LOG_DELIVERY_ACTIONS], Resource: ["*"] },
+    { Sid: "WriteExecutionLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn}:*`] },
+  ];
+}
+
+/** X-Ray trace segments: these actions also take no resource ARN. */
+export const TRACING_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"];
+
+export function tracingStatements(): PolicyStatement[] {
+  return [{ Sid: "SendTraces", Effect: "Allow", Action: [...TRACING_ACTIONS], Resource: ["*"] }];
+}

@@ -1,0 +1,212 @@
+// Turns a configured model identifier and a source Region into everything the grants need:
+// the ARN the call is authorised against first, and the Regions the call can land in.
+import { foundationModelArn, inferenceProfileArn, parseArn, partitionOf, splitResource } from "./arn";
+import { ModelReference, ProfilePrefix, parseModelId } from "./model-id";
+import { catalogDestinations, catalogProfile, sourceRegionsForPrefix } from "./routing";
+
+/** Raised when a model cannot be called from the configured Region, or its routing is unknown offline. */
+export class RoutingError extends Error {
+  override name = "RoutingError";
+}
+
+export type Routing =
+  /** The call stays in the source Region (a foundation model). */
+  | { kind: "in-region" }
+  /** A geographic profile (or an application profile built on one): the model in each of these Regions. */
+  | { kind: "regions"; regions: string[] }
+  /** A global profile: AWS authorises the Region-less foundation-model ARN. */
+  | { kind: "global" }
+  /** Provisioned Throughput: only its own ARN is authorised. */
+  | { kind: "provisioned" };
+
+export interface ResolvedModel {
+  /** The identifier as configured; it is also the Task's ModelId. */
+  modelId: string;
+  ref: ModelReference;
+  sourceRegion: string;
+  partition: string;
+  account: string;
+  /** The ARN that InvokeModel is first authorised against (profile, model, provisioned model). */
+  invokedArn: string;
+  /** The foundation model behind the call, when known. */
+  foundationModelId?: string;
+  routing: Routing;
+  /** Where the routing came from, for messages and the synth tree. */
+  routingSource: "in-region" | "catalog" | "live" | "config" | "provisioned";
+}
+
+export interface ResolveInput {
+  modelId: string;
+  sourceRegion: string;
+  account: string;
+  /**
+   * Destinations learnt outside the catalog: the foundation-model ARNs that aws.bedrock.getInferenceProfile
+   * returns (`models[].modelArn`), or Regions given in config. Needed for application profiles and for
+   * system profiles the catalog does not list.
+   */
+  liveModelArns?: string[];
+  configuredRegions?: string[];
+  /** For an application profile offline: the foundation model or system profile it was created from. */
+  underlyingModelId?: string;
+}
+
+export function resolveModel(input: ResolveInput): ResolvedModel {
+  const ref = parseModelId(input.modelId);
+  const { sourceRegion, account } = input;
+  const partition = partitionOf(sourceRegion);
+  const base = { modelId: input.modelId, ref, sourceRegion, partition, account };
+  if (ref.arn) checkArnPlacement(input.modelId, ref.arn.region, ref.arn.partition, sourceRegion, partition);
+  const acct = ref.arn?.account || account;
+
+  switch (ref.kind) {
+    case "foundation-model":
+      return {
+        ...base,
+        invokedArn: foundationModelArn(partition, sourceRegion, ref.foundationModelId),
+        foundationModelId: ref.foundationModelId,
+        routing: { kind: "in-region" },
+        routingSource: "in-region",
+      };
+    case "provisioned-model":
+      return { ...base, account: acct, invokedArn: input.modelId, routing: { kind: "provisioned" }, routingSource: "provisioned" };
+    case "application-profile": {
+      const learnt = fromModelArns(input.liveModelArns) ?? fromUnderlying(input);
+      if (!learnt) {
+        throw new RoutingError(
+          `application inference profile '${input.modelId}' wraps models only your account can name: deploy with AWS credentials ` +
+            `(aws.bedrock.getInferenceProfile answers), or set bedrock-sfn:underlyingModelId (and, for a foundation model, ` +
+            `bedrock-sfn:destinationRegions) for offline use`,
+        );
+      }
+      return { ...base, account: acct, invokedArn: input.modelId, ...learnt };
+    }
+    case "system-profile": {
+      const learnt = fromModelArns(input.liveModelArns) ?? fromRegions(input.configuredRegions);
+      const catalogued = catalogDestinations(ref.profileId, sourceRegion);
+      if (!learnt && !catalogued) {
+        assertCallable(ref.profileId, ref.prefix, sourceRegion);
+        throw new RoutingError(
+          `inference profile '${ref.profileId}' is not in the routing catalog, so its destination Regions are unknown offline; ` +
+            `deploy with AWS credentials (aws.bedrock.getInferenceProfile answers), or set bedrock-sfn:destinationRegions ` +
+            `(Regions it routes to from ${sourceRegion}: aws bedrock get-inference-profile --region ${sourceRegion} ` +
+            `--inference-profile-identifier ${ref.profileId} --query 'models[].modelArn')`,
+        );
+      }
+      const routed = learnt ?? {
+        routing: catalogued!.kind === "global" ? ({ kind: "global" } as Routing) : { kind: "regions" as const, regions: withSource(catalogued!.regions, sourceRegion) },
+        routingSource: "catalog" as const,
+      };
+      if (ref.prefix === "global" && routed.routing.kind === "regions") routed.routing = { kind: "global" };
+      return {
+        ...base,
+        account: acct,
+        invokedArn: inferenceProfileArn(partition, sourceRegion, acct, ref.profileId),
+        foundationModelId: ref.foundationModelId,
+        ...routed,
+      };
+    }
+  }
+}
+
+/** Throws when the catalog shows that profiles of this kind cannot be called from the source Region. */
+function assertCallable(profileId: string, prefix: ProfilePrefix, sourceRegion: string): void {
+  const known = catalogProfile(profileId);
+  const from = known ? Object.keys(known.sourceToDestinations).sort() : sourceRegionsForPrefix(prefix);
+  if (from.includes(sourceRegion)) return;
+  throw new RoutingError(
+    `inference profile '${profileId}' cannot be called from Region '${sourceRegion}' (aws:region); ` +
+      `${known ? "it" : `'${prefix}.' profiles`} can be called from: ${from.join(", ")}`,
+  );
+}
+
+export interface LookupInput {
+  modelId: string;
+  sourceRegion: string;
+  routingSource: "auto" | "catalog" | "live";
+  configuredRegions?: string[];
+  underlyingModelId?: string;
+}
+
+/**
+ * The identifier to pass to GetInferenceProfile when routing must come from AWS, or undefined when it can
+ * be resolved offline. Throws early when a profile plainly cannot be called from the source Region.
+ */
+export function routingLookup(input: LookupInput): string | undefined {
+  const ref = parseModelId(input.modelId);
+  if (ref.kind === "foundation-model" || ref.kind === "provisioned-model") return undefined;
+  if (input.configuredRegions?.length || input.underlyingModelId || input.routingSource === "catalog") return undefined;
+  if (input.routingSource === "live") return input.modelId;
+  if (ref.kind === "application-profile") return input.modelId;
+  if (catalogDestinations(ref.profileId, input.sourceRegion)) return undefined;
+  assertCallable(ref.profileId, ref.prefix, input.sourceRegion);
+  return input.modelId;
+}
+
+// The source Region is always a possible destination in AWS's policy examples; include it even if a list omits it.
+function withSource(regions: string[], source: string): string[] {
+  return [...new Set([...regions, source])].sort();
+}
+
+function fromModelArns(arns: string[] | undefined): Pick<ResolvedModel, "routing" | "routingSource" | "foundationModelId"> | undefined {
+  if (!arns || arns.length === 0) return undefined;
+  const regions = new Set<string>();
+  let foundationModelId: string | undefined;
+  let regionless = false;
+  for (const value of arns) {
+    const arn = parseArn(value);
+    const [type, id] = arn ? splitResource(arn.resource) : ["", ""];
+    if (!arn || type !== "foundation-model") throw new RoutingError(`GetInferenceProfile returned '${value}', which is not a foundation-model ARN`);
+    foundationModelId ??= id;
+    if (arn.region) regions.add(arn.region);
+    else regionless = true;
+  }
+  const routing: Routing = regionless ? { kind: "global" } : { kind: "regions", regions: [...regions].sort() };
+  return { routing, routingSource: "live", foundationModelId };
+}
+
+// An application profile copies either one foundation model or a system profile; offline, config names which.
+function fromUnderlying(input: ResolveInput): Pick<ResolvedModel, "routing" | "routingSource" | "foundationModelId"> | undefined {
+  if (!input.underlyingModelId) return undefined;
+  const underlying = parseModelId(input.underlyingModelId);
+  if (underlying.kind === "foundation-model") {
+    const regions = input.configuredRegions?.length ? input.configuredRegions : [input.sourceRegion];
+    return { routing: { kind: "regions", regions: [...new Set(regions)].sort() }, routingSource: "config", foundationModelId: underlying.foundationModelId };
+  }
+  if (underlying.kind !== "system-profile" || underlying.arn) {
+    throw new RoutingError(
+      `bedrock-sfn:underlyingModelId '${input.underlyingModelId}' must be a foundation-model ID or a system inference-profile ID`,
+    );
+  }
+  const profile = resolveModel({ ...input, modelId: underlying.profileId, liveModelArns: undefined, underlyingModelId: undefined });
+  return { routing: profile.routing, routingSource: profile.routingSource, foundationModelId: profile.foundationModelId };
+}
+
+function fromRegions(regions: string[] | undefined): Pick<ResolvedModel, "routing" | "routingSource"> | undefined {
+  if (!regions || regions.length === 0) return undefined;
+  return { routing: { kind: "regions", regions: [...new Set(regions)].sort() }, routingSource: "config" };
+}
+
+// Step Functions calls Bedrock in its own Region only, so an ARN from another Region or partition cannot work.
+function checkArnPlacement(value: string, arnRegion: string, arnPartition: string, region: string, partition: string): void {
+  if (arnRegion !== region) {
+    throw new RoutingError(
+      `model ARN '${value}' is in Region '${arnRegion}' but the stack's aws:region is '${region}'; Step Functions invokes Bedrock in its own Region, so use the ARN from '${region}'`,
+    );
+  }
+  if (arnPartition !== partition) {
+    throw new RoutingError(`model ARN '${value}' is in partition '${arnPartition}' but Region '${region}' is in partition '${partition}'`);
+  }
+}
+
+/** The Regions a resolved model's calls can land in; "*" for global profiles. */
+export function routedRegionsOf(model: ResolvedModel): string[] | "*" {
+  switch (model.routing.kind) {
+    case "in-region":
+    case "provisioned":
+      return [model.sourceRegion];
+    case "regions":
+      return model.routing.regions;
+    case "global":
+      return "*";
+  }
+}

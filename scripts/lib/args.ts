@@ -1,0 +1,60 @@
+// Command-line parsing shared by synth, local, invoke and start: `--stack`, repeated `--config key=value`, `--json`.
+import { ParseArgsConfig, parseArgs } from "node:util";
+
+/** Bad command-line use: the scripts print the message and exit 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+export interface CommonArgs {
+  stack: string;
+  overrides: Record<string, string>;
+  json: boolean;
+  values: Record<string, string | boolean | string[] | undefined>;
+}
+
+const COMMON: Options = {
+  stack: { type: "string", short: "s" },
+  config: { type: "string", short: "c", multiple: true },
+  json: { type: "boolean", default: false },
+};
+
+export function parseCommonArgs(argv: string[], extra: Options = {}, usage = ""): CommonArgs {
+  let values: CommonArgs["values"];
+  try {
+    ({ values } = parseArgs({ args: argv, options: { ...COMMON, ...extra }, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}${usage ? `\nusage: ${usage}` : ""}`);
+  }
+  const stack = values.stack as string | undefined;
+  if (!stack) throw new UsageError(`--stack <name> is required (e.g. --stack dev)${usage ? `\nusage: ${usage}` : ""}`);
+  return { stack, overrides: parseOverrides((values.config as string[] | undefined) ?? []), json: values.json === true, values };
+}
+
+/** `key=value` pairs; a key without a namespace gets the project's, as `pulumi config set` does. */
+export function parseOverrides(pairs: string[]): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--config '${pair}' must be <key>=<value>, e.g. --config bedrock-sfn:workflowType=EXPRESS`);
+    const key = pair.slice(0, eq).trim();
+    overrides[key.includes(":") ? key : `bedrock-sfn:${key}`] = pair.slice(eq + 1);
+  }
+  return overrides;
+}
+
+/** Runs a CLI's main: usage and config errors print one clear message (exit 2), never a stack trace. */
+export function runCli(main: () => Promise<number | void>): void {
+  main().then(
+    (code) => process.exit(code ?? 0),
+    (err: unknown) => {
+      const e = err as Error;
+      const known = ["UsageError", "ConfigError", "StackConfigError", "ModelIdError", "RoutingError", "FamilyError"];
+      process.stderr.write(`error: ${e?.message ?? String(err)}\n`);
+      if (!known.includes(e?.name) && process.env.DEBUG) process.stderr.write(`${e?.stack}\n`);
+      process.exit(known.includes(e?.name) ? 2 : 1);
+    },
+  );
+}

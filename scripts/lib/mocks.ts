@@ -1,0 +1,76 @@
+// Offline answers for the Pulumi mock engine: plausible physical names and ARNs for created resources,
+// and the data sources the program reads (account, Region, partition, inference-profile routing).
+import * as pulumi from "@pulumi/pulumi";
+import { foundationModelArn, partitionOf } from "../../bedrock/arn";
+import { parseModelId } from "../../bedrock/model-id";
+import { catalogDestinations } from "../../bedrock/routing";
+import type { SynthResource } from "./synth";
+
+/** The account ID mocked runs use; documentation's example account. */
+export const MOCK_ACCOUNT = "123456789012";
+
+export function offlineMocks(region: string, record?: (r: SynthResource) => void): pulumi.runtime.Mocks {
+  const partition = partitionOf(region);
+  return {
+    newResource(args) {
+      const name = args.name;
+      record?.({ type: args.type, name, inputs: args.inputs, parent: parentName(args) });
+      const physical = `${name}-0a1b2c3`.toLowerCase();
+      const state: Record<string, unknown> = { ...args.inputs };
+      switch (args.type) {
+        case "aws:s3/bucket:Bucket":
+          Object.assign(state, { bucket: physical, arn: `arn:${partition}:s3:::${physical}` });
+          break;
+        case "aws:iam/role:Role":
+          Object.assign(state, { name: physical, arn: `arn:${partition}:iam::${MOCK_ACCOUNT}:role/${physical}` });
+          break;
+        case "aws:cloudwatch/logGroup:LogGroup": {
+          const groupName = `${(args.inputs.namePrefix as string | undefined) ?? ""}0a1b2c3`;
+          Object.assign(state, { name: groupName, arn: `arn:${partition}:logs:${region}:${MOCK_ACCOUNT}:log-group:${groupName}` });
+          break;
+        }
+        case "aws:sfn/stateMachine:StateMachine":
+          Object.assign(state, { name: physical, arn: `arn:${partition}:states:${region}:${MOCK_ACCOUNT}:stateMachine:${physical}` });
+          break;
+      }
+      return { id: `${physical}-id`, state };
+    },
+    call(args) {
+      switch (args.token) {
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+          return { accountId: MOCK_ACCOUNT, arn: `arn:${partition}:iam::${MOCK_ACCOUNT}:user/offline`, userId: "AIDAOFFLINE", id: MOCK_ACCOUNT };
+        case "aws:index/getRegion:getRegion":
+          return { region, name: region, id: region, endpoint: `${region}.amazonaws.com`, description: region };
+        case "aws:index/getPartition:getPartition":
+          return { partition, id: partition, dnsSuffix: partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+        case "aws:bedrock/getInferenceProfile:getInferenceProfile":
+          return inferenceProfile(String(args.inputs.inferenceProfileId), region);
+        default:
+          throw new Error(`offline synth has no answer for data source ${args.token}`);
+      }
+    },
+  };
+}
+
+/** GetInferenceProfile as AWS would answer it, from the catalog; profiles it lacks cannot be looked up offline. */
+function inferenceProfile(identifier: string, region: string): Record<string, unknown> {
+  const ref = parseModelId(identifier);
+  const destinations = ref.kind === "system-profile" ? catalogDestinations(ref.profileId, region) : undefined;
+  if (ref.kind !== "system-profile" || !destinations) {
+    throw new Error(
+      `offline: GetInferenceProfile('${identifier}') needs AWS; set bedrock-sfn:destinationRegions ` +
+        `(or bedrock-sfn:underlyingModelId for an application profile) to synthesize it offline`,
+    );
+  }
+  const partition = partitionOf(region);
+  const models =
+    destinations.kind === "global"
+      ? [{ modelArn: foundationModelArn(partition, "", ref.foundationModelId) }]
+      : destinations.regions.map((r) => ({ modelArn: foundationModelArn(partition, r, ref.foundationModelId) }));
+  return { inferenceProfileId: ref.profileId, inferenceProfileName: ref.profileId, models, type: "SYSTEM_DEFINED", status: "ACTIVE" };
+}
+
+function parentName(args: pulumi.runtime.MockResourceArgs): string | undefined {
+  const parent = (args as unknown as { parent?: string }).parent;
+  return parent ? parent.split("::").pop() : undefined;
+}
