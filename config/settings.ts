@@ -1,6 +1,7 @@
 // The stack's settings: every config key, its default and its limits, validated in one place.
 // Pulumi.yaml declares the same keys for the CLI; a test keeps the two in step.
 import { z } from "zod";
+import { MODEL_FAMILIES, ModelFamily } from "../bedrock/families";
 
 export const PROJECT = "bedrock-sfn";
 
@@ -63,6 +64,7 @@ export const settingsSchema = z.object({
   maxTokens: integer(1, 131072).default(1024),
   temperature: decimal(0, 1).default(0.5),
   systemPrompt: z.string().max(100_000, "must be at most 100000 characters").optional(),
+  modelFamily: oneOf(MODEL_FAMILIES as [ModelFamily, ...ModelFamily[]]).optional(),
   payloadRetentionDays: integer(1, 3650).default(7),
   logLevel: oneOf(LOG_LEVELS).default("ERROR"),
   logIncludeExecutionData: boolean.default(false),
@@ -92,6 +94,7 @@ export const CONFIG_KEYS: Record<keyof Settings, string> = {
   maxTokens: `${PROJECT}:maxTokens`,
   temperature: `${PROJECT}:temperature`,
   systemPrompt: `${PROJECT}:systemPrompt`,
+  modelFamily: `${PROJECT}:modelFamily`,
   payloadRetentionDays: `${PROJECT}:payloadRetentionDays`,
   logLevel: `${PROJECT}:logLevel`,
   logIncludeExecutionData: `${PROJECT}:logIncludeExecutionData`,

@@ -51,7 +51,7 @@ export function runCli(main: () => Promise<number | void>): void {
     (code) => process.exit(code ?? 0),
     (err: unknown) => {
       const e = err as Error;
-      const known = ["UsageError", "ConfigError", "StackConfigError", "ModelIdError", "RoutingError", "FamilyError"];
+      const known = ["UsageError", "ConfigError", "StackConfigError", "ModelIdError", "RoutingError", "UnsupportedModelError", "RunError"];
       process.stderr.write(`error: ${e?.message ?? String(err)}\n`);
       if (!known.includes(e?.name) && process.env.DEBUG) process.stderr.write(`${e?.stack}\n`);
       process.exit(known.includes(e?.name) ? 2 : 1);

@@ -14,7 +14,7 @@ export function offlineMocks(region: string, record?: (r: SynthResource) => void
   return {
     newResource(args) {
       const name = args.name;
-      record?.({ type: args.type, name, inputs: args.inputs, parent: parentName(args) });
+      record?.({ type: args.type, name, inputs: args.inputs });
       const physical = `${name}-0a1b2c3`.toLowerCase();
       const state: Record<string, unknown> = { ...args.inputs };
       switch (args.type) {
@@ -68,9 +68,4 @@ function inferenceProfile(identifier: string, region: string): Record<string, un
       ? [{ modelArn: foundationModelArn(partition, "", ref.foundationModelId) }]
       : destinations.regions.map((r) => ({ modelArn: foundationModelArn(partition, r, ref.foundationModelId) }));
   return { inferenceProfileId: ref.profileId, inferenceProfileName: ref.profileId, models, type: "SYSTEM_DEFINED", status: "ACTIVE" };
-}
-
-function parentName(args: pulumi.runtime.MockResourceArgs): string | undefined {
-  const parent = (args as unknown as { parent?: string }).parent;
-  return parent ? parent.split("::").pop() : undefined;
 }

@@ -11,8 +11,8 @@ export interface SynthResource {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
-  /** The parent's name (for the tree view); undefined for top-level resources. */
-  parent?: string;
+  /** The resource's URN under the mock engine: its type chain shows where it sits in the component tree. */
+  urn?: string;
 }
 
 export interface SynthResult {
@@ -75,6 +75,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const outputs = await resolveOutputs(program() as Record<string, unknown>);
   // Registrations that no output depends on may still be in flight.
   await settle();
+  attachUrns(resources);
   return { stack: options.stack, config, resources, outputs };
 }
 
@@ -95,6 +96,14 @@ function valueOf(value: unknown): Promise<unknown> {
     // An apply never runs when its output fails; surface the failure instead of hanging.
     (value as unknown as { promise(): Promise<unknown> }).promise().catch(reject);
   });
+}
+
+function attachUrns(resources: SynthResource[]): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources?(): Map<string, unknown> };
+  const urns = [...(monitor.getRegisteredResources?.().keys() ?? [])];
+  for (const resource of resources) {
+    resource.urn = urns.find((urn) => urn.endsWith(`${resource.type}::${resource.name}`));
+  }
 }
 
 async function settle(): Promise<void> {
