@@ -133,7 +133,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       child,
     );
 
-    const definition = pulumi.all([family, payloads.bucketName]).apply(([fam, bucket]) =>
+    const definition = pulumi.all([family, payloads.bucketName, partition]).apply(([fam, bucket, p]) =>
       JSON.stringify(
         buildDefinition({
           modelId: args.modelId,
@@ -146,6 +146,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
           maxTokens: args.maxTokens ?? 1024,
           temperature: args.temperature ?? 0.5,
           systemPrompt: args.systemPrompt,
+          partition: p,
         }),
       ),
     );

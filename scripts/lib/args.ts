@@ -45,16 +45,23 @@ export function parseOverrides(pairs: string[]): Record<string, string> {
   return overrides;
 }
 
-/** Runs a CLI's main: usage and config errors print one clear message (exit 2), never a stack trace. */
+const USER_ERRORS = ["UsageError", "ConfigError", "StackConfigError", "ModelIdError", "RoutingError", "UnsupportedModelError"];
+
+/** True for errors that are the user's input, not a bug: they get exit code 2 and no stack trace. */
+export function isUserError(err: unknown): boolean {
+  const e = err as { name?: string; __pulumiRunError?: boolean } | undefined;
+  return !!e && (USER_ERRORS.includes(e.name ?? "") || e.__pulumiRunError === true);
+}
+
+/** Runs a CLI's main: user errors print one clear message (exit 2), never a stack trace; set DEBUG for one. */
 export function runCli(main: () => Promise<number | void>): void {
   main().then(
     (code) => process.exit(code ?? 0),
     (err: unknown) => {
       const e = err as Error;
-      const known = ["UsageError", "ConfigError", "StackConfigError", "ModelIdError", "RoutingError", "UnsupportedModelError", "RunError"];
       process.stderr.write(`error: ${e?.message ?? String(err)}\n`);
-      if (!known.includes(e?.name) && process.env.DEBUG) process.stderr.write(`${e?.stack}\n`);
-      process.exit(known.includes(e?.name) ? 2 : 1);
+      if (process.env.DEBUG) process.stderr.write(`${e?.stack}\n`);
+      process.exit(isUserError(err) ? 2 : 1);
     },
   );
 }

@@ -52,15 +52,15 @@ export function offlineMocks(region: string, record?: (r: SynthResource) => void
   };
 }
 
-/** GetInferenceProfile as AWS would answer it, from the catalog; profiles it lacks cannot be looked up offline. */
+/**
+ * GetInferenceProfile as AWS would answer it, from the catalog. A profile the catalog lacks gets no models:
+ * the program then stops with its own offline message (errors thrown here lose their text in the mock RPC).
+ */
 function inferenceProfile(identifier: string, region: string): Record<string, unknown> {
   const ref = parseModelId(identifier);
   const destinations = ref.kind === "system-profile" ? catalogDestinations(ref.profileId, region) : undefined;
   if (ref.kind !== "system-profile" || !destinations) {
-    throw new Error(
-      `offline: GetInferenceProfile('${identifier}') needs AWS; set bedrock-sfn:destinationRegions ` +
-        `(or bedrock-sfn:underlyingModelId for an application profile) to synthesize it offline`,
-    );
+    return { inferenceProfileId: identifier, inferenceProfileName: identifier, models: [], type: "UNKNOWN_OFFLINE", status: "ACTIVE" };
   }
   const partition = partitionOf(region);
   const models =

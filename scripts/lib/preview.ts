@@ -33,28 +33,21 @@ function isComponent(resource: SynthResource): boolean {
   return resource.type.startsWith("bedrock-sfn:");
 }
 
-/** Nests resources by the type chain in their URN (`parent$child`), in registration order. */
+/** Nests resources under their parent: the URN's type chain ends with `<parent type>$<type>`. */
 function renderTree(stack: string, resources: SynthResource[]): string[] {
-  const chain = (r: SynthResource) => (r.urn?.split("::")[2] ?? r.type).split("$");
-  const rows = [{ depth: 0, type: "pulumi:pulumi:Stack", name: `bedrock-sfn-${stack}` }];
-  // Parents before children, siblings in registration order.
-  const seen = new Set<string>();
-  const place = (r: SynthResource) => {
-    const parentChain = chain(r).slice(0, -1).join("$");
-    for (const p of resources) if (!seen.has(p.name) && chain(p).join("$") === parentChain) place(p);
-    if (seen.has(r.name)) return;
-    seen.add(r.name);
-    rows.push({ depth: chain(r).length, type: r.type, name: r.name });
+  const parentType = (r: SynthResource) => (r.urn?.split("::")[2] ?? r.type).split("$").slice(-2, -1)[0] ?? "";
+  const rows: { label: string; name: string }[] = [{ label: "pulumi:pulumi:Stack", name: `bedrock-sfn-${stack}` }];
+  const walk = (parent: string, indent: string) => {
+    const children = resources.filter((r) => parentType(r) === parent);
+    children.forEach((child, i) => {
+      const last = i === children.length - 1;
+      rows.push({ label: `${indent}${last ? "└─ " : "├─ "}${child.type}`, name: child.name });
+      if (isComponent(child)) walk(child.type, `${indent}${last ? "   " : "│  "}`);
+    });
   };
-  resources.forEach(place);
-  const width = Math.max(...rows.map((r) => r.depth * 3 + r.type.length)) + 2;
-  return [
-    `     ${"Type".padEnd(width)}Name`,
-    ...rows.map((r) => {
-      const label = `${r.depth === 0 ? "" : `${"   ".repeat(r.depth - 1)}└─ `}${r.type}`;
-      return ` +   ${label.padEnd(width)}${r.name}`;
-    }),
-  ];
+  walk("", "");
+  const width = Math.max(...rows.map((r) => r.label.length)) + 2;
+  return [`     ${"Type".padEnd(width)}Name`, ...rows.map((r) => ` +   ${r.label.padEnd(width)}${r.name}`)];
 }
 
 function renderGrants(policy: SynthResource): string[] {

@@ -1,0 +1,88 @@
+// The outputs of a deployed stack that `npm run invoke` needs, from `pulumi stack output --json` or the Automation API.
+
+import * as fs from "node:fs";
+
+export interface DeployedStack {
+  stateMachineArn: string;
+  payloadBucketName: string;
+  workflowType: "STANDARD" | "EXPRESS";
+  region: string;
+  modelId: string;
+}
+
+/** Missing or malformed stack outputs; the CLI reports it as a usage error. */
+export class StackOutputsError extends Error {
+  override name = "StackOutputsError";
+}
+
+const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"] as const;
+
+/** Checks the plain `{name: value}` outputs and names whatever is missing or wrong. */
+export function deployedStackFrom(outputs: Record<string, unknown>, source: string): DeployedStack {
+  const problems: string[] = [];
+  const text = (name: keyof DeployedStack): string => {
+    const value = outputs[name];
+    if (typeof value !== "string" || value === "") {
+      problems.push(`'${name}' is ${value === undefined ? "missing" : `not a non-empty string (got ${JSON.stringify(value)})`}`);
+      return "";
+    }
+    return value;
+  };
+  const stack = {
+    stateMachineArn: text("stateMachineArn"),
+    payloadBucketName: text("payloadBucketName"),
+    workflowType: text("workflowType") as DeployedStack["workflowType"],
+    region: text("region"),
+    modelId: text("modelId"),
+  };
+  if (stack.workflowType && !(WORKFLOW_TYPES as readonly string[]).includes(stack.workflowType)) {
+    problems.push(`'workflowType' is '${stack.workflowType}'; valid values: ${WORKFLOW_TYPES.join(", ")}`);
+  }
+  if (stack.stateMachineArn && !/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]+$/.test(stack.stateMachineArn)) {
+    problems.push(`'stateMachineArn' '${stack.stateMachineArn}' is not a state machine ARN`);
+  }
+  if (problems.length > 0) throw new StackOutputsError(`stack outputs from ${source}: ${problems.join("; ")}`);
+  return stack;
+}
+
+/** Reads a file written by `pulumi stack output --json` (plain `{name: value}`). */
+export function readOutputsFile(file: string): DeployedStack {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new StackOutputsError(`cannot read --outputs-file '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new StackOutputsError(`--outputs-file '${file}' is not JSON (${(error as Error).message}); write it with: pulumi stack output --json > ${file}`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new StackOutputsError(`--outputs-file '${file}' must hold the JSON object that 'pulumi stack output --json' prints`);
+  }
+  return deployedStackFrom(value as Record<string, unknown>, `'${file}'`);
+}
+
+/** Asks the Pulumi CLI, through the Automation API, for the outputs of a stack of the project in `workDir`. */
+export async function readOutputsWithAutomation(stackName: string, workDir: string): Promise<DeployedStack> {
+  const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+  let outputs: Record<string, { value: unknown }>;
+  try {
+    const stack = await LocalWorkspace.selectStack({ stackName, workDir });
+    outputs = await stack.outputs();
+  } catch (error) {
+    const message = (error as Error).message ?? String(error);
+    const hint = /ENOENT|not found|could not find|Failed to run/i.test(message)
+      ? "the Pulumi CLI is needed to read stack outputs: install it, or pass --outputs-file <file written by 'pulumi stack output --json'>"
+      : "pass --outputs-file <file written by 'pulumi stack output --json'> to skip the Pulumi CLI";
+    throw new StackOutputsError(`cannot read the outputs of stack '${stackName}' (${firstLine(message)}); ${hint}`);
+  }
+  const plain = Object.fromEntries(Object.entries(outputs).map(([name, output]) => [name, output.value]));
+  return deployedStackFrom(plain, `stack '${stackName}'`);
+}
+
+function firstLine(text: string): string {
+  return text.split("\n").find((line) => line.trim() !== "")?.trim() ?? text;
+}

@@ -1,0 +1,45 @@
+// npm run local: run the stack's workflow once, offline, against local Bedrock and S3 stand-ins.
+import { InputError, readExecutionInput } from "../local/execution-input";
+import { runLocalExecution } from "../local/local-run";
+import { localStackFrom } from "../local/local-stack";
+import { jsonDocument, readableReport } from "../local/report";
+import { parseCommonArgs, runCli, UsageError } from "./lib/args";
+import { synthesize } from "./lib/synth";
+
+const USAGE =
+  "npm run local -- --stack <name> [--config <key>=<value>]... (--prompt <text> | --input-file <path>) [--output-to-s3] [--json]\n" +
+  "  --input-file: a .json file is a whole execution input ({prompt|body|inputS3Uri, system?, outputToS3?}); any other file is the prompt text";
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  const args = parseCommonArgs(
+    argv,
+    { prompt: { type: "string", short: "p" }, "input-file": { type: "string", short: "f" }, "output-to-s3": { type: "boolean", default: false } },
+    USAGE,
+  );
+  let input;
+  try {
+    input = readExecutionInput({
+      prompt: args.values.prompt as string | undefined,
+      inputFile: args.values["input-file"] as string | undefined,
+      outputToS3: args.values["output-to-s3"] === true,
+    });
+  } catch (error) {
+    if (error instanceof InputError) throw new UsageError(`${error.message}\nusage: ${USAGE}`);
+    throw error;
+  }
+
+  const stack = localStackFrom(await synthesize({ stack: args.stack, overrides: args.overrides }));
+  const report = await runLocalExecution(stack, { input });
+
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(jsonDocument(report))}\n`);
+  } else {
+    const heading = [`local run of stack '${args.stack}' (${stack.queryLanguage}), execution ${report.executionName}`];
+    if (report.inputS3Uri) heading.push(`input: ${report.uploadedBytes} bytes moved to ${report.inputS3Uri} (over the 256 KB execution input limit)`);
+    heading.push(`Bedrock stand-in calls: ${report.bedrockCalls}`);
+    process.stdout.write(`${readableReport(report, heading)}\n`);
+  }
+  return report.status === "SUCCEEDED" ? 0 : 1;
+}
+
+if (require.main === module) runCli(main);
