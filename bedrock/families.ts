@@ -1,0 +1,683 @@
+/**
+ * Model families: for each family, the native InvokeModel request body and where the
+ * answer sits in the response.
+ *
+ * One description per family serves three readers, so they cannot drift apart:
+ * - the workflow builder (`workflow/`): the JSONata and JSONPath fragments below;
+ * - the local Bedrock stand-in: `sampleResponse`;
+ * - the invoke CLI: `buildRequestBody` and `normaliseResponse` (for responses fetched from S3).
+ *
+ * Formats follow the Amazon Bedrock "inference request parameters and response fields"
+ * pages for each provider. Pure data and functions: no Pulumi, no AWS SDK.
+ */
+
+export type ModelFamily =
+  | "anthropic"
+  | "amazon-nova"
+  | "amazon-titan-text"
+  | "meta-llama"
+  | "mistral"
+  | "cohere-command-r"
+  | "openai";
+
+/** What a prompt-based request needs. An empty or absent `system` means "no system prompt". */
+export interface PromptParams {
+  prompt: string;
+  system?: string;
+  maxTokens: number;
+  temperature: number;
+}
+
+/** The family-independent view of a response. Token counts are null where the family's body has none. */
+export interface NormalisedResponse {
+  text: string;
+  stopReason: string | null;
+  usage: { inputTokens: number | null; outputTokens: number | null };
+  /** Only when the response body itself names the model. */
+  model?: string;
+}
+
+export interface SampleResponseParams {
+  text: string;
+  inputTokens: number;
+  outputTokens: number;
+  modelId: string;
+}
+
+/**
+ * Where a JSONPath (Pass state) body template takes its system prompt from. Always a path:
+ * a literal would have to be escaped into States.Format, and asl-validator rejects an escaped
+ * backslash there (its grammar reads `[^\\n]` as "neither backslash nor n").
+ */
+export type JsonPathSystemSource = { kind: "none" } | { kind: "inputPath"; path: string };
+
+/** JSONPath paths relative to the Bedrock task result (`$.Body...`); null: the family has no such field. */
+export interface ResultPaths {
+  text: string;
+  stopReason: string;
+  inputTokens: string | null;
+  outputTokens: string | null;
+}
+
+type JsonObject = Record<string, unknown>;
+
+interface FamilyFormat {
+  description: string;
+  /** Which foundation-model IDs belong to the family (matched against `provider.model...`). */
+  modelIdPattern: RegExp;
+  buildBody(params: PromptParams): JsonObject;
+  /** JSONata for the same body, in a scope where `$prompt` and `$system` ("" = none) are bound. */
+  bodyJsonata(settings: GenerationSettings): string;
+  /** JSONPath payload template for the same body, reading the prompt from `$.prompt`. */
+  bodyJsonPathTemplate(settings: GenerationSettings, system: JsonPathSystemSource): JsonObject;
+  normalise(body: JsonObject): NormalisedResponse;
+  /** JSONata returning `{text, stopReason, usage}`, in a scope where `$body` is bound. */
+  normaliseJsonata: string;
+  /** Paths for a JSONPath ResultSelector; JSONPath cannot join or default, so it reads the first block. */
+  resultPaths: ResultPaths;
+  sample(params: SampleResponseParams): JsonObject;
+}
+
+export interface GenerationSettings {
+  maxTokens: number;
+  temperature: number;
+}
+
+// ---------------------------------------------------------------------------
+// Small helpers shared by the families
+// ---------------------------------------------------------------------------
+
+/** A JSONata string literal (JSONata accepts JSON's escapes). */
+export function jsonataString(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** Escape template text for a literal inside an intrinsic function string such as States.Format('...'). */
+export function escapeIntrinsicLiteral(value: string): string {
+  return value.replace(/[\\'{}]/g, (ch) => `\\${ch}`);
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Follow a path of keys and indexes; undefined as soon as a step is missing. */
+function at(value: unknown, ...path: Array<string | number>): unknown {
+  let current: unknown = value;
+  for (const step of path) {
+    if (typeof step === "number") {
+      if (!Array.isArray(current)) return undefined;
+      current = current[step];
+    } else {
+      if (!isObject(current)) return undefined;
+      current = current[step];
+    }
+  }
+  return current;
+}
+
+const stringOrNull = (v: unknown): string | null => (typeof v === "string" ? v : null);
+const numberOrNull = (v: unknown): number | null => (typeof v === "number" ? v : null);
+const stringOrEmpty = (v: unknown): string => (typeof v === "string" ? v : "");
+
+/** Join the `text` of the blocks of an array, keeping only blocks that pass `keep`. */
+function joinTexts(blocks: unknown, keep: (block: JsonObject) => boolean = () => true): string {
+  if (!Array.isArray(blocks)) return "";
+  return blocks
+    .filter(isObject)
+    .filter(keep)
+    .map((block) => block.text)
+    .filter((text): text is string => typeof text === "string")
+    .join("");
+}
+
+// JSONata equivalents of the helpers above; each takes a JSONata expression.
+const jStringOrNull = (e: string) => `($v := ${e}; $type($v) = "string" ? $v : null)`;
+const jNumberOrNull = (e: string) => `($v := ${e}; $type($v) = "number" ? $v : null)`;
+const jStringOrEmpty = (e: string) => `($v := ${e}; $type($v) = "string" ? $v : "")`;
+/** `$join` of the string texts; "" when there are none (`$join` of nothing is undefined). */
+const jJoinTexts = (textsExpr: string) =>
+  `($t := ${textsExpr}[$type($) = "string"]; $exists($t) ? $join($t) : "")`;
+
+function jNormalised(text: string, stopReason: string, inputTokens: string, outputTokens: string): string {
+  return (
+    `{"text": ${text}, "stopReason": ${stopReason}, ` +
+    `"usage": {"inputTokens": ${inputTokens}, "outputTokens": ${outputTokens}}}`
+  );
+}
+
+/**
+ * States.Format call building `start + [systemBlock(system)] + beforePrompt + $.prompt + end`:
+ * JSONPath cannot concatenate strings any other way.
+ */
+function jsonPathFormattedPrompt(
+  system: JsonPathSystemSource,
+  parts: { start: string; systemBlock: (system: string) => string; beforePrompt: string; end: string },
+): string {
+  const lit = escapeIntrinsicLiteral;
+  const tail = `${lit(parts.beforePrompt)}{}${lit(parts.end)}`;
+  switch (system.kind) {
+    case "none":
+      return `States.Format('${lit(parts.start)}${tail}', $.prompt)`;
+    case "inputPath": {
+      // The system text is an argument too: split the system block around its placeholder.
+      const marker = "\u0000SYSTEM\u0000";
+      const [beforeSystem, afterSystem] = parts.systemBlock(marker).split(marker);
+      return `States.Format('${lit(parts.start + beforeSystem)}{}${lit(afterSystem)}${tail}', ${system.path}, $.prompt)`;
+    }
+  }
+}
+
+/** `{"key.$": path}` for a JSONPath template, or nothing without a system prompt. */
+function jsonPathSystemField(system: JsonPathSystemSource, key: string): JsonObject {
+  switch (system.kind) {
+    case "none":
+      return {};
+    case "inputPath":
+      return { [`${key}.$`]: system.path };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The families
+// ---------------------------------------------------------------------------
+
+const ANTHROPIC_VERSION = "bedrock-2023-05-31";
+
+const anthropic: FamilyFormat = {
+  description: "Anthropic Claude, Messages API (anthropic.claude-*)",
+  modelIdPattern: /^anthropic\.claude/,
+  buildBody: ({ prompt, system, maxTokens, temperature }) => ({
+    anthropic_version: ANTHROPIC_VERSION,
+    max_tokens: maxTokens,
+    temperature,
+    ...(system ? { system } : {}),
+    messages: [{ role: "user", content: [{ type: "text", text: prompt }] }],
+  }),
+  bodyJsonata: ({ maxTokens, temperature }) =>
+    `$merge([{"anthropic_version": ${jsonataString(ANTHROPIC_VERSION)}, "max_tokens": ${maxTokens}, "temperature": ${temperature}}, ` +
+    `$system ? {"system": $system} : {}, ` +
+    `{"messages": [{"role": "user", "content": [{"type": "text", "text": $prompt}]}]}])`,
+  bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
+    anthropic_version: ANTHROPIC_VERSION,
+    max_tokens: maxTokens,
+    temperature,
+    ...jsonPathSystemField(system, "system"),
+    messages: [{ role: "user", content: [{ type: "text", "text.$": "$.prompt" }] }],
+  }),
+  // Only "text" blocks: with extended thinking the first block is a "thinking" block.
+  normalise: (body) => ({
+    text: joinTexts(body.content, (block) => block.type === "text"),
+    stopReason: stringOrNull(body.stop_reason),
+    usage: {
+      inputTokens: numberOrNull(at(body, "usage", "input_tokens")),
+      outputTokens: numberOrNull(at(body, "usage", "output_tokens")),
+    },
+    ...(typeof body.model === "string" ? { model: body.model } : {}),
+  }),
+  normaliseJsonata: jNormalised(
+    jJoinTexts(`$body.content[type = "text"].text`),
+    jStringOrNull("$body.stop_reason"),
+    jNumberOrNull("$body.usage.input_tokens"),
+    jNumberOrNull("$body.usage.output_tokens"),
+  ),
+  resultPaths: {
+    text: "$.Body.content[0].text",
+    stopReason: "$.Body.stop_reason",
+    inputTokens: "$.Body.usage.input_tokens",
+    outputTokens: "$.Body.usage.output_tokens",
+  },
+  sample: ({ text, inputTokens, outputTokens, modelId }) => ({
+    id: "msg_local_0001",
+    type: "message",
+    role: "assistant",
+    model: modelId,
+    content: [{ type: "text", text }],
+    stop_reason: "end_turn",
+    stop_sequence: null,
+    usage: { input_tokens: inputTokens, output_tokens: outputTokens },
+  }),
+};
+
+const amazonNova: FamilyFormat = {
+  description: "Amazon Nova understanding models, messages-v1 schema (amazon.nova-micro/lite/pro/premier, amazon.nova-2-lite)",
+  modelIdPattern: /^amazon\.nova-(?:2-)?(?:micro|lite|pro|premier)\b/,
+  buildBody: ({ prompt, system, maxTokens, temperature }) => ({
+    schemaVersion: "messages-v1",
+    ...(system ? { system: [{ text: system }] } : {}),
+    messages: [{ role: "user", content: [{ text: prompt }] }],
+    inferenceConfig: { maxTokens, temperature },
+  }),
+  bodyJsonata: ({ maxTokens, temperature }) =>
+    `$merge([{"schemaVersion": "messages-v1"}, ` +
+    `$system ? {"system": [{"text": $system}]} : {}, ` +
+    `{"messages": [{"role": "user", "content": [{"text": $prompt}]}], ` +
+    `"inferenceConfig": {"maxTokens": ${maxTokens}, "temperature": ${temperature}}}])`,
+  bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
+    schemaVersion: "messages-v1",
+    ...(system.kind === "inputPath" ? { system: [{ "text.$": system.path }] } : {}),
+    messages: [{ role: "user", content: [{ "text.$": "$.prompt" }] }],
+    inferenceConfig: { maxTokens, temperature },
+  }),
+  // Blocks without text (reasoning, tool use) are skipped.
+  normalise: (body) => ({
+    text: joinTexts(at(body, "output", "message", "content")),
+    stopReason: stringOrNull(body.stopReason),
+    usage: {
+      inputTokens: numberOrNull(at(body, "usage", "inputTokens")),
+      outputTokens: numberOrNull(at(body, "usage", "outputTokens")),
+    },
+  }),
+  normaliseJsonata: jNormalised(
+    jJoinTexts("$body.output.message.content.text"),
+    jStringOrNull("$body.stopReason"),
+    jNumberOrNull("$body.usage.inputTokens"),
+    jNumberOrNull("$body.usage.outputTokens"),
+  ),
+  resultPaths: {
+    text: "$.Body.output.message.content[0].text",
+    stopReason: "$.Body.stopReason",
+    inputTokens: "$.Body.usage.inputTokens",
+    outputTokens: "$.Body.usage.outputTokens",
+  },
+  sample: ({ text, inputTokens, outputTokens }) => ({
+    output: { message: { role: "assistant", content: [{ text }] } },
+    stopReason: "end_turn",
+    usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+  }),
+};
+
+// Titan Text has no system field: the system prompt goes before the user's text.
+const TITAN_SYSTEM_SEPARATOR = "\n\n";
+
+const amazonTitanText: FamilyFormat = {
+  description: "Amazon Titan Text (amazon.titan-text-*, amazon.titan-tg1-large); a system prompt is prepended to inputText",
+  modelIdPattern: /^amazon\.titan-(?:text-|tg1-)/,
+  buildBody: ({ prompt, system, maxTokens, temperature }) => ({
+    inputText: system ? `${system}${TITAN_SYSTEM_SEPARATOR}${prompt}` : prompt,
+    textGenerationConfig: { maxTokenCount: maxTokens, temperature },
+  }),
+  bodyJsonata: ({ maxTokens, temperature }) =>
+    `{"inputText": $system ? $system & ${jsonataString(TITAN_SYSTEM_SEPARATOR)} & $prompt : $prompt, ` +
+    `"textGenerationConfig": {"maxTokenCount": ${maxTokens}, "temperature": ${temperature}}}`,
+  bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
+    ...(system.kind === "none"
+      ? { "inputText.$": "$.prompt" }
+      : {
+          "inputText.$": jsonPathFormattedPrompt(system, {
+            start: "",
+            systemBlock: (s) => `${s}${TITAN_SYSTEM_SEPARATOR}`,
+            beforePrompt: "",
+            end: "",
+          }),
+        }),
+    textGenerationConfig: { maxTokenCount: maxTokens, temperature },
+  }),
+  normalise: (body) => ({
+    text: stringOrEmpty(at(body, "results", 0, "outputText")),
+    stopReason: stringOrNull(at(body, "results", 0, "completionReason")),
+    usage: {
+      inputTokens: numberOrNull(body.inputTextTokenCount),
+      outputTokens: numberOrNull(at(body, "results", 0, "tokenCount")),
+    },
+  }),
+  normaliseJsonata: jNormalised(
+    jStringOrEmpty("$body.results[0].outputText"),
+    jStringOrNull("$body.results[0].completionReason"),
+    jNumberOrNull("$body.inputTextTokenCount"),
+    jNumberOrNull("$body.results[0].tokenCount"),
+  ),
+  resultPaths: {
+    text: "$.Body.results[0].outputText",
+    stopReason: "$.Body.results[0].completionReason",
+    inputTokens: "$.Body.inputTextTokenCount",
+    outputTokens: "$.Body.results[0].tokenCount",
+  },
+  sample: ({ text, inputTokens, outputTokens }) => ({
+    inputTextTokenCount: inputTokens,
+    results: [{ tokenCount: outputTokens, outputText: text, completionReason: "FINISH" }],
+  }),
+};
+
+// Llama 3 / 4 chat template: the raw prompt must carry the header and end-of-turn tokens.
+const LLAMA_BEGIN = "<|begin_of_text|>";
+const llamaTurn = (role: string, text: string) => `<|start_header_id|>${role}<|end_header_id|>\n\n${text}<|eot_id|>`;
+const LLAMA_ASSISTANT_START = "<|start_header_id|>assistant<|end_header_id|>\n\n";
+const LLAMA_USER_START = "<|start_header_id|>user<|end_header_id|>\n\n";
+const LLAMA_USER_END = `<|eot_id|>${LLAMA_ASSISTANT_START}`;
+
+function llamaPrompt(prompt: string, system: string | undefined): string {
+  return `${LLAMA_BEGIN}${system ? llamaTurn("system", system) : ""}${llamaTurn("user", prompt)}${LLAMA_ASSISTANT_START}`;
+}
+
+const metaLlama: FamilyFormat = {
+  description: "Meta Llama 3 and 4 instruct models (meta.llama3*, meta.llama4*), Llama 3 chat template",
+  modelIdPattern: /^meta\.llama[34]/,
+  buildBody: ({ prompt, system, maxTokens, temperature }) => ({
+    prompt: llamaPrompt(prompt, system),
+    max_gen_len: maxTokens,
+    temperature,
+  }),
+  bodyJsonata: ({ maxTokens, temperature }) =>
+    `{"prompt": ${jsonataString(LLAMA_BEGIN)} & ` +
+    `($system ? ${jsonataString("<|start_header_id|>system<|end_header_id|>\n\n")} & $system & "<|eot_id|>" : "") & ` +
+    `${jsonataString(LLAMA_USER_START)} & $prompt & ${jsonataString(LLAMA_USER_END)}, ` +
+    `"max_gen_len": ${maxTokens}, "temperature": ${temperature}}`,
+  bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
+    "prompt.$": jsonPathFormattedPrompt(system, {
+      start: LLAMA_BEGIN,
+      systemBlock: (s) => llamaTurn("system", s),
+      beforePrompt: LLAMA_USER_START,
+      end: LLAMA_USER_END,
+    }),
+    max_gen_len: maxTokens,
+    temperature,
+  }),
+  normalise: (body) => ({
+    text: stringOrEmpty(body.generation),
+    stopReason: stringOrNull(body.stop_reason),
+    usage: {
+      inputTokens: numberOrNull(body.prompt_token_count),
+      outputTokens: numberOrNull(body.generation_token_count),
+    },
+  }),
+  normaliseJsonata: jNormalised(
+    jStringOrEmpty("$body.generation"),
+    jStringOrNull("$body.stop_reason"),
+    jNumberOrNull("$body.prompt_token_count"),
+    jNumberOrNull("$body.generation_token_count"),
+  ),
+  resultPaths: {
+    text: "$.Body.generation",
+    stopReason: "$.Body.stop_reason",
+    inputTokens: "$.Body.prompt_token_count",
+    outputTokens: "$.Body.generation_token_count",
+  },
+  sample: ({ text, inputTokens, outputTokens }) => ({
+    generation: text,
+    prompt_token_count: inputTokens,
+    generation_token_count: outputTokens,
+    stop_reason: "stop",
+  }),
+};
+
+// Mistral text completion: no system role, so the system text opens the [INST] block.
+const MISTRAL_START = "<s>[INST] ";
+const MISTRAL_END = " [/INST]";
+const MISTRAL_SYSTEM_SEPARATOR = "\n\n";
+
+const mistral: FamilyFormat = {
+  description:
+    "Mistral AI text completion (mistral.mistral-7b-instruct, mistral.mixtral-8x7b-instruct, mistral.mistral-large-2402, mistral.mistral-small-2402); a system prompt opens the [INST] block; no token counts in the body",
+  modelIdPattern: /^mistral\.(?:mistral-7b-instruct|mixtral-8x7b-instruct|mistral-large-2402|mistral-small-2402)/,
+  buildBody: ({ prompt, system, maxTokens, temperature }) => ({
+    prompt: `${MISTRAL_START}${system ? `${system}${MISTRAL_SYSTEM_SEPARATOR}` : ""}${prompt}${MISTRAL_END}`,
+    max_tokens: maxTokens,
+    temperature,
+  }),
+  bodyJsonata: ({ maxTokens, temperature }) =>
+    `{"prompt": ${jsonataString(MISTRAL_START)} & ($system ? $system & ${jsonataString(MISTRAL_SYSTEM_SEPARATOR)} : "") & ` +
+    `$prompt & ${jsonataString(MISTRAL_END)}, "max_tokens": ${maxTokens}, "temperature": ${temperature}}`,
+  bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
+    "prompt.$": jsonPathFormattedPrompt(system, {
+      start: MISTRAL_START,
+      systemBlock: (s) => `${s}${MISTRAL_SYSTEM_SEPARATOR}`,
+      beforePrompt: "",
+      end: MISTRAL_END,
+    }),
+    max_tokens: maxTokens,
+    temperature,
+  }),
+  // Bedrock reports Mistral token counts only in HTTP headers, which Step Functions does not pass on.
+  normalise: (body) => ({
+    text: stringOrEmpty(at(body, "outputs", 0, "text")),
+    stopReason: stringOrNull(at(body, "outputs", 0, "stop_reason")),
+    usage: { inputTokens: null, outputTokens: null },
+  }),
+  normaliseJsonata: jNormalised(
+    jStringOrEmpty("$body.outputs[0].text"),
+    jStringOrNull("$body.outputs[0].stop_reason"),
+    "null",
+    "null",
+  ),
+  resultPaths: {
+    text: "$.Body.outputs[0].text",
+    stopReason: "$.Body.outputs[0].stop_reason",
+    inputTokens: null,
+    outputTokens: null,
+  },
+  sample: ({ text }) => ({ outputs: [{ text, stop_reason: "stop" }] }),
+};
+
+const cohereCommandR: FamilyFormat = {
+  description: "Cohere Command R and R+ chat (cohere.command-r*); the system prompt becomes the preamble",
+  modelIdPattern: /^cohere\.command-r/,
+  buildBody: ({ prompt, system, maxTokens, temperature }) => ({
+    message: prompt,
+    ...(system ? { preamble: system } : {}),
+    max_tokens: maxTokens,
+    temperature,
+  }),
+  bodyJsonata: ({ maxTokens, temperature }) =>
+    `$merge([{"message": $prompt}, $system ? {"preamble": $system} : {}, ` +
+    `{"max_tokens": ${maxTokens}, "temperature": ${temperature}}])`,
+  bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
+    "message.$": "$.prompt",
+    ...jsonPathSystemField(system, "preamble"),
+    max_tokens: maxTokens,
+    temperature,
+  }),
+  normalise: (body) => ({
+    text: stringOrEmpty(body.text),
+    stopReason: stringOrNull(body.finish_reason),
+    usage: {
+      inputTokens: numberOrNull(at(body, "meta", "billed_units", "input_tokens")),
+      outputTokens: numberOrNull(at(body, "meta", "billed_units", "output_tokens")),
+    },
+  }),
+  normaliseJsonata: jNormalised(
+    jStringOrEmpty("$body.text"),
+    jStringOrNull("$body.finish_reason"),
+    jNumberOrNull("$body.meta.billed_units.input_tokens"),
+    jNumberOrNull("$body.meta.billed_units.output_tokens"),
+  ),
+  // A JSONPath ResultSelector fails on a missing path, and `meta` is optional: no token counts there.
+  resultPaths: {
+    text: "$.Body.text",
+    stopReason: "$.Body.finish_reason",
+    inputTokens: null,
+    outputTokens: null,
+  },
+  sample: ({ text, inputTokens, outputTokens }) => ({
+    response_id: "local-response-0001",
+    text,
+    generation_id: "local-generation-0001",
+    chat_history: [{ role: "CHATBOT", message: text }],
+    finish_reason: "COMPLETE",
+    meta: { api_version: { version: "1" }, billed_units: { input_tokens: inputTokens, output_tokens: outputTokens } },
+  }),
+};
+
+// With InvokeModel, gpt-oss puts its reasoning in <reasoning> tags before the answer.
+const OPENAI_REASONING = /^\s*<reasoning>[\s\S]*?<\/reasoning>\s*/;
+const OPENAI_REASONING_JSONATA = "/^\\s*<reasoning>[\\s\\S]*?<\\/reasoning>\\s*/";
+
+const openai: FamilyFormat = {
+  description: "OpenAI gpt-oss open-weight models, Chat Completions format (openai.gpt-oss-*); <reasoning> is stripped from the text",
+  modelIdPattern: /^openai\.gpt-oss/,
+  buildBody: ({ prompt, system, maxTokens, temperature }) => ({
+    messages: [...(system ? [{ role: "system", content: system }] : []), { role: "user", content: prompt }],
+    max_completion_tokens: maxTokens,
+    temperature,
+  }),
+  bodyJsonata: ({ maxTokens, temperature }) =>
+    `{"messages": $append($system ? [{"role": "system", "content": $system}] : [], [{"role": "user", "content": $prompt}]), ` +
+    `"max_completion_tokens": ${maxTokens}, "temperature": ${temperature}}`,
+  bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
+    messages: [
+      ...(system.kind === "inputPath" ? [{ role: "system", "content.$": system.path }] : []),
+      { role: "user", "content.$": "$.prompt" },
+    ],
+    max_completion_tokens: maxTokens,
+    temperature,
+  }),
+  normalise: (body) => ({
+    text: stringOrEmpty(at(body, "choices", 0, "message", "content")).replace(OPENAI_REASONING, ""),
+    stopReason: stringOrNull(at(body, "choices", 0, "finish_reason")),
+    usage: {
+      inputTokens: numberOrNull(at(body, "usage", "prompt_tokens")),
+      outputTokens: numberOrNull(at(body, "usage", "completion_tokens")),
+    },
+    ...(typeof body.model === "string" ? { model: body.model } : {}),
+  }),
+  normaliseJsonata: jNormalised(
+    `$replace(${jStringOrEmpty("$body.choices[0].message.content")}, ${OPENAI_REASONING_JSONATA}, "")`,
+    jStringOrNull("$body.choices[0].finish_reason"),
+    jNumberOrNull("$body.usage.prompt_tokens"),
+    jNumberOrNull("$body.usage.completion_tokens"),
+  ),
+  resultPaths: {
+    text: "$.Body.choices[0].message.content",
+    stopReason: "$.Body.choices[0].finish_reason",
+    inputTokens: "$.Body.usage.prompt_tokens",
+    outputTokens: "$.Body.usage.completion_tokens",
+  },
+  sample: ({ text, inputTokens, outputTokens, modelId }) => ({
+    id: "chatcmpl-local-0001",
+    object: "chat.completion",
+    created: 0,
+    model: modelId,
+    choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+    usage: { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens },
+  }),
+};
+
+const FAMILY_FORMATS: Record<ModelFamily, FamilyFormat> = {
+  anthropic,
+  "amazon-nova": amazonNova,
+  "amazon-titan-text": amazonTitanText,
+  "meta-llama": metaLlama,
+  mistral,
+  "cohere-command-r": cohereCommandR,
+  openai,
+};
+
+/** Every supported family with a one-line description (for error messages and the README). */
+export const SUPPORTED_FAMILIES: Readonly<Record<ModelFamily, string>> = Object.freeze(
+  Object.fromEntries(Object.entries(FAMILY_FORMATS).map(([family, format]) => [family, format.description])) as Record<
+    ModelFamily,
+    string
+  >,
+);
+
+export const MODEL_FAMILIES = Object.keys(FAMILY_FORMATS) as ModelFamily[];
+
+export function isModelFamily(value: unknown): value is ModelFamily {
+  return typeof value === "string" && Object.prototype.hasOwnProperty.call(FAMILY_FORMATS, value);
+}
+
+// ---------------------------------------------------------------------------
+// Family detection
+// ---------------------------------------------------------------------------
+
+export class UnsupportedModelError extends Error {
+  constructor(
+    readonly modelId: string,
+    reason: string,
+  ) {
+    super(
+      `Model "${modelId}" is not supported: ${reason}. Supported model families: ` +
+        MODEL_FAMILIES.map((family) => `${family} (${SUPPORTED_FAMILIES[family]})`).join("; "),
+    );
+    this.name = "UnsupportedModelError";
+  }
+}
+
+/** Why a recognisably non-text or legacy model cannot be used; undefined when we simply don't know it. */
+function knownUnsupportedReason(id: string): string | undefined {
+  if (/embed/.test(id)) return "embedding models return vectors, not text";
+  if (/^stability\./.test(id) || /image|canvas|reel/.test(id)) return "image and video models do not return text";
+  if (/^amazon\.nova-sonic/.test(id)) return "speech-to-speech models need the bidirectional streaming API";
+  if (/^meta\.llama2/.test(id)) return "Llama 2 uses a legacy prompt template (use a Llama 3 or 4 model)";
+  if (/^mistral\./.test(id)) return "this Mistral model uses the chat-completion format, which is not supported yet";
+  if (/rerank/.test(id)) return "rerank models do not generate text";
+  return undefined;
+}
+
+/**
+ * The family of a foundation model, from `provider.model...` (for example
+ * `anthropic.claude-sonnet-4-20250514-v1:0` or `amazon.nova-lite-v1:0`).
+ * Also accepts a foundation-model ARN and a system inference profile ID
+ * (`us.`, `eu.`, `global.` ... prefix), which name the model the same way.
+ */
+export function familyOf(foundationModelId: string): ModelFamily {
+  if (typeof foundationModelId !== "string" || foundationModelId.trim() === "") {
+    throw new UnsupportedModelError(String(foundationModelId), "the model ID is empty");
+  }
+  const afterArn = foundationModelId.includes("/") ? foundationModelId.slice(foundationModelId.lastIndexOf("/") + 1) : foundationModelId;
+  const candidates = [afterArn];
+  const profilePrefix = /^[a-z]+(?:-[a-z]+)*\.(?=[a-z0-9-]+\.)/.exec(afterArn);
+  if (profilePrefix) candidates.push(afterArn.slice(profilePrefix[0].length));
+
+  for (const id of candidates) {
+    for (const family of MODEL_FAMILIES) {
+      if (FAMILY_FORMATS[family].modelIdPattern.test(id)) return family;
+    }
+  }
+  const reason = candidates.map(knownUnsupportedReason).find((r) => r !== undefined);
+  throw new UnsupportedModelError(foundationModelId, reason ?? "its provider/model part matches no supported family");
+}
+
+// ---------------------------------------------------------------------------
+// Per-family operations
+// ---------------------------------------------------------------------------
+
+function formatOf(family: ModelFamily): FamilyFormat {
+  if (!isModelFamily(family)) {
+    throw new Error(`Unknown model family "${String(family)}"; valid families: ${MODEL_FAMILIES.join(", ")}`);
+  }
+  return FAMILY_FORMATS[family];
+}
+
+/** The native InvokeModel body for a prompt. */
+export function buildRequestBody(family: ModelFamily, params: PromptParams): JsonObject {
+  return formatOf(family).buildBody(params);
+}
+
+/** Text, stop reason and token usage from a native response body (parsed JSON). */
+export function normaliseResponse(family: ModelFamily, body: unknown): NormalisedResponse {
+  if (!isObject(body)) {
+    const got = Array.isArray(body) ? "an array" : body === null ? "null" : `a ${typeof body}`;
+    throw new Error(`Cannot normalise a ${family} response: expected a JSON object body, got ${got}`);
+  }
+  return formatOf(family).normalise(body);
+}
+
+/** A response body as the family's models return it, for local stand-ins and tests. */
+export function sampleResponse(family: ModelFamily, params: SampleResponseParams): JsonObject {
+  return formatOf(family).sample(params);
+}
+
+/** JSONata expression for the request body; needs `$prompt` and `$system` ("" = none) in scope. */
+export function requestBodyJsonata(family: ModelFamily, settings: GenerationSettings): string {
+  return formatOf(family).bodyJsonata(settings);
+}
+
+/** JSONata expression for `{text, stopReason, usage}`; needs `$body` (the response body) in scope. */
+export function normaliseResponseJsonata(family: ModelFamily): string {
+  return formatOf(family).normaliseJsonata;
+}
+
+/** JSONPath payload template (Pass state Parameters) for the request body; reads `$.prompt`. */
+export function requestBodyJsonPathTemplate(
+  family: ModelFamily,
+  settings: GenerationSettings,
+  system: JsonPathSystemSource,
+): JsonObject {
+  return formatOf(family).bodyJsonPathTemplate(settings, system);
+}
+
+/** JSONPath paths (relative to the task result) of the normalised fields. */
+export function responseResultPaths(family: ModelFamily): ResultPaths {
+  return formatOf(family).resultPaths;
+}
