@@ -10,7 +10,14 @@ const USAGE =
   "npm run local -- --stack <name> [--config <key>=<value>]... (--prompt <text> | --input-file <path>) [--output-to-s3] [--json]\n" +
   "  --input-file: a .json file is a whole execution input ({prompt|body|inputS3Uri, system?, outputToS3?}); any other file is the prompt text";
 
-export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+export interface LocalDependencies {
+  stdout?: (text: string) => void;
+  /** Shrinks retry backoff and timeouts (tests); real time by default. */
+  timeScale?: number;
+}
+
+export async function main(argv: string[] = process.argv.slice(2), deps: LocalDependencies = {}): Promise<number> {
+  const stdout = deps.stdout ?? ((text: string) => void process.stdout.write(text));
   const args = parseCommonArgs(
     argv,
     { prompt: { type: "string", short: "p" }, "input-file": { type: "string", short: "f" }, "output-to-s3": { type: "boolean", default: false } },
@@ -29,17 +36,17 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   }
 
   const stack = localStackFrom(await synthesize({ stack: args.stack, overrides: args.overrides }));
-  const report = await runLocalExecution(stack, { input });
+  const report = await runLocalExecution(stack, { input, timeScale: deps.timeScale });
 
   if (args.json) {
-    process.stdout.write(`${JSON.stringify(jsonDocument(report))}\n`);
+    stdout(`${JSON.stringify(jsonDocument(report))}\n`);
   } else {
     const heading = [`local run of stack '${args.stack}' (${stack.queryLanguage}), execution ${report.executionName}`];
     if (report.inputS3Uri) heading.push(`input: ${report.uploadedBytes} bytes moved to ${report.inputS3Uri} (over the 256 KB execution input limit)`);
     heading.push(`Bedrock stand-in calls: ${report.bedrockCalls}`);
-    process.stdout.write(`${readableReport(report, heading)}\n`);
+    stdout(`${readableReport(report, heading)}\n`);
   }
   return report.status === "SUCCEEDED" ? 0 : 1;
 }
 
-if (require.main === module) runCli(main);
+if (require.main === module) runCli(() => main());

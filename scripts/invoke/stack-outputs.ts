@@ -74,15 +74,17 @@ export async function readOutputsWithAutomation(stackName: string, workDir: stri
     outputs = await stack.outputs();
   } catch (error) {
     const message = (error as Error).message ?? String(error);
-    const hint = /ENOENT|not found|could not find|Failed to run/i.test(message)
-      ? "the Pulumi CLI is needed to read stack outputs: install it, or pass --outputs-file <file written by 'pulumi stack output --json'>"
-      : "pass --outputs-file <file written by 'pulumi stack output --json'> to skip the Pulumi CLI";
-    throw new StackOutputsError(`cannot read the outputs of stack '${stackName}' (${firstLine(message)}); ${hint}`);
+    const alternative = "or pass --outputs-file <file written by 'pulumi stack output --json'>";
+    if (/ENOENT/.test(message)) {
+      throw new StackOutputsError(`cannot read the outputs of stack '${stackName}': the Pulumi CLI is not installed (not found on PATH); install it, ${alternative}`);
+    }
+    throw new StackOutputsError(`cannot read the outputs of stack '${stackName}' through the Pulumi CLI: ${lastLine(message)}; ${alternative}`);
   }
   const plain = Object.fromEntries(Object.entries(outputs).map(([name, output]) => [name, output.value]));
   return deployedStackFrom(plain, `stack '${stackName}'`);
 }
 
-function firstLine(text: string): string {
-  return text.split("\n").find((line) => line.trim() !== "")?.trim() ?? text;
+// The CLI's own complaint (e.g. "no stack named 'dev' found") is the last line of its stderr.
+function lastLine(text: string): string {
+  return text.split("\n").map((line) => line.trim()).filter(Boolean).pop() ?? text;
 }

@@ -1,0 +1,233 @@
+// Local Amazon Bedrock runtime: answers `POST /model/{modelId}/invoke` on 127.0.0.1 in the called model's
+// response format, records the exact bytes it received, and injects the faults Step Functions must cope with.
+
+import * as crypto from "node:crypto";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { sampleResponse } from "../bedrock/families";
+import { familyForModelId, type ModelFamily } from "./model-family";
+
+export type BedrockFault = "ThrottlingException" | "ModelTimeoutException" | "AccessDeniedException" | "ValidationException";
+
+const FAULTS: Record<BedrockFault, { status: number; message: string }> = {
+  ThrottlingException: { status: 429, message: "Too many requests, please wait before trying again." },
+  ModelTimeoutException: { status: 408, message: "Model has timed out in processing the request. Try your request again." },
+  AccessDeniedException: { status: 403, message: "You don't have access to the model with the specified model ID." },
+  ValidationException: { status: 400, message: "Malformed input request, please reformat your input and try again." },
+};
+export const BEDROCK_FAULTS = Object.keys(FAULTS) as BedrockFault[];
+
+export interface FaultPlan {
+  /** Faults for the next calls, one per call, in order; consulted first. */
+  next?: BedrockFault[];
+  /** Fault for every call once `next` is used up. */
+  always?: BedrockFault;
+  /** Share of the remaining calls (0..1) answered with ThrottlingException. */
+  throttleRate?: number;
+  /**
+   * Seed for `throttleRate` (default 1). Each draw is derived from the seed, the request bytes and how many times
+   * those bytes were sent before, so the same requests are throttled on every run however concurrent calls interleave.
+   */
+  seed?: number;
+  /** Milliseconds added before every answer. */
+  latencyMs?: number;
+}
+
+export interface RecordedCall {
+  modelId: string;
+  /** The request body exactly as received. */
+  body: Buffer;
+  contentType?: string;
+  accept?: string;
+  status: number;
+  fault?: BedrockFault;
+}
+
+export interface ReplyContext {
+  modelId: string;
+  body: Buffer;
+}
+
+export interface BedrockStandInOptions {
+  /** Family for identifiers that do not tell it (application inference profiles, provisioned models). */
+  family?: ModelFamily;
+  faults?: FaultPlan;
+  /** The generated text; by default it names the model and the size and digest of the request. */
+  replyText?: (call: ReplyContext) => string;
+  region?: string;
+}
+
+export interface BedrockStandIn {
+  endpoint: string;
+  /** Every call received, in arrival order. */
+  readonly calls: RecordedCall[];
+  /** Replaces the fault plan from the next call on (the throttle generator restarts from the plan's seed). */
+  setFaults(plan: FaultPlan): void;
+  /** A Bedrock runtime client for this server, making one attempt per call as Step Functions does (its Retry retries). */
+  createClient(): BedrockRuntimeClient;
+  close(): Promise<void>;
+}
+
+const FAKE_CREDENTIALS = { accessKeyId: "LOCALSTANDIN", secretAccessKey: "local-stand-in-secret" };
+const INVOKE_PATH = /^\/model\/([^/]+)\/invoke$/;
+
+export function defaultReplyText(call: ReplyContext): string {
+  const digest = crypto.createHash("sha256").update(call.body).digest("hex").slice(0, 12);
+  return `Local stand-in reply from ${call.modelId} to a ${call.body.length}-byte request (sha256 ${digest}).`;
+}
+
+export async function startBedrockStandIn(options: BedrockStandInOptions = {}): Promise<BedrockStandIn> {
+  const calls: RecordedCall[] = [];
+  let faults = startFaults(options.faults ?? {});
+  const replyText = options.replyText ?? defaultReplyText;
+
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      // Recorded and decided on arrival, so a call whose caller gave up (timeout) still counts where it was made.
+      const answer = handle(request, Buffer.concat(chunks));
+      const send = () => {
+        response.writeHead(answer.status, answer.headers);
+        response.end(answer.body);
+      };
+      const latency = faults.plan.latencyMs ?? 0;
+      if (latency > 0) setTimeout(send, latency);
+      else send();
+    });
+  });
+  // Idle keep-alive sockets must outlive a busy test's pauses: a server closing one just as the client reuses it
+  // makes the client see ECONNRESET.
+  server.keepAliveTimeout = 60_000;
+
+  function handle(request: http.IncomingMessage, body: Buffer): Answer {
+    const match = request.method === "POST" ? INVOKE_PATH.exec((request.url ?? "").split("?")[0]) : null;
+    if (!match) return errorAnswer(404, "UnknownOperationException", `No operation at ${request.method} ${request.url}`);
+    const modelId = decodeURIComponent(match[1]);
+    const call: RecordedCall = {
+      modelId,
+      body,
+      contentType: request.headers["content-type"],
+      accept: request.headers["accept"],
+      status: 200,
+    };
+    calls.push(call);
+
+    const fault = faults.draw(body);
+    const rejection = fault ? undefined : validateRequest(modelId, body, options.family);
+    if (fault || rejection) {
+      const type = fault ?? "ValidationException";
+      call.status = FAULTS[type].status;
+      call.fault = type;
+      return errorAnswer(FAULTS[type].status, type, rejection ?? FAULTS[type].message);
+    }
+    const family = familyForModelId(modelId, options.family);
+    const text = replyText({ modelId, body });
+    const inputTokens = Math.max(1, Math.ceil(body.length / 4));
+    const outputTokens = Math.max(1, text.split(/\s+/).filter(Boolean).length);
+    const payload = sampleResponse(family, { text, inputTokens, outputTokens, modelId });
+    return {
+      status: 200,
+      headers: {
+        "content-type": "application/json",
+        "x-amzn-requestid": crypto.randomUUID(),
+        "x-amzn-bedrock-input-token-count": String(inputTokens),
+        "x-amzn-bedrock-output-token-count": String(outputTokens),
+      },
+      body: JSON.stringify(payload),
+    };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    endpoint,
+    calls,
+    setFaults(plan) {
+      faults = startFaults(plan);
+    },
+    createClient() {
+      return new BedrockRuntimeClient({
+        region: options.region ?? "us-east-1",
+        endpoint,
+        credentials: FAKE_CREDENTIALS,
+        requestHandler: new NodeHttpHandler(),
+        maxAttempts: 1,
+      });
+    },
+    close() {
+      return new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Why Bedrock would refuse this request before running the model, or undefined when it would run it. */
+function validateRequest(modelId: string, body: Buffer, family: ModelFamily | undefined): string | undefined {
+  try {
+    familyForModelId(modelId, family);
+  } catch {
+    return `The provided model identifier is invalid: ${modelId}`;
+  }
+  try {
+    JSON.parse(body.toString("utf8"));
+  } catch {
+    return "Malformed input request: the body is not valid JSON";
+  }
+  return undefined;
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function errorAnswer(status: number, type: string, message: string): Answer {
+  return {
+    status,
+    headers: { "content-type": "application/json", "x-amzn-errortype": type, "x-amzn-requestid": crypto.randomUUID() },
+    body: JSON.stringify({ message }),
+  };
+}
+
+interface FaultState {
+  plan: FaultPlan;
+  draw(body: Buffer): BedrockFault | undefined;
+}
+
+function startFaults(plan: FaultPlan): FaultState {
+  const rate = plan.throttleRate ?? 0;
+  if (!(rate >= 0 && rate <= 1)) throw new Error(`throttleRate must be between 0 and 1, got ${plan.throttleRate}`);
+  for (const fault of [...(plan.next ?? []), ...(plan.always ? [plan.always] : [])]) {
+    if (!(fault in FAULTS)) throw new Error(`unknown fault '${fault}'; valid faults: ${BEDROCK_FAULTS.join(", ")}`);
+  }
+  const queue = [...(plan.next ?? [])];
+  const seed = plan.seed ?? 1;
+  const timesSent = new Map<string, number>();
+  return {
+    plan,
+    draw(body) {
+      if (queue.length > 0) return queue.shift();
+      if (plan.always) return plan.always;
+      if (rate === 0) return undefined;
+      const digest = crypto.createHash("sha256").update(body).digest("hex");
+      const repeat = timesSent.get(digest) ?? 0;
+      timesSent.set(digest, repeat + 1);
+      return uniformDraw(`${seed}:${digest}:${repeat}`) < rate ? "ThrottlingException" : undefined;
+    },
+  };
+}
+
+/** A number in [0, 1) determined by the key alone. */
+function uniformDraw(key: string): number {
+  return crypto.createHash("sha256").update(key).digest().readUInt32BE(0) / 2 ** 32;
+}

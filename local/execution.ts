@@ -1,0 +1,35 @@
+// What both local runners take and give back.
+
+import type { Clock } from "./clock";
+import type { StateMachineDefinition } from "./definition";
+import type { InvokeModelTask } from "./invoke-model-task";
+
+export interface ExecutionIdentity {
+  /** Execution name, as in `$states.context.Execution.Name` / `$$.Execution.Name`. */
+  name: string;
+  stateMachineArn: string;
+  stateMachineName: string;
+}
+
+export interface WorkflowRun {
+  status: "SUCCEEDED" | "FAILED";
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  /** Names of the states entered, in order (a retried state appears once per entry, not per attempt). */
+  states: string[];
+}
+
+export interface RunnerOptions {
+  definition: StateMachineDefinition;
+  input: unknown;
+  invokeModel: InvokeModelTask;
+  clock: Clock;
+  identity: ExecutionIdentity;
+}
+
+/** The execution ARN Step Functions would give this execution of this state machine. */
+export function executionArnOf(identity: ExecutionIdentity): string {
+  const prefix = identity.stateMachineArn.replace(":stateMachine:", ":execution:");
+  return prefix === identity.stateMachineArn ? `${identity.stateMachineArn}:${identity.name}` : `${prefix}:${identity.name}`;
+}

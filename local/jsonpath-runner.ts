@@ -1,0 +1,107 @@
+// JSONPath state machines run on aws-local-stepfunctions, with every Bedrock Task handled by our invokeModel task.
+// Waits are scaled by editing a copy of the definition (IntervalSeconds, MaxDelaySeconds, TimeoutSeconds), so the
+// library's own backoff arithmetic, BackoffRate and FULL jitter included, stays what runs.
+
+import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
+import type { StateDefinition, StateMachineDefinition } from "./definition";
+import { executionArnOf, type RunnerOptions, type WorkflowRun } from "./execution";
+import { INVOKE_MODEL_RESOURCE } from "./invoke-model-task";
+import { installPromiseWithResolvers } from "./polyfills";
+import { STATES, StatesError } from "./states-error";
+import { validateDefinitionOnce } from "./validate";
+
+installPromiseWithResolvers();
+
+type TaskHandler = (input: unknown) => Promise<unknown>;
+type LibraryDefinition = ConstructorParameters<typeof StateMachine>[0];
+type LibraryRunOptions = NonNullable<Parameters<StateMachine["run"]>[1]>;
+type LibraryTaskHandlers = NonNullable<NonNullable<LibraryRunOptions["overrides"]>["taskResourceLocalHandlers"]>;
+
+export async function runJsonPath(options: RunnerOptions): Promise<WorkflowRun> {
+  const { definition, identity } = options;
+  // The library validates with asl-validator too, but on our scaled copy (fractional seconds are not valid ASL).
+  validateDefinitionOnce(definition);
+  const jsonataState = [...allStates(definition)].find(([, state]) => state.QueryLanguage === "JSONata");
+  if (jsonataState) {
+    throw new Error(`state '${jsonataState[0]}' uses JSONata inside a JSONPath machine; the local runners run one query language per machine`);
+  }
+  const scaled = scaleWaits(definition, { waits: options.clock.timeScale, timeouts: options.clock.timeoutScale });
+  const machine = new StateMachine(structuredClone(scaled) as unknown as LibraryDefinition, { validationOptions: { noValidate: true } });
+
+  const execution = machine.run(options.input as never, {
+    overrides: { taskResourceLocalHandlers: taskHandlers(definition, options) as LibraryTaskHandlers },
+    context: {
+      Execution: { Id: executionArnOf(identity), Name: identity.name },
+      StateMachine: { Id: identity.stateMachineArn, Name: identity.stateMachineName },
+    } as LibraryRunOptions["context"],
+  });
+
+  const states: string[] = [];
+  const recording = (async () => {
+    for await (const event of execution.eventLogs) {
+      if (event.type === "StateEntered" && event.index === undefined) states.push(event.state.name);
+    }
+  })();
+
+  try {
+    const output = await execution.result;
+    await recording;
+    return { status: "SUCCEEDED", output, states };
+  } catch (error) {
+    await recording;
+    return { status: "FAILED", ...failureOf(error), states };
+  }
+}
+
+/** Every Task state, however deeply nested, mapped to our implementation of its Resource. */
+function taskHandlers(definition: StateMachineDefinition, options: RunnerOptions): Record<string, TaskHandler> {
+  const handlers: Record<string, TaskHandler> = {};
+  for (const [name, state] of allStates(definition)) {
+    if (state.Type !== "Task") continue;
+    handlers[name] =
+      state.Resource === INVOKE_MODEL_RESOURCE
+        ? (input) => options.invokeModel(input)
+        : async () => {
+            throw new StatesError(STATES.Runtime, `Task '${name}' calls '${state.Resource}'; the local runners implement only ${INVOKE_MODEL_RESOURCE}`);
+          };
+  }
+  return handlers;
+}
+
+function* allStates(definition: { States: Record<string, StateDefinition> }): Generator<[string, StateDefinition]> {
+  for (const [name, state] of Object.entries(definition.States)) {
+    yield [name, state];
+    const nested = [state.Iterator, state.ItemProcessor, ...(Array.isArray(state.Branches) ? state.Branches : [])];
+    for (const machine of nested) {
+      if (machine && typeof machine === "object" && "States" in machine) yield* allStates(machine as { States: Record<string, StateDefinition> });
+    }
+  }
+}
+
+/**
+ * A copy with retry backoff and Wait seconds multiplied by `waits`, and TimeoutSeconds by `timeouts`;
+ * a retrier's default IntervalSeconds is made explicit first so that it scales too.
+ */
+export function scaleWaits(definition: StateMachineDefinition, factors: { waits: number; timeouts: number }): StateMachineDefinition {
+  const copy = structuredClone(definition);
+  const { waits, timeouts } = factors;
+  if (typeof copy.TimeoutSeconds === "number") copy.TimeoutSeconds *= timeouts;
+  for (const [, state] of allStates(copy)) {
+    if (typeof state.TimeoutSeconds === "number") state.TimeoutSeconds *= timeouts;
+    if (typeof state.Seconds === "number") state.Seconds *= waits;
+    if (waits === 1) continue;
+    for (const retrier of state.Retry ?? []) {
+      retrier.IntervalSeconds = (retrier.IntervalSeconds ?? 1) * waits;
+      if (retrier.MaxDelaySeconds !== undefined) retrier.MaxDelaySeconds *= waits;
+    }
+  }
+  return copy;
+}
+
+function failureOf(error: unknown): { error: string; cause: string } {
+  if (error instanceof ExecutionTimeoutError) return { error: STATES.Timeout, cause: "The execution exceeded its TimeoutSeconds" };
+  const raised = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;
+  if (raised instanceof StatesError) return { error: raised.errorName, cause: raised.cause };
+  if (raised instanceof Error) return { error: raised.name, cause: raised.message };
+  return { error: STATES.Runtime, cause: String(raised) };
+}

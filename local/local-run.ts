@@ -1,0 +1,89 @@
+// One local execution of a stack's workflow, start to finish: stand-ins up, large input to S3, run,
+// S3 output fetched back and normalised, stand-ins down.
+
+import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { normaliseResponse, type NormalisedResponse } from "../bedrock/families";
+import { isS3ExecutionOutput, type ExecutionInput, type ExecutionOutput } from "../workflow/contract";
+import type { FaultPlan } from "./bedrock-stand-in";
+import { startLocalEnvironment } from "./environment";
+import type { WorkflowRun } from "./execution";
+import { newExecutionName, offloadLargeInput } from "./execution-input";
+import type { LocalStack } from "./local-stack";
+import { parseS3Uri } from "./s3-uri";
+
+export interface LocalExecutionOptions {
+  input: ExecutionInput;
+  executionName?: string;
+  /** Faults the Bedrock stand-in injects. */
+  faults?: FaultPlan;
+  /** Shrinks every wait (retry backoff, timeouts); 1 = real time. */
+  timeScale?: number;
+  /** Inputs larger than this go through S3 (default: the 256 KB Step Functions limit). */
+  inputLimitBytes?: number;
+}
+
+export interface LocalExecutionReport extends WorkflowRun {
+  executionName: string;
+  queryLanguage: LocalStack["queryLanguage"];
+  /** Set when the input was moved to the payload bucket. */
+  inputS3Uri?: string;
+  uploadedBytes?: number;
+  /** The response read back from S3 when the execution wrote it there, normalised. */
+  response?: NormalisedResponse & { raw: unknown };
+  /** InvokeModel calls the Bedrock stand-in received (retries included). */
+  bedrockCalls: number;
+}
+
+export async function runLocalExecution(stack: LocalStack, options: LocalExecutionOptions): Promise<LocalExecutionReport> {
+  const executionName = options.executionName ?? newExecutionName("local");
+  const env = await startLocalEnvironment({ payloadBucket: stack.payloadBucket, family: stack.family, faults: options.faults });
+  try {
+    const offloaded = await offloadLargeInput({
+      input: options.input,
+      payloadBucket: stack.payloadBucket,
+      executionName,
+      generation: stack.generation,
+      limitBytes: options.inputLimitBytes,
+      put: async (key, bytes) => {
+        await env.s3Client.send(new PutObjectCommand({ Bucket: stack.payloadBucket, Key: key, Body: bytes, ContentType: "application/json" }));
+      },
+    });
+    const run = await env.run({
+      definition: stack.definition,
+      input: offloaded.input,
+      executionName,
+      stateMachineArn: stack.stateMachineArn,
+      timeScale: options.timeScale,
+    });
+    const response = run.status === "SUCCEEDED" ? await fetchS3Response(env.s3Client, stack, run.output) : undefined;
+    return {
+      ...run,
+      executionName,
+      queryLanguage: stack.queryLanguage,
+      ...(offloaded.inputS3Uri ? { inputS3Uri: offloaded.inputS3Uri, uploadedBytes: offloaded.uploadedBytes } : {}),
+      ...(response ? { response } : {}),
+      bedrockCalls: env.bedrock.calls.length,
+    };
+  } finally {
+    await env.close();
+  }
+}
+
+async function fetchS3Response(s3: S3Client, stack: LocalStack, output: unknown): Promise<(NormalisedResponse & { raw: unknown }) | undefined> {
+  if (output === null || typeof output !== "object" || !isS3ExecutionOutput(output as ExecutionOutput)) return undefined;
+  const raw = await readS3Json(s3, (output as { outputS3Uri: string }).outputS3Uri);
+  return { ...normaliseResponse(stack.family, raw), raw };
+}
+
+/** The JSON object at an s3:// URI. */
+export async function readS3Json(s3: S3Client, uri: string): Promise<unknown> {
+  const { bucket, key } = parseS3Uri(uri);
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  if (!object.Body) throw new Error(`${uri} has no body`);
+  const text = await object.Body.transformToString();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`${uri} does not hold JSON: ${text.slice(0, 200)}`);
+  }
+}

@@ -1,0 +1,49 @@
+// What a local run needs from a synthesized stack: the definition the state machine would get, the payload
+// bucket, and the generation settings (to build a request body when a large prompt must go through S3).
+// Typed by shape, so that any synth result (scripts/lib/synth) fits without local/ depending on scripts/.
+
+import { readSettings } from "../config/settings";
+import type { QueryLanguage } from "./definition";
+import { familyForSettings, type ModelFamily } from "./model-family";
+
+export const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";
+
+export interface SynthesizedStack {
+  config: Record<string, string>;
+  resources: { type: string; name: string; inputs: Record<string, unknown> }[];
+  outputs: Record<string, unknown>;
+}
+
+export interface LocalStack {
+  /** The definition JSON exactly as the state machine resource would receive it. */
+  definition: string;
+  queryLanguage: QueryLanguage;
+  stateMachineArn: string;
+  payloadBucket: string;
+  modelId: string;
+  family: ModelFamily;
+  generation: { family: ModelFamily; maxTokens: number; temperature: number; systemPrompt?: string };
+}
+
+export function localStackFrom(synth: SynthesizedStack): LocalStack {
+  const machines = synth.resources.filter((resource) => resource.type === STATE_MACHINE_TYPE);
+  if (machines.length !== 1) throw new Error(`expected one ${STATE_MACHINE_TYPE} in the stack, found ${machines.length}`);
+  const definition = machines[0].inputs.definition;
+  if (typeof definition !== "string") throw new Error(`state machine '${machines[0].name}' has no definition string`);
+  const settings = readSettings((key) => synth.config[key]);
+  const family = familyForSettings(settings);
+  const output = (name: string): string => {
+    const value = synth.outputs[name];
+    if (typeof value !== "string" || value === "") throw new Error(`stack output '${name}' is missing`);
+    return value;
+  };
+  return {
+    definition,
+    queryLanguage: (JSON.parse(definition) as { QueryLanguage?: QueryLanguage }).QueryLanguage ?? "JSONPath",
+    stateMachineArn: output("stateMachineArn"),
+    payloadBucket: output("payloadBucketName"),
+    modelId: settings.modelId,
+    family,
+    generation: { family, maxTokens: settings.maxTokens, temperature: settings.temperature, systemPrompt: settings.systemPrompt },
+  };
+}

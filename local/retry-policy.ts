@@ -1,0 +1,54 @@
+// Retry and Catch matching and backoff, as the Amazon States Language defines them.
+
+import { STATES, StatesError } from "./states-error";
+
+export interface Retrier {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
+  BackoffRate?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: "FULL" | "NONE";
+}
+
+// ASL defaults when a retrier leaves the field out.
+const DEFAULT_INTERVAL_SECONDS = 1;
+const DEFAULT_MAX_ATTEMPTS = 3;
+const DEFAULT_BACKOFF_RATE = 2;
+
+/**
+ * Whether an ErrorEquals list matches an error raised by a state.
+ * `States.ALL` matches everything but `States.Runtime`; `States.TaskFailed` matches any Task error except `States.Timeout`.
+ */
+export function errorMatches(errorEquals: readonly string[], error: StatesError, raisedByTask: boolean): boolean {
+  if (!error.isCatchable) return false;
+  return errorEquals.some(
+    (name) =>
+      name === error.errorName ||
+      name === STATES.ALL ||
+      (name === STATES.TaskFailed && raisedByTask && error.errorName !== STATES.Timeout),
+  );
+}
+
+/** Index of the first entry whose ErrorEquals matches, or -1; later entries are never consulted for that error. */
+export function firstMatching(entries: readonly { ErrorEquals: string[] }[] | undefined, error: StatesError, raisedByTask: boolean): number {
+  if (!entries) return -1;
+  return entries.findIndex((entry) => errorMatches(entry.ErrorEquals, error, raisedByTask));
+}
+
+export function maxAttemptsOf(retrier: Retrier): number {
+  return retrier.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+}
+
+/**
+ * Seconds to wait before retry number `retriesSoFar + 1` of this retrier:
+ * IntervalSeconds * BackoffRate^retriesSoFar, capped by MaxDelaySeconds, then with FULL jitter a uniform draw in [0, that].
+ */
+export function backoffSeconds(retrier: Retrier, retriesSoFar: number, random: () => number): number {
+  const interval = retrier.IntervalSeconds ?? DEFAULT_INTERVAL_SECONDS;
+  const rate = retrier.BackoffRate ?? DEFAULT_BACKOFF_RATE;
+  let delay = interval * Math.pow(rate, retriesSoFar);
+  if (retrier.MaxDelaySeconds !== undefined) delay = Math.min(delay, retrier.MaxDelaySeconds);
+  if (retrier.JitterStrategy === "FULL") delay = random() * delay;
+  return delay;
+}
