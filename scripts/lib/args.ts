@@ -55,6 +55,8 @@ export function isUserError(err: unknown): boolean {
 
 /** Runs a CLI's main: user errors print one clear message (exit 2), never a stack trace; set DEBUG for one. */
 export function runCli(main: () => Promise<number | void>): void {
+  // The AWS SDK warns on every client that Node 20 support ends in 2027; the README says so once instead.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   main().then(
     (code) => process.exit(code ?? 0),
     (err: unknown) => {

@@ -17,23 +17,30 @@ export function offlineMocks(region: string, record?: (r: SynthResource) => void
       record?.({ type: args.type, name, inputs: args.inputs });
       const physical = `${name}-0a1b2c3`.toLowerCase();
       const state: Record<string, unknown> = { ...args.inputs };
+      // IDs as the AWS provider reports them (a role's and a bucket's ID are their names), so that
+      // references between resources (RolePolicy.role = Role.id) read as they would after a deploy.
+      let id = `${physical}-id`;
       switch (args.type) {
         case "aws:s3/bucket:Bucket":
           Object.assign(state, { bucket: physical, arn: `arn:${partition}:s3:::${physical}` });
+          id = physical;
           break;
         case "aws:iam/role:Role":
           Object.assign(state, { name: physical, arn: `arn:${partition}:iam::${MOCK_ACCOUNT}:role/${physical}` });
+          id = physical;
           break;
         case "aws:cloudwatch/logGroup:LogGroup": {
           const groupName = `${(args.inputs.namePrefix as string | undefined) ?? ""}0a1b2c3`;
           Object.assign(state, { name: groupName, arn: `arn:${partition}:logs:${region}:${MOCK_ACCOUNT}:log-group:${groupName}` });
+          id = groupName;
           break;
         }
         case "aws:sfn/stateMachine:StateMachine":
           Object.assign(state, { name: physical, arn: `arn:${partition}:states:${region}:${MOCK_ACCOUNT}:stateMachine:${physical}` });
+          id = state.arn as string;
           break;
       }
-      return { id: `${physical}-id`, state };
+      return { id, state };
     },
     call(args) {
       switch (args.token) {

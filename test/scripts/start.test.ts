@@ -1,0 +1,30 @@
+// `npm start`, the offline main job, through its main(): preview, policy results, two local runs.
+import * as assert from "node:assert/strict";
+import { main } from "../../scripts/start";
+
+describe("npm start", function () {
+  this.timeout(120_000);
+
+  it("previews dev, passes the policy pack, and runs the workflow inline and through S3", async () => {
+    let out = "";
+    const code = await main([], (text) => void (out += text));
+    assert.equal(code, 0, out);
+    assert.match(out, /1\. Preview of stack 'dev'/);
+    assert.match(out, /Routed:\s+8 Regions: ap-northeast-1,/);
+    assert.match(out, /All policies pass: no violations\./);
+    const runs = out.split(/== [34]\. /).slice(1);
+    assert.equal(runs.length, 2);
+    assert.match(runs[0], /states: ValidateInput -> InvokeModel\nSUCCEEDED/);
+    assert.match(runs[1], /input: \d+ bytes uploaded to s3:\/\/bedrock-sfn-payloads-[a-z0-9]+\/input\/start-large\.json/);
+    assert.match(runs[1], /SUCCEEDED/);
+    assert.match(out, /Done: preview, policies and local runs all succeeded/);
+  });
+
+  it("passes the prod stack (global profile) with the JSONPath workflow too", async () => {
+    let out = "";
+    // JSONPath on prod too: the pack must read either query language.
+    const code = await main(["--stack", "prod", "--config", "bedrock-sfn:queryLanguage=JSONPath"], (text) => void (out += text));
+    assert.equal(code, 0, out);
+    assert.match(out, /All policies pass/);
+  });
+});
