@@ -12,7 +12,7 @@ export interface CommonArgs {
   stack: string;
   overrides: Record<string, string>;
   json: boolean;
-  values: Record<string, string | boolean | string[] | undefined>;
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
 }
 
 const COMMON: Options = {
