@@ -1,0 +1,74 @@
+// The pack's configuration: JSON schemas the CLI shows and validates, and readers that apply the same defaults
+// in code (the CLI applies schema defaults; a direct call of a policy, as in tests or `npm start`, does not).
+import type { PolicyConfigSchema } from "@pulumi/policy";
+
+export interface DataResidencyConfig {
+  /** Regions (IAM wildcards allowed, e.g. "eu-*") that model calls may be routed to; empty = no restriction. */
+  allowedRegions: string[];
+  /** Whether `global.` profiles, which route to any commercial Region, are acceptable. */
+  allowGlobalProfiles: boolean;
+}
+
+export const DATA_RESIDENCY_DEFAULTS: DataResidencyConfig = { allowedRegions: [], allowGlobalProfiles: true };
+
+export const dataResidencySchema: PolicyConfigSchema = {
+  properties: {
+    allowedRegions: {
+      type: "array",
+      items: { type: "string" },
+      default: DATA_RESIDENCY_DEFAULTS.allowedRegions,
+      description: 'Regions Bedrock calls may be routed to, e.g. ["eu-central-1", "eu-west-*"]. Empty (the default) means no restriction.',
+    },
+    allowGlobalProfiles: {
+      type: "boolean",
+      default: DATA_RESIDENCY_DEFAULTS.allowGlobalProfiles,
+      description: "Accept 'global.' inference profiles, which may route to any commercial Region. Default true.",
+    },
+  },
+};
+
+export interface LeastPrivilegeConfig {
+  /** Extra actions that may be granted on Resource "*" (beyond those AWS documents as having no resource-level permissions). */
+  allowResourceWildcardFor: string[];
+}
+
+export const LEAST_PRIVILEGE_DEFAULTS: LeastPrivilegeConfig = { allowResourceWildcardFor: [] };
+
+export const leastPrivilegeSchema: PolicyConfigSchema = {
+  properties: {
+    allowResourceWildcardFor: {
+      type: "array",
+      items: { type: "string" },
+      default: LEAST_PRIVILEGE_DEFAULTS.allowResourceWildcardFor,
+      description: 'Actions you accept on Resource "*" in addition to the built-in list (log delivery, X-Ray, List* calls).',
+    },
+  },
+};
+
+export type ConfigResult<T> = { config: T } | { error: string };
+
+export function readDataResidencyConfig(raw: unknown): ConfigResult<DataResidencyConfig> {
+  const given = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  const allowedRegions = given.allowedRegions ?? DATA_RESIDENCY_DEFAULTS.allowedRegions;
+  const allowGlobalProfiles = given.allowGlobalProfiles ?? DATA_RESIDENCY_DEFAULTS.allowGlobalProfiles;
+  if (!isStringList(allowedRegions)) {
+    return { error: `allowedRegions must be a list of Region names such as ["eu-central-1", "eu-west-*"], got ${JSON.stringify(allowedRegions)}` };
+  }
+  if (typeof allowGlobalProfiles !== "boolean") {
+    return { error: `allowGlobalProfiles must be true or false, got ${JSON.stringify(allowGlobalProfiles)}` };
+  }
+  return { config: { allowedRegions, allowGlobalProfiles } };
+}
+
+export function readLeastPrivilegeConfig(raw: unknown): ConfigResult<LeastPrivilegeConfig> {
+  const given = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  const allowResourceWildcardFor = given.allowResourceWildcardFor ?? LEAST_PRIVILEGE_DEFAULTS.allowResourceWildcardFor;
+  if (!isStringList(allowResourceWildcardFor)) {
+    return { error: `allowResourceWildcardFor must be a list of actions such as ["ec2:DescribeInstances"], got ${JSON.stringify(allowResourceWildcardFor)}` };
+  }
+  return { config: { allowResourceWildcardFor } };
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string");
+}

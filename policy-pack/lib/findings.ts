@@ -1,0 +1,45 @@
+// What a policy found, before it is handed to CrossGuard: a violation at the policy's own enforcement level,
+// or a note (cannot judge: unknown during preview, unsupported IAM feature) that is always advisory.
+import type { ReportViolation } from "@pulumi/policy";
+
+export interface Finding {
+  kind: "violation" | "note";
+  message: string;
+  /** For stack policies: the resource the finding is about. */
+  urn?: string;
+}
+
+export const violation = (message: string, urn?: string): Finding => ({ kind: "violation", message, urn });
+export const note = (message: string, urn?: string): Finding => ({ kind: "note", message, urn });
+
+/**
+ * Reports findings. @pulumi/policy's reportViolation also takes an object {message, urn, enforcementLevel}
+ * (see its server.ts makeReportViolationFun); notes use it to stay advisory, so that "cannot judge" never blocks
+ * a deployment while a real violation still does.
+ */
+export function reportFindings(findings: Finding[], reportViolation: ReportViolation): void {
+  for (const finding of findings) {
+    if (finding.kind === "violation") reportViolation(finding.message, finding.urn);
+    else {
+      const advisory = { message: `cannot judge: ${finding.message}`, urn: finding.urn, enforcementLevel: "advisory" };
+      (reportViolation as unknown as (info: typeof advisory) => void)(advisory);
+    }
+  }
+}
+
+/** Formats a list of ARNs one per line, indented under a message. */
+export function arnList(arns: string[]): string {
+  return arns.map((a) => `\n    ${a}`).join("");
+}
+
+/**
+ * Runs a policy's analysis; an unexpected error becomes an advisory note naming the resource instead of
+ * failing the whole preview (the engine would otherwise stop with a gRPC error and a stack trace).
+ */
+export function safely(what: string, analyse: () => Finding[]): Finding[] {
+  try {
+    return analyse();
+  } catch (e) {
+    return [note(`${what} could not be analysed (${e instanceof Error ? e.message : String(e)}); please report this as a bug of the policy pack`)];
+  }
+}

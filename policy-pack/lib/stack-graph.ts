@@ -1,0 +1,131 @@
+// Links resources of a stack: a state machine to its execution role, a role to the identity policies that apply
+// to it (inline, RolePolicy, attached managed policies). Links are found through the engine's property
+// dependencies when it gives them (they also work during preview, when ARNs are still unknown), else by value.
+import { PackResource, TYPES } from "./resources";
+import { isUnknownValue } from "./values";
+
+export interface RolePolicies {
+  /** Resources whose documents apply to the role (the role itself for inline policies). */
+  sources: PackResource[];
+  /** Attached policy ARNs not managed in this stack (AWS managed or created elsewhere): not readable here. */
+  external: string[];
+  /** Attachments whose role or policy is not known during preview. */
+  unresolved: string[];
+}
+
+export class StackGraph {
+  private readonly byUrn = new Map<string, PackResource>();
+
+  constructor(readonly resources: PackResource[]) {
+    for (const r of resources) this.byUrn.set(r.urn, r);
+  }
+
+  ofType(type: string): PackResource[] {
+    return this.resources.filter((r) => r.type === type);
+  }
+
+  /** The resource a property's value came from, by the engine's property dependencies. */
+  private dependency(resource: PackResource, property: string, type: string): PackResource | undefined {
+    return (resource.propertyDependencies[property] ?? []).map((urn) => this.byUrn.get(urn)).find((r) => r?.type === type);
+  }
+
+  /** The execution role of a state machine, or why it cannot be found. */
+  roleOf(stateMachine: PackResource): { role: PackResource } | { missing: string } {
+    const byDependency = this.dependency(stateMachine, "roleArn", TYPES.role);
+    if (byDependency) return { role: byDependency };
+    const roleArn = stateMachine.props.roleArn;
+    if (isUnknownValue(roleArn)) return { missing: "its roleArn is not known during preview and the engine named no role it depends on" };
+    if (typeof roleArn !== "string") return { missing: "it has no roleArn" };
+    const role = this.roleByReference(roleArn);
+    return role ? { role } : { missing: `its role ${roleArn} is not managed in this stack, so its policies cannot be read here` };
+  }
+
+  /** A role named by ARN, name or id, with Pulumi's auto-naming (`<logical name>-<7 hex>`) as the last resort. */
+  private roleByReference(reference: string): PackResource | undefined {
+    const roles = this.ofType(TYPES.role);
+    const name = reference.startsWith("arn:") ? reference.split("/").pop() ?? "" : reference;
+    const exact = roles.filter((r) => r.props.arn === reference || r.props.name === name || r.props.id === name);
+    if (exact.length === 1) return exact[0];
+    const logical = roles.filter((r) => r.name === name || new RegExp(`^${escape(r.name)}-[0-9a-f]{7}$`).test(name));
+    return logical.length === 1 ? logical[0] : undefined;
+  }
+
+  private refersToRole(resource: PackResource, property: string, role: PackResource): boolean | undefined {
+    const byDependency = this.dependency(resource, property, TYPES.role);
+    if (byDependency) return byDependency === role;
+    const value = resource.props[property];
+    if (isUnknownValue(value)) return undefined;
+    return typeof value === "string" && this.roleByReference(value) === role;
+  }
+
+  /** The managed policy an ARN names: by value, else by the engine's dependency (the ARN is unknown in preview). */
+  private policyByArn(holder: PackResource, property: string, arn: unknown): PackResource | undefined {
+    if (typeof arn === "string") {
+      const policies = this.ofType(TYPES.policy);
+      const exact = policies.filter((p) => p.props.arn === arn);
+      if (exact.length === 1) return exact[0];
+      const name = arn.split("/").pop();
+      const named = policies.filter((p) => p.props.name === name || p.name === name);
+      if (named.length === 1) return named[0];
+    }
+    const candidates = (holder.propertyDependencies[property] ?? []).map((urn) => this.byUrn.get(urn)).filter((r) => r?.type === TYPES.policy);
+    return candidates.length === 1 ? candidates[0] : undefined;
+  }
+
+  /** Every identity-policy source that applies to the role. */
+  policiesOf(role: PackResource): RolePolicies {
+    const result: RolePolicies = { sources: [role], external: [], unresolved: [] };
+    const attach = (holder: PackResource, property: string, arn: unknown) => {
+      const policy = this.policyByArn(holder, property, arn);
+      if (policy) {
+        if (!result.sources.includes(policy)) result.sources.push(policy);
+      } else if (isUnknownValue(arn)) result.unresolved.push(`${holder.type.split(":").pop()} '${holder.name}'`);
+      else if (typeof arn === "string") result.external.push(arn);
+    };
+    for (const rp of this.ofType(TYPES.rolePolicy)) {
+      const refers = this.refersToRole(rp, "role", role);
+      if (refers) result.sources.push(rp);
+      else if (refers === undefined) result.unresolved.push(`RolePolicy '${rp.name}'`);
+    }
+    for (const attachment of this.ofType(TYPES.rolePolicyAttachment)) {
+      const refers = this.refersToRole(attachment, "role", role);
+      if (refers) attach(attachment, "policyArn", attachment.props.policyArn);
+      else if (refers === undefined) result.unresolved.push(`RolePolicyAttachment '${attachment.name}'`);
+    }
+    for (const attachment of this.ofType(TYPES.policyAttachment)) {
+      const roles = attachment.props.roles;
+      if (Array.isArray(roles) && roles.some((r) => typeof r === "string" && this.roleByReference(r) === role)) {
+        attach(attachment, "policyArn", attachment.props.policyArn);
+      }
+    }
+    const managed = role.props.managedPolicyArns;
+    if (Array.isArray(managed)) {
+      // One dependency list covers the whole array, so values decide; dependencies only stand in for unknown ones.
+      for (const arn of managed) {
+        const policy = typeof arn === "string" ? this.policyByArn({ ...role, propertyDependencies: {} }, "managedPolicyArns", arn) : undefined;
+        if (policy) {
+          if (!result.sources.includes(policy)) result.sources.push(policy);
+        } else if (typeof arn === "string") result.external.push(arn);
+      }
+      if (managed.some(isUnknownValue)) {
+        for (const urn of role.propertyDependencies.managedPolicyArns ?? []) {
+          const policy = this.byUrn.get(urn);
+          if (policy?.type === TYPES.policy && !result.sources.includes(policy)) result.sources.push(policy);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** The Region a resource is deployed in: its own `region` input, its provider's, or the stack's only AWS provider's. */
+  regionOf(resource: PackResource): string | undefined {
+    if (typeof resource.props.region === "string" && resource.props.region !== "") return resource.props.region;
+    if (resource.providerRegion) return resource.providerRegion;
+    const regions = new Set(this.ofType(TYPES.awsProvider).map((p) => p.props.region).filter((r): r is string => typeof r === "string"));
+    return regions.size === 1 ? [...regions][0] : undefined;
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

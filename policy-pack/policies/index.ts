@@ -1,0 +1,17 @@
+// The pack's policies, in the order the CLI lists them. index.ts serves them; evaluate.ts runs them without the CLI.
+import type { Policies } from "@pulumi/policy";
+import { dataResidencyPolicy } from "./data-residency";
+import { inferenceProfileArnPolicy } from "./inference-profile-arn";
+import { leastPrivilegePolicy } from "./least-privilege";
+import { readableDocumentsPolicy } from "./readable-documents";
+import { routedRegionsPolicy } from "./routed-regions";
+import { stackViewPolicy } from "./stack-view";
+
+export const policies: Policies = [
+  routedRegionsPolicy,
+  inferenceProfileArnPolicy,
+  stackViewPolicy,
+  leastPrivilegePolicy,
+  dataResidencyPolicy,
+  readableDocumentsPolicy,
+];

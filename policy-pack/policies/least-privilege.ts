@@ -1,0 +1,120 @@
+// Rule 4 (advisory): grants wider than a Bedrock workflow needs.
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { foundationModelArn } from "../../bedrock/arn";
+import { LOG_DELIVERY_ACTIONS, PROFILE_ARN_KEY, TRACING_ACTIONS } from "../../bedrock/grants";
+import { catalogDestinations } from "../../bedrock/routing";
+import { ParsedDocument, ParsedStatement, clausesOnKey, hasWildcard, matchesAction, matchesResource, statementLabel } from "../../iam";
+import { bedrockPattern, invokeAllowStatements } from "../lib/bedrock-patterns";
+import { LeastPrivilegeConfig, leastPrivilegeSchema, readLeastPrivilegeConfig } from "../lib/config";
+import { readResourceDocuments } from "../lib/documents";
+import { Finding, reportFindings, safely, violation } from "../lib/findings";
+import { PackResource, toPackResource } from "../lib/resources";
+
+export const LEAST_PRIVILEGE = "bedrock-least-privilege";
+
+export const leastPrivilegePolicy: ResourceValidationPolicy = {
+  name: LEAST_PRIVILEGE,
+  description:
+    "IAM policies should grant only what the workflow uses: no 'bedrock:*' or '*' actions, no Resource \"*\" for actions " +
+    "that accept a narrower resource (e.g. any bedrock: or s3: action), and foundation models reached through an inference " +
+    "profile tied to it with Condition StringEquals bedrock:InferenceProfileArn. Fix: name the actions and ARNs you need.",
+  enforcementLevel: "advisory",
+  configSchema: leastPrivilegeSchema,
+  validateResource: (args, reportViolation) => {
+    const config = readLeastPrivilegeConfig(args.getConfig<object>());
+    if ("error" in config) return reportViolation(`configuration of ${LEAST_PRIVILEGE}: ${config.error}`);
+    reportFindings(safely(`${args.type} '${args.name}'`, () => leastPrivilegeFindings(toPackResource(args), config.config)), reportViolation);
+  },
+};
+
+// Actions AWS documents with no resource-level permissions: they need Resource "*".
+const WILDCARD_ONLY_ACTIONS = [
+  ...LOG_DELIVERY_ACTIONS, ...TRACING_ACTIONS, "xray:*", "bedrock:List*", "s3:ListAllMyBuckets", "states:ListStateMachines",
+  "states:ListActivities", "kms:ListKeys", "kms:ListAliases", "sqs:ListQueues", "sns:ListTopics", "lambda:ListFunctions",
+  "dynamodb:ListTables", "secretsmanager:ListSecrets", "sts:GetCallerIdentity", "cloudwatch:PutMetricData",
+];
+// Services whose actions take resource ARNs, so a wildcard resource is a choice, not a necessity.
+const NARROWABLE_SERVICES = ["bedrock", "s3", "states", "lambda", "dynamodb", "sqs", "sns", "kms", "secretsmanager", "logs"];
+
+export function leastPrivilegeFindings(resource: PackResource, config: LeastPrivilegeConfig = { allowResourceWildcardFor: [] }): Finding[] {
+  return readResourceDocuments(resource).documents.flatMap((document) => [
+    ...broadActions(document),
+    ...wildcardResources(document, config),
+    ...modelsNotTiedToProfile(document),
+  ]);
+}
+
+const where = (document: ParsedDocument, statement: ParsedStatement) => `${document.source}, statement ${statementLabel(statement)}`;
+
+function broadActions(document: ParsedDocument): Finding[] {
+  const findings: Finding[] = [];
+  for (const statement of document.statements.filter((s) => s.effect === "Allow")) {
+    const broad = (statement.action ?? []).filter((a) => a === "*" || a.toLowerCase() === "bedrock:*");
+    if (broad.length > 0) {
+      findings.push(violation(`${where(document, statement)} allows ${broad.map((a) => `'${a}'`).join(", ")}: every Bedrock action, including model customisation, agents and guardrail changes. A workflow that calls models needs bedrock:InvokeModel only.`));
+    }
+    if (statement.notAction) {
+      findings.push(violation(`${where(document, statement)} allows every action except ${statement.notAction.join(", ")} (NotAction in an Allow statement). List the actions it needs instead.`));
+    }
+  }
+  return findings;
+}
+
+function wildcardResources(document: ParsedDocument, config: LeastPrivilegeConfig): Finding[] {
+  const findings: Finding[] = [];
+  const accepted = [...WILDCARD_ONLY_ACTIONS, ...config.allowResourceWildcardFor];
+  for (const statement of document.statements.filter((s) => s.effect === "Allow")) {
+    if (statement.notResource) {
+      findings.push(violation(`${where(document, statement)} allows every resource except ${statement.notResource.join(", ")} (NotResource in an Allow statement). Name the resources it needs instead.`));
+      continue;
+    }
+    if (!statement.resource?.includes("*")) continue;
+    const narrowable = (statement.action ?? []).filter((action) => {
+      if (action === "*") return true;
+      if (!NARROWABLE_SERVICES.includes(action.split(":")[0].toLowerCase())) return false;
+      return !accepted.some((a) => matchesAction(a, action));
+    });
+    if (narrowable.length > 0) {
+      findings.push(violation(`${where(document, statement)} grants ${narrowable.join(", ")} on Resource "*", though these actions accept specific ARNs (the model or inference profile, the bucket's objects). Name those ARNs instead.`));
+    }
+  }
+  return findings;
+}
+
+// Model statements that also allow direct calls, next to a profile grant for the same model.
+function modelsNotTiedToProfile(document: ParsedDocument): Finding[] {
+  const findings: Finding[] = [];
+  const allows = invokeAllowStatements([document]);
+  const profiles = allows.flatMap(({ statement }) =>
+    (statement.resource ?? []).map(bedrockPattern).filter((p) => p?.type === "inference-profile" && !hasWildcard(p.text)),
+  );
+  for (const profile of profiles) {
+    const [prefix, ...rest] = profile!.id.split(".");
+    if (!prefix || rest.length === 0) continue;
+    const modelId = rest.join(".");
+    const destinations = catalogDestinations(profile!.id, profile!.region);
+    const regions = destinations?.kind === "regions" ? destinations.regions : [profile!.region, ""];
+    const modelArns = regions.map((r) => foundationModelArn(profile!.partition, r, modelId));
+    for (const { statement } of allows) {
+      const grantsModel = (statement.resource ?? []).some((p) => bedrockPattern(p)?.type === "foundation-model" && modelArns.some((arn) => matchesResource(p, arn)));
+      if (!grantsModel) continue;
+      const tied = clausesOnKey(statement.conditions, PROFILE_ARN_KEY).some((c) => !c.unsupported && !/Not/.test(c.operator));
+      if (tied) continue;
+      const sameStatement = (statement.resource ?? []).some((p) => bedrockPattern(p)?.type === "inference-profile");
+      findings.push(
+        violation(
+          `${where(document, statement)} allows foundation model ${modelId} without Condition bedrock:InferenceProfileArn, so it ` +
+            `also allows direct calls to the model, not only calls through ${profile!.text}. ` +
+            (sameStatement ? "Move the foundation-model ARNs into a statement of their own (the profile ARN stays where it is, without the condition) with " : "Add to that statement ") +
+            `Condition {"StringEquals": {"bedrock:InferenceProfileArn": "${profile!.text}"}}.`,
+        ),
+      );
+    }
+  }
+  return dedupe(findings);
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
+}

@@ -1,0 +1,200 @@
+// Rule 3: the whole-stack view. For each state machine: which models its Bedrock tasks call, which role runs
+// them, and whether that role's policies in this stack allow every authorisation those calls can make
+// (every routed Region, the payload objects in S3).
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { parseArn } from "../../bedrock/arn";
+import { AuthorizationRequest, routedRequests } from "../../bedrock/grants";
+import { ModelIdError } from "../../bedrock/model-id";
+import { ResolvedModel, RoutingError, resolveModel } from "../../bedrock/resolve";
+import { ParsedDocument, evaluateRequest, matchesAction } from "../../iam";
+import { InvokeModelTask, invokeModelTasks } from "../../workflow/inspect";
+import { readResourceDocuments } from "../lib/documents";
+import { Finding, note, reportFindings, safely, violation } from "../lib/findings";
+import { S3Location, objectArn, payloadLocations } from "../lib/payload-uris";
+import { PackResource, TYPES, describeResource, toPackResource } from "../lib/resources";
+import { StackGraph } from "../lib/stack-graph";
+import { findUnknown } from "../lib/values";
+
+export const STACK_VIEW = "bedrock-state-machine-role";
+
+export const stackViewPolicy: StackValidationPolicy = {
+  name: STACK_VIEW,
+  description:
+    "Each Step Functions state machine that calls Bedrock (arn:aws:states:::bedrock:invokeModel) needs an execution role " +
+    "whose policies in this stack allow every authorisation those calls make: the ModelId itself, the foundation model in " +
+    "every Region an inference profile routes to, and s3:GetObject / s3:PutObject on the payload objects named by " +
+    "Input.S3Uri / Output.S3Uri. Fix: add the grants listed below to the role's policy.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    reportFindings(safely("the stack", () => stackViewFindings(args.resources.map((r) => toPackResource(r)))), reportViolation);
+  },
+};
+
+interface Failure {
+  task: string;
+  request: { action: string; resource: string; why: string };
+  reason: string;
+}
+
+export function stackViewFindings(resources: PackResource[]): Finding[] {
+  const graph = new StackGraph(resources);
+  return graph.ofType(TYPES.stateMachine).flatMap((machine) => safely(describeResource(machine), () => checkStateMachine(machine, graph)));
+}
+
+function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] {
+  const here = describeResource(machine);
+  const definition = machine.props.definition;
+  if (findUnknown(definition)) return [note(`${here}: its definition is not known during preview; it is checked when \`pulumi up\` runs`, machine.urn)];
+  let tasks: InvokeModelTask[];
+  try {
+    tasks = invokeModelTasks(definition);
+  } catch (e) {
+    return [violation(`${here}: its definition is not valid JSON (${e instanceof Error ? e.message : String(e)})`, machine.urn)];
+  }
+  if (tasks.length === 0) return [];
+
+  const findings: Finding[] = [];
+  const found = graph.roleOf(machine);
+  if ("missing" in found) return [note(`${here} calls Bedrock, but ${found.missing}`, machine.urn)];
+  const { role } = found;
+  const policies = graph.policiesOf(role);
+  const documents: ParsedDocument[] = [];
+  for (const source of policies.sources) {
+    const read = readResourceDocuments(source);
+    documents.push(...read.documents);
+    if (read.notes.length > 0) findings.push(note(`${here}: ${read.notes[0].message}`, machine.urn));
+  }
+  const region = graph.regionOf(machine);
+  const account = accountOf(machine, role, documents);
+  const failures: Failure[] = [];
+  const unsure: string[] = [];
+
+  for (const task of tasks) {
+    if (task.dynamicModelId) unsure.push(`task '${task.state}' computes its ModelId at run time, so the models it calls cannot be checked`);
+    for (const modelId of task.modelIds) {
+      const model = resolve(modelId, region, account, `${here}, task '${task.state}'`, findings, machine.urn);
+      if (!model) continue;
+      decide(routedRequests(model), task.state, documents, failures, unsure);
+    }
+  }
+  const payloads = payloadRequests(tasks, definition, documents, failures, unsure);
+  for (const { task, request } of payloads) decide([request], task, documents, failures, unsure);
+
+  const roleText = describeResource(role);
+  for (const reason of unsure) findings.push(note(`${here} (role ${roleText}): ${reason}`, machine.urn));
+  if (failures.length > 0) {
+    const read = policies.sources.filter((p) => p !== role || documents.some((d) => d.source.endsWith(`of ${roleText}`))).map(describeResource);
+    const external = policies.external.length > 0 ? `\n  The role also has policies this pack cannot read (${policies.external.join(", ")}); if one of them grants these, ignore this.` : "";
+    findings.push(
+      violation(
+        `${here} runs as ${roleText}, whose policies in this stack (${read.join(", ") || "none"}) do not allow ${failures.length} ` +
+          `authorisation(s) its Bedrock tasks make; those calls would fail with AccessDeniedException. Add Allow statements for:` +
+          describeFailures(failures) + external,
+        machine.urn,
+      ),
+    );
+  }
+  if (policies.unresolved.length > 0) {
+    findings.push(note(`${here}: ${policies.unresolved.join(", ")} may attach further policies to ${roleText}; which role they attach to is not known during preview`, machine.urn));
+  }
+  return findings;
+}
+
+/** Grouped by task; a reason is shown only when it says more than "nothing allows it". */
+function describeFailures(failures: Failure[]): string {
+  const tasks = [...new Set(failures.map((f) => f.task))];
+  return tasks
+    .map((task) => {
+      const lines = failures
+        .filter((f) => f.task === task)
+        .map((f) => {
+          const reason = f.reason.startsWith("no statement allows") && !f.reason.includes(": ") ? "" : ` - ${f.reason}`;
+          return `\n    ${f.request.action} on ${f.request.resource} (${f.request.why})${reason}`;
+        });
+      return `\n  task '${task}':${lines.join("")}`;
+    })
+    .join("");
+}
+
+function resolve(modelId: string, region: string | undefined, account: string, where: string, findings: Finding[], urn: string): ResolvedModel | undefined {
+  const sourceRegion = region ?? (modelId.startsWith("arn:") ? parseArn(modelId)?.region : undefined);
+  if (!sourceRegion) {
+    findings.push(note(`${where} calls ${modelId}, but the stack's Region is unknown (set aws:region, or give the state machine a region)`, urn));
+    return undefined;
+  }
+  try {
+    return resolveModel({ modelId, sourceRegion, account });
+  } catch (e) {
+    if (e instanceof ModelIdError) findings.push(violation(`${where}: ModelId ${e.message}`, urn));
+    else if (e instanceof RoutingError && /not in the routing catalog/.test(e.message)) findings.push(note(`${where}: ${e.message}`, urn));
+    else if (e instanceof RoutingError) findings.push(violation(`${where}: ${e.message}`, urn));
+    else throw e;
+    return undefined;
+  }
+}
+
+function decide(
+  requests: (Pick<AuthorizationRequest, "action" | "resource" | "why"> & Partial<Pick<AuthorizationRequest, "context">>)[],
+  task: string,
+  documents: ParsedDocument[],
+  failures: Failure[],
+  unsure: string[],
+): void {
+  for (const request of requests) {
+    const decision = evaluateRequest(request, documents);
+    if (decision.allowed) continue;
+    if (decision.verdict === "cannot-judge") unsure.push(`task '${task}': ${request.action} on ${request.resource}: ${decision.reason}`);
+    else failures.push({ task, request, reason: decision.reason });
+  }
+}
+
+/** s3:GetObject for Input.S3Uri and s3:PutObject for Output.S3Uri, on the locations the definition names. */
+function payloadRequests(tasks: InvokeModelTask[], definition: unknown, documents: ParsedDocument[], failures: Failure[], unsure: string[]) {
+  const locations = payloadLocations(definition);
+  const requests: { task: string; request: { action: string; resource: string; why: string } }[] = [];
+  const add = (task: InvokeModelTask, action: string, field: string, places: S3Location[]) => {
+    if (places.length === 0) {
+      if (grantsActionAnywhere(documents, action)) {
+        unsure.push(`task '${task.state}' passes ${field} computed at run time; the pack cannot tell which bucket it names, so check that the role's ${action} grant covers it`);
+      } else {
+        const request = { action, resource: "arn:aws:s3:::<bucket>/<key>", why: `${field} is computed at run time` };
+        failures.push({ task: task.state, request, reason: `the role allows ${action} on no S3 object at all` });
+      }
+      return;
+    }
+    for (const place of places) requests.push({ task: task.state, request: { action, resource: objectArn(place), why: `${field} ${place.exact ? "names" : "starts with"} s3://${place.bucket}/${place.key}` } });
+  };
+  for (const task of tasks) {
+    // A computed input URI is usually checked against a fixed prefix elsewhere (a Choice state); use those literals.
+    const inputs = locations.input.length > 0 ? locations.input : locations.elsewhere;
+    if (task.usesInputS3Uri) add(task, "s3:GetObject", "Input.S3Uri", inputs);
+    if (task.usesOutputS3Uri) add(task, "s3:PutObject", "Output.S3Uri", locations.output);
+  }
+  return requests;
+}
+
+/** Does any Allow statement cover the action, whatever its resource? */
+function grantsActionAnywhere(documents: ParsedDocument[], action: string): boolean {
+  return documents.some((d) =>
+    d.statements.some(
+      (s) => s.effect === "Allow" && (s.action ? s.action.some((p) => matchesAction(p, action)) : !s.notAction!.some((p) => matchesAction(p, action))),
+    ),
+  );
+}
+
+/** The account for profile ARNs: the ModelId's, the role's, or one a Bedrock grant of the role names. */
+function accountOf(machine: PackResource, role: PackResource, documents: ParsedDocument[]): string {
+  for (const value of [role.props.arn, machine.props.roleArn, machine.props.arn]) {
+    const account = typeof value === "string" ? parseArn(value)?.account : undefined;
+    if (account && /^\d{12}$/.test(account)) return account;
+  }
+  for (const document of documents) {
+    for (const statement of document.statements) {
+      for (const text of statement.resource ?? []) {
+        const arn = parseArn(text);
+        if (arn?.service === "bedrock" && /^\d{12}$/.test(arn.account)) return arn.account;
+      }
+    }
+  }
+  return "123456789012";
+}
