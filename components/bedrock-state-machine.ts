@@ -5,7 +5,7 @@ import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../
 import { rolePolicyDocument } from "../bedrock/role-policy";
 import { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../config/settings";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, buildDefinition } from "../workflow";
-import { PayloadBucket } from "./payload-bucket";
+import { PayloadBucket, payloadBucketName } from "./payload-bucket";
 
 export interface BedrockStateMachineArgs {
   /**
@@ -81,16 +81,24 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       .apply(([sourceRegion, account]) => resolveWithRouting(args, sourceRegion, account, this));
     const family = this.model.apply((model) => args.modelFamily ?? familyFor(model));
 
+    // Names and ARNs built from values known at preview (not read back from created resources), so that
+    // `pulumi preview --policy-pack` sees the complete role policy and definition, not unknowns.
+    const stack = pulumi.getStack();
+    const bucketName = pulumi.all([identity.accountId, region]).apply(([account, r]) => payloadBucketName(name, stack, account, r));
+    const bucketArn = pulumi.interpolate`arn:${partition}:s3:::${bucketName}`;
+    // Step Functions documents the vendedlogs prefix: it keeps the Logs resource policy under its size limit.
+    const logGroupName = `/aws/vendedlogs/states/${name}-${stack}`;
+    const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${identity.accountId}:log-group:${logGroupName}`;
+
     const payloads = new PayloadBucket(
       `${name}-payloads`,
-      { retentionDays: args.payloadRetentionDays ?? 7, inputPrefix, outputPrefix },
+      { bucketName, retentionDays: args.payloadRetentionDays ?? 7, inputPrefix, outputPrefix },
       child,
     );
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
-      // Step Functions documents the vendedlogs prefix: it keeps the Logs resource policy under its size limit.
-      { namePrefix: `/aws/vendedlogs/states/${name}-`, retentionInDays: args.logRetentionDays ?? 30, tags },
+      { name: logGroupName, retentionInDays: args.logRetentionDays ?? 30, tags },
       child,
     );
 
@@ -124,16 +132,16 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       `${name}-invoke`,
       {
         role: role.id,
-        policy: pulumi.all([this.model, payloads.bucketArn, logGroup.arn]).apply(([model, bucketArn, logGroupArn]) =>
+        policy: pulumi.all([this.model, bucketArn, logGroupArn]).apply(([model, payloadBucketArn, logGroup]) =>
           JSON.stringify(
-            rolePolicyDocument({ model, payloadBucketArn: bucketArn, inputPrefix, outputPrefix, logGroupArn, tracing: args.tracing ?? false }),
+            rolePolicyDocument({ model, payloadBucketArn, inputPrefix, outputPrefix, logGroupArn: logGroup, tracing: args.tracing ?? false }),
           ),
         ),
       },
       child,
     );
 
-    const definition = pulumi.all([family, payloads.bucketName, partition]).apply(([fam, bucket, p]) =>
+    const definition = pulumi.all([family, bucketName, partition]).apply(([fam, bucket, p]) =>
       JSON.stringify(
         buildDefinition({
           modelId: args.modelId,
@@ -160,13 +168,13 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
         loggingConfiguration: {
           level: args.logLevel ?? "ERROR",
           includeExecutionData: args.logIncludeExecutionData ?? false,
-          logDestination: pulumi.interpolate`${logGroup.arn}:*`,
+          logDestination: pulumi.interpolate`${logGroupArn}:*`,
         },
         tracingConfiguration: { enabled: args.tracing ?? false },
         tags,
       },
-      // The role must carry its permissions before Step Functions validates the logging destination.
-      { ...child, dependsOn: [policy] },
+      // The role must carry its permissions, and the log group exist, before Step Functions validates logging.
+      { ...child, dependsOn: [policy, logGroup, payloads] },
     );
 
     this.stateMachineArn = stateMachine.arn;

@@ -1,7 +1,10 @@
+import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface PayloadBucketArgs {
+  /** The bucket's name; a name known before deployment lets `pulumi preview` (and its policy pack) judge what refers to it. */
+  bucketName?: pulumi.Input<string>;
   /** Days after which request and response payloads are deleted. Payloads may hold prompts: keep them short-lived. */
   retentionDays: number;
   /** Key prefixes of the two payload directions; the role may read the first and write the second. */
@@ -24,7 +27,7 @@ export class PayloadBucket extends pulumi.ComponentResource {
     super("bedrock-sfn:index:PayloadBucket", name, {}, opts);
     const child = { parent: this };
 
-    this.bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy ?? true }, child);
+    this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: args.forceDestroy ?? true }, child);
     const bucket = this.bucket.id;
 
     const ownership = new aws.s3.BucketOwnershipControls(name, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
@@ -80,4 +83,15 @@ export class PayloadBucket extends pulumi.ComponentResource {
     this.bucketArn = this.bucket.arn;
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
   }
+}
+
+/**
+ * A bucket name that is known at preview and unique per component, stack, account and Region:
+ * `<component>-<stack>-<account>-<region>`, lower-cased, cut to S3's 63 characters with a hash when longer.
+ */
+export function payloadBucketName(component: string, stack: string, account: string, region: string): string {
+  const full = `${component}-${stack}-${account}-${region}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-");
+  if (full.length <= 63) return full.replace(/^-|-$/g, "") || "payloads";
+  const hash = createHash("sha256").update(full).digest("hex").slice(0, 8);
+  return `${full.slice(0, 54).replace(/-+$/, "")}-${hash}`;
 }

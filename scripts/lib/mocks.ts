@@ -9,7 +9,11 @@ import type { SynthResource } from "./synth";
 /** The account ID mocked runs use; documentation's example account. */
 export const MOCK_ACCOUNT = "123456789012";
 
-export function offlineMocks(region: string, record?: (r: SynthResource) => void): pulumi.runtime.Mocks {
+/**
+ * `computedOutputs: false` answers like a first `pulumi preview`: only inputs are known, nothing AWS computes
+ * (ARNs, generated names), so tests can show which values the program knows before anything exists.
+ */
+export function offlineMocks(region: string, record?: (r: SynthResource) => void, computedOutputs = true): pulumi.runtime.Mocks {
   const partition = partitionOf(region);
   return {
     newResource(args) {
@@ -17,20 +21,23 @@ export function offlineMocks(region: string, record?: (r: SynthResource) => void
       record?.({ type: args.type, name, inputs: args.inputs });
       const physical = `${name}-0a1b2c3`.toLowerCase();
       const state: Record<string, unknown> = { ...args.inputs };
+      if (!computedOutputs) return { id: undefined, state };
       // IDs as the AWS provider reports them (a role's and a bucket's ID are their names), so that
       // references between resources (RolePolicy.role = Role.id) read as they would after a deploy.
       let id = `${physical}-id`;
       switch (args.type) {
-        case "aws:s3/bucket:Bucket":
-          Object.assign(state, { bucket: physical, arn: `arn:${partition}:s3:::${physical}` });
-          id = physical;
+        case "aws:s3/bucket:Bucket": {
+          const bucket = (args.inputs.bucket as string | undefined) ?? physical;
+          Object.assign(state, { bucket, arn: `arn:${partition}:s3:::${bucket}` });
+          id = bucket;
           break;
+        }
         case "aws:iam/role:Role":
           Object.assign(state, { name: physical, arn: `arn:${partition}:iam::${MOCK_ACCOUNT}:role/${physical}` });
           id = physical;
           break;
         case "aws:cloudwatch/logGroup:LogGroup": {
-          const groupName = `${(args.inputs.namePrefix as string | undefined) ?? ""}0a1b2c3`;
+          const groupName = (args.inputs.name as string | undefined) ?? `${(args.inputs.namePrefix as string | undefined) ?? ""}0a1b2c3`;
           Object.assign(state, { name: groupName, arn: `arn:${partition}:logs:${region}:${MOCK_ACCOUNT}:log-group:${groupName}` });
           id = groupName;
           break;

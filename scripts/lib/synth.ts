@@ -27,6 +27,8 @@ export interface SynthOptions {
   overrides?: Record<string, string>;
   /** Folder holding Pulumi.<stack>.yaml; the project root by default. */
   projectDir?: string;
+  /** Answer like a first preview: resources report no computed outputs (see offlineMocks). */
+  withoutComputedOutputs?: boolean;
 }
 
 /** A stack name or config key the project does not have. */
@@ -67,7 +69,7 @@ export function stackConfig(stack: string, overrides: Record<string, string> = {
 export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const config = stackConfig(options.stack, options.overrides, options.projectDir);
   const resources: SynthResource[] = [];
-  const mocks = offlineMocks(config["aws:region"] ?? "us-east-1", (r) => resources.push(r));
+  const mocks = offlineMocks(config["aws:region"] ?? "us-east-1", (r) => resources.push(r), !options.withoutComputedOutputs);
   await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, true);
   pulumi.runtime.setAllConfig(config);
   // Loaded after the mocks so the program's resources register with the mock engine.
@@ -86,16 +88,11 @@ async function resolveOutputs(exports: Record<string, unknown>): Promise<Record<
   return Object.fromEntries(entries);
 }
 
-function valueOf(value: unknown): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    if (!pulumi.Output.isInstance(value)) return resolve(value);
-    (value as pulumi.Output<unknown>).apply((v) => {
-      resolve(v);
-      return v;
-    });
-    // An apply never runs when its output fails; surface the failure instead of hanging.
-    (value as unknown as { promise(): Promise<unknown> }).promise().catch(reject);
-  });
+/** An output's value; undefined where the engine would show it as unknown (as in a first preview). */
+async function valueOf(value: unknown): Promise<unknown> {
+  if (!pulumi.Output.isInstance(value)) return value;
+  const output = value as unknown as { isKnown: Promise<boolean>; promise(): Promise<unknown> };
+  return (await output.isKnown) ? output.promise() : undefined;
 }
 
 function attachUrns(resources: SynthResource[]): void {

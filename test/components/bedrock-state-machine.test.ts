@@ -153,6 +153,17 @@ describe("BedrockStateMachine under mocks", function () {
     assert.deepEqual(result.outputs.routedRegions, ["us-east-1", "us-east-2"]);
   });
 
+  it("knows the whole role policy and definition before anything exists, so a first preview can judge them", async () => {
+    const result = await synthesize({ stack: "dev", withoutComputedOutputs: true });
+    const bucket = "bedrock-sfn-dev-123456789012-ap-northeast-1";
+    const policy = String(one(result, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
+    assert.ok(policy.includes(`arn:aws:s3:::${bucket}/input/*`), policy);
+    assert.ok(policy.includes(":log-group:/aws/vendedlogs/states/bedrock-sfn-dev:*"), policy);
+    assert.equal(one(result, "aws:s3/bucket:Bucket").inputs.bucket, bucket);
+    const definition = String(one(result, "aws:sfn/stateMachine:StateMachine").inputs.definition);
+    assert.ok(definition.includes(`s3://${bucket}/input/`), "the definition names the payload bucket");
+  });
+
   it("registers nothing when the config is bad", async () => {
     await assert.rejects(
       synthesize({ stack: "dev", overrides: { "bedrock-sfn:workflowType": "BATCH", "bedrock-sfn:maxTokens": "0" } }),
