@@ -1,9 +1,11 @@
-import "./helpers/promise-with-resolvers";
+import { installPromiseWithResolvers } from "../../local/polyfills";
 import { strict as assert } from "node:assert";
 import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
 import { buildRequestBody, MODEL_FAMILIES, normaliseResponse, sampleResponse, type ModelFamily } from "../../bedrock/families";
 import { buildDefinition, STATE_NAMES, VALIDATION_ERROR, type DefinitionOptions } from "../../workflow";
 import { BUCKET, MODEL_IDS, optionsFor } from "./helpers/fixtures";
+
+installPromiseWithResolvers();
 
 const S = STATE_NAMES;
 const TASKS = [S.invokeModelWithBody, S.invokeModelWithBodyToS3, S.invokeModelWithS3Input, S.invokeModelWithS3InputToS3];
