@@ -11,6 +11,8 @@
  * pages for each provider. Pure data and functions: no Pulumi, no AWS SDK.
  */
 
+import { ModelReference, foundationModelOf, parseModelId } from "./model-id";
+
 export type ModelFamily =
   | "anthropic"
   | "amazon-nova"
@@ -614,11 +616,9 @@ export function familyOf(foundationModelId: string): ModelFamily {
   if (typeof foundationModelId !== "string" || foundationModelId.trim() === "") {
     throw new UnsupportedModelError(String(foundationModelId), "the model ID is empty");
   }
-  const afterArn = foundationModelId.includes("/") ? foundationModelId.slice(foundationModelId.lastIndexOf("/") + 1) : foundationModelId;
-  const candidates = [afterArn];
-  const profilePrefix = /^[a-z]+(?:-[a-z]+)*\.(?=[a-z0-9-]+\.)/.exec(afterArn);
-  if (profilePrefix) candidates.push(afterArn.slice(profilePrefix[0].length));
-
+  // Model-ID parsing lives in model-id.ts: a profile ID or model ARN names its foundation model there.
+  const parsed = safeParse(foundationModelId);
+  const candidates = [(parsed && foundationModelOf(parsed)) ?? foundationModelId];
   for (const id of candidates) {
     for (const family of MODEL_FAMILIES) {
       if (FAMILY_FORMATS[family].modelIdPattern.test(id)) return family;
@@ -626,6 +626,36 @@ export function familyOf(foundationModelId: string): ModelFamily {
   }
   const reason = candidates.map(knownUnsupportedReason).find((r) => r !== undefined);
   throw new UnsupportedModelError(foundationModelId, reason ?? "its provider/model part matches no supported family");
+}
+
+function safeParse(value: string): ModelReference | undefined {
+  try {
+    return parseModelId(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What tells a model's request format: a configured family wins, else the foundation model behind the ID. */
+export interface FamilyHints {
+  modelId: string;
+  modelFamily?: ModelFamily;
+  /** The foundation model when it is already known (e.g. learnt from GetInferenceProfile). */
+  foundationModelId?: string;
+  /** For an application profile: the model or system profile it copies. */
+  underlyingModelId?: string;
+}
+
+export function familyForModel(hints: FamilyHints): ModelFamily {
+  if (hints.modelFamily) return hints.modelFamily;
+  const foundationModelId =
+    hints.foundationModelId ??
+    foundationModelOf(parseModelId(hints.modelId)) ??
+    (hints.underlyingModelId ? foundationModelOf(parseModelId(hints.underlyingModelId)) : undefined);
+  if (!foundationModelId) {
+    throw new UnsupportedModelError(hints.modelId, "its request format cannot be told from the identifier; set bedrock-sfn:modelFamily");
+  }
+  return familyOf(foundationModelId);
 }
 
 // ---------------------------------------------------------------------------

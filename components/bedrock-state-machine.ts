@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ModelFamily, familyOf } from "../bedrock/families";
+import { ModelFamily, familyForModel } from "../bedrock/families";
 import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../bedrock/resolve";
 import { rolePolicyDocument } from "../bedrock/role-policy";
 import { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../config/settings";
@@ -79,7 +79,9 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
     this.model = pulumi
       .all([region, identity.accountId])
       .apply(([sourceRegion, account]) => resolveWithRouting(args, sourceRegion, account, this));
-    const family = this.model.apply((model) => args.modelFamily ?? familyFor(model));
+    const family = this.model.apply((model) =>
+      familyForModel({ modelId: args.modelId, modelFamily: args.modelFamily, foundationModelId: model.foundationModelId }),
+    );
 
     // Names and ARNs built from values known at preview (not read back from created resources), so that
     // `pulumi preview --policy-pack` sees the complete role policy and definition, not unknowns.
@@ -213,15 +215,6 @@ async function resolveWithRouting(
   if (lookup === undefined) return resolveModel(input);
   const profile = await aws.bedrock.getInferenceProfile({ inferenceProfileId: lookup }, { parent });
   return resolveModel({ ...input, liveModelArns: profile.models.map((m) => m.modelArn) });
-}
-
-function familyFor(model: ResolvedModel): ModelFamily {
-  if (!model.foundationModelId) {
-    throw new Error(
-      `the request format of '${model.modelId}' cannot be derived from its ID; set bedrock-sfn:modelFamily (or underlyingModelId)`,
-    );
-  }
-  return familyOf(model.foundationModelId);
 }
 
 // Tag values allow letters, digits, spaces and _.:/=+-@ only.

@@ -1,5 +1,5 @@
 // Checks that need the domain, run before any resource is registered so bad config fails fast and whole.
-import { familyOf } from "../bedrock/families";
+import { familyForModel } from "../bedrock/families";
 import { foundationModelOf, parseModelId } from "../bedrock/model-id";
 import { resolveModel, routingLookup } from "../bedrock/resolve";
 import { CONFIG_KEYS, ConfigError, Settings } from "./settings";
@@ -9,9 +9,6 @@ const PLACEHOLDER_ACCOUNT = "000000000000";
 
 export function checkSettings(settings: Settings): void {
   const { modelId, region } = settings;
-  const problems: string[] = [];
-  const report = (key: string, value: string, err: unknown) =>
-    problems.push(`${key} = '${value}': ${err instanceof Error ? err.message : String(err)}`);
   try {
     const lookup = routingLookup({
       modelId,
@@ -20,7 +17,8 @@ export function checkSettings(settings: Settings): void {
       configuredRegions: settings.destinationRegions,
       underlyingModelId: settings.underlyingModelId,
     });
-    const fm =
+    // When AWS must be asked, the foundation model (and so the family) may only be known at deploy time.
+    const foundationModelId =
       lookup === undefined
         ? resolveModel({
             modelId,
@@ -30,14 +28,10 @@ export function checkSettings(settings: Settings): void {
             underlyingModelId: settings.underlyingModelId,
           }).foundationModelId
         : foundationModelOf(parseModelId(modelId));
-    if (!settings.modelFamily) {
-      if (fm) familyOf(fm);
-      else if (lookup === undefined) {
-        problems.push(`${CONFIG_KEYS.modelFamily} is required for '${modelId}': its request format cannot be derived from the ID`);
-      }
+    if (lookup === undefined || foundationModelId || settings.modelFamily) {
+      familyForModel({ modelId, modelFamily: settings.modelFamily, foundationModelId });
     }
   } catch (err) {
-    report(CONFIG_KEYS.modelId, modelId, err);
+    throw new ConfigError(`${CONFIG_KEYS.modelId} = '${modelId}': ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (problems.length) throw new ConfigError(problems.join("\n"));
 }

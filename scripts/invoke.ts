@@ -3,7 +3,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { readSettings } from "../config/settings";
 import { InputError, newExecutionName, readExecutionInput } from "../local/execution-input";
-import { familyForSettings } from "../local/model-family";
+import { familyForModel } from "../bedrock/families";
 import { jsonDocument, readableReport } from "../local/report";
 import { invokeDeployed, type InvokeReport } from "./invoke/execute";
 import { terminalProgress } from "./invoke/progress";
@@ -48,7 +48,7 @@ export async function main(argv: string[] = process.argv.slice(2), deps: InvokeD
   // The stack file gives what the outputs do not: maxTokens, temperature, system prompt, model family.
   const config = stackConfig(args.stack, args.overrides);
   const settings = readSettings((key) => config[key]);
-  const family = familyForSettings(settings);
+  const family = familyForModel(settings);
 
   const sfn = deps.sfn ?? new SFNClient({ region: stack.region });
   const s3 = deps.s3 ?? new S3Client({ region: stack.region });

@@ -59,7 +59,7 @@ describe("stack settings", () => {
     const unsupported = parseSettings({ region: "us-east-1", modelId: "amazon.titan-embed-text-v2:0" });
     assert.throws(() => checkSettings(unsupported), /bedrock-sfn:modelId = 'amazon\.titan-embed-text-v2:0': .*not supported/);
     const provisioned = parseSettings({ region: "us-east-2", modelId: "arn:aws:bedrock:us-east-2:123456789012:provisioned-model/abc" });
-    assert.throws(() => checkSettings(provisioned), /bedrock-sfn:modelFamily is required/);
+    assert.throws(() => checkSettings(provisioned), /request format cannot be told from the identifier; set bedrock-sfn:modelFamily/);
     assert.doesNotThrow(() => checkSettings({ ...provisioned, modelFamily: "anthropic" }));
   });
 
