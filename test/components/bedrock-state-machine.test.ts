@@ -31,6 +31,7 @@ describe("BedrockStateMachine under mocks", function () {
     { label: "foundation model", region: "us-east-1", config: { "bedrock-sfn:modelId": "anthropic.claude-3-haiku-20240307-v1:0" } },
     { label: "geographic profile", region: "ap-northeast-1", config: {} },
     { label: "global profile", region: "eu-west-1", config: { "bedrock-sfn:modelId": "global.anthropic.claude-sonnet-4-5-20250929-v1:0" } },
+    { label: "GovCloud profile", region: "us-gov-east-1", config: { "bedrock-sfn:modelId": "us-gov.anthropic.claude-3-5-sonnet-20240620-v1:0" } },
     {
       label: "inference-profile ARN",
       region: "us-east-2",
@@ -66,6 +67,8 @@ describe("BedrockStateMachine under mocks", function () {
           const definition = definitionOf(result);
           assert.equal(definition.QueryLanguage ?? "JSONPath", queryLanguage);
           validateDefinition(definition);
+          const partition = kind.region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+          assert.ok(JSON.stringify(definition).includes(`"arn:${partition}:states:::bedrock:invokeModel"`), "task resource in the stack's partition");
           const tasks = invokeModelTasks(definition);
           assert.ok(tasks.length >= 1);
           for (const task of tasks) {
