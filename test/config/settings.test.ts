@@ -11,6 +11,8 @@ const base = { region: "us-east-1", modelId: "anthropic.claude-3-haiku-20240307-
 describe("stack settings", () => {
   it("applies the same defaults as Pulumi.yaml's config schema", () => {
     const project = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> };
+    // Keys without a namespace belong to the project's, as Pulumi reads them.
+    project.config = Object.fromEntries(Object.entries(project.config).map(([k, v]) => [k.includes(":") ? k : `bedrock-sfn:${k}`, v]));
     const settings = parseSettings(base);
     for (const [field, key] of Object.entries(CONFIG_KEYS)) {
       if (key === "aws:region" || key === CONFIG_KEYS.modelId) continue;
