@@ -112,7 +112,10 @@ export class ConfigError extends Error {
 
 /** Validates raw config values (strings or parsed YAML) into settings, or throws one ConfigError listing every problem. */
 export function parseSettings(raw: SettingsInput): Settings {
-  const result = settingsSchema.safeParse(raw);
+  // An empty value means "not set": Pulumi.yaml gives optional keys empty defaults, since the CLI
+  // requires a value for every declared key that has no default.
+  const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== "" && v !== "[]" && !(Array.isArray(v) && v.length === 0)));
+  const result = settingsSchema.safeParse(given);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const field = String(issue.path[0]) as keyof Settings;
