@@ -47,6 +47,7 @@ export function program(settings: Settings = loadSettings()) {
     roleArn: workflow.roleArn,
     payloadBucketName: workflow.payloadBucketName,
     routedRegions: workflow.routedRegions,
+    modelFamily: workflow.modelFamily,
     workflowType: settings.workflowType,
     queryLanguage: settings.queryLanguage,
     modelId: settings.modelId,

@@ -63,6 +63,8 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
   /** Regions the model can run in; `["*"]` for a global profile (any commercial Region). */
   readonly routedRegions: pulumi.Output<string[]>;
   readonly model: pulumi.Output<ResolvedModel>;
+  /** The request/response format the workflow uses; callers normalise S3 responses with it. */
+  readonly modelFamily: pulumi.Output<ModelFamily>;
 
   constructor(name: string, args: BedrockStateMachineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bedrock-sfn:index:BedrockStateMachine", name, {}, opts);
@@ -183,6 +185,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
     this.stateMachineName = stateMachine.name;
     this.roleArn = role.arn;
     this.payloadBucketName = payloads.bucketName;
+    this.modelFamily = family;
     this.routedRegions = this.model.apply((model) => {
       const regions = routedRegionsOf(model);
       return regions === "*" ? ["*"] : regions;
@@ -193,6 +196,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       roleArn: this.roleArn,
       payloadBucketName: this.payloadBucketName,
       routedRegions: this.routedRegions,
+      modelFamily: this.modelFamily,
     });
   }
 }

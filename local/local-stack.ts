@@ -4,7 +4,7 @@
 
 import { readSettings } from "../config/settings";
 import type { QueryLanguage } from "./definition";
-import { familyForModel, type ModelFamily } from "../bedrock/families";
+import { familyForModel, isModelFamily, type ModelFamily } from "../bedrock/families";
 
 export const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";
 
@@ -31,7 +31,8 @@ export function localStackFrom(synth: SynthesizedStack): LocalStack {
   const definition = machines[0].inputs.definition;
   if (typeof definition !== "string") throw new Error(`state machine '${machines[0].name}' has no definition string`);
   const settings = readSettings((key) => synth.config[key]);
-  const family = familyForModel(settings);
+  const deployed = synth.outputs.modelFamily;
+  const family = isModelFamily(deployed) ? deployed : familyForModel(settings);
   const output = (name: string): string => {
     const value = synth.outputs[name];
     if (typeof value !== "string" || value === "") throw new Error(`stack output '${name}' is missing`);

@@ -45,10 +45,11 @@ export async function main(argv: string[] = process.argv.slice(2), deps: InvokeD
   const outputsFile = args.values["outputs-file"] as string | undefined;
   // A bad outputs file is bad input (exit 2); a missing Pulumi CLI is reported as it is (exit 1).
   const stack = outputsFile ? asUsageError(() => readOutputsFile(outputsFile)) : await readOutputsWithAutomation(args.stack, PROJECT_DIR);
-  // The stack file gives what the outputs do not: maxTokens, temperature, system prompt, model family.
+  // The stack file gives what the outputs do not: maxTokens, temperature, system prompt. The deployed
+  // model family comes from the outputs (it may have been learnt from AWS at deploy time).
   const config = stackConfig(args.stack, args.overrides);
   const settings = readSettings((key) => config[key]);
-  const family = familyForModel(settings);
+  const family = stack.modelFamily ?? familyForModel(settings);
 
   const sfn = deps.sfn ?? new SFNClient({ region: stack.region });
   const s3 = deps.s3 ?? new S3Client({ region: stack.region });

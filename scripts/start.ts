@@ -14,7 +14,7 @@ const USAGE = "npm start -- [--stack <name>] [--config <key>=<value>]... [--prom
 const SAMPLE_PROMPT = "What is the highest mountain in Japan?";
 
 export async function main(argv: string[] = process.argv.slice(2), write: (text: string) => void = (t) => void process.stdout.write(t)): Promise<number> {
-  const args = parseCommonArgs(argv.includes("--stack") || argv.includes("-s") ? argv : ["--stack", "dev", ...argv], { prompt: { type: "string", short: "p" } }, USAGE);
+  const args = parseCommonArgs(argv, { prompt: { type: "string", short: "p" } }, USAGE, "dev");
   const section = (title: string) => write(`\n== ${title} ${"=".repeat(Math.max(0, 72 - title.length))}\n\n`);
 
   section(`1. Preview of stack '${args.stack}'`);

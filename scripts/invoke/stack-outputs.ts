@@ -1,6 +1,7 @@
 // The outputs of a deployed stack that `npm run invoke` needs, from `pulumi stack output --json` or the Automation API.
 
 import * as fs from "node:fs";
+import { isModelFamily, type ModelFamily } from "../../bedrock/families";
 
 export interface DeployedStack {
   stateMachineArn: string;
@@ -8,6 +9,8 @@ export interface DeployedStack {
   workflowType: "STANDARD" | "EXPRESS";
   region: string;
   modelId: string;
+  /** The request format the deployed workflow uses (stacks deployed before this output existed lack it). */
+  modelFamily?: ModelFamily;
 }
 
 /** Missing or malformed stack outputs; the CLI reports it as a usage error. */
@@ -20,7 +23,7 @@ const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"] as const;
 /** Checks the plain `{name: value}` outputs and names whatever is missing or wrong. */
 export function deployedStackFrom(outputs: Record<string, unknown>, source: string): DeployedStack {
   const problems: string[] = [];
-  const text = (name: keyof DeployedStack): string => {
+  const text = (name: Exclude<keyof DeployedStack, "modelFamily">): string => {
     const value = outputs[name];
     if (typeof value !== "string" || value === "") {
       problems.push(`'${name}' is ${value === undefined ? "missing" : `not a non-empty string (got ${JSON.stringify(value)})`}`);
@@ -34,6 +37,7 @@ export function deployedStackFrom(outputs: Record<string, unknown>, source: stri
     workflowType: text("workflowType") as DeployedStack["workflowType"],
     region: text("region"),
     modelId: text("modelId"),
+    ...(isModelFamily(outputs.modelFamily) ? { modelFamily: outputs.modelFamily } : {}),
   };
   if (stack.workflowType && !(WORKFLOW_TYPES as readonly string[]).includes(stack.workflowType)) {
     problems.push(`'workflowType' is '${stack.workflowType}'; valid values: ${WORKFLOW_TYPES.join(", ")}`);

@@ -21,14 +21,15 @@ const COMMON: Options = {
   json: { type: "boolean", default: false },
 };
 
-export function parseCommonArgs(argv: string[], extra: Options = {}, usage = ""): CommonArgs {
+/** `defaultStack`: the stack when `--stack` is not given; without it, `--stack` is required. */
+export function parseCommonArgs(argv: string[], extra: Options = {}, usage = "", defaultStack?: string): CommonArgs {
   let values: CommonArgs["values"];
   try {
     ({ values } = parseArgs({ args: argv, options: { ...COMMON, ...extra }, strict: true, allowPositionals: false }));
   } catch (err) {
     throw new UsageError(`${(err as Error).message}${usage ? `\nusage: ${usage}` : ""}`);
   }
-  const stack = values.stack as string | undefined;
+  const stack = (values.stack as string | undefined) ?? defaultStack;
   if (!stack) throw new UsageError(`--stack <name> is required (e.g. --stack dev)${usage ? `\nusage: ${usage}` : ""}`);
   return { stack, overrides: parseOverrides((values.config as string[] | undefined) ?? []), json: values.json === true, values };
 }

@@ -3,8 +3,10 @@
 import * as assert from "node:assert/strict";
 import { routedRequests } from "../../bedrock/grants";
 import { resolveModel } from "../../bedrock/resolve";
-import { MOCK_ACCOUNT } from "../../scripts/lib/mocks";
-import { SynthResource, SynthResult, synthesize } from "../../scripts/lib/synth";
+import * as pulumi from "@pulumi/pulumi";
+import { program } from "../../program";
+import { MOCK_ACCOUNT, offlineMocks } from "../../scripts/lib/mocks";
+import { SynthResource, SynthResult, stackConfig, synthesize } from "../../scripts/lib/synth";
 import { simulate } from "../support/simulate";
 import { validateDefinition } from "../../local/validate";
 import { invokeModelTasks } from "../../workflow/inspect";
@@ -142,6 +144,7 @@ describe("BedrockStateMachine under mocks", function () {
     assert.equal((dev.outputs.routedRegions as string[]).length, 8);
     const prod = await synthesize({ stack: "prod" });
     assert.deepEqual(prod.outputs.routedRegions, ["*"]);
+    assert.deepEqual([dev.outputs.modelFamily, prod.outputs.modelFamily], ["anthropic", "anthropic"]);
   });
 
   it("looks up profiles the catalog lacks through aws.bedrock.getInferenceProfile, and fails offline with a clear error", async () => {
@@ -167,10 +170,15 @@ describe("BedrockStateMachine under mocks", function () {
     assert.ok(definition.includes(`s3://${bucket}/input/`), "the definition names the payload bucket");
   });
 
-  it("registers nothing when the config is bad", async () => {
-    await assert.rejects(
-      synthesize({ stack: "dev", overrides: { "bedrock-sfn:workflowType": "BATCH", "bedrock-sfn:maxTokens": "0" } }),
+  it("registers nothing when the config is bad, and names every bad key", async () => {
+    const registered: string[] = [];
+    await pulumi.runtime.setMocks(offlineMocks("ap-northeast-1", (r) => registered.push(r.type)), "bedrock-sfn", "dev", true);
+    pulumi.runtime.setAllConfig({ ...stackConfig("dev"), "bedrock-sfn:workflowType": "BATCH", "bedrock-sfn:maxTokens": "0" });
+    assert.throws(
+      () => program(),
       (e: Error) => /bedrock-sfn:workflowType = 'BATCH': must be one of STANDARD, EXPRESS/.test(e.message) && /bedrock-sfn:maxTokens = '0'/.test(e.message),
     );
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(registered, []);
   });
 });

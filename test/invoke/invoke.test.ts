@@ -169,6 +169,20 @@ describe("npm run invoke", () => {
       assert.match(printed, /FAILED: TIMED_OUT/);
     });
 
+    it("takes the model family from the deployed outputs when the stack file cannot tell it", async () => {
+      const appProfile = ["--config", "bedrock-sfn:modelId=arn:aws:bedrock:ap-northeast-1:123456789012:application-inference-profile/a1b2c3"];
+      await assert.rejects(run([...appProfile, "--prompt", "question"]), /request format cannot be told from the identifier/);
+      fs.writeFileSync(outputsFile, JSON.stringify({ ...stackOf("EXPRESS"), modelFamily: "anthropic" }));
+      try {
+        sfnMock.on(StartSyncExecutionCommand).resolves({ status: "SUCCEEDED", executionArn: `${ARN}:y`, output: inlineOutput("From the app profile.") });
+        const { code, printed } = await run([...appProfile, "--prompt", "question"]);
+        assert.equal(code, 0);
+        assert.match(printed, /From the app profile\./);
+      } finally {
+        fs.writeFileSync(outputsFile, JSON.stringify({ ...stackOf("EXPRESS"), roleArn: "arn:aws:iam::123456789012:role/r" }));
+      }
+    });
+
     it("rejects bad usage with a UsageError before calling AWS", async () => {
       await assert.rejects(run([]), { name: "UsageError", message: /exactly one of --prompt <text> or --input-file <path>/ });
       await assert.rejects(run(["--prompt", "a", "--input-file", "b"]), { name: "UsageError" });
@@ -187,6 +201,12 @@ describe("npm run invoke", () => {
           /'workflowType' is 'FAST'; valid values: STANDARD, EXPRESS/.test(error.message) &&
           /'stateMachineArn' 'nope' is not a state machine ARN/.test(error.message),
       );
+    });
+
+    it("reads the model family output when it names a family, and ignores it otherwise", () => {
+      const base = { ...stackOf("STANDARD") } as Record<string, unknown>;
+      assert.equal(deployedStackFrom({ ...base, modelFamily: "amazon-nova" }, "test").modelFamily, "amazon-nova");
+      assert.equal(deployedStackFrom({ ...base, modelFamily: "klingon" }, "test").modelFamily, undefined);
     });
 
     it("explains how to write an outputs file that is not JSON", () => {
