@@ -8,6 +8,7 @@ import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { sampleResponse } from "../bedrock/families";
 import { familyForModelId, type ModelFamily } from "./model-family";
+import { repeatKeyedDraws } from "./seeded-draw";
 
 export type BedrockFault = "ThrottlingException" | "ModelTimeoutException" | "AccessDeniedException" | "ValidationException";
 
@@ -43,6 +44,8 @@ export interface RecordedCall {
   accept?: string;
   status: number;
   fault?: BedrockFault;
+  /** The Region the call was routed to, when the stand-in routes calls (a gate is set). */
+  routedRegion?: string;
 }
 
 export interface ReplyContext {
@@ -57,6 +60,13 @@ export interface BedrockStandInOptions {
   /** The generated text; by default it names the model and the size and digest of the request. */
   replyText?: (call: ReplyContext) => string;
   region?: string;
+  /** Fixed port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /**
+   * Routes and authorises each call before it is answered (local/cloud/bedrock-gate); a refusal is returned in
+   * AWS's shape. Checked before injected faults, as AWS authorises a call before it throttles it.
+   */
+  gate?: (modelId: string, body: Buffer) => { region?: string; refusal?: { type: "AccessDeniedException" | "ValidationException"; message: string } };
 }
 
 export interface BedrockStandIn {
@@ -115,6 +125,14 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
     };
     calls.push(call);
 
+    const gated = options.gate?.(modelId, body);
+    if (gated?.region) call.routedRegion = gated.region;
+    if (gated?.refusal) {
+      const { type, message } = gated.refusal;
+      call.status = FAULTS[type].status;
+      call.fault = type;
+      return errorAnswer(call.status, type, message);
+    }
     const fault = faults.draw(body);
     const rejection = fault ? undefined : validateRequest(modelId, body, options.family);
     if (fault || rejection) {
@@ -142,7 +160,7 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -211,23 +229,14 @@ function startFaults(plan: FaultPlan): FaultState {
     if (!(fault in FAULTS)) throw new Error(`unknown fault '${fault}'; valid faults: ${BEDROCK_FAULTS.join(", ")}`);
   }
   const queue = [...(plan.next ?? [])];
-  const seed = plan.seed ?? 1;
-  const timesSent = new Map<string, number>();
+  const draw = repeatKeyedDraws(plan.seed ?? 1);
   return {
     plan,
     draw(body) {
       if (queue.length > 0) return queue.shift();
       if (plan.always) return plan.always;
       if (rate === 0) return undefined;
-      const digest = crypto.createHash("sha256").update(body).digest("hex");
-      const repeat = timesSent.get(digest) ?? 0;
-      timesSent.set(digest, repeat + 1);
-      return uniformDraw(`${seed}:${digest}:${repeat}`) < rate ? "ThrottlingException" : undefined;
+      return draw(body) < rate ? "ThrottlingException" : undefined;
     },
   };
-}
-
-/** A number in [0, 1) determined by the key alone. */
-function uniformDraw(key: string): number {
-  return crypto.createHash("sha256").update(key).digest().readUInt32BE(0) / 2 ** 32;
 }

@@ -5,7 +5,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/clie
 import { normaliseResponse, type NormalisedResponse } from "../bedrock/families";
 import { isS3ExecutionOutput, type ExecutionInput, type ExecutionOutput } from "../workflow/contract";
 import type { FaultPlan } from "./bedrock-stand-in";
-import { startLocalEnvironment } from "./environment";
+import { startLocalEnvironment, type LocalEnvironment } from "./environment";
 import type { WorkflowRun } from "./execution";
 import { newExecutionName, offloadLargeInput } from "./execution-input";
 import type { LocalStack } from "./local-stack";
@@ -20,6 +20,11 @@ export interface LocalExecutionOptions {
   timeScale?: number;
   /** Inputs larger than this go through S3 (default: the 256 KB Step Functions limit). */
   inputLimitBytes?: number;
+  /**
+   * Stand-ins already running (the local cloud, shared by a batch of runs); they are left running. By default the
+   * run starts its own, without authorisation, and stops them.
+   */
+  environment?: Pick<LocalEnvironment, "s3Client" | "run" | "bedrock">;
 }
 
 export interface LocalExecutionReport extends WorkflowRun {
@@ -30,13 +35,14 @@ export interface LocalExecutionReport extends WorkflowRun {
   uploadedBytes?: number;
   /** The response read back from S3 when the execution wrote it there, normalised. */
   response?: NormalisedResponse & { raw: unknown };
-  /** InvokeModel calls the Bedrock stand-in received (retries included). */
+  /** InvokeModel calls the Bedrock stand-in received while the run lasted (retries included; with a shared environment, other runs' too). */
   bedrockCalls: number;
 }
 
 export async function runLocalExecution(stack: LocalStack, options: LocalExecutionOptions): Promise<LocalExecutionReport> {
   const executionName = options.executionName ?? newExecutionName("local");
-  const env = await startLocalEnvironment({ payloadBucket: stack.payloadBucket, family: stack.family, faults: options.faults });
+  const env = options.environment ?? (await startLocalEnvironment({ payloadBucket: stack.payloadBucket, family: stack.family, faults: options.faults }));
+  const callsBefore = env.bedrock.calls.length;
   try {
     const offloaded = await offloadLargeInput({
       input: options.input,
@@ -62,10 +68,10 @@ export async function runLocalExecution(stack: LocalStack, options: LocalExecuti
       queryLanguage: stack.queryLanguage,
       ...(offloaded.inputS3Uri ? { inputS3Uri: offloaded.inputS3Uri, uploadedBytes: offloaded.uploadedBytes } : {}),
       ...(response ? { response } : {}),
-      bedrockCalls: env.bedrock.calls.length,
+      bedrockCalls: env.bedrock.calls.length - callsBefore,
     };
   } finally {
-    await env.close();
+    if (!options.environment) await (env as LocalEnvironment).close();
   }
 }
 
