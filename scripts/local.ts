@@ -1,14 +1,25 @@
-// npm run local: run the stack's workflow once, offline, against local Bedrock and S3 stand-ins.
+// npm run local: run the stack's workflow offline against the local cloud (Bedrock and S3 stand-ins that route and
+// authorise every call as AWS would for the execution role): once, or as a batch with --runs.
 import { InputError, readExecutionInput } from "../local/execution-input";
 import { runLocalExecution } from "../local/local-run";
-import { localStackFrom } from "../local/local-stack";
+import { runBatch, DEFAULT_CONCURRENCY, type BatchSummary } from "../local/cloud/batch";
+import { cloudStackFrom } from "../local/cloud/cloud-stack";
+import { RouteError } from "../local/cloud/bedrock-routing";
+import { RolePolicyError } from "../local/cloud/execution-role";
+import { startLocalCloud, type LocalCloud } from "../local/cloud/local-cloud";
+import { readRolePolicyFile } from "../local/cloud/role-policy-file";
 import { jsonDocument, readableReport } from "../local/report";
 import { parseCommonArgs, runCli, UsageError } from "./lib/args";
 import { synthesize } from "./lib/synth";
 
 const USAGE =
-  "npm run local -- --stack <name> [--config <key>=<value>]... (--prompt <text> | --input-file <path>) [--output-to-s3] [--json]\n" +
-  "  --input-file: a .json file is a whole execution input ({prompt|body|inputS3Uri, system?, outputToS3?}); any other file is the prompt text";
+  "npm run local -- --stack <name> [--config <key>=<value>]... (--prompt <text> | --input-file <path>) [--output-to-s3]\n" +
+  "                 [--role-policy-file <policy.json>] [--runs <n> [--concurrency <c>]] [--seed <s>] [--route <region>] [--json]\n" +
+  "  --input-file: a .json file is a whole execution input ({prompt|body|inputS3Uri, system?, outputToS3?}); any other file is the prompt text\n" +
+  "  --role-policy-file: run as a role holding this IAM policy instead of the stack's own (e.g. one from 'npm run synth -- --json')\n" +
+  `  --runs: run n executions (${DEFAULT_CONCURRENCY} at a time, or --concurrency); --seed fixes the routing of Bedrock calls, --route lands them all in one Region`;
+
+const LIMITS = { runs: [1, 10_000], concurrency: [1, 64], seed: [0, 2 ** 31 - 1] } as const;
 
 export interface LocalDependencies {
   stdout?: (text: string) => void;
@@ -20,7 +31,16 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
   const stdout = deps.stdout ?? ((text: string) => void process.stdout.write(text));
   const args = parseCommonArgs(
     argv,
-    { prompt: { type: "string", short: "p" }, "input-file": { type: "string", short: "f" }, "output-to-s3": { type: "boolean", default: false } },
+    {
+      prompt: { type: "string", short: "p" },
+      "input-file": { type: "string", short: "f" },
+      "output-to-s3": { type: "boolean", default: false },
+      "role-policy-file": { type: "string" },
+      runs: { type: "string", short: "n" },
+      concurrency: { type: "string" },
+      seed: { type: "string" },
+      route: { type: "string" },
+    },
     USAGE,
   );
   let input;
@@ -34,19 +54,67 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
     if (error instanceof InputError) throw new UsageError(`${error.message}\nusage: ${USAGE}`);
     throw error;
   }
+  const runs = integerFlag(args.values, "runs");
+  const concurrency = integerFlag(args.values, "concurrency");
+  if (concurrency !== undefined && runs === undefined) throw new UsageError(`--concurrency needs --runs\nusage: ${USAGE}`);
+  const seed = integerFlag(args.values, "seed");
+  const rolePolicyFile = args.values["role-policy-file"] as string | undefined;
 
-  const stack = localStackFrom(await synthesize({ stack: args.stack, overrides: args.overrides }));
-  const report = await runLocalExecution(stack, { input, timeScale: deps.timeScale });
-
-  if (args.json) {
-    stdout(`${JSON.stringify(jsonDocument(report))}\n`);
-  } else {
-    const heading = [`local run of stack '${args.stack}' (${stack.queryLanguage}), execution ${report.executionName}`];
-    if (report.inputS3Uri) heading.push(`input: ${report.uploadedBytes} bytes moved to ${report.inputS3Uri} (over the 256 KB execution input limit)`);
-    heading.push(`Bedrock stand-in calls: ${report.bedrockCalls}`);
-    stdout(`${readableReport(report, heading)}\n`);
+  const stack = cloudStackFrom(await synthesize({ stack: args.stack, overrides: args.overrides }));
+  let cloud: LocalCloud;
+  try {
+    cloud = await startLocalCloud({
+      stack,
+      rolePolicies: rolePolicyFile ? [readRolePolicyFile(rolePolicyFile)] : undefined,
+      seed,
+      route: args.values.route as string | undefined,
+    });
+  } catch (error) {
+    if (error instanceof RolePolicyError || error instanceof RouteError) throw new UsageError(error.message);
+    throw error;
   }
-  return report.status === "SUCCEEDED" ? 0 : 1;
+  const role = rolePolicyFile ? `the role policy in ${rolePolicyFile}` : `the stack's role ${stack.roleArn}`;
+  try {
+    if (runs !== undefined) {
+      const { summary } = await runBatch(cloud, { input, runs, concurrency, namePrefix: "local", timeScale: deps.timeScale });
+      stdout(args.json ? `${JSON.stringify(summary)}\n` : `${batchReport(summary, [`local runs of stack '${args.stack}' (${stack.queryLanguage}, ${stack.workflowType}) as ${role}`])}\n`);
+      return summary.failed === 0 ? 0 : 1;
+    }
+    const report = await runLocalExecution(stack, { input, timeScale: deps.timeScale, environment: cloud });
+    if (args.json) {
+      stdout(`${JSON.stringify(jsonDocument(report))}\n`);
+    } else {
+      const heading = [`local run of stack '${args.stack}' (${stack.queryLanguage}), execution ${report.executionName}, as ${role}`];
+      if (report.inputS3Uri) heading.push(`input: ${report.uploadedBytes} bytes moved to ${report.inputS3Uri} (over the 256 KB execution input limit)`);
+      const regions = cloud.bedrock.calls.map((call) => call.routedRegion).filter(Boolean);
+      heading.push(`Bedrock stand-in calls: ${report.bedrockCalls}${regions.length ? ` (routed to ${[...new Set(regions)].join(", ")})` : ""}`);
+      stdout(`${readableReport(report, heading)}\n`);
+    }
+    return report.status === "SUCCEEDED" ? 0 : 1;
+  } finally {
+    await cloud.close();
+  }
+}
+
+/** Succeeded and failed counts, the errors, and the Regions the calls landed in (refusals per Region alongside). */
+export function batchReport(summary: BatchSummary, heading: string[] = []): string {
+  const lines = [...heading, `${summary.succeeded}/${summary.runs} succeeded, ${summary.failed} failed`];
+  for (const [error, count] of Object.entries(summary.errors)) lines.push(`  ${error}: ${count}`);
+  lines.push("Bedrock calls by Region (AccessDenied among them):");
+  for (const [region, count] of Object.entries(summary.routedRegions)) {
+    const denied = summary.accessDeniedRegions[region];
+    lines.push(`  ${region.padEnd(16)} ${String(count).padStart(4)}${denied ? `   AccessDenied ${denied}` : ""}`);
+  }
+  return lines.join("\n");
+}
+
+function integerFlag(values: Record<string, unknown>, name: keyof typeof LIMITS): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const [min, max] = LIMITS[name];
+  const value = Number(raw);
+  if (!/^\d+$/.test(String(raw)) || value < min || value > max) throw new UsageError(`--${name} '${raw}' must be a whole number from ${min} to ${max}`);
+  return value;
 }
 
 if (require.main === module) runCli(() => main());
