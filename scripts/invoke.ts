@@ -51,7 +51,7 @@ export async function main(argv: string[] = process.argv.slice(2), deps: InvokeD
   const settings = readSettings((key) => config[key]);
   const family = stack.modelFamily ?? familyForModel(settings);
 
-  const sfn = deps.sfn ?? new SFNClient({ region: stack.region });
+  const sfn = deps.sfn ?? new SFNClient({ region: stack.region, ...(endpointOverridden("SFN") ? { disableHostPrefix: true } : {}) });
   const s3 = deps.s3 ?? new S3Client({ region: stack.region });
   let report: InvokeReport;
   try {
@@ -85,6 +85,16 @@ export async function main(argv: string[] = process.argv.slice(2), deps: InvokeD
     stdout(`${readableReport(run, heading)}\n`);
   }
   return succeeded ? 0 : 1;
+}
+
+/**
+ * True when the SDK is pointed at another endpoint (AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL, e.g. `npm run
+ * serve`). StartSyncExecution's `sync-` host prefix would turn `127.0.0.1` into an unresolvable host, so it is
+ * dropped there, as AWS's own CLI does for custom endpoints.
+ */
+export function endpointOverridden(serviceId: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === "true") return false;
+  return Boolean(env[`AWS_ENDPOINT_URL_${serviceId}`] || env.AWS_ENDPOINT_URL);
 }
 
 function asUsageError<T>(read: () => T): T {

@@ -11,6 +11,7 @@ import { readRolePolicyFile } from "../local/cloud/role-policy-file";
 import { jsonDocument, readableReport } from "../local/report";
 import { parseCommonArgs, runCli, UsageError } from "./lib/args";
 import { synthesize } from "./lib/synth";
+import { wholeNumberFlag } from "./lib/whole-number";
 
 const USAGE =
   "npm run local -- --stack <name> [--config <key>=<value>]... (--prompt <text> | --input-file <path>) [--output-to-s3]\n" +
@@ -54,10 +55,10 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
     if (error instanceof InputError) throw new UsageError(`${error.message}\nusage: ${USAGE}`);
     throw error;
   }
-  const runs = integerFlag(args.values, "runs");
-  const concurrency = integerFlag(args.values, "concurrency");
+  const runs = wholeNumberFlag(args.values.runs, "runs", ...LIMITS.runs);
+  const concurrency = wholeNumberFlag(args.values.concurrency, "concurrency", ...LIMITS.concurrency);
   if (concurrency !== undefined && runs === undefined) throw new UsageError(`--concurrency needs --runs\nusage: ${USAGE}`);
-  const seed = integerFlag(args.values, "seed");
+  const seed = wholeNumberFlag(args.values.seed, "seed", ...LIMITS.seed);
   const rolePolicyFile = args.values["role-policy-file"] as string | undefined;
 
   const stack = cloudStackFrom(await synthesize({ stack: args.stack, overrides: args.overrides }));
@@ -106,15 +107,6 @@ export function batchReport(summary: BatchSummary, heading: string[] = []): stri
     lines.push(`  ${region.padEnd(16)} ${String(count).padStart(4)}${denied ? `   AccessDenied ${denied}` : ""}`);
   }
   return lines.join("\n");
-}
-
-function integerFlag(values: Record<string, unknown>, name: keyof typeof LIMITS): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const [min, max] = LIMITS[name];
-  const value = Number(raw);
-  if (!/^\d+$/.test(String(raw)) || value < min || value > max) throw new UsageError(`--${name} '${raw}' must be a whole number from ${min} to ${max}`);
-  return value;
 }
 
 if (require.main === module) runCli(() => main());

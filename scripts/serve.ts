@@ -1,0 +1,167 @@
+// npm run serve: the local cloud on 127.0.0.1 until interrupted. A Step Functions endpoint for the stack's state
+// machine, the S3 stand-in (payload bucket) and the Bedrock runtime stand-in, all acting for the execution role:
+// every Bedrock call routed and authorised, the workflow's S3 calls authorised. Point the AWS SDKs at it with the
+// AWS_ENDPOINT_URL_* values it prints; `npm run invoke` then works against it unchanged.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PROJECT } from "../config/settings";
+import type { FaultPlan } from "../local/bedrock-stand-in";
+import { RouteError } from "../local/cloud/bedrock-routing";
+import { cloudStackFrom } from "../local/cloud/cloud-stack";
+import { CheckpointError, checkpointPath, readDeployedStack } from "../local/cloud/deployed-stack";
+import { RolePolicyError } from "../local/cloud/execution-role";
+import type { Execution } from "../local/cloud/executions";
+import { startLocalCloud, type LocalCloud } from "../local/cloud/local-cloud";
+import { readRolePolicyFile } from "../local/cloud/role-policy-file";
+import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "../local/cloud/step-functions-endpoint";
+import { parseCommonArgs, runCli, UsageError } from "./lib/args";
+import { PROJECT_DIR, stackConfig, synthesize } from "./lib/synth";
+import { wholeNumberFlag } from "./lib/whole-number";
+
+const USAGE =
+  "npm run serve -- --stack <name> [--config <key>=<value>]... [--port <p>] [--role-policy-file <policy.json>] [--seed <s>] [--route <region>]\n" +
+  "  --port: Step Functions on p, S3 on p+1, Bedrock runtime on p+2 (default 8083; 0 picks free ports)";
+
+export const DEFAULT_PORT = 8083;
+
+export interface ServeOptions {
+  stack: string;
+  overrides?: Record<string, string>;
+  /** Step Functions port; S3 and Bedrock take the next two. 0: any free ports. */
+  port?: number;
+  rolePolicyFile?: string;
+  seed?: number;
+  route?: string;
+  /** Folder holding Pulumi.<stack>.yaml and .pulumi-local/ (the project root by default). */
+  projectDir?: string;
+  timeScale?: number;
+  /** Faults the Bedrock stand-in injects (tests: latency, throttling). */
+  faults?: FaultPlan;
+  onFinished?: (execution: Execution) => void;
+}
+
+export interface Serving {
+  cloud: LocalCloud;
+  sfn: StepFunctionsEndpoint;
+  /** Where the stack came from: the offline engine's checkpoint, or synth. */
+  source: string;
+  /** The stack outputs as `pulumi stack output --json` prints them, for `invoke --outputs-file`. */
+  outputsFile: string;
+  /** The environment the AWS SDKs read (endpoints, Region, any credentials). */
+  environment: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startServing(options: ServeOptions): Promise<Serving> {
+  const projectDir = options.projectDir ?? PROJECT_DIR;
+  const config = stackConfig(options.stack, options.overrides, projectDir);
+  const checkpoint = checkpointPath(projectDir, PROJECT, options.stack);
+  const deployed = readDeployedStack(checkpoint, config);
+  const synth = deployed ?? (await synthesize({ stack: options.stack, overrides: options.overrides, projectDir }));
+  const source = deployed ? `deployed (offline engine checkpoint ${path.relative(projectDir, checkpoint)})` : "synth (nothing deployed by the offline engine)";
+  const stack = cloudStackFrom(synth);
+  const base = options.port ?? DEFAULT_PORT;
+  const cloud = await startLocalCloud({
+    stack,
+    rolePolicies: options.rolePolicyFile ? [readRolePolicyFile(options.rolePolicyFile)] : undefined,
+    seed: options.seed,
+    route: options.route,
+    faults: options.faults,
+    ports: base === 0 ? {} : { s3: base + 1, bedrock: base + 2 },
+  });
+  let sfn: StepFunctionsEndpoint;
+  try {
+    sfn = await startStepFunctionsEndpoint({
+      port: base,
+      onFinished: options.onFinished,
+      machine: {
+        arn: stack.stateMachineArn,
+        name: stack.stateMachineName,
+        type: stack.workflowType,
+        definition: stack.definition,
+        roleArn: stack.roleArn,
+        execute: (input, executionName) => cloud.run({ definition: stack.definition, input, executionName, timeScale: options.timeScale }),
+      },
+    });
+  } catch (error) {
+    await cloud.close();
+    throw error;
+  }
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), `bedrock-sfn-serve-${options.stack}-`));
+  const outputsFile = path.join(directory, "outputs.json");
+  fs.writeFileSync(outputsFile, `${JSON.stringify(synth.outputs, null, 2)}\n`);
+  return {
+    cloud,
+    sfn,
+    source,
+    outputsFile,
+    environment: {
+      AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+      AWS_ENDPOINT_URL_S3: cloud.endpoints.s3,
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: cloud.endpoints.bedrock,
+      AWS_REGION: stack.region,
+      // The local cloud checks no signatures; the SDKs only need some credentials to sign with.
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+    },
+    async close() {
+      await Promise.allSettled([sfn.close(), cloud.close()]);
+      fs.rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ServeDependencies {
+  stdout?: (text: string) => void;
+  /** Resolves when serving should stop; by default on SIGINT or SIGTERM. */
+  stopped?: Promise<unknown>;
+}
+
+export async function main(argv: string[] = process.argv.slice(2), deps: ServeDependencies = {}): Promise<number> {
+  const stdout = deps.stdout ?? ((text: string) => void process.stdout.write(text));
+  const args = parseCommonArgs(
+    argv,
+    { port: { type: "string" }, "role-policy-file": { type: "string" }, seed: { type: "string" }, route: { type: "string" } },
+    USAGE,
+  );
+  const port = wholeNumberFlag(args.values.port, "port", 0, 65_533);
+  let serving: Serving;
+  try {
+    serving = await startServing({
+      stack: args.stack,
+      overrides: args.overrides,
+      port,
+      rolePolicyFile: args.values["role-policy-file"] as string | undefined,
+      seed: wholeNumberFlag(args.values.seed, "seed", 0, 2 ** 31 - 1),
+      route: args.values.route as string | undefined,
+      onFinished: (execution) =>
+        stdout(`execution ${execution.name}: ${execution.status}${execution.error ? ` (${execution.error})` : ""}\n`),
+    });
+  } catch (error) {
+    if (error instanceof RolePolicyError || error instanceof RouteError || error instanceof CheckpointError) throw new UsageError(error.message);
+    throw error;
+  }
+  const { cloud, sfn, environment } = serving;
+  const stack = cloud.stack;
+  const lines = [
+    `local cloud for stack '${args.stack}', from ${serving.source}`,
+    `  Step Functions   ${sfn.endpoint}   ${stack.stateMachineArn} (${stack.workflowType}, ${stack.queryLanguage})`,
+    `  S3               ${cloud.endpoints.s3}   payload bucket ${stack.payloadBucket}`,
+    `  Bedrock runtime  ${cloud.endpoints.bedrock}   ${stack.modelId} from ${stack.region}, routed to ${cloud.router.destinations(stack.modelId).join(", ")}`,
+    `  role             ${stack.roleArn}: every Bedrock call and the workflow's S3 calls are authorised against ${args.values["role-policy-file"] ?? "its policies"}`,
+    "",
+    "In another shell:",
+    ...Object.entries(environment).map(([name, value]) => `  export ${name}=${value}`),
+    `  npm run invoke -- --stack ${args.stack} --outputs-file ${serving.outputsFile} --prompt "What is the highest mountain in Japan?"`,
+    "",
+    "Serving until Ctrl-C.",
+  ];
+  stdout(`${lines.join("\n")}\n`);
+  await (deps.stopped ?? new Promise((resolve) => ["SIGINT", "SIGTERM"].forEach((signal) => process.once(signal, resolve))));
+  await serving.close();
+  stdout("stopped\n");
+  return 0;
+}
+
+if (require.main === module) runCli(() => main());
