@@ -1,10 +1,18 @@
 // npm start [-- --stack <name>] [--config <key>=<value>]... [--prompt <text>]
 // The main job, offline: preview the stack under mocks, apply the policy pack to what it would create,
-// then run the generated workflow locally, once with a small prompt and once with one too large for the
-// 256 KB execution input (so it travels through the payload bucket).
+// then run the generated workflow on the local cloud (every Bedrock call routed and authorised against the role),
+// once with a small prompt and once with one too large for the 256 KB execution input (so it travels through the
+// payload bucket); then a batch with routing spread over the destinations, as this stack's role and as the role a
+// seed write-up wrote by hand (profile + source-Region model only), to show the AccessDenied that routing causes.
 import { readableReport } from "../local/report";
 import { runLocalExecution } from "../local/local-run";
-import { localStackFrom } from "../local/local-stack";
+import { runBatch, type BatchSummary } from "../local/cloud/batch";
+import { cloudStackFrom } from "../local/cloud/cloud-stack";
+import { startLocalCloud } from "../local/cloud/local-cloud";
+import { handWrittenSeedPolicy } from "../local/cloud/seed-role";
+import { createBedrockRouter } from "../local/cloud/bedrock-routing";
+import type { RolePolicySource } from "../local/cloud/execution-role";
+import { batchReport } from "./local";
 import { evaluateResources } from "../policy-pack/evaluate";
 import { parseCommonArgs, runCli } from "./lib/args";
 import { renderPreview } from "./lib/preview";
@@ -12,6 +20,9 @@ import { synthesize } from "./lib/synth";
 
 const USAGE = "npm start -- [--stack <name>] [--config <key>=<value>]... [--prompt <text>]";
 const SAMPLE_PROMPT = "What is the highest mountain in Japan?";
+/** Executions per batch: enough for every destination of a geographic profile to come up. */
+export const BATCH_RUNS = 24;
+const BATCH_SEED = 7;
 
 export async function main(argv: string[] = process.argv.slice(2), write: (text: string) => void = (t) => void process.stdout.write(t)): Promise<number> {
   const args = parseCommonArgs(argv, { prompt: { type: "string", short: "p" } }, USAGE, "dev");
@@ -28,18 +39,46 @@ export async function main(argv: string[] = process.argv.slice(2), write: (text:
   for (const v of violations) write(`[${v.enforcementLevel}] ${v.policyName}${v.resource ? ` (${v.resource})` : ""}: ${v.message}\n`);
   write(`${violations.length} violation(s), ${blocking.length} mandatory\n`);
 
-  const stack = localStackFrom(synth);
+  const stack = cloudStackFrom(synth);
   const prompt = (args.values.prompt as string | undefined) ?? SAMPLE_PROMPT;
-  section(`3. Local run (${stack.queryLanguage}) against Bedrock and S3 stand-ins: a small prompt`);
-  const small = await runLocalExecution(stack, { input: { prompt }, executionName: "start-small" });
-  write(`${readableReport(small, [`prompt: ${prompt}`, `Bedrock stand-in calls: ${small.bedrockCalls}`])}\n`);
+  const cloud = await startLocalCloud({ stack });
+  let small, large;
+  let ours: BatchSummary, seeds: BatchSummary;
+  try {
+    section(`3. Local run (${stack.queryLanguage}) on the local cloud, as the stack's role: a small prompt`);
+    small = await runLocalExecution(stack, { input: { prompt }, executionName: "start-small", environment: cloud });
+    write(`${readableReport(small, [`prompt: ${prompt}`, `Bedrock stand-in calls: ${small.bedrockCalls}, routed to ${cloud.bedrock.calls.at(-1)?.routedRegion ?? "?"}`])}\n`);
 
-  section("4. Local run: a 300 KB prompt, over the 256 KB execution input limit");
-  const large = await runLocalExecution(stack, { input: { prompt: `${"Summarise this log line. ".repeat(12_500)}${prompt}` }, executionName: "start-large" });
-  const moved = large.inputS3Uri ? `input: ${large.uploadedBytes} bytes uploaded to ${large.inputS3Uri}, read by the task through Input.S3Uri` : "input: passed inline";
-  write(`${readableReport(large, [moved, `Bedrock stand-in calls: ${large.bedrockCalls}`])}\n`);
+    section("4. Local run: a 300 KB prompt, over the 256 KB execution input limit");
+    large = await runLocalExecution(stack, { input: { prompt: `${"Summarise this log line. ".repeat(12_500)}${prompt}` }, executionName: "start-large", environment: cloud });
+    const moved = large.inputS3Uri ? `input: ${large.uploadedBytes} bytes uploaded to ${large.inputS3Uri}, read by the task through Input.S3Uri` : "input: passed inline";
+    write(`${readableReport(large, [moved, `Bedrock stand-in calls: ${large.bedrockCalls}`])}\n`);
 
-  const ok = blocking.length === 0 && small.status === "SUCCEEDED" && large.status === "SUCCEEDED";
+  } finally {
+    await cloud.close();
+  }
+  // Each batch on a fresh cloud with the same seed: both roles see exactly the same routing.
+  const batchAs = async (rolePolicies?: RolePolicySource[]) => {
+    const batchCloud = await startLocalCloud({ stack, rolePolicies, seed: BATCH_SEED });
+    try {
+      return (await runBatch(batchCloud, { input: { prompt }, runs: BATCH_RUNS, namePrefix: "start-batch" })).summary;
+    } finally {
+      await batchCloud.close();
+    }
+  };
+
+  section(`5. A batch of ${BATCH_RUNS} executions, routing spread over the destinations, as this stack's role`);
+  ours = await batchAs();
+  write(`${batchReport(ours, [`${stack.modelId} from ${stack.region} lands in: ${createBedrockRouter({ model: stack.model }).destinations(stack.modelId).join(", ")}`])}\n`);
+
+  section("6. The same batch as the role a seed write-up wrote by hand: the profile and the source-Region model only");
+  seeds = await batchAs([handWrittenSeedPolicy(stack)]);
+  write(`${batchReport(seeds)}\n\n`);
+  write(`AccessDenied in ${seeds.failed} of ${seeds.runs} runs (${Object.keys(seeds.accessDeniedRegions).length} Region(s): ${Object.keys(seeds.accessDeniedRegions).join(", ") || "none"}).\n`);
+  write(`The fix is this project's role (batch 5): ${ours.succeeded}/${ours.runs} succeeded, wherever the calls landed.\n`);
+
+  // The hand-written role is expected to fail: it is the demonstration, not a failure of this stack.
+  const ok = blocking.length === 0 && small.status === "SUCCEEDED" && large.status === "SUCCEEDED" && ours.failed === 0;
   section(ok ? "Done: preview, policies and local runs all succeeded" : "Done, with failures (see above)");
   return ok ? 0 : 1;
 }
