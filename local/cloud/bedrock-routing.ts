@@ -4,7 +4,7 @@
 
 import { partitionOf } from "../../bedrock/arn";
 import { routedRequests, type AuthorizationRequest } from "../../bedrock/grants";
-import { resolveModel, type ResolvedModel } from "../../bedrock/resolve";
+import { resolveModel, routedRegionsOf, type ResolvedModel } from "../../bedrock/resolve";
 import { knownRegions } from "../../bedrock/routing";
 import { repeatKeyedDraws } from "../seeded-draw";
 
@@ -74,17 +74,10 @@ export function createBedrockRouter(options: BedrockRouterOptions): BedrockRoute
   };
 }
 
-/** The Regions a call can land in: a profile's destinations, every commercial Region of the partition for `global.`. */
+/** The Regions a call can land in (bedrock/resolve's routed Regions); for `global.`, every commercial Region of the partition. */
 export function destinationsOf(model: ResolvedModel): string[] {
-  switch (model.routing.kind) {
-    case "in-region":
-    case "provisioned":
-      return [model.sourceRegion];
-    case "regions":
-      return model.routing.regions;
-    case "global":
-      return knownRegions().filter((region) => partitionOf(region) === model.partition);
-  }
+  const routed = routedRegionsOf(model);
+  return routed === "*" ? knownRegions().filter((region) => partitionOf(region) === model.partition) : routed;
 }
 
 /**
