@@ -49,7 +49,8 @@ export function rolePoliciesOf(synth: Pick<SynthesizedStack, "resources">): Role
     }
     if (resource.type === ROLE_TYPE && Array.isArray(resource.inputs.inlinePolicies)) {
       for (const inline of resource.inputs.inlinePolicies as { name?: string; policy?: unknown }[]) {
-        if (inline?.policy !== undefined) policies.push({ source: `${ROLE_TYPE} '${resource.name}' inline policy '${inline.name ?? "?"}'`, policy: inline.policy });
+        // The AWS provider records a role without inline policies as `[{name: "", policy: ""}]`.
+        if (inline?.policy !== undefined && inline.policy !== "") policies.push({ source: `${ROLE_TYPE} '${resource.name}' inline policy '${inline.name ?? "?"}'`, policy: inline.policy });
       }
     }
   }
