@@ -17,6 +17,17 @@ describe("npm start", function () {
     assert.match(runs[0], /states: ValidateInput -> InvokeModel\nSUCCEEDED/);
     assert.match(runs[1], /input: \d+ bytes uploaded to s3:\/\/bedrock-sfn-dev-123456789012-ap-northeast-1\/input\/start-large\.json/);
     assert.match(runs[1], /SUCCEEDED/);
+    // The two batches: this stack's role everywhere, the seed write-ups' hand-written role refused off the source Region.
+    const ours = out.slice(out.indexOf("== 5. "), out.indexOf("== 6. "));
+    assert.match(ours, /24\/24 succeeded, 0 failed/);
+    assert.doesNotMatch(ours, /AccessDenied \d/);
+    const seeds = out.slice(out.indexOf("== 6. "), out.indexOf("== Done"));
+    const failed = Number(/(\d+)\/24 succeeded, (\d+) failed/.exec(seeds)?.[2]);
+    assert.ok(failed > 12, `the hand-written role should fail most of 24 runs over 8 Regions, failed ${failed}`);
+    assert.match(seeds, /ap-northeast-1\s+\d+\n/, "calls kept in the source Region succeed");
+    assert.match(seeds, /ap-southeast-2\s+\d+\s+AccessDenied \d+/);
+    assert.match(seeds, new RegExp(`AccessDenied in ${failed} of 24 runs`));
+    assert.match(seeds, /The fix is this project's role \(batch 5\): 24\/24 succeeded/);
     assert.match(out, /Done: preview, policies and local runs all succeeded/);
   });
 
