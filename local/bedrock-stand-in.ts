@@ -8,6 +8,7 @@ import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { sampleResponse } from "../bedrock/families";
 import { familyForModelId, type ModelFamily } from "./model-family";
+import { listenLocally } from "./listen";
 import { repeatKeyedDraws } from "./seeded-draw";
 
 export type BedrockFault = "ThrottlingException" | "ModelTimeoutException" | "AccessDeniedException" | "ValidationException";
@@ -158,10 +159,7 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
     };
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
+  await listenLocally(server, options.port ?? 0);
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {

@@ -9,6 +9,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { IamRequest } from "../../iam";
+import { listenLocally } from "../listen";
 import { accessDeniedMessage, type ExecutionRole } from "./execution-role";
 
 /** The access key the workflow's S3 client signs with; requests carrying it are the execution role's. */
@@ -75,7 +76,7 @@ export async function startS3FrontDoor(options: S3FrontDoorOptions): Promise<S3F
     request.pipe(forwarded);
   });
   server.keepAliveTimeout = 60_000;
-  await listen(server, options.port ?? 0);
+  await listenLocally(server, options.port ?? 0);
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     endpoint,
@@ -88,15 +89,6 @@ export async function startS3FrontDoor(options: S3FrontDoorOptions): Promise<S3F
         agent.destroy();
       }),
   };
-}
-
-export function listen(server: http.Server, port: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? Object.assign(new Error(`port ${port} on 127.0.0.1 is in use; choose another with --port`), { name: "UsageError" }) : error),
-    );
-    server.listen(port, "127.0.0.1", () => resolve());
-  });
 }
 
 function accessKeyOf(request: http.IncomingMessage, url: URL): string | undefined {

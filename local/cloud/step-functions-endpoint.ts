@@ -7,7 +7,7 @@ import * as crypto from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ExecutionStore, StepFunctionsError, type Execution, type ExecutionStatus, type LocalStateMachine } from "./executions";
-import { listen } from "./s3-front-door";
+import { listenLocally } from "../listen";
 
 const TARGET_PREFIX = "AWSStepFunctions.";
 const ERROR_NAMESPACE = "com.amazonaws.swf.service.v2.model#";
@@ -136,7 +136,7 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
     }
   }
 
-  await listen(server, options.port ?? 0);
+  await listenLocally(server, options.port ?? 0);
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     endpoint,
