@@ -237,7 +237,8 @@ function statics(args: ArgumentReading, field: string): { strings: string[]; dyn
   return { strings: [...new Set(strings)], dynamic };
 }
 
-function guardrailArn(identifier: string, context: Context): string {
+/** A guardrail's ARN: as given, or built from its ID in this account and Region. */
+export function guardrailArn(identifier: string, context: { partition: string; region: string; account: string }): string {
   if (identifier.startsWith("arn:")) return identifier;
   return `arn:${context.partition}:bedrock:${context.region}:${context.account}:guardrail/${identifier}`;
 }
