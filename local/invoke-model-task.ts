@@ -117,7 +117,7 @@ async function callBedrock(bedrock: BedrockRuntimeClient, call: BedrockCall): Pr
 }
 
 /** Step Functions names service errors `Bedrock.<ExceptionName>` and puts the service's message and status in the cause. */
-function bedrockError(error: unknown): StatesError {
+export function bedrockError(error: unknown): StatesError {
   const sdkError = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; requestId?: string } };
   const status = sdkError.$metadata?.httpStatusCode;
   if (status === undefined) return new StatesError(STATES.TaskFailed, `could not reach Bedrock: ${describe(error)}`);

@@ -12,7 +12,10 @@ import type { LocalStack } from "./local-stack";
 import { parseS3Uri } from "./s3-uri";
 
 export interface LocalExecutionOptions {
-  input: ExecutionInput;
+  /** The built-in contract's input, or any JSON value for a definition of your own. */
+  input: ExecutionInput | unknown;
+  /** Results for named Task states (`--mock-task`). */
+  mockTasks?: Record<string, unknown>;
   executionName?: string;
   /** Faults the Bedrock stand-in injects. */
   faults?: FaultPlan;
@@ -38,8 +41,9 @@ export async function runLocalExecution(stack: LocalStack, options: LocalExecuti
   const executionName = options.executionName ?? newExecutionName("local");
   const env = await startLocalEnvironment({ payloadBucket: stack.payloadBucket, family: stack.family, faults: options.faults });
   try {
-    const offloaded = await offloadLargeInput({
-      input: options.input,
+    // A definition of your own has its own input contract: the input goes in as it is (AWS would refuse one over 256 KB).
+    const offloaded = stack.ownDefinition ? { input: options.input } as { input: unknown; inputS3Uri?: string; uploadedBytes?: number } : await offloadLargeInput({
+      input: options.input as ExecutionInput,
       payloadBucket: stack.payloadBucket,
       executionName,
       generation: stack.generation,
@@ -54,8 +58,9 @@ export async function runLocalExecution(stack: LocalStack, options: LocalExecuti
       executionName,
       stateMachineArn: stack.stateMachineArn,
       timeScale: options.timeScale,
+      mockTasks: options.mockTasks,
     });
-    const response = run.status === "SUCCEEDED" ? await fetchS3Response(env.s3Client, stack, run.output) : undefined;
+    const response = run.status === "SUCCEEDED" && !stack.ownDefinition ? await fetchS3Response(env.s3Client, stack, run.output) : undefined;
     return {
       ...run,
       executionName,
