@@ -109,18 +109,18 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
 
   const models: ResolvedModel[] = [];
   const byId = new Map<string, ResolvedModel>();
-  const addModel = (modelId: string, state: string): void => {
+  const addModel = (modelId: string, where: string): void => {
     if (byId.has(modelId)) return;
     try {
       const model = resolve(modelId);
       byId.set(modelId, model);
       if (!models.some((m) => m.invokedArn === model.invokedArn)) models.push(model);
     } catch (error) {
-      problems.push(`state '${state}': ModelId '${modelId}': ${error instanceof Error ? error.message : String(error)}`);
+      problems.push(`${where} '${modelId}': ${error instanceof Error ? error.message : String(error)}`);
     }
   };
   const invoking = tasks.filter((t) => !t.integration.startsWith("bedrock:createModelCustomizationJob"));
-  for (const task of invoking) for (const id of task.modelIds) addModel(id, task.state);
+  for (const task of invoking) for (const id of task.modelIds) addModel(id, `state '${task.state}': ModelId`);
 
   const dynamic = invoking.filter((t) => t.dynamicModelId);
   const allowed = context.allowedModels ?? [];
@@ -131,7 +131,7 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
         `so the role cannot be derived: list the model IDs it may take in bedrock-sfn:allowedModels (each is granted with its routes), or write ModelId literally`,
     );
   }
-  if (dynamic.length > 0) for (const id of allowed) addModel(id, dynamic[0].state);
+  if (dynamic.length > 0) for (const id of allowed) addModel(id, "bedrock-sfn:allowedModels");
   else if (allowed.length > 0) notes.push("bedrock-sfn:allowedModels is set but every ModelId is written literally; it grants nothing");
   if (otherTasks.length > 0) {
     notes.push(
