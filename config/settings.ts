@@ -39,41 +39,27 @@ const boolean = z.preprocess((v) => {
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.join(", ")}` });
 /** A list given as YAML list, JSON array or comma-separated string. */
-const regionList = z.preprocess(
-  (v) => {
-    if (typeof v !== "string") return v;
-    const s = v.trim();
-    if (s.startsWith("[")) {
-      try {
-        return JSON.parse(s);
-      } catch {
-        return v;
-      }
+function splitList(v: unknown): unknown {
+  if (typeof v !== "string") return v;
+  const s = v.trim();
+  if (s.startsWith("[")) {
+    try {
+      return JSON.parse(s);
+    } catch {
+      return v;
     }
-    return s === "" ? [] : s.split(",").map((r) => r.trim());
-  },
+  }
+  return s === "" ? [] : s.split(",").map((r) => r.trim());
+}
+const regionList = z.preprocess(
+  splitList,
   z.array(z.string().regex(REGION, "must be a list of AWS Region names such as us-east-1"), {
     error: "must be a list of AWS Region names such as us-east-1",
   }),
 );
 
-/** A list of strings given as YAML list, JSON array or comma-separated string. */
-const stringList = (message: string) =>
-  z.preprocess(
-    (v) => {
-      if (typeof v !== "string") return v;
-      const s = v.trim();
-      if (s.startsWith("[")) {
-        try {
-          return JSON.parse(s);
-        } catch {
-          return v;
-        }
-      }
-      return s === "" ? [] : s.split(",").map((item) => item.trim());
-    },
-    z.array(z.string().min(1, message), { error: message }),
-  );
+/** A list of strings, read as regionList is. */
+const stringList = (message: string) => z.preprocess(splitList, z.array(z.string().min(1, message), { error: message }));
 /** A map of names to strings, given as a JSON object (how the CLI hands structured config to the program). */
 const stringMap = z.preprocess(
   (v) => {

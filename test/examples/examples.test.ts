@@ -24,6 +24,15 @@ const policyOf = (result: SynthResult) => JSON.parse(String(one(result, "aws:iam
 const definitionOf = (result: SynthResult) => String(one(result, "aws:sfn/stateMachine:StateMachine").inputs.definition);
 const request = (action: string, resource: string, context: Record<string, string> = {}): AuthorizationRequest => ({ action, resource, context, region: REGION, why: resource });
 
+const routesOf = (modelId: string) => routedRequests(resolveModel({ modelId, sourceRegion: REGION, account: MOCK_ACCOUNT }));
+async function allowsEveryRoute(policy: unknown, modelIds: string[]): Promise<void> {
+  for (const modelId of modelIds) for (const routed of routesOf(modelId)) assert.equal(await simulate([policy as never], routed), "Allowed", `${modelId}: ${routed.why}`);
+}
+async function deniesEveryRoute(policy: unknown, modelId: string): Promise<void> {
+  for (const routed of routesOf(modelId)) assert.notEqual(await simulate([policy as never], routed), "Allowed", `${modelId}: ${routed.why}`);
+}
+const writeJson = (file: string, value: unknown) => fs.writeFileSync(file, JSON.stringify(value));
+
 interface Example {
   file: string;
   models: string[];
@@ -64,14 +73,9 @@ describe("examples/", function () {
 
       it("gets a role that allows every routed call of every model, and nothing else", async () => {
         const policy = policyOf(result);
-        for (const modelId of example.models) {
-          for (const routed of routedRequests(resolveModel({ modelId, sourceRegion: REGION, account: MOCK_ACCOUNT }))) {
-            assert.equal(await simulate([policy], routed), "Allowed", `${modelId}: ${routed.why}`);
-          }
-        }
+        await allowsEveryRoute(policy, example.models);
         // Another model, directly or through a profile of the definition's models, is denied.
-        const other = resolveModel({ modelId: "us.anthropic.claude-3-5-haiku-20241022-v1:0", sourceRegion: REGION, account: MOCK_ACCOUNT });
-        for (const denied of routedRequests(other)) assert.notEqual(await simulate([policy], denied), "Allowed", denied.why);
+        await deniesEveryRoute(policy, "us.anthropic.claude-3-5-haiku-20241022-v1:0");
         assert.notEqual(await simulate([policy], request("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-3-opus-20240229-v1:0`)), "Allowed");
         // S3: only the payload bucket's prefixes, and only where the definition uses S3.
         const write = await simulate([policy], request("s3:PutObject", `arn:aws:s3:::${BUCKET}/output/x.json`));
@@ -84,7 +88,7 @@ describe("examples/", function () {
 
       it("runs locally through npm run local", async () => {
         const inputFile = path.join(dir, `${path.basename(example.file)}.input.json`);
-        fs.writeFileSync(inputFile, JSON.stringify(example.input));
+        writeJson(inputFile, example.input);
         let printed = "";
         const code = await main(["--stack", "dev", "--config", `aws:region=${REGION}`, "--config", `bedrock-sfn:definitionFile=${example.file}`, "--input-file", inputFile, "--json"], {
           stdout: (text) => void (printed += text),
@@ -104,41 +108,31 @@ describe("examples/", function () {
 
   it("refuses a dynamic ModelId naming the state, and grants exactly allowedModels when given", async () => {
     const file = path.join(dir, "dynamic.json");
-    fs.writeFileSync(
-      file,
-      JSON.stringify({
-        QueryLanguage: "JSONata",
-        StartAt: "Pick",
-        States: { Pick: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Arguments: { ModelId: "{% $states.input.model %}", Body: "{% $states.input.body %}" }, End: true } },
-      }),
-    );
+    writeJson(file, {
+      QueryLanguage: "JSONata",
+      StartAt: "Pick",
+      States: { Pick: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Arguments: { ModelId: "{% $states.input.model %}", Body: "{% $states.input.body %}" }, End: true } },
+    });
     await assert.rejects(synth(file), /bedrock-sfn:definitionFile = '.*dynamic\.json': state 'Pick' computes ModelId at run time.*bedrock-sfn:allowedModels/);
     const allowed = ["us.amazon.nova-lite-v1:0", "global.anthropic.claude-haiku-4-5-20251001-v1:0"];
     const result = await synth(file, { "bedrock-sfn:allowedModels": JSON.stringify(allowed) });
     const policy = policyOf(result);
-    for (const modelId of allowed) {
-      for (const routed of routedRequests(resolveModel({ modelId, sourceRegion: REGION, account: MOCK_ACCOUNT }))) assert.equal(await simulate([policy], routed), "Allowed", routed.why);
-    }
-    for (const denied of routedRequests(resolveModel({ modelId: "us.amazon.nova-pro-v1:0", sourceRegion: REGION, account: MOCK_ACCOUNT }))) {
-      assert.notEqual(await simulate([policy], denied), "Allowed", denied.why);
-    }
+    await allowsEveryRoute(policy, allowed);
+    await deniesEveryRoute(policy, "us.amazon.nova-pro-v1:0");
   });
 
   it("attaches extra policy documents as their own inline policies, and mocks tasks the runners do not serve", async () => {
     const definition = path.join(dir, "notify.json");
-    fs.writeFileSync(
-      definition,
-      JSON.stringify({
-        StartAt: "Ask",
-        States: {
-          Ask: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Parameters: { ModelId: "anthropic.claude-3-haiku-20240307-v1:0", Body: { messages: [] } }, ResultPath: "$.answer", Next: "Notify" },
-          Notify: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Parameters: { TopicArn: "arn:aws:sns:us-east-1:123456789012:answers", "Message.$": "States.JsonToString($.answer)" }, End: true },
-        },
-      }),
-    );
+    writeJson(definition, {
+      StartAt: "Ask",
+      States: {
+        Ask: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Parameters: { ModelId: "anthropic.claude-3-haiku-20240307-v1:0", Body: { messages: [] } }, ResultPath: "$.answer", Next: "Notify" },
+        Notify: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Parameters: { TopicArn: "arn:aws:sns:us-east-1:123456789012:answers", "Message.$": "States.JsonToString($.answer)" }, End: true },
+      },
+    });
     const extra = path.join(dir, "sns.json");
     const snsPolicy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sns:Publish", Resource: "arn:aws:sns:us-east-1:123456789012:answers" }] };
-    fs.writeFileSync(extra, JSON.stringify(snsPolicy));
+    writeJson(extra, snsPolicy);
     const result = await synth(definition, { "bedrock-sfn:extraPolicyFiles": extra });
     const policies = result.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy");
     assert.deepEqual(policies.map((p) => p.name).sort(), ["bedrock-sfn-extra-1", "bedrock-sfn-invoke"]);
@@ -160,7 +154,7 @@ describe("examples/", function () {
     assert.equal(unserved.code, 1);
     assert.match(unserved.run.cause, /^Task 'Notify' calls 'arn:aws:states:::sns:publish', which the local runners do not serve .*--mock-task 'Notify=<output\.json>'/);
     const mock = path.join(dir, "notify-output.json");
-    fs.writeFileSync(mock, JSON.stringify({ MessageId: "m-1" }));
+    writeJson(mock, { MessageId: "m-1" });
     const mocked = await run(["--mock-task", `Notify=${mock}`]);
     assert.equal(mocked.code, 0, JSON.stringify(mocked.run));
     assert.deepEqual(mocked.run.output, { MessageId: "m-1" });
