@@ -177,6 +177,9 @@ class JsonataExecution {
 
   /** Each item of `Items` (default: the input, which must be an array), through ItemSelector, at most MaxConcurrency at once. */
   private async runMap(name: string, state: StateDefinition, states: StatesVariable): Promise<unknown[]> {
+    if (state.ItemReader !== undefined || state.ResultWriter !== undefined) {
+      throw new StatesError(STATES.Runtime, `Map '${name}' reads or writes its items in S3 (ItemReader/ResultWriter, Distributed Map), which the local JSONata runner does not run`);
+    }
     const items = state.Items === undefined ? states.input : await evaluateRequired(state.Items, this.bindings(states), `${name}.Items`);
     if (!Array.isArray(items)) throw new StatesError(STATES.QueryEvaluationError, `${name}.Items must evaluate to an array, got ${JSON.stringify(items)?.slice(0, 200)}`);
     const processor = state.ItemProcessor ?? state.Iterator;
