@@ -5,6 +5,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PolicyDocument } from "../bedrock/grants";
 import { partitionOf } from "../bedrock/arn";
+import { parseModelId } from "../bedrock/model-id";
+import { ResolvedModel, resolveModel, routingLookup } from "../bedrock/resolve";
 import { analyzeGrantable, type DefinitionAnalysis } from "../workflow/analysis";
 import { checkUserSubstitutions, loadDefinitionFile, substituteDefinition } from "../workflow/definition-source";
 import { CONFIG_KEYS, ConfigError, Settings } from "./settings";
@@ -51,6 +53,7 @@ export function readUserDefinition(settings: Settings, baseDir: string, given: (
       partition,
       payloadBucket: PLACEHOLDER_BUCKET,
       allowedModels: settings.allowedModels,
+      resolveModel: (modelId) => resolveOrDefer(modelId, settings),
     });
   } catch (error) {
     return fail(error);
@@ -61,6 +64,20 @@ export function readUserDefinition(settings: Settings, baseDir: string, given: (
     ...analysis.notes,
   ];
   return { definition, substitutions, analysis, notes };
+}
+
+/**
+ * Offline routing for the early check. A model whose routing only AWS knows (an application profile, a profile the
+ * catalog lacks, routingSource=live) is checked by the component at deploy time, through GetInferenceProfile;
+ * here it only has to be a model identifier that can be called from the Region.
+ */
+function resolveOrDefer(modelId: string, settings: Settings): ResolvedModel {
+  const sourceRegion = settings.region;
+  if (routingLookup({ modelId, sourceRegion, routingSource: settings.routingSource }) === undefined) {
+    return resolveModel({ modelId, sourceRegion, account: PLACEHOLDER_ACCOUNT });
+  }
+  const ref = parseModelId(modelId);
+  return { modelId, ref, sourceRegion, partition: partitionOf(sourceRegion), account: PLACEHOLDER_ACCOUNT, invokedArn: modelId, routing: { kind: "in-region" }, routingSource: "live" };
 }
 
 /** The policy documents of bedrock-sfn:extraPolicyFiles, attached to the role as they are. */

@@ -121,6 +121,17 @@ describe("examples/", function () {
     await deniesEveryRoute(policy, "us.amazon.nova-pro-v1:0");
   });
 
+  it("asks AWS (GetInferenceProfile) for routing with routingSource=live, and names the state when routing is unknown", async () => {
+    const catalog = policyOf(await synth(examples[0].file));
+    const live = policyOf(await synth(examples[0].file, { "bedrock-sfn:routingSource": "live" }));
+    assert.deepEqual(live, catalog);
+    const file = path.join(dir, "application-profile.json");
+    const profile = `arn:aws:bedrock:${REGION}:${MOCK_ACCOUNT}:application-inference-profile/abc123`;
+    writeJson(file, { StartAt: "A", States: { A: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Parameters: { ModelId: profile, Body: {} }, End: true } } });
+    // The early check leaves it to deploy time; offline, the mock GetInferenceProfile knows no such profile.
+    await assert.rejects(synth(file), (e: Error) => e.name === "DefinitionError" && e.message.startsWith(`state 'A': ModelId '${profile}': application inference profile`));
+  });
+
   it("attaches extra policy documents as their own inline policies, and mocks tasks the runners do not serve", async () => {
     const definition = path.join(dir, "notify.json");
     writeJson(definition, {
