@@ -3,7 +3,7 @@
 // Bedrock model routing comes from bedrock/resolve and bedrock/grants (never re-derived here), so the role
 // this writes, the policy pack's checks and the local runner's idea of what to serve cannot drift apart.
 import { foundationModelArn, parseArn, partitionOf } from "../bedrock/arn";
-import { PolicyStatement, requiredBedrockStatements } from "../bedrock/grants";
+import { AuthorizationRequest, PolicyStatement, REQUESTED_REGION_KEY, requiredBedrockStatements, routedRequests } from "../bedrock/grants";
 import { parseModelId } from "../bedrock/model-id";
 import { ResolvedModel, resolveModel } from "../bedrock/resolve";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "./contract";
@@ -143,6 +143,33 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
   return { tasks, otherTasks, models, statements: statementsFor(tasks, models, { ...context, partition }), problems, notes };
 }
 
+/**
+ * The authorisations the analysed tasks make at run time, one per grant: every routed call of every model
+ * (bedrock/grants), a sample object under each S3 prefix, each guardrail, customization-job actions and PassRole.
+ * A checker (the policy pack's stack view, a test's IAM evaluator) asks whether a role allows each of them.
+ */
+export function requiredRequests(analysis: DefinitionAnalysis, context: Pick<AnalysisContext, "region">): AuthorizationRequest[] {
+  const where = { [REQUESTED_REGION_KEY]: context.region };
+  const request = (action: string, resource: string, why: string, extra: Record<string, string> = {}): AuthorizationRequest => ({
+    action,
+    resource: resource.endsWith("*") ? `${resource.slice(0, -1)}sample-object.json` : resource,
+    context: { ...where, ...extra },
+    region: context.region,
+    why,
+  });
+  const requests = analysis.models.flatMap(routedRequests);
+  for (const task of analysis.tasks) {
+    for (const arn of task.s3Reads) requests.push(request("s3:GetObject", arn, `${task.state} reads ${arn}`));
+    for (const arn of task.s3Writes) requests.push(request("s3:PutObject", arn, `${task.state} writes ${arn}`));
+    for (const arn of task.guardrails) requests.push(request("bedrock:ApplyGuardrail", arn, `${task.state} applies ${arn}`));
+    for (const arn of task.passedRoles) requests.push(request("iam:PassRole", arn, `${task.state} passes ${arn}`, { "iam:PassedToService": "bedrock.amazonaws.com" }));
+  }
+  for (const statement of analysis.statements.filter((s) => s.Sid === "CreateModelCustomizationJob" || s.Sid === "TrackModelCustomizationJob")) {
+    for (const action of [statement.Action].flat()) for (const arn of [statement.Resource].flat()) requests.push(request(action, arn, `${action} on ${arn}`));
+  }
+  return requests;
+}
+
 /** The analysis, or a DefinitionError listing every problem (one line each). */
 export function analyzeGrantable(definition: unknown, context: AnalysisContext): DefinitionAnalysis {
   const analysis = analyzeDefinition(definition, context);
@@ -277,8 +304,9 @@ function statementsFor(tasks: AnalyzedTask[], models: ResolvedModel[], context: 
 }
 
 /**
- * Step Functions' documented policy for createModelCustomizationJob: the action on the base model, custom models
- * and jobs; `.sync` also polls and stops the job; the service role is passed to Bedrock only.
+ * createModelCustomizationJob: the action on the base model and the custom model it creates (the resource types
+ * the Service Authorization Reference lists for it; the custom model's name gets a generated suffix, hence `*`);
+ * `.sync` also polls and stops the job; the service role is passed to Bedrock only.
  */
 function customizationStatements(tasks: AnalyzedTask[], context: Context): PolicyStatement[] {
   const { partition, region, account } = context;
@@ -289,7 +317,7 @@ function customizationStatements(tasks: AnalyzedTask[], context: Context): Polic
       Sid: "CreateModelCustomizationJob",
       Effect: "Allow",
       Action: ["bedrock:CreateModelCustomizationJob"],
-      Resource: [...baseModels, `arn:${partition}:bedrock:${region}:${account}:custom-model/*`, jobs],
+      Resource: [...baseModels, `arn:${partition}:bedrock:${region}:${account}:custom-model/*`],
     },
   ];
   if (tasks.some((t) => t.integration.endsWith(".sync"))) {

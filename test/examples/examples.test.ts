@@ -12,6 +12,7 @@ import { MOCK_ACCOUNT } from "../../scripts/lib/mocks";
 import { SynthResult, synthesize } from "../../scripts/lib/synth";
 import { simulate } from "../support/simulate";
 import { validateDefinition } from "../../local/validate";
+import { analyzeGrantable, requiredRequests } from "../../workflow/analysis";
 
 const REGION = "us-east-1";
 const BUCKET = `bedrock-sfn-dev-${MOCK_ACCOUNT}-${REGION}`;
@@ -74,6 +75,10 @@ describe("examples/", function () {
       it("gets a role that allows every routed call of every model, and nothing else", async () => {
         const policy = policyOf(result);
         await allowsEveryRoute(policy, example.models);
+        // The same, from the analysis' own list of the authorisations the definition makes.
+        const definition = JSON.parse(definitionOf(result));
+        const analysis = analyzeGrantable(definition, { region: REGION, account: MOCK_ACCOUNT, payloadBucket: BUCKET });
+        for (const needed of requiredRequests(analysis, { region: REGION })) assert.equal(await simulate([policy], needed), "Allowed", needed.why);
         // Another model, directly or through a profile of the definition's models, is denied.
         await deniesEveryRoute(policy, "us.anthropic.claude-3-5-haiku-20241022-v1:0");
         assert.notEqual(await simulate([policy], request("bedrock:InvokeModel", `arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-3-opus-20240229-v1:0`)), "Allowed");

@@ -2,7 +2,8 @@
 import * as assert from "node:assert/strict";
 import { requiredBedrockStatements } from "../../bedrock/grants";
 import { resolveModel } from "../../bedrock/resolve";
-import { analyzeDefinition, analyzeGrantable, DefinitionError, integrationOf, modelIdsToResolve } from "../../workflow/analysis";
+import { analyzeDefinition, analyzeGrantable, DefinitionError, integrationOf, modelIdsToResolve, requiredRequests } from "../../workflow/analysis";
+import { simulate } from "../support/simulate";
 
 const context = { region: "us-east-1", account: "123456789012", payloadBucket: "payloads-bucket" };
 const task = (Resource: string, args: Record<string, unknown> | string, lang: "JSONata" | "JSONPath" = "JSONata") =>
@@ -133,7 +134,7 @@ describe("analyzeDefinition", () => {
     assert.match(computed.problems[0], /^state 'G': GuardrailIdentifier is computed at run time/);
   });
 
-  it("grants customization jobs their actions and iam:PassRole on the declared role only, to Bedrock only", () => {
+  it("grants customization jobs their actions and iam:PassRole on the declared role only, to Bedrock only", async () => {
     const role = "arn:aws-us-gov:iam::123456789012:role/bedrock-customization";
     const definition = machine({
       Tune: task("arn:aws-us-gov:states:::bedrock:createModelCustomizationJob.sync", { BaseModelIdentifier: "amazon.titan-text-express-v1", RoleArn: role, JobName: "j", CustomModelName: "m" }, "JSONPath"),
@@ -147,7 +148,6 @@ describe("analyzeDefinition", () => {
         Resource: [
           "arn:aws-us-gov:bedrock:us-gov-west-1::foundation-model/amazon.titan-text-express-v1",
           "arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:custom-model/*",
-          "arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:model-customization-job/*",
         ],
       },
       {
@@ -158,6 +158,13 @@ describe("analyzeDefinition", () => {
       },
       { Sid: "PassCustomizationRole", Effect: "Allow", Action: ["iam:PassRole"], Resource: [role], Condition: { StringEquals: { "iam:PassedToService": "bedrock.amazonaws.com" } } },
     ]);
+    const policy = { Version: "2012-10-17" as const, Statement: analysis.statements };
+    const needed = requiredRequests(analysis, { region: "us-gov-west-1" });
+    assert.deepEqual([...new Set(needed.map((r) => r.action))].sort(), ["bedrock:CreateModelCustomizationJob", "bedrock:GetModelCustomizationJob", "bedrock:StopModelCustomizationJob", "iam:PassRole"]);
+    for (const request of needed) assert.equal(await simulate([policy], request), "Allowed", request.why);
+    const otherRole = { ...needed.find((r) => r.action === "iam:PassRole")!, resource: "arn:aws-us-gov:iam::123456789012:role/admin" };
+    assert.notEqual(await simulate([policy], otherRole), "Allowed");
+    assert.notEqual(await simulate([policy], { ...needed.find((r) => r.action === "iam:PassRole")!, context: { "iam:PassedToService": "ec2.amazonaws.com" } }), "Allowed");
     const plain = analyzeGrantable(machine({ Tune: task("arn:aws:states:::bedrock:createModelCustomizationJob", { BaseModelIdentifier: "amazon.titan-text-express-v1", RoleArn: "arn:aws:iam::123456789012:role/r" }, "JSONPath") }), context);
     assert.deepEqual(plain.statements.map((s) => s.Sid), ["CreateModelCustomizationJob", "PassCustomizationRole"]);
     const dynamicRole = analyzeDefinition(machine({ Tune: task("arn:aws:states:::bedrock:createModelCustomizationJob", { BaseModelIdentifier: "amazon.titan-text-express-v1", "RoleArn.$": "$.role" }, "JSONPath") }), context);
