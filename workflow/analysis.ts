@@ -68,6 +68,8 @@ export interface DefinitionAnalysis {
   tasks: AnalyzedTask[];
   /** Tasks of other integrations (Lambda, SNS, ...): no grant is derived for them. */
   otherTasks: { state: string; resource: string }[];
+  /** Tasks with `Credentials` (cross-account): they run as `roleArn`, which this role may only assume. */
+  assumedRoles: { state: string; roleArn: string; resource: string }[];
   /** Every model the role must allow, routed from the source Region, in first-use order. */
   models: ResolvedModel[];
   /** The statements the role needs for the analysed tasks (Bedrock, payload S3, guardrails, PassRole). */
@@ -95,10 +97,18 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
   const otherTasks: DefinitionAnalysis["otherTasks"] = [];
   const problems: string[] = [];
 
+  const assumedRoles: DefinitionAnalysis["assumedRoles"] = [];
   for (const visited of walkStates(doc)) {
     if (visited.state.Type !== "Task") continue;
     const resource = String(visited.state.Resource ?? "");
     const integration = integrationOf(resource);
+    if (visited.state.Credentials !== undefined) {
+      // The task runs as another role (cross-account): ours only needs to assume it; that role needs the rest.
+      const role = statics(readTaskArguments({ Arguments: visited.state.Credentials, Parameters: visited.state.Credentials }, visited.queryLanguage), "RoleArn");
+      if (role.dynamic || role.strings.length === 0) problems.push(`state '${visited.path}': Credentials.RoleArn must be written literally: sts:AssumeRole is granted on that role only`);
+      for (const roleArn of role.strings) assumedRoles.push({ state: visited.path, roleArn, resource });
+      continue;
+    }
     if (!integration) {
       otherTasks.push({ state: visited.path, resource });
       continue;
@@ -133,6 +143,12 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
   }
   if (dynamic.length > 0) for (const id of allowed) addModel(id, "bedrock-sfn:allowedModels");
   else if (allowed.length > 0) notes.push("bedrock-sfn:allowedModels is set but every ModelId is written literally; it grants nothing");
+  if (assumedRoles.length > 0) {
+    notes.push(
+      `${assumedRoles.map((a) => `${a.state} runs as ${a.roleArn}`).join(", ")}: this role may only assume ${assumedRoles.length > 1 ? "them" : "it"}; ` +
+        `grant what ${assumedRoles.length > 1 ? "those tasks need on those roles" : "the task needs on that role"} (with a trust policy for this role)`,
+    );
+  }
   if (otherTasks.length > 0) {
     notes.push(
       `no grants derived for ${otherTasks.length} task${otherTasks.length > 1 ? "s" : ""} of other services: ` +
@@ -140,7 +156,10 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
     );
   }
 
-  return { tasks, otherTasks, models, statements: statementsFor(tasks, models, { ...context, partition }), problems, notes };
+  const statements = statementsFor(tasks, models, { ...context, partition });
+  const roles = [...new Set(assumedRoles.map((a) => a.roleArn))].sort();
+  if (roles.length) statements.push({ Sid: "AssumeTaskRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: roles });
+  return { tasks, otherTasks, assumedRoles, models, statements, problems, notes };
 }
 
 /**

@@ -171,6 +171,19 @@ describe("analyzeDefinition", () => {
     assert.match(dynamicRole.problems.join("\n"), /state 'Tune': RoleArn must be written literally/);
   });
 
+  it("lets a task with Credentials assume its role only, granting nothing else for it", () => {
+    const other = "arn:aws:iam::210987654321:role/bedrock-caller";
+    const definition = machine({
+      Remote: { ...task(INVOKE, { ModelId: "anthropic.claude-3-haiku-20240307-v1:0", Body: {} }, "JSONPath"), Credentials: { RoleArn: other } },
+    });
+    const analysis = analyzeGrantable(definition, context);
+    assert.deepEqual(analysis.statements, [{ Sid: "AssumeTaskRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [other] }]);
+    assert.deepEqual(analysis.tasks, []);
+    assert.match(analysis.notes.join("\n"), /^Remote runs as arn:aws:iam::210987654321:role\/bedrock-caller: this role may only assume it/m);
+    const dynamic = analyzeDefinition(machine({ R: { ...task(INVOKE, { ModelId: "m.x", Body: {} }, "JSONPath"), Credentials: { "RoleArn.$": "$.role" } } }), context);
+    assert.match(dynamic.problems[0], /^state 'R': Credentials\.RoleArn must be written literally/);
+  });
+
   it("lists tasks of other services in one note and grants them nothing", () => {
     const definition = machine({
       Notify: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Parameters: { TopicArn: "arn:aws:sns:us-east-1:123456789012:t", Message: "x" }, Next: "Fn" },
