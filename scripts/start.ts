@@ -29,6 +29,15 @@ export async function main(argv: string[] = process.argv.slice(2), write: (text:
   write(`${violations.length} violation(s), ${blocking.length} mandatory\n`);
 
   const stack = localStackFrom(synth);
+  if (stack.ownDefinition) {
+    // A definition of your own has its own input; the sample prompts are the built-in workflow's contract.
+    section("3. Local run");
+    write(`Your definition (${synth.config["bedrock-sfn:definitionFile"]}) takes its own input: run it with
+  npm run local -- --stack ${args.stack} ${Object.entries(args.overrides).map(([k, v]) => `--config ${k}=${v}`).join(" ")} --input-file <input.json>
+`);
+    section(blocking.length === 0 ? "Done: preview and policies succeeded" : "Done, with failures (see above)");
+    return blocking.length === 0 ? 0 : 1;
+  }
   const prompt = (args.values.prompt as string | undefined) ?? SAMPLE_PROMPT;
   section(`3. Local run (${stack.queryLanguage}) against Bedrock and S3 stand-ins: a small prompt`);
   const small = await runLocalExecution(stack, { input: { prompt }, executionName: "start-small" });
