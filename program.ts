@@ -3,29 +3,57 @@ import * as pulumi from "@pulumi/pulumi";
 import { BedrockStateMachine } from "./components/bedrock-state-machine";
 import { Settings, readSettings } from "./config/settings";
 import { checkSettings } from "./config/check";
+import { readExtraPolicies, readUserDefinition } from "./config/definition";
 
-export function loadSettings(): Settings {
-  const configs = new Map<string, pulumi.Config>();
-  const lookup = (key: string) => {
-    const [namespace, name] = key.split(":");
-    if (!configs.has(namespace)) configs.set(namespace, new pulumi.Config(namespace));
-    return configs.get(namespace)!.get(name);
-  };
+const configs = new Map<string, pulumi.Config>();
+function lookup(key: string): string | undefined {
+  const [namespace, name] = key.split(":");
+  if (!configs.has(namespace)) configs.set(namespace, new pulumi.Config(namespace));
+  return configs.get(namespace)!.get(name);
+}
+
+/** RunError ends `pulumi up` with just this message: bad config is the user's error, not a crash. */
+function asUserError<T>(read: () => T): T {
   try {
-    const settings = readSettings(lookup);
-    checkSettings(settings);
-    return settings;
+    return read();
   } catch (err) {
-    // RunError ends `pulumi up` with just this message: bad config is the user's error, not a crash.
     if (err instanceof Error && err.name !== "Error") throw new pulumi.RunError(`invalid stack config:\n${err.message}`);
     throw err;
   }
 }
 
+export function loadSettings(): Settings {
+  configs.clear();
+  return asUserError(() => {
+    const settings = readSettings(lookup);
+    // The built-in workflow's model; a definition of your own is checked whole by readUserDefinition.
+    if (!settings.definitionFile) checkSettings(settings);
+    return settings;
+  });
+}
+
+/** Relative definition and policy files are read from the project folder (where Pulumi.yaml is). */
+const PROJECT_DIR = __dirname;
+
 export function program(settings: Settings = loadSettings()) {
+  const given = (key: string) => {
+    const value = lookup(key);
+    return value !== undefined && value !== "" && value !== "[]";
+  };
+  const { own, extraPolicies } = asUserError(() => ({
+    own: readUserDefinition(settings, PROJECT_DIR, given),
+    extraPolicies: readExtraPolicies(settings.extraPolicyFiles ?? [], PROJECT_DIR),
+  }));
+  for (const note of own?.notes ?? []) void pulumi.log.info(note);
+  const guardrail = settings.guardrailId
+    ? { identifier: settings.guardrailId, version: settings.guardrailVersion!, ...(settings.trace ? { trace: settings.trace } : {}) }
+    : undefined;
   const workflow = new BedrockStateMachine("bedrock-sfn", {
+    ...(own
+      ? { definition: own.definition, definitionSubstitutions: own.substitutions, allowedModels: settings.allowedModels }
+      : { modelId: settings.modelId, guardrail }),
+    extraPolicies,
     region: settings.region,
-    modelId: settings.modelId,
     workflowType: settings.workflowType,
     queryLanguage: settings.queryLanguage,
     maxTokens: settings.maxTokens,
@@ -49,8 +77,9 @@ export function program(settings: Settings = loadSettings()) {
     routedRegions: workflow.routedRegions,
     modelFamily: workflow.modelFamily,
     workflowType: settings.workflowType,
-    queryLanguage: settings.queryLanguage,
-    modelId: settings.modelId,
+    queryLanguage: own ? String((own.definition as { QueryLanguage?: unknown }).QueryLanguage ?? "JSONPath") : settings.queryLanguage,
+    modelId: own ? workflow.models.apply((models) => models.map((m) => m.modelId).join(", ")) : settings.modelId,
     region: settings.region,
+    ...(own ? { definitionFile: settings.definitionFile, notes: own.notes } : {}),
   };
 }

@@ -2,6 +2,7 @@
 // Pulumi.yaml declares the same keys for the CLI; a test keeps the two in step.
 import { z } from "zod";
 import { MODEL_FAMILIES, ModelFamily } from "../bedrock/families";
+import { GUARDRAIL_ID, GUARDRAIL_TRACE_VALUES, GUARDRAIL_VERSION } from "../workflow/options";
 
 export const PROJECT = "bedrock-sfn";
 
@@ -38,27 +39,44 @@ const boolean = z.preprocess((v) => {
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.join(", ")}` });
 /** A list given as YAML list, JSON array or comma-separated string. */
-const regionList = z.preprocess(
-  (v) => {
-    if (typeof v !== "string") return v;
-    const s = v.trim();
-    if (s.startsWith("[")) {
-      try {
-        return JSON.parse(s);
-      } catch {
-        return v;
-      }
+function splitList(v: unknown): unknown {
+  if (typeof v !== "string") return v;
+  const s = v.trim();
+  if (s.startsWith("[")) {
+    try {
+      return JSON.parse(s);
+    } catch {
+      return v;
     }
-    return s === "" ? [] : s.split(",").map((r) => r.trim());
-  },
+  }
+  return s === "" ? [] : s.split(",").map((r) => r.trim());
+}
+const regionList = z.preprocess(
+  splitList,
   z.array(z.string().regex(REGION, "must be a list of AWS Region names such as us-east-1"), {
     error: "must be a list of AWS Region names such as us-east-1",
   }),
 );
 
+/** A list of strings, read as regionList is. */
+const stringList = (message: string) => z.preprocess(splitList, z.array(z.string().min(1, message), { error: message }));
+/** A map of names to strings, given as a JSON object (how the CLI hands structured config to the program). */
+const stringMap = z.preprocess(
+  (v) => {
+    if (typeof v !== "string") return v;
+    try {
+      return JSON.parse(v);
+    } catch {
+      return v;
+    }
+  },
+  z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]), { error: 'must be a JSON object of names to strings, e.g. {"Topic": "news"}' }),
+);
+
 export const settingsSchema = z.object({
   region: z.string({ error: "is required (the Region to deploy to, e.g. ap-northeast-1)" }).regex(REGION, "must be an AWS Region name such as us-east-1"),
-  modelId: z.string({ error: "is required (a model ID, inference-profile ID or model ARN)" }).min(1, "must not be empty"),
+  // Required unless definitionFile is set (checked below); "" means not set.
+  modelId: z.string().default(""),
   workflowType: oneOf(WORKFLOW_TYPES).default("STANDARD"),
   queryLanguage: oneOf(QUERY_LANGUAGES).default("JSONata"),
   maxTokens: integer(1, 131072).default(1024),
@@ -80,7 +98,33 @@ export const settingsSchema = z.object({
   routingSource: oneOf(ROUTING_SOURCES).default("auto"),
   destinationRegions: regionList.optional(),
   underlyingModelId: z.string().min(1, "must not be empty").optional(),
+  definitionFile: z.string().min(1, "must not be empty").optional(),
+  definitionSubstitutions: stringMap.optional(),
+  allowedModels: stringList("must be a list of model IDs (JSON array or comma-separated)").optional(),
+  extraPolicyFiles: stringList("must be a list of IAM policy JSON file paths (JSON array or comma-separated)").optional(),
+  guardrailId: z.string().regex(GUARDRAIL_ID, "must be a guardrail ID (e.g. gr4x9b1z2k3m) or guardrail ARN").optional(),
+  guardrailVersion: z.string().regex(GUARDRAIL_VERSION, "must be DRAFT or a version number such as 1").optional(),
+  trace: oneOf(GUARDRAIL_TRACE_VALUES).optional(),
 });
+
+/** Keys that only make sense together; checked after each value is valid on its own. */
+function combinationProblems(s: Settings): [keyof Settings, string][] {
+  const problems: [keyof Settings, string][] = [];
+  const own = !!s.definitionFile;
+  if (!own && s.modelId === "") problems.push(["modelId", "is required (a model ID, inference-profile ID or model ARN), unless bedrock-sfn:definitionFile is set"]);
+  if (!own) {
+    if (s.allowedModels) problems.push(["allowedModels", "applies only to a definition of your own (bedrock-sfn:definitionFile)"]);
+    if (s.definitionSubstitutions) problems.push(["definitionSubstitutions", "applies only to a definition of your own (bedrock-sfn:definitionFile)"]);
+  }
+  const guardrailKeys = (["guardrailId", "guardrailVersion", "trace"] as const).filter((k) => s[k] !== undefined);
+  if (own && guardrailKeys.length) {
+    problems.push([guardrailKeys[0], `${guardrailKeys.map((k) => CONFIG_KEYS[k]).join(", ")} configure the built-in workflow; with bedrock-sfn:definitionFile, write GuardrailIdentifier/GuardrailVersion in your Task's arguments`]);
+  } else if (guardrailKeys.length && (!s.guardrailId || !s.guardrailVersion)) {
+    const missing = !s.guardrailId ? "guardrailId" : "guardrailVersion";
+    problems.push([missing, `is required when ${guardrailKeys.map((k) => CONFIG_KEYS[k]).join(", ")} ${guardrailKeys.length > 1 ? "are" : "is"} set: a guardrail needs both bedrock-sfn:guardrailId and bedrock-sfn:guardrailVersion`]);
+  }
+  return problems;
+}
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingsInput = { [K in keyof Settings]?: unknown };
@@ -103,6 +147,13 @@ export const CONFIG_KEYS: Record<keyof Settings, string> = {
   routingSource: `${PROJECT}:routingSource`,
   destinationRegions: `${PROJECT}:destinationRegions`,
   underlyingModelId: `${PROJECT}:underlyingModelId`,
+  definitionFile: `${PROJECT}:definitionFile`,
+  definitionSubstitutions: `${PROJECT}:definitionSubstitutions`,
+  allowedModels: `${PROJECT}:allowedModels`,
+  extraPolicyFiles: `${PROJECT}:extraPolicyFiles`,
+  guardrailId: `${PROJECT}:guardrailId`,
+  guardrailVersion: `${PROJECT}:guardrailVersion`,
+  trace: `${PROJECT}:trace`,
 };
 
 /** Raised for bad stack config; the message is one line per problem, naming key, value and valid choices. */
@@ -116,9 +167,12 @@ export function parseSettings(raw: SettingsInput): Settings {
   // requires a value for every declared key that has no default.
   const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== "" && v !== "[]" && !(Array.isArray(v) && v.length === 0)));
   const result = settingsSchema.safeParse(given);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const field = String(issue.path[0]) as keyof Settings;
+  const issues: { field: keyof Settings; message: string }[] = result.success
+    ? combinationProblems(result.data).map(([field, message]) => ({ field, message }))
+    : result.error.issues.map((issue) => ({ field: String(issue.path[0]) as keyof Settings, message: issue.message }));
+  if (result.success && issues.length === 0) return result.data;
+  const lines = issues.map((issue) => {
+    const field = issue.field;
     const key = CONFIG_KEYS[field] ?? field;
     const value = raw[field];
     const shown = value === undefined ? "(not set)" : `'${typeof value === "string" ? value : JSON.stringify(value)}'`;

@@ -1,5 +1,5 @@
 // Local Amazon Bedrock runtime: answers `POST /model/{modelId}/invoke` on 127.0.0.1 in the called model's
-// response format, records the exact bytes it received, and injects the faults Step Functions must cope with.
+// response format (and `/converse` in the Converse format), records the exact bytes it received, and injects the faults Step Functions must cope with.
 
 import * as crypto from "node:crypto";
 import * as http from "node:http";
@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { sampleResponse } from "../bedrock/families";
+import { converseRequestProblem, converseResponse } from "./converse-format";
 import { familyForModelId, type ModelFamily } from "./model-family";
 import { listenLocally } from "./listen";
 import { repeatKeyedDraws } from "./seeded-draw";
@@ -82,7 +83,7 @@ export interface BedrockStandIn {
 }
 
 const FAKE_CREDENTIALS = { accessKeyId: "LOCALSTANDIN", secretAccessKey: "local-stand-in-secret" };
-const INVOKE_PATH = /^\/model\/([^/]+)\/invoke$/;
+const INVOKE_PATH = /^\/model\/([^/]+)\/(invoke|converse)$/;
 
 export function defaultReplyText(call: ReplyContext): string {
   const digest = crypto.createHash("sha256").update(call.body).digest("hex").slice(0, 12);
@@ -135,7 +136,8 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
       return errorAnswer(call.status, type, message);
     }
     const fault = faults.draw(body);
-    const rejection = fault ? undefined : validateRequest(modelId, body, options.family);
+    const converse = match[2] === "converse";
+    const rejection = fault ? undefined : validateRequest(modelId, body, options.family, converse);
     if (fault || rejection) {
       const type = fault ?? "ValidationException";
       call.status = FAULTS[type].status;
@@ -146,7 +148,7 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
     const text = replyText({ modelId, body });
     const inputTokens = Math.max(1, Math.ceil(body.length / 4));
     const outputTokens = Math.max(1, text.split(/\s+/).filter(Boolean).length);
-    const payload = sampleResponse(family, { text, inputTokens, outputTokens, modelId });
+    const payload = converse ? converseResponse({ text, inputTokens, outputTokens }) : sampleResponse(family, { text, inputTokens, outputTokens, modelId });
     return {
       status: 200,
       headers: {
@@ -187,18 +189,19 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
 }
 
 /** Why Bedrock would refuse this request before running the model, or undefined when it would run it. */
-function validateRequest(modelId: string, body: Buffer, family: ModelFamily | undefined): string | undefined {
+function validateRequest(modelId: string, body: Buffer, family: ModelFamily | undefined, converse = false): string | undefined {
   try {
     familyForModelId(modelId, family);
   } catch {
     return `The provided model identifier is invalid: ${modelId}`;
   }
+  let parsed: unknown;
   try {
-    JSON.parse(body.toString("utf8"));
+    parsed = JSON.parse(body.toString("utf8"));
   } catch {
     return "Malformed input request: the body is not valid JSON";
   }
-  return undefined;
+  return converse ? converseRequestProblem(parsed) : undefined;
 }
 
 interface Answer {

@@ -18,6 +18,8 @@ export interface InputSource {
   prompt?: string;
   inputFile?: string;
   outputToS3?: boolean;
+  /** A definition of the user's own: a .json file is taken as it is, whatever its fields. */
+  anyJson?: boolean;
 }
 
 /**
@@ -39,9 +41,18 @@ export function readExecutionInput(source: InputSource): ExecutionInput {
     } catch (error) {
       throw new InputError(`cannot read --input-file '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    input = file.toLowerCase().endsWith(".json") ? parseInputDocument(file, text) : { prompt: text };
+    input = file.toLowerCase().endsWith(".json") ? (source.anyJson ? parseJsonFile(file, text, "--input-file") : parseInputDocument(file, text)) : { prompt: text };
   }
   return source.outputToS3 ? { ...input, outputToS3: true } : input;
+}
+
+/** Any JSON document, with an error naming the flag and the file when it is not JSON. */
+export function parseJsonFile(file: string, text: string, flag: string): ExecutionInput {
+  try {
+    return JSON.parse(text) as ExecutionInput;
+  } catch (error) {
+    throw new InputError(`${flag} '${file}' is not valid JSON (${(error as Error).message})`);
+  }
 }
 
 function parseInputDocument(file: string, text: string): ExecutionInput {

@@ -3,6 +3,7 @@
 import type { Clock } from "./clock";
 import type { StateMachineDefinition } from "./definition";
 import type { InvokeModelTask } from "./invoke-model-task";
+import type { TaskRunner } from "./task-router";
 
 export interface ExecutionIdentity {
   /** Execution name, as in `$states.context.Execution.Name` / `$$.Execution.Name`. */
@@ -24,6 +25,8 @@ export interface RunnerOptions {
   definition: StateMachineDefinition;
   input: unknown;
   invokeModel: InvokeModelTask;
+  /** Serves every Task (Bedrock integrations, mocks); default: `invokeModel` for bedrock:invokeModel, an error otherwise. */
+  runTask?: TaskRunner;
   clock: Clock;
   identity: ExecutionIdentity;
 }

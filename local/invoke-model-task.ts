@@ -16,6 +16,9 @@ export interface InvokeModelArguments {
   Output?: { S3Uri: string };
   ContentType?: string;
   Accept?: string;
+  GuardrailIdentifier?: string;
+  GuardrailVersion?: string;
+  Trace?: "ENABLED" | "DISABLED" | "ENABLED_FULL";
 }
 
 /**
@@ -46,7 +49,10 @@ export function createInvokeModelTask({ bedrock, s3 }: InvokeModelTaskDeps): Inv
     const contentType = args.ContentType ?? request.contentType ?? "application/json";
     const accept = args.Accept ?? "application/json";
 
-    const response = await callBedrock(bedrock, { modelId: args.ModelId, body: request.bytes, contentType, accept });
+    const guardrail = args.GuardrailIdentifier
+      ? { guardrailIdentifier: args.GuardrailIdentifier, guardrailVersion: args.GuardrailVersion, ...(args.Trace ? { trace: args.Trace } : {}) }
+      : {};
+    const response = await callBedrock(bedrock, { modelId: args.ModelId, body: request.bytes, contentType, accept, ...guardrail });
     const responseType = response.contentType ?? "application/json";
     if (args.Output) {
       await writeS3Output(s3, args.Output.S3Uri, response.body, responseType);
@@ -60,7 +66,7 @@ function validateArguments(raw: unknown): InvokeModelArguments {
   const fail = (why: string) => new StatesError(STATES.Runtime, `bedrock:invokeModel: ${why}`);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw fail(`arguments must be an object, got ${JSON.stringify(raw)}`);
   const args = raw as Record<string, unknown>;
-  const known = ["ModelId", "Body", "Input", "Output", "ContentType", "Accept"];
+  const known = ["ModelId", "Body", "Input", "Output", "ContentType", "Accept", "GuardrailIdentifier", "GuardrailVersion", "Trace"];
   const unknown = Object.keys(args).filter((key) => !known.includes(key));
   if (unknown.length > 0) throw fail(`unknown field(s) ${unknown.join(", ")}; valid fields: ${known.join(", ")}`);
   if (typeof args.ModelId !== "string" || args.ModelId === "") throw fail(`ModelId must be a non-empty string, got ${JSON.stringify(args.ModelId)}`);
@@ -74,7 +80,7 @@ function validateArguments(raw: unknown): InvokeModelArguments {
       throw fail(`${field} must be { "S3Uri": "s3://<bucket>/<key>" }, got ${JSON.stringify(value)}`);
     }
   }
-  for (const field of ["ContentType", "Accept"] as const) {
+  for (const field of ["ContentType", "Accept", "GuardrailIdentifier", "GuardrailVersion", "Trace"] as const) {
     if (args[field] !== undefined && typeof args[field] !== "string") throw fail(`${field} must be a string, got ${JSON.stringify(args[field])}`);
   }
   return args as unknown as InvokeModelArguments;
@@ -105,6 +111,9 @@ interface BedrockCall {
   body: Uint8Array;
   contentType: string;
   accept: string;
+  guardrailIdentifier?: string;
+  guardrailVersion?: string;
+  trace?: "ENABLED" | "DISABLED" | "ENABLED_FULL";
 }
 
 async function callBedrock(bedrock: BedrockRuntimeClient, call: BedrockCall): Promise<{ body: Uint8Array; contentType?: string }> {
@@ -117,7 +126,7 @@ async function callBedrock(bedrock: BedrockRuntimeClient, call: BedrockCall): Pr
 }
 
 /** Step Functions names service errors `Bedrock.<ExceptionName>` and puts the service's message and status in the cause. */
-function bedrockError(error: unknown): StatesError {
+export function bedrockError(error: unknown): StatesError {
   const sdkError = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number; requestId?: string } };
   const status = sdkError.$metadata?.httpStatusCode;
   if (status === undefined) return new StatesError(STATES.TaskFailed, `could not reach Bedrock: ${describe(error)}`);

@@ -1,9 +1,10 @@
-// Our executor for JSONata state machines (nothing on npm runs them): Task, Pass, Choice, Wait, Succeed and Fail,
-// with Arguments, Output, Assign, Retry, Catch and TimeoutSeconds as Step Functions defines them.
+// Our executor for JSONata state machines (nothing on npm runs them): Task, Pass, Choice, Wait, Succeed, Fail,
+// Parallel and (inline) Map, with Arguments, Output, Assign, Retry, Catch and TimeoutSeconds as Step Functions
+// defines them. Branches and iterations read the variables of their enclosing scope; what they assign stays inside.
 
-import type { Catcher, StateDefinition } from "./definition";
+import type { Catcher, StateDefinition, StateMachineDefinition } from "./definition";
 import { executionArnOf, type RunnerOptions, type WorkflowRun } from "./execution";
-import { INVOKE_MODEL_RESOURCE } from "./invoke-model-task";
+import { invokeModelOnly, type TaskRunner } from "./task-router";
 import { evaluateRequired, evaluateTemplate, type Bindings } from "./jsonata-expressions";
 import { backoffSeconds, firstMatching, maxAttemptsOf } from "./retry-policy";
 import { asStatesError, STATES, StatesError } from "./states-error";
@@ -53,28 +54,53 @@ export async function runJsonata(options: RunnerOptions): Promise<WorkflowRun> {
   }
 }
 
+type Machine = Pick<StateMachineDefinition, "StartAt" | "States">;
+
+interface Scope {
+  /** The machine or branch being run. */
+  machine: Machine;
+  input: unknown;
+  /** Set inside a Map iteration: `$states.context.Map.Item`. */
+  mapItem?: { Index: number; Value: unknown };
+  /** Shared by all scopes of one execution, so that a timeout stops every branch. */
+  stopped: { value: boolean };
+  startTime: string;
+}
+
 class JsonataExecution {
-  /** Workflow variables set by Assign, visible to every later state. */
-  private readonly variables: Record<string, unknown> = {};
-  private readonly startTime = new Date().toISOString();
-  private stopped = false;
+  /** Workflow variables set by Assign, visible to every later state (a child scope starts with a copy). */
+  private readonly variables: Record<string, unknown>;
+  private readonly scope: Scope;
+  private readonly runTaskWith: TaskRunner;
 
   constructor(
     private readonly options: RunnerOptions,
     private readonly entered: string[],
-  ) {}
+    scope?: Partial<Scope>,
+    variables: Record<string, unknown> = {},
+  ) {
+    this.variables = { ...variables };
+    this.scope = {
+      machine: scope?.machine ?? options.definition,
+      input: scope && "input" in scope ? scope.input : options.input,
+      mapItem: scope?.mapItem,
+      stopped: scope?.stopped ?? { value: false },
+      startTime: scope?.startTime ?? new Date().toISOString(),
+    };
+    this.runTaskWith = options.runTask ?? invokeModelOnly(options.invokeModel);
+  }
 
   /** After a timeout the loop must not enter further states. */
   stop(): void {
-    this.stopped = true;
+    this.scope.stopped.value = true;
   }
 
   async run(): Promise<unknown> {
-    const { definition } = this.options;
-    let name: string | undefined = definition.StartAt;
-    let input = this.options.input;
-    while (name !== undefined && !this.stopped) {
-      const state = definition.States[name];
+    const { machine } = this.scope;
+    let name: string | undefined = machine.StartAt;
+    let input = this.scope.input;
+    while (name !== undefined && !this.scope.stopped.value) {
+      const state: StateDefinition | undefined = machine.States[name];
       if (!state) throw new StatesError(STATES.Runtime, `transition to '${name}', which is not a state of this machine`);
       this.entered.push(name);
       const outcome = await this.runState(name, state, input);
@@ -82,6 +108,16 @@ class JsonataExecution {
       name = outcome.next;
     }
     return input;
+  }
+
+  /** A branch or iteration: its own machine and input, the enclosing variables readable. */
+  private child(machine: unknown, input: unknown, mapItem?: Scope["mapItem"]): JsonataExecution {
+    const m = machine as Machine | undefined;
+    if (!m || typeof m.StartAt !== "string" || !m.States || typeof m.States !== "object") {
+      throw new StatesError(STATES.Runtime, "a Parallel branch or Map ItemProcessor needs StartAt and States");
+    }
+    // Only top-level states are recorded, as for JSONPath runs: concurrent branches would interleave.
+    return new JsonataExecution(this.options, [], { ...this.scope, machine: m, input, mapItem }, this.variables);
   }
 
   private runState(name: string, state: StateDefinition, input: unknown): Promise<StateOutcome> {
@@ -101,8 +137,11 @@ class JsonataExecution {
         return this.runWait(name, state, input);
       case "Fail":
         return this.runFail(name, state, input);
+      case "Parallel":
+      case "Map":
+        return this.runTask(name, state, input);
       default:
-        throw new StatesError(STATES.Runtime, `state '${name}' has Type '${state.Type}', which the local JSONata runner does not run (it runs Task, Pass, Choice, Wait, Succeed, Fail)`);
+        throw new StatesError(STATES.Runtime, `state '${name}' has Type '${state.Type}', which the local JSONata runner does not run (it runs Task, Parallel, Map, Pass, Choice, Wait, Succeed, Fail)`);
     }
   }
 
@@ -112,7 +151,8 @@ class JsonataExecution {
     for (;;) {
       const states = this.states(name, input, retryCount);
       try {
-        const result = await this.invokeTask(name, state, states);
+        const result =
+          state.Type === "Parallel" ? await this.runParallel(name, state, states) : state.Type === "Map" ? await this.runMap(name, state, states) : await this.invokeTask(name, state, states);
         return await this.finish(name, state, { ...states, result }, RESULT);
       } catch (error) {
         const failure = asStatesError(error);
@@ -128,12 +168,41 @@ class JsonataExecution {
     }
   }
 
-  private async invokeTask(name: string, state: StateDefinition, states: StatesVariable): Promise<unknown> {
-    if (state.Resource !== INVOKE_MODEL_RESOURCE) {
-      throw new StatesError(STATES.Runtime, `Task '${name}' calls '${state.Resource}'; the local runners implement only ${INVOKE_MODEL_RESOURCE}`);
+  /** Every branch on the state's input (or its Arguments), concurrently; the result is their outputs in order. */
+  private async runParallel(name: string, state: StateDefinition, states: StatesVariable): Promise<unknown[]> {
+    const branches = Array.isArray(state.Branches) ? state.Branches : [];
+    const input = state.Arguments === undefined ? states.input : await evaluateTemplate(state.Arguments, this.bindings(states), `${name}.Arguments`);
+    return Promise.all(branches.map((branch) => this.child(branch, input).run()));
+  }
+
+  /** Each item of `Items` (default: the input, which must be an array), through ItemSelector, at most MaxConcurrency at once. */
+  private async runMap(name: string, state: StateDefinition, states: StatesVariable): Promise<unknown[]> {
+    if (state.ItemReader !== undefined || state.ResultWriter !== undefined) {
+      throw new StatesError(STATES.Runtime, `Map '${name}' reads or writes its items in S3 (ItemReader/ResultWriter, Distributed Map), which the local JSONata runner does not run`);
     }
+    const items = state.Items === undefined ? states.input : await evaluateRequired(state.Items, this.bindings(states), `${name}.Items`);
+    if (!Array.isArray(items)) throw new StatesError(STATES.QueryEvaluationError, `${name}.Items must evaluate to an array, got ${JSON.stringify(items)?.slice(0, 200)}`);
+    const processor = state.ItemProcessor ?? state.Iterator;
+    const limit = Number(state.MaxConcurrency ?? 0) > 0 ? Number(state.MaxConcurrency) : items.length || 1;
+    const results: unknown[] = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) {
+        const index = next++;
+        const mapItem = { Index: index, Value: items[index] };
+        const selectorStates = { ...states, context: { ...states.context, Map: { Item: mapItem } } };
+        const input =
+          state.ItemSelector === undefined ? items[index] : await evaluateTemplate(state.ItemSelector, this.bindings(selectorStates), `${name}.ItemSelector`);
+        results[index] = await this.child(processor, input, mapItem).run();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, Math.max(items.length, 1)) }, worker));
+    return results;
+  }
+
+  private async invokeTask(name: string, state: StateDefinition, states: StatesVariable): Promise<unknown> {
     const args = await evaluateTemplate(state.Arguments ?? {}, this.bindings(states), `${name}.Arguments`);
-    const call = this.options.invokeModel(args);
+    const call = this.runTaskWith({ state: name, resource: String(state.Resource) }, args);
     if (state.TimeoutSeconds === undefined) return call;
     const seconds = await evaluateRequired(state.TimeoutSeconds, this.bindings(states), `${name}.TimeoutSeconds`);
     if (typeof seconds !== "number" || !(seconds > 0)) {
@@ -231,11 +300,12 @@ class JsonataExecution {
           Id: executionArnOf(identity),
           Name: identity.name,
           Input: this.options.input,
-          StartTime: this.startTime,
+          StartTime: this.scope.startTime,
           RedriveCount: 0,
         },
         State: { Name: name, EnteredTime: new Date().toISOString(), RetryCount: retryCount },
         StateMachine: { Id: identity.stateMachineArn, Name: identity.stateMachineName },
+        ...(this.scope.mapItem ? { Map: { Item: this.scope.mapItem } } : {}),
       },
     };
   }

@@ -5,9 +5,10 @@
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import type { StateDefinition, StateMachineDefinition } from "./definition";
 import { executionArnOf, type RunnerOptions, type WorkflowRun } from "./execution";
-import { INVOKE_MODEL_RESOURCE } from "./invoke-model-task";
+import { walkStates } from "../workflow/walk";
 import { installPromiseWithResolvers } from "./polyfills";
 import { STATES, StatesError } from "./states-error";
+import { invokeModelOnly } from "./task-router";
 import { validateDefinitionOnce } from "./validate";
 
 installPromiseWithResolvers();
@@ -53,29 +54,30 @@ export async function runJsonPath(options: RunnerOptions): Promise<WorkflowRun> 
   }
 }
 
-/** Every Task state, however deeply nested, mapped to our implementation of its Resource. */
+/**
+ * Every Task state, however deeply nested, mapped to the task runner (Bedrock integrations, mocks, or an error
+ * naming the state and resource). The library keys handlers by state name: same-named Tasks in different branches
+ * must call the same resource.
+ */
 function taskHandlers(definition: StateMachineDefinition, options: RunnerOptions): Record<string, TaskHandler> {
+  const runTask = options.runTask ?? invokeModelOnly(options.invokeModel);
   const handlers: Record<string, TaskHandler> = {};
-  for (const [name, state] of allStates(definition)) {
+  const resources = new Map<string, string>();
+  for (const { name, state } of walkStates(definition)) {
     if (state.Type !== "Task") continue;
-    handlers[name] =
-      state.Resource === INVOKE_MODEL_RESOURCE
-        ? (input) => options.invokeModel(input)
-        : async () => {
-            throw new StatesError(STATES.Runtime, `Task '${name}' calls '${state.Resource}'; the local runners implement only ${INVOKE_MODEL_RESOURCE}`);
-          };
+    const resource = String(state.Resource);
+    const seen = resources.get(name);
+    if (seen !== undefined && seen !== resource) {
+      throw new Error(`two Task states are named '${name}' but call different resources (${seen}, ${resource}); the local JSONPath runner needs distinct names`);
+    }
+    resources.set(name, resource);
+    handlers[name] = (input) => runTask({ state: name, resource }, input);
   }
   return handlers;
 }
 
-function* allStates(definition: { States: Record<string, StateDefinition> }): Generator<[string, StateDefinition]> {
-  for (const [name, state] of Object.entries(definition.States)) {
-    yield [name, state];
-    const nested = [state.Iterator, state.ItemProcessor, ...(Array.isArray(state.Branches) ? state.Branches : [])];
-    for (const machine of nested) {
-      if (machine && typeof machine === "object" && "States" in machine) yield* allStates(machine as { States: Record<string, StateDefinition> });
-    }
-  }
+function* allStates(definition: StateMachineDefinition): Generator<[string, StateDefinition]> {
+  for (const { name, state } of walkStates(definition)) yield [name, state as StateDefinition];
 }
 
 /**

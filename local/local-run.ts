@@ -12,7 +12,10 @@ import type { LocalStack } from "./local-stack";
 import { parseS3Uri } from "./s3-uri";
 
 export interface LocalExecutionOptions {
-  input: ExecutionInput;
+  /** The built-in contract's input, or any JSON value for a definition of your own. */
+  input: ExecutionInput | unknown;
+  /** Results for named Task states (`--mock-task`). */
+  mockTasks?: Record<string, unknown>;
   executionName?: string;
   /** Faults the Bedrock stand-in injects. */
   faults?: FaultPlan;
@@ -44,8 +47,9 @@ export async function runLocalExecution(stack: LocalStack, options: LocalExecuti
   const env = options.environment ?? (await startLocalEnvironment({ payloadBucket: stack.payloadBucket, family: stack.family, faults: options.faults }));
   const callsBefore = env.bedrock.calls.length;
   try {
-    const offloaded = await offloadLargeInput({
-      input: options.input,
+    // A definition of your own has its own input contract: the input goes in as it is (AWS would refuse one over 256 KB).
+    const offloaded = stack.ownDefinition ? { input: options.input } as { input: unknown; inputS3Uri?: string; uploadedBytes?: number } : await offloadLargeInput({
+      input: options.input as ExecutionInput,
       payloadBucket: stack.payloadBucket,
       executionName,
       generation: stack.generation,
@@ -60,8 +64,9 @@ export async function runLocalExecution(stack: LocalStack, options: LocalExecuti
       executionName,
       stateMachineArn: stack.stateMachineArn,
       timeScale: options.timeScale,
+      mockTasks: options.mockTasks,
     });
-    const response = run.status === "SUCCEEDED" ? await fetchS3Response(env.s3Client, stack, run.output) : undefined;
+    const response = run.status === "SUCCEEDED" && !stack.ownDefinition ? await fetchS3Response(env.s3Client, stack, run.output) : undefined;
     return {
       ...run,
       executionName,

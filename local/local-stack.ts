@@ -22,6 +22,8 @@ export interface LocalStack {
   payloadBucket: string;
   modelId: string;
   family: ModelFamily;
+  /** True for a definition of the user's own (bedrock-sfn:definitionFile): any input, no built-in contract. */
+  ownDefinition: boolean;
   generation: { family: ModelFamily; maxTokens: number; temperature: number; systemPrompt?: string };
 }
 
@@ -32,7 +34,9 @@ export function localStackFrom(synth: SynthesizedStack): LocalStack {
   if (typeof definition !== "string") throw new Error(`state machine '${machines[0].name}' has no definition string`);
   const settings = readSettings((key) => synth.config[key]);
   const deployed = synth.outputs.modelFamily;
-  const family = isModelFamily(deployed) ? deployed : familyForModel(settings);
+  const ownDefinition = !!settings.definitionFile;
+  // A definition of your own may call several models; the stand-in tells each model's format from its ID.
+  const family = isModelFamily(deployed) ? deployed : ownDefinition ? "anthropic" : familyForModel(settings);
   const output = (name: string): string => {
     const value = synth.outputs[name];
     if (typeof value !== "string" || value === "") throw new Error(`stack output '${name}' is missing`);
@@ -43,8 +47,9 @@ export function localStackFrom(synth: SynthesizedStack): LocalStack {
     queryLanguage: (JSON.parse(definition) as { QueryLanguage?: QueryLanguage }).QueryLanguage ?? "JSONPath",
     stateMachineArn: output("stateMachineArn"),
     payloadBucket: output("payloadBucketName"),
-    modelId: settings.modelId,
+    modelId: ownDefinition ? String(synth.outputs.modelId ?? "") : settings.modelId,
     family,
+    ownDefinition,
     generation: { family, maxTokens: settings.maxTokens, temperature: settings.temperature, systemPrompt: settings.systemPrompt },
   };
 }

@@ -9,6 +9,7 @@ import type { ExecutionIdentity, WorkflowRun } from "./execution";
 import { createInvokeModelTask } from "./invoke-model-task";
 import { runJsonata } from "./jsonata-runner";
 import { runJsonPath } from "./jsonpath-runner";
+import { createTaskRouter } from "./task-router";
 
 export interface RunWorkflowOptions extends ClockOptions {
   /** The ASL definition: the JSON string a state machine holds, or the object. */
@@ -20,6 +21,8 @@ export interface RunWorkflowOptions extends ClockOptions {
   /** Execution name (default: a random UUID), used in `$states.context.Execution.Name` and so in output keys. */
   executionName?: string;
   stateMachineArn?: string;
+  /** Results for named Task states instead of calling anything (`--mock-task`). */
+  mockTasks?: Record<string, unknown>;
 }
 
 export type { WorkflowRun } from "./execution";
@@ -38,6 +41,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     definition,
     input: options.input,
     invokeModel: createInvokeModelTask({ bedrock: options.bedrock, s3: options.s3 }),
+    runTask: createTaskRouter({ bedrock: options.bedrock, s3: options.s3, mocks: options.mockTasks }),
     clock: createClock(options),
     identity,
   };

@@ -35,21 +35,23 @@ export async function main(argv: string[] = process.argv.slice(2), deps: InvokeD
     USAGE,
   );
   const stdout = deps.stdout ?? ((text: string) => void process.stdout.write(text));
+  // The stack file gives what the outputs do not: maxTokens, temperature, system prompt, a definition of your own.
+  const config = stackConfig(args.stack, args.overrides);
+  const settings = readSettings((key) => config[key]);
+  const ownDefinition = !!settings.definitionFile;
   const input = asUsageError(() =>
     readExecutionInput({
       prompt: args.values.prompt as string | undefined,
       inputFile: args.values["input-file"] as string | undefined,
       outputToS3: args.values["output-to-s3"] === true,
+      anyJson: ownDefinition,
     }),
   );
   const outputsFile = args.values["outputs-file"] as string | undefined;
   // A bad outputs file is bad input (exit 2); a missing Pulumi CLI is reported as it is (exit 1).
   const stack = outputsFile ? asUsageError(() => readOutputsFile(outputsFile)) : await readOutputsWithAutomation(args.stack, PROJECT_DIR);
-  // The stack file gives what the outputs do not: maxTokens, temperature, system prompt. The deployed
-  // model family comes from the outputs (it may have been learnt from AWS at deploy time).
-  const config = stackConfig(args.stack, args.overrides);
-  const settings = readSettings((key) => config[key]);
-  const family = stack.modelFamily ?? familyForModel(settings);
+  // The deployed model family comes from the outputs (it may have been learnt from AWS at deploy time).
+  const family = stack.modelFamily ?? (ownDefinition ? "anthropic" : familyForModel(settings));
 
   const sfn = deps.sfn ?? new SFNClient({ region: stack.region, ...(endpointOverridden("SFN") ? { disableHostPrefix: true } : {}) });
   const s3 = deps.s3 ?? new S3Client({ region: stack.region });
@@ -61,6 +63,7 @@ export async function main(argv: string[] = process.argv.slice(2), deps: InvokeD
       stack,
       input,
       executionName: newExecutionName("invoke"),
+      ownDefinition,
       generation: { family, maxTokens: settings.maxTokens, temperature: settings.temperature, systemPrompt: settings.systemPrompt },
       progress: terminalProgress(),
     });

@@ -8,6 +8,7 @@ import { RouteError } from "../local/cloud/bedrock-routing";
 import { RolePolicyError } from "../local/cloud/execution-role";
 import { startLocalCloud, type LocalCloud } from "../local/cloud/local-cloud";
 import { readRolePolicyFile } from "../local/cloud/role-policy-file";
+import { readMockTasks } from "../local/mock-tasks";
 import { jsonDocument, readableReport } from "../local/report";
 import { parseCommonArgs, runCli, UsageError } from "./lib/args";
 import { synthesize } from "./lib/synth";
@@ -15,10 +16,11 @@ import { wholeNumberFlag } from "./lib/whole-number";
 
 const USAGE =
   "npm run local -- --stack <name> [--config <key>=<value>]... (--prompt <text> | --input-file <path>) [--output-to-s3]\n" +
-  "                 [--role-policy-file <policy.json>] [--runs <n> [--concurrency <c>]] [--seed <s>] [--route <region>] [--json]\n" +
-  "  --input-file: a .json file is a whole execution input ({prompt|body|inputS3Uri, system?, outputToS3?}); any other file is the prompt text\n" +
+  "                 [--role-policy-file <policy.json>] [--runs <n> [--concurrency <c>]] [--seed <s>] [--route <region>] [--mock-task <State>=<output.json>]... [--json]\n" +
+  "  --input-file: a .json file is a whole execution input ({prompt|body|inputS3Uri, system?, outputToS3?}; with bedrock-sfn:definitionFile, any JSON); any other file is the prompt text\n" +
   "  --role-policy-file: run as a role holding this IAM policy instead of the stack's own (e.g. one from 'npm run synth -- --json')\n" +
-  `  --runs: run n executions (${DEFAULT_CONCURRENCY} at a time, or --concurrency); --seed fixes the routing of Bedrock calls, --route lands them all in one Region`;
+  `  --runs: run n executions (${DEFAULT_CONCURRENCY} at a time, or --concurrency); --seed fixes the routing of Bedrock calls, --route lands them all in one Region\n` +
+  "  --mock-task: the result a named Task state returns instead of calling its resource (for tasks the local runners do not serve)";
 
 const LIMITS = { runs: [1, 10_000], concurrency: [1, 64], seed: [0, 2 ** 31 - 1] } as const;
 
@@ -41,16 +43,21 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
       concurrency: { type: "string" },
       seed: { type: "string" },
       route: { type: "string" },
+      "mock-task": { type: "string", multiple: true },
     },
     USAGE,
   );
+  const stack = cloudStackFrom(await synthesize({ stack: args.stack, overrides: args.overrides }));
   let input;
+  let mockTasks;
   try {
     input = readExecutionInput({
       prompt: args.values.prompt as string | undefined,
       inputFile: args.values["input-file"] as string | undefined,
       outputToS3: args.values["output-to-s3"] === true,
+      anyJson: stack.ownDefinition,
     });
+    mockTasks = readMockTasks((args.values["mock-task"] as string[] | undefined) ?? []);
   } catch (error) {
     if (error instanceof InputError) throw new UsageError(`${error.message}\nusage: ${USAGE}`);
     throw error;
@@ -61,7 +68,6 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
   const seed = wholeNumberFlag(args.values.seed, "seed", ...LIMITS.seed);
   const rolePolicyFile = args.values["role-policy-file"] as string | undefined;
 
-  const stack = cloudStackFrom(await synthesize({ stack: args.stack, overrides: args.overrides }));
   let cloud: LocalCloud;
   try {
     cloud = await startLocalCloud({
@@ -77,11 +83,11 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
   const role = rolePolicyFile ? `the role policy in ${rolePolicyFile}` : `the stack's role ${stack.roleArn}`;
   try {
     if (runs !== undefined) {
-      const { summary } = await runBatch(cloud, { input, runs, concurrency, namePrefix: "local", timeScale: deps.timeScale });
+      const { summary } = await runBatch(cloud, { input, runs, concurrency, namePrefix: "local", timeScale: deps.timeScale, mockTasks });
       stdout(args.json ? `${JSON.stringify(summary)}\n` : `${batchReport(summary, [`local runs of stack '${args.stack}' (${stack.queryLanguage}, ${stack.workflowType}) as ${role}`])}\n`);
       return summary.failed === 0 ? 0 : 1;
     }
-    const report = await runLocalExecution(stack, { input, timeScale: deps.timeScale, environment: cloud });
+    const report = await runLocalExecution(stack, { input, timeScale: deps.timeScale, environment: cloud, mockTasks });
     if (args.json) {
       stdout(`${JSON.stringify(jsonDocument(report))}\n`);
     } else {

@@ -8,6 +8,7 @@ import { readableReport } from "../local/report";
 import { runLocalExecution } from "../local/local-run";
 import { runBatch, type BatchSummary } from "../local/cloud/batch";
 import { cloudStackFrom } from "../local/cloud/cloud-stack";
+import { localStackFrom } from "../local/local-stack";
 import { startLocalCloud } from "../local/cloud/local-cloud";
 import { handWrittenSeedPolicy } from "../local/cloud/seed-role";
 import { createBedrockRouter } from "../local/cloud/bedrock-routing";
@@ -39,6 +40,15 @@ export async function main(argv: string[] = process.argv.slice(2), write: (text:
   for (const v of violations) write(`[${v.enforcementLevel}] ${v.policyName}${v.resource ? ` (${v.resource})` : ""}: ${v.message}\n`);
   write(`${violations.length} violation(s), ${blocking.length} mandatory\n`);
 
+  if (localStackFrom(synth).ownDefinition) {
+    // A definition of your own has its own input; the sample prompts are the built-in workflow's contract.
+    section("3. Local run");
+    write(`Your definition (${synth.config["bedrock-sfn:definitionFile"]}) takes its own input: run it with
+  npm run local -- --stack ${args.stack} ${Object.entries(args.overrides).map(([k, v]) => `--config ${k}=${v}`).join(" ")} --input-file <input.json>
+`);
+    section(blocking.length === 0 ? "Done: preview and policies succeeded" : "Done, with failures (see above)");
+    return blocking.length === 0 ? 0 : 1;
+  }
   const stack = cloudStackFrom(synth);
   const prompt = (args.values.prompt as string | undefined) ?? SAMPLE_PROMPT;
   const cloud = await startLocalCloud({ stack });

@@ -15,5 +15,15 @@ export function buildDefinition(options: DefinitionOptions): StateMachineDefinit
 
 export type { Catcher, ChoiceState, FailState, PassState, QueryLanguage, Retrier, State, StateMachineDefinition, TaskState, WorkflowType } from "./asl";
 export * from "./contract";
-export { DefinitionOptionsError, resolveOptions, type DefinitionOptions, type ResolvedOptions } from "./options";
+export {
+  DefinitionOptionsError,
+  GUARDRAIL_TRACE_VALUES,
+  resolveOptions,
+  type DefinitionOptions,
+  type GuardrailOptions,
+  type GuardrailTrace,
+  type ResolvedOptions,
+} from "./options";
+export * from "./analysis";
+export { substituteDefinition, loadDefinitionFile, DEFINITION_SUBSTITUTIONS } from "./definition-source";
 export { EXPRESS_TIME_BUDGET_SECONDS, retryPolicyFor, type TaskRetryPolicy } from "./retry-policy";

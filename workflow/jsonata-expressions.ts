@@ -9,7 +9,7 @@ import {
   REQUEST_FIELDS,
   TRANSIENT_BEDROCK_ERRORS,
 } from "./contract";
-import type { ResolvedOptions } from "./options";
+import { guardrailArguments, type ResolvedOptions } from "./options";
 
 /**
  * The JSONata expressions of the JSONata definition, as plain expression text
@@ -78,12 +78,19 @@ export function invokeArgumentsExpression(options: ResolvedOptions): string {
     "$prompt := $input.prompt;",
     `$system := $exists($input.system) ? $input.system : ${str(options.systemPrompt)};`,
     "$merge([",
-    `{"ModelId": ${str(options.modelId)}, "ContentType": "application/json", "Accept": "application/json"},`,
+    `{"ModelId": ${str(options.modelId)}, "ContentType": "application/json", "Accept": "application/json"${guardrailFields(options)}},`,
     `$exists($input.inputS3Uri) ? {"Input": {"S3Uri": $input.inputS3Uri}} : {"Body": $exists($input.body) ? $input.body : (${body})},`,
     `$input.outputToS3 = true ? {"Output": {"S3Uri": ${outputUriExpression(options)}}} : {}`,
     "])",
     ")",
   );
+}
+
+// Literal fields, so that the analysis (and the policy pack) can read which guardrail the role must allow.
+function guardrailFields(options: ResolvedOptions): string {
+  return Object.entries(guardrailArguments(options.guardrail))
+    .map(([key, value]) => `, ${str(key)}: ${str(value)}`)
+    .join("");
 }
 
 /** The execution output: normalised inline answer, or where the answer went in S3. */

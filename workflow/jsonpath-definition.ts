@@ -6,7 +6,7 @@ import {
 } from "../bedrock/families";
 import type { ChoiceState, FailState, PassState, State, StateMachineDefinition, TaskState } from "./asl";
 import { INPUT_FIELDS, inputUriPrefix, invokeModelResource, REQUEST_FIELDS, STATE_NAMES, VALIDATION_ERROR } from "./contract";
-import type { ResolvedOptions } from "./options";
+import { guardrailArguments, type ResolvedOptions } from "./options";
 import { retryPolicyFor } from "./retry-policy";
 
 /**
@@ -164,6 +164,7 @@ function invokeTask(options: ResolvedOptions, input: "body" | "s3", toS3: boolea
       ModelId: options.modelId,
       ContentType: "application/json",
       Accept: "application/json",
+      ...guardrailArguments(options.guardrail),
       ...(input === "body" ? { "Body.$": "$.body" } : { Input: { "S3Uri.$": "$.inputS3Uri" } }),
       ...(toS3 ? { Output: { "S3Uri.$": outputUriFormat(options) } } : {}),
     },

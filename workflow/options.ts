@@ -21,11 +21,35 @@ export interface DefinitionOptions {
   systemPrompt?: string;
   /** AWS partition of the task resource ARN. Default "aws". */
   partition?: string;
+  /** A Bedrock guardrail applied to every call (GuardrailIdentifier/GuardrailVersion/Trace in the Task's arguments). */
+  guardrail?: GuardrailOptions;
 }
 
-export interface ResolvedOptions extends Required<Omit<DefinitionOptions, "systemPrompt">> {
+export const GUARDRAIL_TRACE_VALUES = ["ENABLED", "DISABLED", "ENABLED_FULL"] as const;
+export type GuardrailTrace = (typeof GUARDRAIL_TRACE_VALUES)[number];
+
+export interface GuardrailOptions {
+  /** Guardrail ID or ARN. */
+  identifier: string;
+  /** "DRAFT" or a version number. */
+  version: string;
+  trace?: GuardrailTrace;
+}
+
+export interface ResolvedOptions extends Required<Omit<DefinitionOptions, "systemPrompt" | "guardrail">> {
   /** "" when there is no configured system prompt. */
   systemPrompt: string;
+  guardrail?: GuardrailOptions;
+}
+
+/** The Task argument fields a guardrail adds (InvokeModel's own request fields). */
+export function guardrailArguments(guardrail: GuardrailOptions | undefined): Record<string, string> {
+  if (!guardrail) return {};
+  return {
+    GuardrailIdentifier: guardrail.identifier,
+    GuardrailVersion: guardrail.version,
+    ...(guardrail.trace ? { Trace: guardrail.trace } : {}),
+  };
 }
 
 const QUERY_LANGUAGES: QueryLanguage[] = ["JSONata", "JSONPath"];
@@ -35,6 +59,9 @@ const WORKFLOW_TYPES: WorkflowType[] = ["STANDARD", "EXPRESS"];
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 // Plain key prefixes only: wildcards or backslashes would change meaning in IAM patterns and StringMatches.
 const KEY_PREFIX = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*\/$/;
+
+export const GUARDRAIL_ID = /^(?:[a-z0-9]+|arn:aws(?:-[a-z]+)*:bedrock:[a-z0-9-]+:\d{12}:guardrail\/[a-z0-9]+)$/;
+export const GUARDRAIL_VERSION = /^(?:DRAFT|[1-9]\d{0,7})$/;
 
 export class DefinitionOptionsError extends Error {
   constructor(message: string) {
@@ -88,7 +115,15 @@ export function resolveOptions(options: DefinitionOptions): ResolvedOptions {
   check(typeof systemPrompt === "string", "systemPrompt", systemPrompt, "expected a string");
   check(typeof partition === "string" && /^aws(?:-[a-z]+)*$/.test(partition), "partition", partition, "expected an AWS partition such as aws, aws-cn, aws-us-gov");
 
+  const guardrail = options.guardrail;
+  if (guardrail) {
+    check(typeof guardrail.identifier === "string" && GUARDRAIL_ID.test(guardrail.identifier), "guardrail.identifier", guardrail.identifier, "expected a guardrail ID (e.g. gr4x9b1z2k3m) or a guardrail ARN");
+    check(typeof guardrail.version === "string" && GUARDRAIL_VERSION.test(guardrail.version), "guardrail.version", guardrail.version, "expected DRAFT or a version number such as 1");
+    check(guardrail.trace === undefined || GUARDRAIL_TRACE_VALUES.includes(guardrail.trace), "guardrail.trace", guardrail.trace, `expected one of ${GUARDRAIL_TRACE_VALUES.join(", ")}`);
+  }
+
   return {
+    ...(guardrail ? { guardrail } : {}),
     modelId,
     family,
     queryLanguage,

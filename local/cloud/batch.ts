@@ -8,7 +8,10 @@ import type { LocalCloud } from "./local-cloud";
 export const DEFAULT_CONCURRENCY = 4;
 
 export interface BatchOptions {
-  input: ExecutionInput;
+  /** The built-in contract's input, or any JSON value for a definition of your own. */
+  input: ExecutionInput | unknown;
+  /** Results for named Task states (`--mock-task`). */
+  mockTasks?: Record<string, unknown>;
   runs: number;
   /** Executions in flight at once (default 4). */
   concurrency?: number;
@@ -47,6 +50,7 @@ export async function runBatch(cloud: LocalCloud, options: BatchOptions): Promis
         input: options.input,
         executionName: `${options.namePrefix ?? "batch"}-${index + 1}`,
         timeScale: options.timeScale,
+        mockTasks: options.mockTasks,
         environment: cloud,
       });
     }

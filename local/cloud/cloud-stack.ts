@@ -29,12 +29,15 @@ export function cloudStackFrom(synth: SynthesizedStack): CloudStack {
   const [, region, account, stateMachineName] = arn;
   const roleArn = synth.outputs.roleArn;
   if (typeof roleArn !== "string" || roleArn === "") throw new Error("stack output 'roleArn' is missing");
+  // A definition of your own may call several models (the stack output lists them); the router resolves the
+  // others as calls arrive, and the first one anchors --route and the partition.
+  const modelId = local.ownDefinition ? String(synth.outputs.modelId ?? "").split(", ").find(Boolean) : settings.modelId;
+  if (!modelId) throw new Error("the stack's definition calls no Bedrock model, so the local cloud has nothing to route");
   const model = resolveModel({
-    modelId: settings.modelId,
+    modelId,
     sourceRegion: settings.region,
     account,
-    configuredRegions: settings.destinationRegions,
-    underlyingModelId: settings.underlyingModelId,
+    ...(local.ownDefinition ? {} : { configuredRegions: settings.destinationRegions, underlyingModelId: settings.underlyingModelId }),
   });
   const workflowType = synth.outputs.workflowType === "EXPRESS" || synth.outputs.workflowType === "STANDARD" ? synth.outputs.workflowType : settings.workflowType;
   return { ...local, region, account, workflowType, stateMachineName, roleArn, rolePolicies: rolePoliciesOf(synth), model };

@@ -16,6 +16,8 @@ export interface InvokeOptions {
   stack: DeployedStack;
   input: ExecutionInput;
   executionName: string;
+  /** A definition of the user's own: its input goes as it is (no move to S3, no built-in output contract). */
+  ownDefinition?: boolean;
   /** For a large prompt's request body, and to normalise a response read from S3. */
   generation: OffloadOptions["generation"];
   progress?: Progress;
@@ -38,7 +40,7 @@ export interface InvokeReport {
 
 export async function invokeDeployed(options: InvokeOptions): Promise<InvokeReport> {
   const { stack, s3 } = options;
-  const offloaded = await offloadLargeInput({
+  const offloaded = options.ownDefinition ? { input: options.input as unknown, inputS3Uri: undefined, uploadedBytes: undefined } : await offloadLargeInput({
     input: options.input,
     payloadBucket: stack.payloadBucketName,
     executionName: options.executionName,
@@ -54,7 +56,7 @@ export async function invokeDeployed(options: InvokeOptions): Promise<InvokeRepo
     ...finished,
     ...(offloaded.inputS3Uri ? { inputS3Uri: offloaded.inputS3Uri, uploadedBytes: offloaded.uploadedBytes } : {}),
   };
-  if (report.status === "SUCCEEDED" && isS3Output(report.output)) {
+  if (report.status === "SUCCEEDED" && !options.ownDefinition && isS3Output(report.output)) {
     const raw = await readS3Json(s3, report.output.outputS3Uri);
     report.response = { ...normaliseResponse(options.generation.family, raw), raw };
   }

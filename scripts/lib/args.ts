@@ -46,7 +46,7 @@ export function parseOverrides(pairs: string[]): Record<string, string> {
   return overrides;
 }
 
-const USER_ERRORS = ["UsageError", "ConfigError", "StackConfigError", "ModelIdError", "RoutingError", "UnsupportedModelError"];
+const USER_ERRORS = ["UsageError", "ConfigError", "StackConfigError", "ModelIdError", "RoutingError", "UnsupportedModelError", "DefinitionError"];
 
 /** True for errors that are the user's input, not a bug: they get exit code 2 and no stack trace. */
 export function isUserError(err: unknown): boolean {

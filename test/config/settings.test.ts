@@ -69,3 +69,37 @@ describe("stack settings", () => {
     assert.deepEqual(Object.keys(settingsSchema.shape).sort(), Object.keys(CONFIG_KEYS).sort());
   });
 });
+
+describe("settings for a definition of your own and guardrails", () => {
+  const region = "us-east-1";
+  it("needs modelId only without definitionFile", () => {
+    assert.equal(parseSettings({ region, definitionFile: "examples/prompt-chain.asl.json" }).modelId, "");
+    assert.throws(() => parseSettings({ region }), /bedrock-sfn:modelId = \(not set\): is required .*unless bedrock-sfn:definitionFile is set$/m);
+  });
+
+  it("reads allowedModels, extraPolicyFiles and definitionSubstitutions as the CLI stores them", () => {
+    const s = parseSettings({ region, definitionFile: "f.json", allowedModels: "us.amazon.nova-lite-v1:0, anthropic.claude-3-haiku-20240307-v1:0", extraPolicyFiles: '["p.json"]', definitionSubstitutions: '{"Topic": "news", "N": 3}' });
+    assert.deepEqual([s.allowedModels, s.extraPolicyFiles, s.definitionSubstitutions], [["us.amazon.nova-lite-v1:0", "anthropic.claude-3-haiku-20240307-v1:0"], ["p.json"], { Topic: "news", N: 3 }]);
+    assert.throws(() => parseSettings({ region, definitionFile: "f.json", definitionSubstitutions: "Topic=news" }), /bedrock-sfn:definitionSubstitutions = 'Topic=news': must be a JSON object of names to strings/m);
+  });
+
+  const combos: [Record<string, unknown>, RegExp][] = [
+    [{ ...base, guardrailVersion: "1" }, /^bedrock-sfn:guardrailId = \(not set\): is required when bedrock-sfn:guardrailVersion is set/m],
+    [{ ...base, guardrailId: "abc123" }, /^bedrock-sfn:guardrailVersion = \(not set\): is required when bedrock-sfn:guardrailId is set/m],
+    [{ ...base, trace: "ENABLED" }, /^bedrock-sfn:guardrailId = \(not set\): is required when bedrock-sfn:trace is set/m],
+    [{ ...base, guardrailId: "abc123", guardrailVersion: "latest" }, /^bedrock-sfn:guardrailVersion = 'latest': must be DRAFT or a version number/m],
+    [{ ...base, guardrailId: "ABC 1", guardrailVersion: "1" }, /^bedrock-sfn:guardrailId = 'ABC 1': must be a guardrail ID/m],
+    [{ ...base, guardrailId: "abc123", guardrailVersion: "1", trace: "on" }, /^bedrock-sfn:trace = 'on': must be one of ENABLED, DISABLED, ENABLED_FULL$/m],
+    [{ region, definitionFile: "f.json", guardrailId: "abc123", guardrailVersion: "1" }, /^bedrock-sfn:guardrailId = 'abc123': bedrock-sfn:guardrailId, bedrock-sfn:guardrailVersion configure the built-in workflow/m],
+    [{ ...base, allowedModels: "us.amazon.nova-lite-v1:0" }, /^bedrock-sfn:allowedModels = 'us\.amazon\.nova-lite-v1:0': applies only to a definition of your own/m],
+    [{ ...base, definitionSubstitutions: '{"A": "b"}' }, /^bedrock-sfn:definitionSubstitutions = '\{"A": "b"\}': applies only to a definition of your own/m],
+  ];
+  for (const [raw, message] of combos) {
+    it(`refuses ${JSON.stringify(raw).slice(0, 110)}`, () => assert.throws(() => parseSettings(raw), (e: Error) => e instanceof ConfigError && message.test(e.message)));
+  }
+
+  it("accepts a complete guardrail", () => {
+    const s = parseSettings({ ...base, guardrailId: "abc123", guardrailVersion: "DRAFT", trace: "ENABLED_FULL" });
+    assert.deepEqual([s.guardrailId, s.guardrailVersion, s.trace], ["abc123", "DRAFT", "ENABLED_FULL"]);
+  });
+});

@@ -39,3 +39,14 @@ describe("npm start", function () {
     assert.match(out, /All policies pass/);
   });
 });
+
+describe("npm start with a definition of your own", function () {
+  this.timeout(60_000);
+  it("previews and applies the pack, then says how to run the definition with its own input", async () => {
+    let out = "";
+    const code = await main(["--config", "aws:region=us-east-1", "--config", "bedrock-sfn:definitionFile=examples/prompt-chain.asl.json"], (t) => void (out += t));
+    assert.equal(code, 0, out);
+    assert.match(out, /All policies pass: no violations\./);
+    assert.match(out, /npm run local -- --stack dev --config aws:region=us-east-1 --config bedrock-sfn:definitionFile=examples\/prompt-chain\.asl\.json --input-file <input\.json>/);
+  });
+});
