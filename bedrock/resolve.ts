@@ -2,11 +2,19 @@
 // the ARN the call is authorised against first, and the Regions the call can land in.
 import { foundationModelArn, inferenceProfileArn, parseArn, partitionOf, splitResource } from "./arn";
 import { ModelReference, ProfilePrefix, parseModelId } from "./model-id";
-import { catalogDestinations, catalogProfile, sourceRegionsForPrefix } from "./routing";
+import { Destinations, catalogDestinations, catalogProfile, sourceRegionsForPrefix } from "./routing";
+import { summariseList } from "./text";
 
 /** Raised when a model cannot be called from the configured Region, or its routing is unknown offline. */
 export class RoutingError extends Error {
   override name = "RoutingError";
+  /** The config setting the problem is about (e.g. "destinationRegions"), when it is not the model ID itself. */
+  constructor(
+    message: string,
+    readonly setting?: string,
+  ) {
+    super(message);
+  }
 }
 
 export type Routing =
@@ -78,11 +86,11 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
             `bedrock-sfn:destinationRegions) for offline use`,
         );
       }
-      return { ...base, account: acct, invokedArn: input.modelId, ...learnt };
+      return { ...base, account: acct, invokedArn: input.modelId, ...learnt, routing: withSource(learnt.routing, sourceRegion) };
     }
     case "system-profile": {
-      const learnt = fromModelArns(input.liveModelArns) ?? fromRegions(input.configuredRegions);
       const catalogued = catalogDestinations(ref.profileId, sourceRegion);
+      const learnt = fromModelArns(input.liveModelArns) ?? fromRegions(input.configuredRegions);
       if (!learnt && !catalogued) {
         assertCallable(ref.profileId, ref.prefix, sourceRegion);
         throw new RoutingError(
@@ -92,20 +100,40 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
             `--inference-profile-identifier ${ref.profileId} --query 'models[].modelArn')`,
         );
       }
-      const routed = learnt ?? {
-        routing: catalogued!.kind === "global" ? ({ kind: "global" } as Routing) : { kind: "regions" as const, regions: withSource(catalogued!.regions, sourceRegion) },
-        routingSource: "catalog" as const,
-      };
-      if (ref.prefix === "global" && routed.routing.kind === "regions") routed.routing = { kind: "global" };
+      if (learnt?.routingSource === "config" && catalogued) checkConfiguredCoversCatalog(ref.profileId, sourceRegion, catalogued, input.configuredRegions!);
+      const routed = learnt ?? { routing: catalogued!.kind === "global" ? ({ kind: "global" } as Routing) : { kind: "regions" as const, regions: catalogued!.regions }, routingSource: "catalog" as const };
+      const routing: Routing = ref.prefix === "global" ? { kind: "global" } : withSource(routed.routing, sourceRegion);
       return {
         ...base,
         account: acct,
         invokedArn: inferenceProfileArn(partition, sourceRegion, acct, ref.profileId),
         foundationModelId: ref.foundationModelId,
         ...routed,
+        routing,
       };
     }
   }
+}
+
+/**
+ * destinationRegions extends what the catalog knows (a Region AWS added since), never shrinks it: a list that
+ * leaves out a catalogued destination would write a role that fails whenever routing lands there.
+ */
+function checkConfiguredCoversCatalog(profileId: string, sourceRegion: string, catalogued: Destinations, configured: string[]): void {
+  if (catalogued.kind === "global") {
+    throw new RoutingError(
+      `'${profileId}' is a global profile (it routes to every commercial Region), so destinationRegions does not apply; remove it`,
+      "destinationRegions",
+    );
+  }
+  const given = new Set([...configured, sourceRegion]);
+  const missing = catalogued.regions.filter((r) => !given.has(r));
+  if (missing.length === 0) return;
+  throw new RoutingError(
+    `lacks ${missing.length} of the ${catalogued.regions.length} Regions '${profileId}' routes to from ${sourceRegion} ` +
+      `(catalog): ${summariseList(catalogued.regions)}; it can only add Regions`,
+    "destinationRegions",
+  );
 }
 
 /** Throws when the catalog shows that profiles of this kind cannot be called from the source Region. */
@@ -142,9 +170,13 @@ export function routingLookup(input: LookupInput): string | undefined {
   return input.modelId;
 }
 
-// The source Region is always a possible destination in AWS's policy examples; include it even if a list omits it.
-function withSource(regions: string[], source: string): string[] {
-  return [...new Set([...regions, source])].sort();
+/**
+ * AWS requires the foundation model in the source Region for every cross-Region call ("the foundation model in
+ * the source Region", geographic cross-Region inference guide), whatever the catalog, AWS or config list.
+ */
+function withSource(routing: Routing, source: string): Routing {
+  if (routing.kind !== "regions") return routing;
+  return { kind: "regions", regions: [...new Set([...routing.regions, source])].sort() };
 }
 
 function fromModelArns(arns: string[] | undefined): Pick<ResolvedModel, "routing" | "routingSource" | "foundationModelId"> | undefined {
