@@ -13,7 +13,8 @@ export function loadSettings(): Settings {
   };
   try {
     const settings = readSettings(lookup);
-    checkSettings(settings);
+    // Under the offline tools there is no engine: they print these notes themselves (stdout stays pipe-safe).
+    for (const note of checkSettings(settings)) if (pulumi.runtime.hasEngine()) pulumi.log.info(note);
     return settings;
   } catch (err) {
     // RunError ends `pulumi up` with just this message: bad config is the user's error, not a crash.

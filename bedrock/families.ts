@@ -588,8 +588,7 @@ export class UnsupportedModelError extends Error {
     reason: string,
   ) {
     super(
-      `Model "${modelId}" is not supported: ${reason}. Supported model families: ` +
-        MODEL_FAMILIES.map((family) => `${family} (${SUPPORTED_FAMILIES[family]})`).join("; "),
+      `Model "${modelId}" is not supported: ${reason}. Supported model families (bedrock-sfn:modelFamily): ${MODEL_FAMILIES.join(", ")}`,
     );
     this.name = "UnsupportedModelError";
   }

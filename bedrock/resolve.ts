@@ -94,10 +94,8 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
       if (!learnt && !catalogued) {
         assertCallable(ref.profileId, ref.prefix, sourceRegion);
         throw new RoutingError(
-          `inference profile '${ref.profileId}' is not in the routing catalog, so its destination Regions are unknown offline; ` +
-            `deploy with AWS credentials (aws.bedrock.getInferenceProfile answers), or set bedrock-sfn:destinationRegions ` +
-            `(Regions it routes to from ${sourceRegion}: aws bedrock get-inference-profile --region ${sourceRegion} ` +
-            `--inference-profile-identifier ${ref.profileId} --query 'models[].modelArn')`,
+          `inference profile '${ref.profileId}' is not in the routing catalog, so its Regions are unknown offline; set ` +
+            `bedrock-sfn:destinationRegions (see the README), or deploy with AWS credentials so GetInferenceProfile answers`,
         );
       }
       if (learnt?.routingSource === "config" && catalogued) checkConfiguredCoversCatalog(ref.profileId, sourceRegion, catalogued, input.configuredRegions!);
