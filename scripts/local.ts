@@ -3,12 +3,19 @@ import { InputError, readExecutionInput } from "../local/execution-input";
 import { runLocalExecution } from "../local/local-run";
 import { localStackFrom } from "../local/local-stack";
 import { jsonDocument, readableReport } from "../local/report";
-import { parseCommonArgs, runCli, UsageError } from "./lib/args";
+import { parseCommonArgs, runCli, UsageError, writeNotes } from "./lib/args";
 import { synthesize } from "./lib/synth";
 
 const USAGE =
-  "npm run local -- --stack <name> [--config <key>=<value>]... (--prompt <text> | --input-file <path>) [--output-to-s3] [--json]\n" +
-  "  --input-file: a .json file is a whole execution input ({prompt|body|inputS3Uri, system?, outputToS3?}); any other file is the prompt text";
+  "bedrock-sfn local --stack <name> [--config <key>=<value>]... (--prompt <text> | --input-file <path>) [--output-to-s3] [--json]   (also: npm run local -- ...)\n" +
+  "  Runs the stack's exact definition once, offline, against local Bedrock and S3 stand-ins on 127.0.0.1.\n" +
+  "  --stack, -s <name>       the stack (Pulumi.<name>.yaml); --config, -c <key>=<value> overrides one key (repeatable)\n" +
+  "  --prompt, -p <text>      the prompt\n" +
+  "  --input-file, -f <path>  a .json file is a whole execution input ({prompt|body|inputS3Uri, system?, outputToS3?}); any other\n" +
+  "                           file is the prompt text. Relative to the folder you run from; at most 25,000,000 bytes (InvokeModel's limit)\n" +
+  "  --output-to-s3           have the workflow write the response to the payload bucket\n" +
+  "  --json                   {status, output, states} on stdout; --help, -h: this help\n" +
+  "  Exit 0 when the execution succeeded, 1 when it failed, 2 on bad usage or config.";
 
 export interface LocalDependencies {
   stdout?: (text: string) => void;
@@ -31,11 +38,13 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
       outputToS3: args.values["output-to-s3"] === true,
     });
   } catch (error) {
-    if (error instanceof InputError) throw new UsageError(`${error.message}\nusage: ${USAGE}`);
+    if (error instanceof InputError) throw new UsageError(`${error.message}\nusage: ${USAGE.split("\n")[0]} (--help for more)`);
     throw error;
   }
 
-  const stack = localStackFrom(await synthesize({ stack: args.stack, overrides: args.overrides }));
+  const synth = await synthesize({ stack: args.stack, overrides: args.overrides });
+  writeNotes(synth.notes);
+  const stack = localStackFrom(synth);
   const report = await runLocalExecution(stack, { input, timeScale: deps.timeScale });
 
   if (args.json) {
