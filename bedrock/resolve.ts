@@ -24,7 +24,7 @@ export type Routing =
   | { kind: "regions"; regions: string[] }
   /** A global profile: AWS authorises the Region-less foundation-model ARN. */
   | { kind: "global" }
-  /** Provisioned Throughput: only its own ARN is authorised. */
+  /** Provisioned Throughput, imported models, custom-model deployments, prompt routers: only their own ARN is authorised. */
   | { kind: "provisioned" };
 
 export interface ResolvedModel {
@@ -63,7 +63,7 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
   const { sourceRegion, account } = input;
   const partition = partitionOf(sourceRegion);
   const base = { modelId: input.modelId, ref, sourceRegion, partition, account };
-  if (ref.arn) checkArnPlacement(input.modelId, ref.arn.region, ref.arn.partition, sourceRegion, partition);
+  if (ref.arn) checkArnPlacement(input.modelId.trim(), ref.arn.region, ref.arn.partition, sourceRegion, partition);
   const acct = ref.arn?.account || account;
 
   switch (ref.kind) {
@@ -76,6 +76,7 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
         routingSource: "in-region",
       };
     case "provisioned-model":
+    case "own-arn-model":
       return { ...base, account: acct, invokedArn: input.modelId, routing: { kind: "provisioned" }, routingSource: "provisioned" };
     case "application-profile": {
       const learnt = fromModelArns(input.liveModelArns) ?? fromUnderlying(input);
@@ -159,7 +160,7 @@ export interface LookupInput {
  */
 export function routingLookup(input: LookupInput): string | undefined {
   const ref = parseModelId(input.modelId);
-  if (ref.kind === "foundation-model" || ref.kind === "provisioned-model") return undefined;
+  if (ref.kind === "foundation-model" || ref.kind === "provisioned-model" || ref.kind === "own-arn-model") return undefined;
   if (input.configuredRegions?.length || input.underlyingModelId || input.routingSource === "catalog") return undefined;
   if (input.routingSource === "live") return input.modelId;
   if (ref.kind === "application-profile") return input.modelId;

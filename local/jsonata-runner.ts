@@ -3,7 +3,7 @@
 
 import type { Catcher, StateDefinition } from "./definition";
 import { executionArnOf, type RunnerOptions, type WorkflowRun } from "./execution";
-import { INVOKE_MODEL_RESOURCE } from "./invoke-model-task";
+import { INVOKE_MODEL_RESOURCE, isInvokeModelResource } from "./invoke-model-task";
 import { evaluateRequired, evaluateTemplate, type Bindings } from "./jsonata-expressions";
 import { backoffSeconds, firstMatching, maxAttemptsOf } from "./retry-policy";
 import { asStatesError, STATES, StatesError } from "./states-error";
@@ -129,8 +129,8 @@ class JsonataExecution {
   }
 
   private async invokeTask(name: string, state: StateDefinition, states: StatesVariable): Promise<unknown> {
-    if (state.Resource !== INVOKE_MODEL_RESOURCE) {
-      throw new StatesError(STATES.Runtime, `Task '${name}' calls '${state.Resource}'; the local runners implement only ${INVOKE_MODEL_RESOURCE}`);
+    if (!isInvokeModelResource(state.Resource)) {
+      throw new StatesError(STATES.Runtime, `Task '${name}' calls '${state.Resource}'; the local runners implement only ${INVOKE_MODEL_RESOURCE} (in any partition)`);
     }
     const args = await evaluateTemplate(state.Arguments ?? {}, this.bindings(states), `${name}.Arguments`);
     const call = this.options.invokeModel(args);

@@ -5,7 +5,7 @@
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import type { StateDefinition, StateMachineDefinition } from "./definition";
 import { executionArnOf, type RunnerOptions, type WorkflowRun } from "./execution";
-import { INVOKE_MODEL_RESOURCE } from "./invoke-model-task";
+import { INVOKE_MODEL_RESOURCE, isInvokeModelResource } from "./invoke-model-task";
 import { installPromiseWithResolvers } from "./polyfills";
 import { STATES, StatesError } from "./states-error";
 import { validateDefinitionOnce } from "./validate";
@@ -59,10 +59,10 @@ function taskHandlers(definition: StateMachineDefinition, options: RunnerOptions
   for (const [name, state] of allStates(definition)) {
     if (state.Type !== "Task") continue;
     handlers[name] =
-      state.Resource === INVOKE_MODEL_RESOURCE
+      isInvokeModelResource(state.Resource)
         ? (input) => options.invokeModel(input)
         : async () => {
-            throw new StatesError(STATES.Runtime, `Task '${name}' calls '${state.Resource}'; the local runners implement only ${INVOKE_MODEL_RESOURCE}`);
+            throw new StatesError(STATES.Runtime, `Task '${name}' calls '${state.Resource}'; the local runners implement only ${INVOKE_MODEL_RESOURCE} (in any partition)`);
           };
   }
   return handlers;

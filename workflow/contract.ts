@@ -83,6 +83,13 @@ export const NON_RETRYABLE_BEDROCK_ERRORS = [
 
 export const BEDROCK_INVOKE_MODEL_RESOURCE = "arn:aws:states:::bedrock:invokeModel";
 
+/** The integration ARN in any partition: arn:aws:..., arn:aws-us-gov:..., arn:aws-cn:..., arn:aws-eusc:... */
+const INVOKE_MODEL_RESOURCE_PATTERN = /^arn:aws(-[a-z]+)*:states:::bedrock:invokeModel$/;
+
+export function isInvokeModelResource(resource: unknown): boolean {
+  return typeof resource === "string" && INVOKE_MODEL_RESOURCE_PATTERN.test(resource);
+}
+
 export function invokeModelResource(partition = "aws"): string {
   return BEDROCK_INVOKE_MODEL_RESOURCE.replace("arn:aws:", `arn:${partition}:`);
 }

@@ -2,6 +2,7 @@
 // ModelIds they call and whether they read or write payloads in S3. The policy pack's stack view and the
 // tests use it; both query languages, including JSONata Arguments written as one expression.
 import jsonata from "jsonata";
+import { isInvokeModelResource } from "./contract";
 
 export interface InvokeModelTask {
   /** State name, with enclosing Parallel/Map states as a path ("Fan out/Branch 0/Invoke"). */
@@ -15,7 +16,6 @@ export interface InvokeModelTask {
   usesOutputS3Uri: boolean;
 }
 
-const INVOKE_MODEL = /^arn:aws[a-z-]*:states:::bedrock:invokeModel$/;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type StateLike = { Type?: string; Resource?: string; QueryLanguage?: string; Arguments?: Json; Parameters?: Json } & Record<string, Json>;
@@ -40,7 +40,7 @@ function walk(machine: Record<string, Json> | null, inherited: "JSONata" | "JSON
     const state = raw as StateLike;
     const lang = language(state.QueryLanguage, inherited);
     const here = `${path}${name}`;
-    if (state.Type === "Task" && typeof state.Resource === "string" && INVOKE_MODEL.test(state.Resource)) {
+    if (state.Type === "Task" && isInvokeModelResource(state.Resource)) {
       out.push(readTask(here, lang, lang === "JSONata" ? state.Arguments : state.Parameters));
     }
     const branches = Array.isArray(state.Branches) ? state.Branches : [];
