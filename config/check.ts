@@ -1,5 +1,5 @@
 // Checks that need the domain, run before any resource is registered so bad config fails fast and whole.
-import { familyForModel } from "../bedrock/families";
+import { familyForModel, legacyNoteOf } from "../bedrock/families";
 import { didYouMean, isKnownFoundationModel, maxTokensCeiling } from "../bedrock/model-facts";
 import { ModelIdError, foundationModelOf, parseModelId } from "../bedrock/model-id";
 import { RoutingError, resolveModel, routingLookup } from "../bedrock/resolve";
@@ -38,7 +38,9 @@ export function checkSettings(settings: Settings): string[] {
           }).foundationModelId
         : foundationModelOf(ref);
     if (lookup === undefined || foundationModelId || settings.modelFamily) {
-      familyForModel({ modelId, modelFamily: settings.modelFamily, foundationModelId });
+      const family = familyForModel({ modelId, modelFamily: settings.modelFamily, foundationModelId });
+      const legacy = legacyNoteOf(family);
+      if (legacy) notes.push(`note: model family '${family}' is ${legacy}`);
     }
     notes.push(...unknownIdNotes(ref));
   } catch (err) {

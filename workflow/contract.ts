@@ -116,6 +116,10 @@ export const STATE_NAMES = {
   invokeModelWithBodyToS3: "InvokeModelWithBodyToS3",
   invokeModelWithS3Input: "InvokeModelWithS3Input",
   invokeModelWithS3InputToS3: "InvokeModelWithS3InputToS3",
+  // only for families whose token counts are optional in the response (Cohere Command R)
+  checkOptionalUsage: "CheckOptionalUsage",
+  copyOptionalUsage: "CopyOptionalUsage",
+  done: "Done",
 } as const;
 
 /** `s3://<bucket>/<prefix>`: every valid inputS3Uri starts with this (and names an object under it). */
