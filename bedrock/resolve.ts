@@ -2,7 +2,8 @@
 // the ARN the call is authorised against first, and the Regions the call can land in.
 import { foundationModelArn, inferenceProfileArn, parseArn, partitionOf, splitResource } from "./arn";
 import { ModelReference, ProfilePrefix, parseModelId } from "./model-id";
-import { Destinations, catalogDestinations, catalogProfile, sourceRegionsForPrefix } from "./routing";
+import { didYouMean } from "./model-facts";
+import { Destinations, catalogDestinations, catalogProfile, catalogProfileIds, sourceRegionsForPrefix } from "./routing";
 import { summariseList } from "./text";
 
 /** Raised when a model cannot be called from the configured Region, or its routing is unknown offline. */
@@ -95,8 +96,8 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
       if (!learnt && !catalogued) {
         assertCallable(ref.profileId, ref.prefix, sourceRegion);
         throw new RoutingError(
-          `inference profile '${ref.profileId}' is not in the routing catalog, so its Regions are unknown offline; set ` +
-            `bedrock-sfn:destinationRegions (see the README), or deploy with AWS credentials so GetInferenceProfile answers`,
+          `inference profile '${ref.profileId}' is not in the routing catalog${nearProfile(ref.profileId)}; offline, set ` +
+            `bedrock-sfn:destinationRegions (see the README), or deploy with AWS credentials`,
         );
       }
       if (learnt?.routingSource === "config" && catalogued) checkConfiguredCoversCatalog(ref.profileId, sourceRegion, catalogued, input.configuredRegions!);
@@ -129,10 +130,15 @@ function checkConfiguredCoversCatalog(profileId: string, sourceRegion: string, c
   const missing = catalogued.regions.filter((r) => !given.has(r));
   if (missing.length === 0) return;
   throw new RoutingError(
-    `lacks ${missing.length} of the ${catalogued.regions.length} Regions '${profileId}' routes to from ${sourceRegion} ` +
-      `(catalog): ${summariseList(catalogued.regions)}; it can only add Regions`,
+    `lacks ${missing.length} of the ${catalogued.regions.length} catalog Regions of '${profileId}' from ${sourceRegion} ` +
+      `(${summariseList(catalogued.regions, 5)}); it can only add Regions`,
     "destinationRegions",
   );
+}
+
+function nearProfile(profileId: string): string {
+  const near = didYouMean(profileId, catalogProfileIds());
+  return near ? ` (did you mean '${near}'?)` : "";
 }
 
 /** Throws when the catalog shows that profiles of this kind cannot be called from the source Region. */
