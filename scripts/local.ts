@@ -43,7 +43,7 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
   }
 
   const synth = await synthesize({ stack: args.stack, overrides: args.overrides });
-  writeNotes(synth.notes);
+  writeNotes(synth.notes ?? []);
   const stack = localStackFrom(synth);
   const report = await runLocalExecution(stack, { input, timeScale: deps.timeScale });
 

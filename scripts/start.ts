@@ -25,7 +25,7 @@ export async function main(argv: string[] = process.argv.slice(2), write: (text:
 
   section(`1. Preview of stack '${args.stack}'`);
   const synth = await synthesize({ stack: args.stack, overrides: args.overrides });
-  writeNotes(synth.notes);
+  writeNotes(synth.notes ?? []);
   write(`${renderPreview(synth)}\n`);
 
   section("2. Policy pack (./policy-pack) applied to those resources");

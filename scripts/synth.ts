@@ -16,7 +16,7 @@ const USAGE =
 export async function main(argv: string[] = process.argv.slice(2), stdout: (text: string) => void = (t) => void process.stdout.write(t)): Promise<number> {
   const args = parseCommonArgs(argv, {}, USAGE);
   const result = await synthesize({ stack: args.stack, overrides: args.overrides });
-  writeNotes(result.notes);
+  writeNotes(result.notes ?? []);
   if (args.json) {
     const resources = result.resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
     stdout(`${JSON.stringify({ resources, outputs: result.outputs })}\n`);

@@ -23,7 +23,7 @@ export interface SynthResource {
 export interface SynthResult {
   stack: string;
   /** One-line notes for stderr: secrets shown as placeholders, IDs the bundled lists do not know. */
-  notes: string[];
+  notes?: string[];
   config: Record<string, string>;
   resources: SynthResource[];
   outputs: Record<string, unknown>;

@@ -133,7 +133,7 @@ describe("awkward inputs", function () {
       const definition = String(machine.inputs.definition);
       assert.ok(definition.includes(SECRET_PLACEHOLDER), "the placeholder stands in the definition");
       assert.ok(!definition.includes("AAABAKxYciphertextzzz") && !definition.includes('{\\"secure\\"'), "no ciphertext");
-      assert.ok(result.notes.some((n) => /bedrock-sfn:systemPrompt is a secret in Pulumi\.odd\.yaml; its value is not available offline/.test(n)));
+      assert.ok((result.notes ?? []).some((n) => /bedrock-sfn:systemPrompt is a secret in Pulumi\.odd\.yaml; its value is not available offline/.test(n)));
     });
 
     it("refuses a secret model ID offline, naming the key and how to give it", () => {
