@@ -1,7 +1,8 @@
 // The stack: read and check the config, then declare one BedrockStateMachine and export what users need.
 import * as pulumi from "@pulumi/pulumi";
 import { BedrockStateMachine } from "./components/bedrock-state-machine";
-import { Settings, readSettings } from "./config/settings";
+import { ConfigError, Settings, readSettings } from "./config/settings";
+import { unknownConfigKeys } from "./config/keys";
 import { checkSettings } from "./config/check";
 
 export function loadSettings(): Settings {
@@ -12,6 +13,8 @@ export function loadSettings(): Settings {
     return configs.get(namespace)!.get(name);
   };
   try {
+    const unknown = unknownConfigKeys(Object.keys(pulumi.runtime.allConfig()), "stack config");
+    if (unknown) throw new ConfigError(unknown);
     const settings = readSettings(lookup);
     // Under the offline tools there is no engine: they print these notes themselves (stdout stays pipe-safe).
     for (const note of checkSettings(settings)) if (pulumi.runtime.hasEngine()) pulumi.log.info(note);

@@ -5,9 +5,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { CONFIG_KEYS, PROJECT } from "../../config/settings";
-import { didYouMean } from "../../bedrock/model-facts";
 import { clip, summariseList } from "../../bedrock/text";
-import { AWS_PROVIDER_KEYS } from "../../config/aws-provider-keys";
+import { unknownConfigKeys } from "../../config/keys";
 import { checkSettings } from "../../config/check";
 import { readSettings } from "../../config/settings";
 import { offlineMocks } from "./mocks";
@@ -64,19 +63,8 @@ export function stackConfig(stack: string, overrides: Record<string, string> = {
   for (const [key, value] of Object.entries({ ...readStackFile(file, fileName), ...overrides })) {
     config[key] = isSecret(value) ? secretPlaceholder(key, fileName, notes) : typeof value === "string" ? value : JSON.stringify(value);
   }
-  const known = new Set(Object.values(CONFIG_KEYS));
-  const unknown = Object.keys(config).filter(
-    (k) => (k.startsWith(`${PROJECT}:`) && !known.has(k)) || (k.startsWith("aws:") && !AWS_PROVIDER_KEYS.has(k.slice(4))),
-  );
-  if (unknown.length) {
-    const lines = unknown.map((k) => {
-      const pool = k.startsWith("aws:") ? [...AWS_PROVIDER_KEYS].map((n) => `aws:${n}`) : [...known];
-      const near = didYouMean(k, pool);
-      return `unknown config key '${clip(k, 60)}' (${fileName} or --config)${near ? `; did you mean '${near}'?` : ""}`;
-    });
-    const projectKeys = [...known].filter((k) => k.startsWith(`${PROJECT}:`)).map((k) => k.slice(PROJECT.length + 1));
-    throw new StackConfigError(`${lines.join("\n")}\nvalid keys: ${PROJECT}:{${projectKeys.join(",")}}, and the AWS provider's aws:* keys`);
-  }
+  const unknown = unknownConfigKeys(Object.keys(config), `${fileName} or --config`);
+  if (unknown) throw new StackConfigError(unknown);
   return config;
 }
 
