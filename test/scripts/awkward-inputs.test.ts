@@ -11,6 +11,7 @@ import { AWS_PROVIDER_KEYS } from "../../config/aws-provider-keys";
 import { ConfigError, parseSettings } from "../../config/settings";
 import { maxTokensCeiling } from "../../bedrock/model-facts";
 import { partitionOf } from "../../bedrock/arn";
+import { invokeModelResource, isInvokeModelResource } from "../../workflow/contract";
 import { parseModelId } from "../../bedrock/model-id";
 import { INVOKE_MODEL_BODY_LIMIT_BYTES, InputError, offloadLargeInput, readExecutionInput } from "../../local/execution-input";
 import { HelpRequested, parseCommonArgs, resolveUserPath } from "../../scripts/lib/args";
@@ -66,6 +67,21 @@ describe("awkward inputs", function () {
         ["aws", "aws-us-gov", "aws-cn", "aws-eusc", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f"],
       );
       assert.doesNotThrow(() => parseSettings({ ...base, region: "eusc-de-east-1" }));
+      for (const partition of ["aws", "aws-us-gov", "aws-cn", "aws-eusc", "aws-iso-b"]) assert.ok(isInvokeModelResource(invokeModelResource(partition)), partition);
+      assert.ok(!isInvokeModelResource("arn:aws:states:::lambda:invoke"));
+    });
+
+    it("runs a GovCloud and a European Sovereign Cloud stack locally, in both query languages", () => {
+      for (const [region, modelId] of [
+        ["us-gov-east-1", "us-gov.anthropic.claude-3-5-sonnet-20240620-v1:0"],
+        ["eusc-de-east-1", "anthropic.claude-3-haiku-20240307-v1:0"],
+      ]) {
+        for (const queryLanguage of ["JSONata", "JSONPath"]) {
+          const run = cli(["local", "--stack", "dev", "-c", `aws:region=${region}`, "-c", `modelId=${modelId}`, "-c", `queryLanguage=${queryLanguage}`, "-p", "hi", "--json"]);
+          assert.equal(run.code, 0, `${region} ${queryLanguage}: ${run.stderr}`);
+          assert.equal(JSON.parse(run.stdout).status, "SUCCEEDED");
+        }
+      }
     });
 
     it("offers the catalog profile a misspelt one almost matches, and notes an unknown model without refusing it", () => {
