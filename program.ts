@@ -1,7 +1,8 @@
 // The stack: read and check the config, then declare one BedrockStateMachine and export what users need.
 import * as pulumi from "@pulumi/pulumi";
 import { BedrockStateMachine } from "./components/bedrock-state-machine";
-import { Settings, readSettings } from "./config/settings";
+import { ConfigError, Settings, readSettings } from "./config/settings";
+import { unknownConfigKeys } from "./config/keys";
 import { checkSettings } from "./config/check";
 import { readExtraPolicies, readUserDefinition } from "./config/definition";
 
@@ -25,9 +26,12 @@ function asUserError<T>(read: () => T): T {
 export function loadSettings(): Settings {
   configs.clear();
   return asUserError(() => {
+    const unknown = unknownConfigKeys(Object.keys(pulumi.runtime.allConfig()), "stack config");
+    if (unknown) throw new ConfigError(unknown);
     const settings = readSettings(lookup);
     // The built-in workflow's model; a definition of your own is checked whole by readUserDefinition.
-    if (!settings.definitionFile) checkSettings(settings);
+    // Under the offline tools there is no engine: they print these notes themselves (stdout stays pipe-safe).
+    if (!settings.definitionFile) for (const note of checkSettings(settings)) if (pulumi.runtime.hasEngine()) pulumi.log.info(note);
     return settings;
   });
 }

@@ -1,13 +1,16 @@
 // ARN building and reading for the Bedrock resources this project grants access to.
 // Pure string work: no Pulumi, no AWS SDK, so the program and the policy pack share it.
 
-export type Partition = "aws" | "aws-us-gov" | "aws-cn";
+import { Partition, partitionOfRegion } from "./regions";
 
-/** The partition a Region belongs to: GovCloud and China have their own ARN prefixes. */
+export type { Partition } from "./regions";
+
+/**
+ * The partition a Region belongs to, by AWS's Region-name patterns: GovCloud (aws-us-gov), China (aws-cn),
+ * European Sovereign Cloud (aws-eusc, eusc-*) and the ISO partitions have their own ARN prefixes.
+ */
 export function partitionOf(region: string): Partition {
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  if (region.startsWith("cn-")) return "aws-cn";
-  return "aws";
+  return partitionOfRegion(region);
 }
 
 /** `arn:<p>:bedrock:<region>::foundation-model/<id>`; an empty region gives AWS's Region-less form used by global profiles. */

@@ -20,165 +20,38 @@ export type ModelFamily =
   | "meta-llama"
   | "mistral"
   | "cohere-command-r"
-  | "openai";
+  | "openai"
+  | "anthropic-text-completions"
+  | "cohere-command";
 
-/** What a prompt-based request needs. An empty or absent `system` means "no system prompt". */
-export interface PromptParams {
-  prompt: string;
-  system?: string;
-  maxTokens: number;
-  temperature: number;
-}
+import {
+  type FamilyFormat,
+  type GenerationSettings,
+  type JsonObject,
+  type JsonPathSystemSource,
+  type NormalisedResponse,
+  type PromptParams,
+  type ResultPaths,
+  type SampleResponseParams,
+  at,
+  isObject,
+  jJoinTexts,
+  jNormalised,
+  jNumberOrNull,
+  jStringOrEmpty,
+  jStringOrNull,
+  joinTexts,
+  jsonPathFormattedPrompt,
+  jsonPathSystemField,
+  jsonataString,
+  numberOrNull,
+  stringOrEmpty,
+  stringOrNull,
+} from "./family-format";
+import { anthropicTextCompletions, cohereCommand } from "./legacy-families";
 
-/** The family-independent view of a response. Token counts are null where the family's body has none. */
-export interface NormalisedResponse {
-  text: string;
-  stopReason: string | null;
-  usage: { inputTokens: number | null; outputTokens: number | null };
-  /** Only when the response body itself names the model. */
-  model?: string;
-}
-
-export interface SampleResponseParams {
-  text: string;
-  inputTokens: number;
-  outputTokens: number;
-  modelId: string;
-}
-
-/**
- * Where a JSONPath (Pass state) body template takes its system prompt from. Always a path:
- * a literal would have to be escaped into States.Format, and asl-validator rejects an escaped
- * backslash there (its grammar reads `[^\\n]` as "neither backslash nor n").
- */
-export type JsonPathSystemSource = { kind: "none" } | { kind: "inputPath"; path: string };
-
-/** JSONPath paths relative to the Bedrock task result (`$.Body...`); null: the family has no such field. */
-export interface ResultPaths {
-  text: string;
-  stopReason: string;
-  inputTokens: string | null;
-  outputTokens: string | null;
-}
-
-type JsonObject = Record<string, unknown>;
-
-interface FamilyFormat {
-  description: string;
-  /** Which foundation-model IDs belong to the family (matched against `provider.model...`). */
-  modelIdPattern: RegExp;
-  buildBody(params: PromptParams): JsonObject;
-  /** JSONata for the same body, in a scope where `$prompt` and `$system` ("" = none) are bound. */
-  bodyJsonata(settings: GenerationSettings): string;
-  /** JSONPath payload template for the same body, reading the prompt from `$.prompt`. */
-  bodyJsonPathTemplate(settings: GenerationSettings, system: JsonPathSystemSource): JsonObject;
-  normalise(body: JsonObject): NormalisedResponse;
-  /** JSONata returning `{text, stopReason, usage}`, in a scope where `$body` is bound. */
-  normaliseJsonata: string;
-  /** Paths for a JSONPath ResultSelector; JSONPath cannot join or default, so it reads the first block. */
-  resultPaths: ResultPaths;
-  sample(params: SampleResponseParams): JsonObject;
-}
-
-export interface GenerationSettings {
-  maxTokens: number;
-  temperature: number;
-}
-
-// ---------------------------------------------------------------------------
-// Small helpers shared by the families
-// ---------------------------------------------------------------------------
-
-/** A JSONata string literal (JSONata accepts JSON's escapes). */
-export function jsonataString(value: string): string {
-  return JSON.stringify(value);
-}
-
-/** Escape template text for a literal inside an intrinsic function string such as States.Format('...'). */
-export function escapeIntrinsicLiteral(value: string): string {
-  return value.replace(/[\\'{}]/g, (ch) => `\\${ch}`);
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Follow a path of keys and indexes; undefined as soon as a step is missing. */
-function at(value: unknown, ...path: Array<string | number>): unknown {
-  let current: unknown = value;
-  for (const step of path) {
-    if (typeof step === "number") {
-      if (!Array.isArray(current)) return undefined;
-      current = current[step];
-    } else {
-      if (!isObject(current)) return undefined;
-      current = current[step];
-    }
-  }
-  return current;
-}
-
-const stringOrNull = (v: unknown): string | null => (typeof v === "string" ? v : null);
-const numberOrNull = (v: unknown): number | null => (typeof v === "number" ? v : null);
-const stringOrEmpty = (v: unknown): string => (typeof v === "string" ? v : "");
-
-/** Join the `text` of the blocks of an array, keeping only blocks that pass `keep`. */
-function joinTexts(blocks: unknown, keep: (block: JsonObject) => boolean = () => true): string {
-  if (!Array.isArray(blocks)) return "";
-  return blocks
-    .filter(isObject)
-    .filter(keep)
-    .map((block) => block.text)
-    .filter((text): text is string => typeof text === "string")
-    .join("");
-}
-
-// JSONata equivalents of the helpers above; each takes a JSONata expression.
-const jStringOrNull = (e: string) => `($v := ${e}; $type($v) = "string" ? $v : null)`;
-const jNumberOrNull = (e: string) => `($v := ${e}; $type($v) = "number" ? $v : null)`;
-const jStringOrEmpty = (e: string) => `($v := ${e}; $type($v) = "string" ? $v : "")`;
-/** `$join` of the string texts; "" when there are none (`$join` of nothing is undefined). */
-const jJoinTexts = (textsExpr: string) =>
-  `($t := ${textsExpr}[$type($) = "string"]; $exists($t) ? $join($t) : "")`;
-
-function jNormalised(text: string, stopReason: string, inputTokens: string, outputTokens: string): string {
-  return (
-    `{"text": ${text}, "stopReason": ${stopReason}, ` +
-    `"usage": {"inputTokens": ${inputTokens}, "outputTokens": ${outputTokens}}}`
-  );
-}
-
-/**
- * States.Format call building `start + [systemBlock(system)] + beforePrompt + $.prompt + end`:
- * JSONPath cannot concatenate strings any other way.
- */
-function jsonPathFormattedPrompt(
-  system: JsonPathSystemSource,
-  parts: { start: string; systemBlock: (system: string) => string; beforePrompt: string; end: string },
-): string {
-  const lit = escapeIntrinsicLiteral;
-  const tail = `${lit(parts.beforePrompt)}{}${lit(parts.end)}`;
-  switch (system.kind) {
-    case "none":
-      return `States.Format('${lit(parts.start)}${tail}', $.prompt)`;
-    case "inputPath": {
-      // The system text is an argument too: split the system block around its placeholder.
-      const marker = "\u0000SYSTEM\u0000";
-      const [beforeSystem, afterSystem] = parts.systemBlock(marker).split(marker);
-      return `States.Format('${lit(parts.start + beforeSystem)}{}${lit(afterSystem)}${tail}', ${system.path}, $.prompt)`;
-    }
-  }
-}
-
-/** `{"key.$": path}` for a JSONPath template, or nothing without a system prompt. */
-function jsonPathSystemField(system: JsonPathSystemSource, key: string): JsonObject {
-  switch (system.kind) {
-    case "none":
-      return {};
-    case "inputPath":
-      return { [`${key}.$`]: system.path };
-  }
-}
+export type { GenerationSettings, JsonPathSystemSource, NormalisedResponse, PromptParams, ResultPaths, SampleResponseParams } from "./family-format";
+export { escapeIntrinsicLiteral, jsonataString } from "./family-format";
 
 // ---------------------------------------------------------------------------
 // The families
@@ -483,12 +356,13 @@ const cohereCommandR: FamilyFormat = {
     jNumberOrNull("$body.meta.billed_units.input_tokens"),
     jNumberOrNull("$body.meta.billed_units.output_tokens"),
   ),
-  // A JSONPath ResultSelector fails on a missing path, and `meta` is optional: no token counts there.
+  // A JSONPath ResultSelector fails on a missing path, and `meta` is optional: the counts come in a later state.
   resultPaths: {
     text: "$.Body.text",
     stopReason: "$.Body.finish_reason",
     inputTokens: null,
     outputTokens: null,
+    optionalUsage: { inputTokens: "$.meta.billed_units.input_tokens", outputTokens: "$.meta.billed_units.output_tokens" },
   },
   sample: ({ text, inputTokens, outputTokens }) => ({
     response_id: "local-response-0001",
@@ -554,6 +428,8 @@ const openai: FamilyFormat = {
   }),
 };
 
+// Order matters for detection: the first family whose pattern matches a model ID wins, so the legacy
+// Anthropic format (claude-v2 and instant also speak Messages) is never derived, only configured.
 const FAMILY_FORMATS: Record<ModelFamily, FamilyFormat> = {
   anthropic,
   "amazon-nova": amazonNova,
@@ -562,6 +438,8 @@ const FAMILY_FORMATS: Record<ModelFamily, FamilyFormat> = {
   mistral,
   "cohere-command-r": cohereCommandR,
   openai,
+  "anthropic-text-completions": anthropicTextCompletions,
+  "cohere-command": cohereCommand,
 };
 
 /** Every supported family with a one-line description (for error messages and the README). */
@@ -573,6 +451,11 @@ export const SUPPORTED_FAMILIES: Readonly<Record<ModelFamily, string>> = Object.
 );
 
 export const MODEL_FAMILIES = Object.keys(FAMILY_FORMATS) as ModelFamily[];
+
+/** AWS's lifecycle note for a legacy text format; undefined for current families. */
+export function legacyNoteOf(family: ModelFamily): string | undefined {
+  return formatOf(family).legacy;
+}
 
 export function isModelFamily(value: unknown): value is ModelFamily {
   return typeof value === "string" && Object.prototype.hasOwnProperty.call(FAMILY_FORMATS, value);
@@ -588,8 +471,7 @@ export class UnsupportedModelError extends Error {
     reason: string,
   ) {
     super(
-      `Model "${modelId}" is not supported: ${reason}. Supported model families: ` +
-        MODEL_FAMILIES.map((family) => `${family} (${SUPPORTED_FAMILIES[family]})`).join("; "),
+      `Model "${modelId}" is not supported: ${reason}. Supported model families (bedrock-sfn:modelFamily): ${MODEL_FAMILIES.join(", ")}`,
     );
     this.name = "UnsupportedModelError";
   }

@@ -42,7 +42,7 @@ export function requiredBedrockStatements(model: ResolvedModel): PolicyStatement
     case "in-region":
       return [allow("InvokeFoundationModel", [invokedArn])];
     case "provisioned":
-      return [allow("InvokeProvisionedModel", [invokedArn])];
+      return [allow(ownArnSid(model), [invokedArn])];
     case "regions": {
       const models = routing.regions.map((r) => foundationModelArn(partition, r, requireModel(model)));
       // AWS does not set bedrock:InferenceProfileArn while it authorises the profile itself,
@@ -94,6 +94,12 @@ export function routedRequests(model: ResolvedModel): AuthorizationRequest[] {
     case "global":
       return [first, viaProfile(sourceRegion, sourceRegion), viaProfile("", UNSPECIFIED_REGION)];
   }
+}
+
+function ownArnSid(model: ResolvedModel): string {
+  if (model.ref.kind !== "own-arn-model") return "InvokeProvisionedModel";
+  const words = model.ref.resourceType.split("-").map((w) => w[0].toUpperCase() + w.slice(1));
+  return `Invoke${words.join("")}`;
 }
 
 function requireModel(model: ResolvedModel): string {

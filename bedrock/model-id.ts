@@ -14,7 +14,17 @@ export type ModelReference =
   /** A profile the account created; which models it wraps is only known to the account (GetInferenceProfile). */
   | { kind: "application-profile"; profileId: string; arn: Arn }
   /** Provisioned Throughput: invoked through its own ARN. */
-  | { kind: "provisioned-model"; provisionedId: string; arn: Arn };
+  | { kind: "provisioned-model"; provisionedId: string; arn: Arn }
+  /**
+   * Other resources InvokeModel takes by ARN (Bedrock API reference, InvokeModel modelId): an imported model, a
+   * custom-model deployment, a default or a custom prompt router. Each is authorised against its own ARN, the
+   * IAM resource type of the same name (Service Authorization Reference, Amazon Bedrock).
+   */
+  | { kind: "own-arn-model"; resourceType: OwnArnType; resourceId: string; arn: Arn };
+
+/** Resource types InvokeModel calls through their own ARN, besides provisioned models. */
+export const OWN_ARN_TYPES = ["imported-model", "custom-model-deployment", "default-prompt-router", "prompt-router"] as const;
+export type OwnArnType = (typeof OWN_ARN_TYPES)[number];
 
 export type ModelKind = ModelReference["kind"];
 
@@ -30,7 +40,7 @@ const RESOURCE_ID = /^[a-zA-Z0-9][a-zA-Z0-9._:-]*$/;
 export const VALID_FORMS = [
   "a foundation-model ID (anthropic.claude-3-haiku-20240307-v1:0)",
   `a system inference-profile ID with prefix ${PROFILE_PREFIXES.map((p) => `'${p}.'`).join(", ")} (apac.anthropic.claude-sonnet-4-20250514-v1:0)`,
-  "or the ARN of a foundation model, inference profile, application inference profile or provisioned model",
+  "or the ARN of a foundation model, inference profile, application inference profile, provisioned model, imported model, custom-model deployment or prompt router",
 ].join(", ");
 
 export function parseModelId(value: string): ModelReference {
@@ -109,9 +119,19 @@ function parseModelArn(value: string): ModelReference {
       needsAccount("provisioned-model");
       if (!RESOURCE_ID.test(id)) throw new ModelIdError(`'${value}' has no provisioned model ID`);
       return { kind: "provisioned-model", provisionedId: id, arn };
+    case "imported-model":
+    case "custom-model-deployment":
+    case "default-prompt-router":
+    case "prompt-router":
+      needsRegion(type);
+      needsAccount(type);
+      // A default router's ID is a family and version (anthropic.claude:1), so colons are allowed.
+      if (!RESOURCE_ID.test(id)) throw new ModelIdError(`'${value}' has no ${type} ID`);
+      return { kind: "own-arn-model", resourceType: type, resourceId: id, arn };
     default:
       throw new ModelIdError(
-        `'${value}' is a Bedrock '${type}' ARN, which InvokeModel cannot call; expected ${VALID_FORMS}`,
+        `'${value}' is a Bedrock '${type}' ARN, which InvokeModel cannot call; InvokeModel takes ARNs of types ` +
+          `foundation-model, inference-profile, application-inference-profile, provisioned-model, ${OWN_ARN_TYPES.join(", ")}`,
       );
   }
 }

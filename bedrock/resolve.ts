@@ -2,11 +2,20 @@
 // the ARN the call is authorised against first, and the Regions the call can land in.
 import { foundationModelArn, inferenceProfileArn, parseArn, partitionOf, splitResource } from "./arn";
 import { ModelReference, ProfilePrefix, parseModelId } from "./model-id";
-import { catalogDestinations, catalogProfile, sourceRegionsForPrefix } from "./routing";
+import { didYouMean } from "./model-facts";
+import { Destinations, catalogDestinations, catalogProfile, catalogProfileIds, sourceRegionsForPrefix } from "./routing";
+import { summariseList } from "./text";
 
 /** Raised when a model cannot be called from the configured Region, or its routing is unknown offline. */
 export class RoutingError extends Error {
   override name = "RoutingError";
+  /** The config setting the problem is about (e.g. "destinationRegions"), when it is not the model ID itself. */
+  constructor(
+    message: string,
+    readonly setting?: string,
+  ) {
+    super(message);
+  }
 }
 
 export type Routing =
@@ -16,7 +25,7 @@ export type Routing =
   | { kind: "regions"; regions: string[] }
   /** A global profile: AWS authorises the Region-less foundation-model ARN. */
   | { kind: "global" }
-  /** Provisioned Throughput: only its own ARN is authorised. */
+  /** Provisioned Throughput, imported models, custom-model deployments, prompt routers: only their own ARN is authorised. */
   | { kind: "provisioned" };
 
 export interface ResolvedModel {
@@ -55,7 +64,7 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
   const { sourceRegion, account } = input;
   const partition = partitionOf(sourceRegion);
   const base = { modelId: input.modelId, ref, sourceRegion, partition, account };
-  if (ref.arn) checkArnPlacement(input.modelId, ref.arn.region, ref.arn.partition, sourceRegion, partition);
+  if (ref.arn) checkArnPlacement(input.modelId.trim(), ref.arn.region, ref.arn.partition, sourceRegion, partition);
   const acct = ref.arn?.account || account;
 
   switch (ref.kind) {
@@ -68,6 +77,7 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
         routingSource: "in-region",
       };
     case "provisioned-model":
+    case "own-arn-model":
       return { ...base, account: acct, invokedArn: input.modelId, routing: { kind: "provisioned" }, routingSource: "provisioned" };
     case "application-profile": {
       const learnt = fromModelArns(input.liveModelArns) ?? fromUnderlying(input);
@@ -78,34 +88,57 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
             `bedrock-sfn:destinationRegions) for offline use`,
         );
       }
-      return { ...base, account: acct, invokedArn: input.modelId, ...learnt };
+      return { ...base, account: acct, invokedArn: input.modelId, ...learnt, routing: withSource(learnt.routing, sourceRegion) };
     }
     case "system-profile": {
-      const learnt = fromModelArns(input.liveModelArns) ?? fromRegions(input.configuredRegions);
       const catalogued = catalogDestinations(ref.profileId, sourceRegion);
+      const learnt = fromModelArns(input.liveModelArns) ?? fromRegions(input.configuredRegions);
       if (!learnt && !catalogued) {
         assertCallable(ref.profileId, ref.prefix, sourceRegion);
         throw new RoutingError(
-          `inference profile '${ref.profileId}' is not in the routing catalog, so its destination Regions are unknown offline; ` +
-            `deploy with AWS credentials (aws.bedrock.getInferenceProfile answers), or set bedrock-sfn:destinationRegions ` +
-            `(Regions it routes to from ${sourceRegion}: aws bedrock get-inference-profile --region ${sourceRegion} ` +
-            `--inference-profile-identifier ${ref.profileId} --query 'models[].modelArn')`,
+          `inference profile '${ref.profileId}' is not in the routing catalog${nearProfile(ref.profileId)}; offline, set ` +
+            `bedrock-sfn:destinationRegions (see the README), or deploy with AWS credentials`,
         );
       }
-      const routed = learnt ?? {
-        routing: catalogued!.kind === "global" ? ({ kind: "global" } as Routing) : { kind: "regions" as const, regions: withSource(catalogued!.regions, sourceRegion) },
-        routingSource: "catalog" as const,
-      };
-      if (ref.prefix === "global" && routed.routing.kind === "regions") routed.routing = { kind: "global" };
+      if (learnt?.routingSource === "config" && catalogued) checkConfiguredCoversCatalog(ref.profileId, sourceRegion, catalogued, input.configuredRegions!);
+      const routed = learnt ?? { routing: catalogued!.kind === "global" ? ({ kind: "global" } as Routing) : { kind: "regions" as const, regions: catalogued!.regions }, routingSource: "catalog" as const };
+      const routing: Routing = ref.prefix === "global" ? { kind: "global" } : withSource(routed.routing, sourceRegion);
       return {
         ...base,
         account: acct,
         invokedArn: inferenceProfileArn(partition, sourceRegion, acct, ref.profileId),
         foundationModelId: ref.foundationModelId,
         ...routed,
+        routing,
       };
     }
   }
+}
+
+/**
+ * destinationRegions extends what the catalog knows (a Region AWS added since), never shrinks it: a list that
+ * leaves out a catalogued destination would write a role that fails whenever routing lands there.
+ */
+function checkConfiguredCoversCatalog(profileId: string, sourceRegion: string, catalogued: Destinations, configured: string[]): void {
+  if (catalogued.kind === "global") {
+    throw new RoutingError(
+      `'${profileId}' is a global profile (it routes to every commercial Region), so destinationRegions does not apply; remove it`,
+      "destinationRegions",
+    );
+  }
+  const given = new Set([...configured, sourceRegion]);
+  const missing = catalogued.regions.filter((r) => !given.has(r));
+  if (missing.length === 0) return;
+  throw new RoutingError(
+    `lacks ${missing.length} of the ${catalogued.regions.length} catalog Regions of '${profileId}' from ${sourceRegion} ` +
+      `(${summariseList(catalogued.regions, 5)}); it can only add Regions`,
+    "destinationRegions",
+  );
+}
+
+function nearProfile(profileId: string): string {
+  const near = didYouMean(profileId, catalogProfileIds());
+  return near ? ` (did you mean '${near}'?)` : "";
 }
 
 /** Throws when the catalog shows that profiles of this kind cannot be called from the source Region. */
@@ -133,7 +166,7 @@ export interface LookupInput {
  */
 export function routingLookup(input: LookupInput): string | undefined {
   const ref = parseModelId(input.modelId);
-  if (ref.kind === "foundation-model" || ref.kind === "provisioned-model") return undefined;
+  if (ref.kind === "foundation-model" || ref.kind === "provisioned-model" || ref.kind === "own-arn-model") return undefined;
   if (input.configuredRegions?.length || input.underlyingModelId || input.routingSource === "catalog") return undefined;
   if (input.routingSource === "live") return input.modelId;
   if (ref.kind === "application-profile") return input.modelId;
@@ -142,9 +175,13 @@ export function routingLookup(input: LookupInput): string | undefined {
   return input.modelId;
 }
 
-// The source Region is always a possible destination in AWS's policy examples; include it even if a list omits it.
-function withSource(regions: string[], source: string): string[] {
-  return [...new Set([...regions, source])].sort();
+/**
+ * AWS requires the foundation model in the source Region for every cross-Region call ("the foundation model in
+ * the source Region", geographic cross-Region inference guide), whatever the catalog, AWS or config list.
+ */
+function withSource(routing: Routing, source: string): Routing {
+  if (routing.kind !== "regions") return routing;
+  return { kind: "regions", regions: [...new Set([...routing.regions, source])].sort() };
 }
 
 function fromModelArns(arns: string[] | undefined): Pick<ResolvedModel, "routing" | "routingSource" | "foundationModelId"> | undefined {

@@ -91,8 +91,9 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
   /** For a definition of your own: its analysis (tasks, other tasks, notes). */
   readonly analysis?: pulumi.Output<DefinitionAnalysis>;
 
-  constructor(name: string, args: BedrockStateMachineArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, rawArgs: BedrockStateMachineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bedrock-sfn:index:BedrockStateMachine", name, {}, opts);
+    const args = trimmedArgs(rawArgs);
     const child = { parent: this };
     const workflowType = args.workflowType ?? "STANDARD";
     const queryLanguage = args.queryLanguage ?? "JSONata";
@@ -315,6 +316,18 @@ async function resolveWithRouting(
   if (lookup === undefined) return resolveModel(input);
   const profile = await aws.bedrock.getInferenceProfile({ inferenceProfileId: lookup }, { parent });
   return resolveModel({ ...input, liveModelArns: profile.models.map((m) => m.modelArn) });
+}
+
+// An ID or Region with stray whitespace (a quoted YAML value, a pasted line) means the same thing trimmed;
+// left as it is, it would reach the definition and the ARNs verbatim.
+function trimmedArgs(args: BedrockStateMachineArgs): BedrockStateMachineArgs {
+  return {
+    ...args,
+    modelId: typeof args.modelId === "string" ? args.modelId.trim() : args.modelId,
+    region: args.region?.trim(),
+    underlyingModelId: args.underlyingModelId?.trim(),
+    destinationRegions: args.destinationRegions?.map((r) => r.trim()),
+  };
 }
 
 // Tag values allow letters, digits, spaces and _.:/=+-@ only.

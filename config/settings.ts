@@ -3,6 +3,9 @@
 import { z } from "zod";
 import { MODEL_FAMILIES, ModelFamily } from "../bedrock/families";
 import { GUARDRAIL_ID, GUARDRAIL_TRACE_VALUES, GUARDRAIL_VERSION } from "../workflow/options";
+import { didYouMean } from "../bedrock/model-facts";
+import { isKnownRegion, knownAwsRegions } from "../bedrock/regions";
+import { clip } from "../bedrock/text";
 
 export const PROJECT = "bedrock-sfn";
 
@@ -18,7 +21,9 @@ export type QueryLanguage = (typeof QUERY_LANGUAGES)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type RoutingSource = (typeof ROUTING_SOURCES)[number];
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+// The shape of a Region name in every partition (us-east-1, us-gov-west-1, eusc-de-east-1, us-isob-east-1);
+// whether AWS has such a Region is checked against the bundled list afterwards.
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 
 // Config values arrive as strings (stack files, --config, the CLI); coerce here so every source behaves alike.
 const integer = (min: number, max: number) =>
@@ -40,11 +45,13 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.join(", ")}` });
 /** A list given as YAML list, JSON array or comma-separated string. */
 function splitList(v: unknown): unknown {
-  if (typeof v !== "string") return v;
+  // Entries lose surrounding whitespace (a quoted YAML value often carries some), in every form.
+  const trimmed = (list: unknown) => (Array.isArray(list) ? list.map((r) => (typeof r === "string" ? r.trim() : r)) : list);
+  if (typeof v !== "string") return trimmed(v);
   const s = v.trim();
   if (s.startsWith("[")) {
     try {
-      return JSON.parse(s);
+      return trimmed(JSON.parse(s));
     } catch {
       return v;
     }
@@ -105,6 +112,7 @@ export const settingsSchema = z.object({
   guardrailId: z.string().regex(GUARDRAIL_ID, "must be a guardrail ID (e.g. gr4x9b1z2k3m) or guardrail ARN").optional(),
   guardrailVersion: z.string().regex(GUARDRAIL_VERSION, "must be DRAFT or a version number such as 1").optional(),
   trace: oneOf(GUARDRAIL_TRACE_VALUES).optional(),
+  allowUnlistedRegion: boolean.default(false),
 });
 
 /** Keys that only make sense together; checked after each value is valid on its own. */
@@ -154,7 +162,11 @@ export const CONFIG_KEYS: Record<keyof Settings, string> = {
   guardrailId: `${PROJECT}:guardrailId`,
   guardrailVersion: `${PROJECT}:guardrailVersion`,
   trace: `${PROJECT}:trace`,
+  allowUnlistedRegion: `${PROJECT}:allowUnlistedRegion`,
 };
+
+/** Free text kept as written; every other string setting (IDs, Regions, choices) loses surrounding whitespace. */
+const UNTRIMMED: ReadonlySet<keyof Settings> = new Set(["systemPrompt"]);
 
 /** Raised for bad stack config; the message is one line per problem, naming key, value and valid choices. */
 export class ConfigError extends Error {
@@ -165,20 +177,43 @@ export class ConfigError extends Error {
 export function parseSettings(raw: SettingsInput): Settings {
   // An empty value means "not set": Pulumi.yaml gives optional keys empty defaults, since the CLI
   // requires a value for every declared key that has no default.
-  const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== "" && v !== "[]" && !(Array.isArray(v) && v.length === 0)));
+  const given = Object.fromEntries(
+    Object.entries(raw)
+      .map(([k, v]) => [k, typeof v === "string" && !UNTRIMMED.has(k as keyof Settings) ? v.trim() : v] as const)
+      .filter(([, v]) => v !== "" && v !== "[]" && !(Array.isArray(v) && v.length === 0)),
+  );
   const result = settingsSchema.safeParse(given);
-  const issues: { field: keyof Settings; message: string }[] = result.success
-    ? combinationProblems(result.data).map(([field, message]) => ({ field, message }))
-    : result.error.issues.map((issue) => ({ field: String(issue.path[0]) as keyof Settings, message: issue.message }));
-  if (result.success && issues.length === 0) return result.data;
-  const lines = issues.map((issue) => {
-    const field = issue.field;
-    const key = CONFIG_KEYS[field] ?? field;
-    const value = raw[field];
-    const shown = value === undefined ? "(not set)" : `'${typeof value === "string" ? value : JSON.stringify(value)}'`;
-    return `${key} = ${shown}: ${issue.message}`;
-  });
-  throw new ConfigError(lines.join("\n"));
+  const lines = result.success
+    ? combinationProblems(result.data).map(([field, message]) => problemLine(raw, field, message))
+    : result.error.issues.map((issue) => problemLine(raw, String(issue.path[0]) as keyof Settings, issue.message));
+  if (result.success) lines.push(...unlistedRegions(raw, result.data));
+  if (lines.length) throw new ConfigError(lines.join("\n"));
+  return (result as { data: Settings }).data;
+}
+
+function problemLine(raw: SettingsInput, field: keyof Settings, message: string): string {
+  const key = CONFIG_KEYS[field] ?? field;
+  return `${key} = ${shownValue(raw[field])}: ${message}`;
+}
+
+/** A config value as error lines show it: quoted, control characters escaped, long values cut. */
+export function shownValue(value: unknown): string {
+  return value === undefined ? "(not set)" : `'${clip(typeof value === "string" ? value : JSON.stringify(value))}'`;
+}
+
+// A Region name of the right shape that AWS does not have (us-east-9) would write ARNs no call ever uses.
+function unlistedRegions(raw: SettingsInput, settings: Settings): string[] {
+  if (settings.allowUnlistedRegion) return [];
+  const escape = `set ${CONFIG_KEYS.allowUnlistedRegion} true if it is newer than the bundled list`;
+  const problem = (region: string) => {
+    const near = didYouMean(region, knownAwsRegions());
+    return `is not a known AWS Region${near ? ` (did you mean ${near}?)` : ""}; ${escape}`;
+  };
+  const lines: string[] = [];
+  if (!isKnownRegion(settings.region)) lines.push(problemLine(raw, "region", problem(settings.region)));
+  const unknown = (settings.destinationRegions ?? []).filter((r) => !isKnownRegion(r));
+  if (unknown.length) lines.push(problemLine(raw, "destinationRegions", `${unknown.map((r) => `'${r}'`).join(", ")} ${problem(unknown[0])}`));
+  return lines;
 }
 
 /** Reads every setting through a lookup such as pulumi.Config#get, keyed by the full config key. */

@@ -4,10 +4,17 @@
 import * as fs from "node:fs";
 import { buildRequestBody, type ModelFamily } from "../bedrock/families";
 import { DEFAULT_INPUT_PREFIX, INPUT_FIELDS, type ExecutionInput } from "../workflow/contract";
+import { clip } from "../bedrock/text";
 import { formatS3Uri } from "./s3-uri";
 
 /** Step Functions' limit on an execution input (UTF-8 bytes of its JSON). */
 export const EXECUTION_INPUT_LIMIT_BYTES = 256 * 1024;
+
+/** InvokeModel's limit on a request body (the Bedrock API reference: body, at most 25,000,000 bytes). */
+export const INVOKE_MODEL_BODY_LIMIT_BYTES = 25_000_000;
+
+/** Uploads larger than this show a progress line on stderr when it is a terminal. */
+export const UPLOAD_PROGRESS_THRESHOLD_BYTES = 10 * 1024 * 1024;
 
 /** Bad --prompt / --input-file use; the CLIs report it as a usage error. */
 export class InputError extends Error {
@@ -37,9 +44,18 @@ export function readExecutionInput(source: InputSource): ExecutionInput {
     const file = source.inputFile!;
     let text: string;
     try {
+      // Sized before it is read: a file over InvokeModel's body limit could never be sent, so it is never loaded.
+      const stat = fs.statSync(file);
+      if (!stat.isFile()) throw new InputError(`--input-file '${clip(file)}' is not a regular file`);
+      if (stat.size > INVOKE_MODEL_BODY_LIMIT_BYTES) {
+        throw new InputError(
+          `--input-file '${clip(file)}' is ${stat.size} bytes, over InvokeModel's request body limit of ${INVOKE_MODEL_BODY_LIMIT_BYTES} bytes`,
+        );
+      }
       text = fs.readFileSync(file, "utf8");
     } catch (error) {
-      throw new InputError(`cannot read --input-file '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      if (error instanceof InputError) throw error;
+      throw new InputError(`cannot read --input-file '${clip(file)}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
     input = file.toLowerCase().endsWith(".json") ? (source.anyJson ? parseJsonFile(file, text, "--input-file") : parseInputDocument(file, text)) : { prompt: text };
   }
@@ -60,14 +76,14 @@ function parseInputDocument(file: string, text: string): ExecutionInput {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`--input-file '${file}' is not valid JSON (${(error as Error).message}); use a non-.json file for plain prompt text`);
+    throw new InputError(`--input-file '${clip(file)}' is not valid JSON (${clip((error as Error).message)}); use a non-.json file for plain prompt text`);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new InputError(`--input-file '${file}' must hold a JSON object with fields ${INPUT_FIELDS.join(", ")}`);
+    throw new InputError(`--input-file '${clip(file)}' must hold a JSON object with fields ${INPUT_FIELDS.join(", ")}`);
   }
   const unknown = Object.keys(value).filter((key) => !(INPUT_FIELDS as readonly string[]).includes(key));
   if (unknown.length > 0) {
-    throw new InputError(`--input-file '${file}' has unknown field(s) ${unknown.join(", ")}; valid fields: ${INPUT_FIELDS.join(", ")}`);
+    throw new InputError(`--input-file '${clip(file)}' has unknown field(s) ${clip(unknown.join(", "))}; valid fields: ${INPUT_FIELDS.join(", ")}`);
   }
   // Other mistakes (two request fields, wrong types) are the workflow's to report, as it would in AWS.
   return value as ExecutionInput;
@@ -88,6 +104,8 @@ export interface OffloadOptions {
   /** Writes the object (the local S3 stand-in, or the real bucket). */
   put: (key: string, bytes: Buffer) => Promise<void>;
   limitBytes?: number;
+  /** Where the progress line of a large upload goes (a terminal only); stderr by default. */
+  progressStream?: NodeJS.WriteStream;
 }
 
 export interface OffloadResult {
@@ -108,10 +126,26 @@ export async function offloadLargeInput(options: OffloadOptions): Promise<Offloa
   }
   const body = input.body ?? requestBodyFor(input, options.generation);
   const bytes = Buffer.from(JSON.stringify(body), "utf8");
+  if (bytes.length > INVOKE_MODEL_BODY_LIMIT_BYTES) {
+    throw new InputError(`the request body is ${bytes.length} bytes, over InvokeModel's limit of ${INVOKE_MODEL_BODY_LIMIT_BYTES} bytes; nothing was uploaded`);
+  }
   const key = `${options.inputPrefix ?? DEFAULT_INPUT_PREFIX}${options.executionName}.json`;
-  await options.put(key, bytes);
   const inputS3Uri = formatS3Uri({ bucket: options.payloadBucket, key });
+  const progress = uploadProgress(bytes.length, inputS3Uri, options.progressStream ?? process.stderr);
+  try {
+    await options.put(key, bytes);
+  } finally {
+    progress.done();
+  }
   return { input: { inputS3Uri, ...(input.outputToS3 !== undefined ? { outputToS3: input.outputToS3 } : {}) }, inputS3Uri, uploadedBytes: bytes.length };
+}
+
+// A single PutObject reports no progress, so the line says what is under way and clears when it is done.
+function uploadProgress(bytes: number, uri: string, stream: NodeJS.WriteStream): { done(): void } {
+  if (bytes <= UPLOAD_PROGRESS_THRESHOLD_BYTES || !stream.isTTY) return { done() {} };
+  const started = Date.now();
+  stream.write(`uploading ${(bytes / 1e6).toFixed(1)} MB to ${uri} ...`);
+  return { done: () => void stream.write(`\r\x1b[Kuploaded ${(bytes / 1e6).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s\n`) };
 }
 
 function requestBodyFor(input: ExecutionInput, generation: OffloadOptions["generation"]): Record<string, unknown> {

@@ -8,6 +8,8 @@ import { formatS3Uri, parseS3Uri } from "./s3-uri";
 import { STATES, StatesError } from "./states-error";
 
 export const INVOKE_MODEL_RESOURCE = "arn:aws:states:::bedrock:invokeModel";
+/** The runners accept the integration ARN of every partition, as the stack writes it for GovCloud, China, ... */
+export { isInvokeModelResource } from "../workflow/contract";
 
 export interface InvokeModelArguments {
   ModelId: string;

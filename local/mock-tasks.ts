@@ -3,7 +3,8 @@
 import * as fs from "node:fs";
 import { InputError, parseJsonFile } from "./execution-input";
 
-export function readMockTasks(pairs: string[]): Record<string, unknown> {
+/** `resolve` turns a file name into the path to read (the CLI resolves it from the folder the user runs in). */
+export function readMockTasks(pairs: string[], resolve: (file: string) => string = (file) => file): Record<string, unknown> {
   const mocks: Record<string, unknown> = {};
   for (const pair of pairs) {
     const eq = pair.lastIndexOf("=");
@@ -12,7 +13,7 @@ export function readMockTasks(pairs: string[]): Record<string, unknown> {
     if (Object.hasOwn(mocks, state)) throw new InputError(`--mock-task names state '${state}' twice`);
     let text: string;
     try {
-      text = fs.readFileSync(file, "utf8");
+      text = fs.readFileSync(resolve(file), "utf8");
     } catch (error) {
       throw new InputError(`--mock-task '${pair}': cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }

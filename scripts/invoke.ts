@@ -8,13 +8,20 @@ import { jsonDocument, readableReport } from "../local/report";
 import { invokeDeployed, type InvokeReport } from "./invoke/execute";
 import { terminalProgress } from "./invoke/progress";
 import { readOutputsFile, readOutputsWithAutomation, StackOutputsError } from "./invoke/stack-outputs";
-import { parseCommonArgs, runCli, UsageError } from "./lib/args";
-import { PROJECT_DIR, stackConfig } from "./lib/synth";
+import { parseCommonArgs, runCli, UsageError, writeNotes } from "./lib/args";
+import { PROJECT_DIR, SECRET_PLACEHOLDER, stackConfig } from "./lib/synth";
 
 const USAGE =
-  "npm run invoke -- --stack <name> (--prompt <text> | --input-file <path>) [--output-to-s3] [--outputs-file <path>] [--json]\n" +
-  "  --input-file: a .json file is a whole execution input ({prompt|body|inputS3Uri, system?, outputToS3?}); any other file is the prompt text\n" +
-  "  --outputs-file: the stack outputs as 'pulumi stack output --json' prints them (otherwise read through the Pulumi CLI)";
+  "bedrock-sfn invoke --stack <name> (--prompt <text> | --input-file <path>) [--output-to-s3] [--outputs-file <path>] [--json]   (also: npm run invoke -- ...)\n" +
+  "  Runs the deployed state machine once (AWS credentials from the standard chain) and prints the answer.\n" +
+  "  --stack, -s <name>       the deployed stack; its Pulumi.<name>.yaml gives maxTokens, temperature and system prompt\n" +
+  "  --prompt, -p <text>      the prompt\n" +
+  "  --input-file, -f <path>  a .json file is a whole execution input ({prompt|body|inputS3Uri, system?, outputToS3?}); any other\n" +
+  "                           file is the prompt text. Relative to the folder you run from; at most 25,000,000 bytes (InvokeModel's limit)\n" +
+  "  --outputs-file <path>    the stack outputs as 'pulumi stack output --json' printed them (otherwise read through the Pulumi CLI)\n" +
+  "  --output-to-s3           have the workflow write the response to the payload bucket\n" +
+  "  --json                   one JSON document on stdout; --help, -h: this help\n" +
+  "  Exit 0 when the execution succeeded, 1 when it failed, 2 on bad usage or config.";
 
 export interface InvokeDependencies {
   /** Clients for the stack's Region; by default real ones using the standard AWS credential chain. */
@@ -36,7 +43,9 @@ export async function main(argv: string[] = process.argv.slice(2), deps: InvokeD
   );
   const stdout = deps.stdout ?? ((text: string) => void process.stdout.write(text));
   // The stack file gives what the outputs do not: maxTokens, temperature, system prompt, a definition of your own.
-  const config = stackConfig(args.stack, args.overrides);
+  const notes: string[] = [];
+  const config = stackConfig(args.stack, args.overrides, PROJECT_DIR, notes);
+  writeNotes(notes);
   const settings = readSettings((key) => config[key]);
   const ownDefinition = !!settings.definitionFile;
   const input = asUsageError(() =>
@@ -64,7 +73,7 @@ export async function main(argv: string[] = process.argv.slice(2), deps: InvokeD
       input,
       executionName: newExecutionName("invoke"),
       ownDefinition,
-      generation: { family, maxTokens: settings.maxTokens, temperature: settings.temperature, systemPrompt: settings.systemPrompt },
+      generation: { family, maxTokens: settings.maxTokens, temperature: settings.temperature, systemPrompt: offlineSystemPrompt(settings.systemPrompt) },
       progress: terminalProgress(),
     });
   } finally {
@@ -100,11 +109,18 @@ export function endpointOverridden(serviceId: string, env: NodeJS.ProcessEnv = p
   return Boolean(env[`AWS_ENDPOINT_URL_${serviceId}`] || env.AWS_ENDPOINT_URL);
 }
 
+// A secret system prompt is only in the deployed definition; a body this command builds for S3 goes without it.
+function offlineSystemPrompt(systemPrompt: string | undefined): string | undefined {
+  if (systemPrompt !== SECRET_PLACEHOLDER) return systemPrompt;
+  writeNotes(["note: a prompt over 256 KB is moved to S3 as a request body without the secret system prompt; give it in a .json input's body"]);
+  return undefined;
+}
+
 function asUsageError<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof InputError || error instanceof StackOutputsError) throw new UsageError(`${error.message}\nusage: ${USAGE}`);
+    if (error instanceof InputError || error instanceof StackOutputsError) throw new UsageError(`${error.message}\nusage: ${USAGE.split("\n")[0]} (--help for more)`);
     throw error;
   }
 }

@@ -10,17 +10,28 @@ import { startLocalCloud, type LocalCloud } from "../local/cloud/local-cloud";
 import { readRolePolicyFile } from "../local/cloud/role-policy-file";
 import { readMockTasks } from "../local/mock-tasks";
 import { jsonDocument, readableReport } from "../local/report";
-import { parseCommonArgs, runCli, UsageError } from "./lib/args";
+import { parseCommonArgs, resolveUserPath, runCli, UsageError, writeNotes } from "./lib/args";
 import { synthesize } from "./lib/synth";
 import { wholeNumberFlag } from "./lib/whole-number";
 
 const USAGE =
-  "npm run local -- --stack <name> [--config <key>=<value>]... (--prompt <text> | --input-file <path>) [--output-to-s3]\n" +
-  "                 [--role-policy-file <policy.json>] [--runs <n> [--concurrency <c>]] [--seed <s>] [--route <region>] [--mock-task <State>=<output.json>]... [--json]\n" +
-  "  --input-file: a .json file is a whole execution input ({prompt|body|inputS3Uri, system?, outputToS3?}; with bedrock-sfn:definitionFile, any JSON); any other file is the prompt text\n" +
-  "  --role-policy-file: run as a role holding this IAM policy instead of the stack's own (e.g. one from 'npm run synth -- --json')\n" +
-  `  --runs: run n executions (${DEFAULT_CONCURRENCY} at a time, or --concurrency); --seed fixes the routing of Bedrock calls, --route lands them all in one Region\n` +
-  "  --mock-task: the result a named Task state returns instead of calling its resource (for tasks the local runners do not serve)";
+  "bedrock-sfn local --stack <name> [--config <key>=<value>]... (--prompt <text> | --input-file <path>) [--output-to-s3]\n" +
+  "                  [--role-policy-file <policy.json>] [--runs <n> [--concurrency <c>]] [--seed <s>] [--route <region>]\n" +
+  "                  [--mock-task <State>=<output.json>]... [--json]   (also: npm run local -- ...)\n" +
+  "  Runs the stack's exact definition offline on the local cloud: Bedrock and S3 stand-ins on 127.0.0.1 that route\n" +
+  "  and authorise every call as AWS would for the execution role.\n" +
+  "  --stack, -s <name>       the stack (Pulumi.<name>.yaml); --config, -c <key>=<value> overrides one key (repeatable)\n" +
+  "  --prompt, -p <text>      the prompt\n" +
+  "  --input-file, -f <path>  a .json file is a whole execution input ({prompt|body|inputS3Uri, system?, outputToS3?}; with\n" +
+  "                           bedrock-sfn:definitionFile, any JSON); any other file is the prompt text. Relative to the folder\n" +
+  "                           you run from; at most 25,000,000 bytes (InvokeModel's limit)\n" +
+  "  --output-to-s3           have the workflow write the response to the payload bucket\n" +
+  "  --role-policy-file <p>   run as a role holding this IAM policy instead of the stack's own (e.g. one from synth --json)\n" +
+  `  --runs, -n <n>           run n executions (${DEFAULT_CONCURRENCY} at a time, or --concurrency <c>)\n` +
+  "  --seed <s>               fixes the routing of Bedrock calls; --route <region> lands them all in one Region\n" +
+  "  --mock-task <S>=<file>   the result Task state S returns instead of calling its resource (tasks the runners do not serve)\n" +
+  "  --json                   {status, output, states}, or with --runs {runs, succeeded, failed, errors, routedRegions}; --help, -h: this help\n" +
+  "  Exit 0 when every execution succeeded, 1 when one failed, 2 on bad usage or config.";
 
 const LIMITS = { runs: [1, 10_000], concurrency: [1, 64], seed: [0, 2 ** 31 - 1] } as const;
 
@@ -47,7 +58,9 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
     },
     USAGE,
   );
-  const stack = cloudStackFrom(await synthesize({ stack: args.stack, overrides: args.overrides }));
+  const synth = await synthesize({ stack: args.stack, overrides: args.overrides });
+  writeNotes(synth.notes ?? []);
+  const stack = cloudStackFrom(synth);
   let input;
   let mockTasks;
   try {
@@ -57,14 +70,14 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
       outputToS3: args.values["output-to-s3"] === true,
       anyJson: stack.ownDefinition,
     });
-    mockTasks = readMockTasks((args.values["mock-task"] as string[] | undefined) ?? []);
+    mockTasks = readMockTasks((args.values["mock-task"] as string[] | undefined) ?? [], resolveUserPath);
   } catch (error) {
-    if (error instanceof InputError) throw new UsageError(`${error.message}\nusage: ${USAGE}`);
+    if (error instanceof InputError) throw new UsageError(`${error.message}\nusage: ${USAGE.split("\n")[0]} (--help for more)`);
     throw error;
   }
   const runs = wholeNumberFlag(args.values.runs, "runs", ...LIMITS.runs);
   const concurrency = wholeNumberFlag(args.values.concurrency, "concurrency", ...LIMITS.concurrency);
-  if (concurrency !== undefined && runs === undefined) throw new UsageError(`--concurrency needs --runs\nusage: ${USAGE}`);
+  if (concurrency !== undefined && runs === undefined) throw new UsageError(`--concurrency needs --runs\nusage: ${USAGE.split("\n")[0]} (--help for more)`);
   const seed = wholeNumberFlag(args.values.seed, "seed", ...LIMITS.seed);
   const rolePolicyFile = args.values["role-policy-file"] as string | undefined;
 

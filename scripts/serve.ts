@@ -20,8 +20,15 @@ import { PROJECT_DIR, stackConfig, synthesize } from "./lib/synth";
 import { wholeNumberFlag } from "./lib/whole-number";
 
 const USAGE =
-  "npm run serve -- --stack <name> [--config <key>=<value>]... [--port <p>] [--role-policy-file <policy.json>] [--seed <s>] [--route <region>]\n" +
-  "  --port: Step Functions on p, S3 on p+1, Bedrock runtime on p+2 (default 8083; 0 picks free ports)";
+  "bedrock-sfn serve --stack <name> [--config <key>=<value>]... [--port <p>] [--role-policy-file <policy.json>] [--seed <s>] [--route <region>]   (also: npm run serve -- ...)\n" +
+  "  The local cloud on 127.0.0.1 until interrupted: a Step Functions endpoint (AWS JSON protocol) for the stack's state\n" +
+  "  machine, and the S3 and Bedrock stand-ins, authorising every call as the execution role. Serves what the offline\n" +
+  "  engine deployed (npm run pulumi -- up) when it has, else what synth produces. Prints the AWS_ENDPOINT_URL_* values.\n" +
+  "  --stack, -s <name>       the stack (Pulumi.<name>.yaml); --config, -c <key>=<value> overrides one key (repeatable)\n" +
+  "  --port <p>               Step Functions on p, S3 on p+1, Bedrock runtime on p+2 (default 8083; 0 picks free ports)\n" +
+  "  --role-policy-file <p>   act as a role holding this IAM policy instead of the stack's own\n" +
+  "  --seed <s>               fixes the routing of Bedrock calls; --route <region> lands them all in one Region\n" +
+  "  --help, -h               this help";
 
 export const DEFAULT_PORT = 8083;
 

@@ -15,11 +15,17 @@ import { createBedrockRouter } from "../local/cloud/bedrock-routing";
 import type { RolePolicySource } from "../local/cloud/execution-role";
 import { batchReport } from "./local";
 import { evaluateResources } from "../policy-pack/evaluate";
-import { parseCommonArgs, runCli } from "./lib/args";
+import { parseCommonArgs, runCli, writeNotes } from "./lib/args";
 import { renderPreview } from "./lib/preview";
 import { synthesize } from "./lib/synth";
 
-const USAGE = "npm start -- [--stack <name>] [--config <key>=<value>]... [--prompt <text>]";
+const USAGE =
+  "bedrock-sfn start [--stack <name>] [--config <key>=<value>]... [--prompt <text>]   (also: npm start -- ...)\n" +
+  "  The offline tour: previews the stack under mocks, applies the policy pack to it, and runs the workflow locally\n" +
+  "  twice (a small prompt, and a 300 KB one that goes through the payload bucket).\n" +
+  "  --stack, -s <name>       the stack (default dev); --config, -c <key>=<value> overrides one key (repeatable)\n" +
+  "  --prompt, -p <text>      the prompt of the runs; --help, -h: this help\n" +
+  "  Exit 0 when everything passed, 1 on a mandatory policy violation or a failed run, 2 on bad usage or config.";
 const SAMPLE_PROMPT = "What is the highest mountain in Japan?";
 /** Executions per batch: enough for every destination of a geographic profile to come up. */
 export const BATCH_RUNS = 24;
@@ -31,6 +37,7 @@ export async function main(argv: string[] = process.argv.slice(2), write: (text:
 
   section(`1. Preview of stack '${args.stack}'`);
   const synth = await synthesize({ stack: args.stack, overrides: args.overrides });
+  writeNotes(synth.notes ?? []);
   write(`${renderPreview(synth)}\n`);
 
   section("2. Policy pack (./policy-pack) applied to those resources");

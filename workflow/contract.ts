@@ -83,6 +83,13 @@ export const NON_RETRYABLE_BEDROCK_ERRORS = [
 
 export const BEDROCK_INVOKE_MODEL_RESOURCE = "arn:aws:states:::bedrock:invokeModel";
 
+/** The integration ARN in any partition: arn:aws:..., arn:aws-us-gov:..., arn:aws-cn:..., arn:aws-eusc:... */
+const INVOKE_MODEL_RESOURCE_PATTERN = /^arn:aws(-[a-z]+)*:states:::bedrock:invokeModel$/;
+
+export function isInvokeModelResource(resource: unknown): boolean {
+  return typeof resource === "string" && INVOKE_MODEL_RESOURCE_PATTERN.test(resource);
+}
+
 export function invokeModelResource(partition = "aws"): string {
   return BEDROCK_INVOKE_MODEL_RESOURCE.replace("arn:aws:", `arn:${partition}:`);
 }
@@ -109,6 +116,10 @@ export const STATE_NAMES = {
   invokeModelWithBodyToS3: "InvokeModelWithBodyToS3",
   invokeModelWithS3Input: "InvokeModelWithS3Input",
   invokeModelWithS3InputToS3: "InvokeModelWithS3InputToS3",
+  // only for families whose token counts are optional in the response (Cohere Command R)
+  checkOptionalUsage: "CheckOptionalUsage",
+  copyOptionalUsage: "CopyOptionalUsage",
+  done: "Done",
 } as const;
 
 /** `s3://<bucket>/<prefix>`: every valid inputS3Uri starts with this (and names an object under it). */

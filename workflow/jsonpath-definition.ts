@@ -174,7 +174,44 @@ function invokeTask(options: ResolvedOptions, input: "body" | "s3", toS3: boolea
     TimeoutSeconds: policy.timeoutSeconds,
     Retry: policy.retry,
     Catch: [{ ErrorEquals: ["States.ALL"], Next: S.invocationFailed }],
-    End: true,
+    ...(!toS3 && responseResultPaths(options.family).optionalUsage ? { Next: S.checkOptionalUsage } : { End: true }),
+  };
+}
+
+/**
+ * For a family whose token counts may be missing from the body, JSONPath fills `usage` in two more states
+ * (a ResultSelector cannot default a missing path): copied when both counts are there, null otherwise.
+ */
+function optionalUsageStates(options: ResolvedOptions): Record<string, unknown> {
+  const optional = responseResultPaths(options.family).optionalUsage;
+  if (!optional) return {};
+  const onRaw = (path: string) => `$.raw${path.slice(1)}`;
+  return {
+    [S.checkOptionalUsage]: {
+      Type: "Choice",
+      Choices: [
+        {
+          And: [
+            { Variable: onRaw(optional.inputTokens), IsPresent: true },
+            { Variable: onRaw(optional.outputTokens), IsPresent: true },
+          ],
+          Next: S.copyOptionalUsage,
+        },
+      ],
+      Default: S.done,
+    },
+    [S.copyOptionalUsage]: {
+      Type: "Pass",
+      Parameters: {
+        "text.$": "$.text",
+        "stopReason.$": "$.stopReason",
+        usage: { "inputTokens.$": onRaw(optional.inputTokens), "outputTokens.$": onRaw(optional.outputTokens) },
+        "model.$": "$.model",
+        "raw.$": "$.raw",
+      },
+      End: true,
+    },
+    [S.done]: { Type: "Succeed" },
   };
 }
 
@@ -191,6 +228,7 @@ export function buildJsonPathDefinition(options: ResolvedOptions): StateMachineD
       [S.invokeModelWithBodyToS3]: invokeTask(options, "body", true),
       [S.invokeModelWithS3Input]: invokeTask(options, "s3", false),
       [S.invokeModelWithS3InputToS3]: invokeTask(options, "s3", true),
+      ...optionalUsageStates(options),
       [S.invocationFailed]: {
         Type: "Fail",
         Comment: "Keeps the original error name and cause",

@@ -1,12 +1,26 @@
-// Command-line parsing shared by synth, local, invoke and start: `--stack`, repeated `--config key=value`, `--json`.
+// Command-line parsing shared by synth, local, invoke and start: `--stack`, repeated `--config key=value`, `--json`,
+// `--help`/`-h`, and path options resolved from the folder the user stands in.
+import * as path from "node:path";
 import { ParseArgsConfig, parseArgs } from "node:util";
+import { clip, clipLines } from "../../bedrock/text";
 
 /** Bad command-line use: the scripts print the message and exit 2. */
 export class UsageError extends Error {
   override name = "UsageError";
 }
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
+/** `--help` / `-h`: runCli prints the usage on stdout and exits 0. */
+export class HelpRequested extends Error {
+  override name = "HelpRequested";
+  constructor(readonly usage: string) {
+    super(usage);
+  }
+}
+
+type NodeOption = NonNullable<ParseArgsConfig["options"]>[string];
+/** A parseArgs option; `path: true` (or a name ending in `-file`/`-dir`) resolves the value against the user's folder. */
+export type Option = NodeOption & { path?: boolean };
+type Options = Record<string, Option>;
 
 export interface CommonArgs {
   stack: string;
@@ -19,19 +33,49 @@ const COMMON: Options = {
   stack: { type: "string", short: "s" },
   config: { type: "string", short: "c", multiple: true },
   json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
 };
+
+/**
+ * The folder the user ran the command from. `npm run` and `npx` change the working directory to the project
+ * root and keep the caller's folder in INIT_CWD.
+ */
+export function userDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  return env.INIT_CWD && path.isAbsolute(env.INIT_CWD) ? env.INIT_CWD : process.cwd();
+}
+
+/** A path as the user typed it, made absolute from where they stand. */
+export function resolveUserPath(value: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(userDirectory(env), value);
+}
+
+const isPathOption = (name: string, option: Option) => option.path === true || /-(file|dir)$/.test(name);
 
 /** `defaultStack`: the stack when `--stack` is not given; without it, `--stack` is required. */
 export function parseCommonArgs(argv: string[], extra: Options = {}, usage = "", defaultStack?: string): CommonArgs {
+  const options: Options = { ...COMMON, ...extra };
+  const nodeOptions = Object.fromEntries(Object.entries(options).map(([name, { path: _path, ...option }]) => [name, option]));
+  const withUsage = (message: string) => new UsageError(`${message}${usage ? `\nusage: ${firstLine(usage)} (--help for more)` : ""}`);
   let values: CommonArgs["values"];
   try {
-    ({ values } = parseArgs({ args: argv, options: { ...COMMON, ...extra }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args: argv, options: nodeOptions, strict: true, allowPositionals: false }));
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}${usage ? `\nusage: ${usage}` : ""}`);
+    // --help wins over every other mistake on the line, as users expect.
+    if (argv.includes("--help") || argv.includes("-h")) throw new HelpRequested(usage);
+    throw withUsage(clip((err as Error).message, 200));
   }
-  const stack = (values.stack as string | undefined) ?? defaultStack;
-  if (!stack) throw new UsageError(`--stack <name> is required (e.g. --stack dev)${usage ? `\nusage: ${usage}` : ""}`);
+  if (values.help === true) throw new HelpRequested(usage);
+  for (const [name, option] of Object.entries(options)) {
+    const value = values[name];
+    if (typeof value === "string" && isPathOption(name, option)) values[name] = resolveUserPath(value);
+  }
+  const stack = (values.stack as string | undefined)?.trim() || defaultStack;
+  if (!stack) throw withUsage("--stack <name> is required (e.g. --stack dev)");
   return { stack, overrides: parseOverrides((values.config as string[] | undefined) ?? []), json: values.json === true, values };
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0];
 }
 
 /** `key=value` pairs; a key without a namespace gets the project's, as `pulumi config set` does. */
@@ -39,19 +83,24 @@ export function parseOverrides(pairs: string[]): Record<string, string> {
   const overrides: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--config '${pair}' must be <key>=<value>, e.g. --config bedrock-sfn:workflowType=EXPRESS`);
+    if (eq <= 0) throw new UsageError(`--config '${clip(pair, 60)}' must be <key>=<value>, e.g. --config bedrock-sfn:workflowType=EXPRESS`);
     const key = pair.slice(0, eq).trim();
     overrides[key.includes(":") ? key : `bedrock-sfn:${key}`] = pair.slice(eq + 1);
   }
   return overrides;
 }
 
-const USER_ERRORS = ["UsageError", "ConfigError", "StackConfigError", "ModelIdError", "RoutingError", "UnsupportedModelError", "DefinitionError"];
+const USER_ERRORS = ["UsageError", "ConfigError", "StackConfigError", "ModelIdError", "RoutingError", "UnsupportedModelError", "InputError", "DefinitionError"];
 
 /** True for errors that are the user's input, not a bug: they get exit code 2 and no stack trace. */
 export function isUserError(err: unknown): boolean {
   const e = err as { name?: string; __pulumiRunError?: boolean } | undefined;
   return !!e && (USER_ERRORS.includes(e.name ?? "") || e.__pulumiRunError === true);
+}
+
+/** Notes for the user (secrets shown as placeholders, unknown model IDs): stderr, so stdout stays pipe-safe. */
+export function writeNotes(notes: readonly string[], stderr: (text: string) => void = (t) => void process.stderr.write(t)): void {
+  for (const note of notes) stderr(`${clipLines(note)}\n`);
 }
 
 /** Runs a CLI's main: user errors print one clear message (exit 2), never a stack trace; set DEBUG for one. */
@@ -61,8 +110,13 @@ export function runCli(main: () => Promise<number | void>): void {
   main().then(
     (code) => process.exit(code ?? 0),
     (err: unknown) => {
+      if (err instanceof HelpRequested) {
+        process.stdout.write(`usage: ${err.usage}\n`);
+        process.exit(0);
+      }
       const e = err as Error;
-      process.stderr.write(`error: ${e?.message ?? String(err)}\n`);
+      // Every line of a user's error stays short: long values and lists are cut where they are built, and here.
+      process.stderr.write(`error: ${clipLines(e?.message ?? String(err))}\n`);
       if (process.env.DEBUG) process.stderr.write(`${e?.stack}\n`);
       process.exit(isUserError(err) ? 2 : 1);
     },

@@ -77,9 +77,12 @@ function inferenceProfile(identifier: string, region: string): Record<string, un
     return { inferenceProfileId: identifier, inferenceProfileName: identifier, models: [], type: "UNKNOWN_OFFLINE", status: "ACTIVE" };
   }
   const partition = partitionOf(region);
+  // AWS's answer can leave out the source Region (us-gov.anthropic.claude-sonnet-4-5 from us-gov-east-1 names only
+  // us-gov-west-1); answer that way whenever another Region remains, so offline runs prove it is added back.
+  const others = destinations.kind === "regions" ? destinations.regions.filter((r) => r !== region) : [];
   const models =
     destinations.kind === "global"
       ? [{ modelArn: foundationModelArn(partition, "", ref.foundationModelId) }]
-      : destinations.regions.map((r) => ({ modelArn: foundationModelArn(partition, r, ref.foundationModelId) }));
+      : (others.length ? others : destinations.regions).map((r) => ({ modelArn: foundationModelArn(partition, r, ref.foundationModelId) }));
   return { inferenceProfileId: ref.profileId, inferenceProfileName: ref.profileId, models, type: "SYSTEM_DEFINED", status: "ACTIVE" };
 }

@@ -5,6 +5,10 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { CONFIG_KEYS, PROJECT } from "../../config/settings";
+import { clip, summariseList } from "../../bedrock/text";
+import { unknownConfigKeys } from "../../config/keys";
+import { checkSettings } from "../../config/check";
+import { readSettings } from "../../config/settings";
 import { offlineMocks } from "./mocks";
 
 export interface SynthResource {
@@ -17,6 +21,8 @@ export interface SynthResource {
 
 export interface SynthResult {
   stack: string;
+  /** One-line notes for stderr: secrets shown as placeholders, IDs the bundled lists do not know. */
+  notes?: string[];
   config: Record<string, string>;
   resources: SynthResource[];
   outputs: Record<string, unknown>;
@@ -47,27 +53,69 @@ export function stackNames(projectDir = PROJECT_DIR): string[] {
 }
 
 /** The stack file's config merged with overrides, values as the CLI hands them to the program (strings). */
-export function stackConfig(stack: string, overrides: Record<string, string> = {}, projectDir = PROJECT_DIR): Record<string, string> {
-  const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+export function stackConfig(stack: string, overrides: Record<string, string> = {}, projectDir = PROJECT_DIR, notes: string[] = []): Record<string, string> {
+  const fileName = `Pulumi.${stack}.yaml`;
+  const file = path.join(projectDir, fileName);
   if (!/^[\w.-]+$/.test(stack) || !fs.existsSync(file)) {
-    throw new StackConfigError(`stack '${stack}' has no Pulumi.${stack}.yaml; stacks: ${stackNames(projectDir).join(", ")}`);
+    throw new StackConfigError(`stack '${clip(stack, 40)}' has no Pulumi.${clip(stack, 40)}.yaml; stacks: ${summariseList(stackNames(projectDir))}`);
   }
-  const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
   const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...(doc.config ?? {}), ...overrides })) {
-    config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  for (const [key, value] of Object.entries({ ...readStackFile(file, fileName), ...overrides })) {
+    config[key] = isSecret(value) ? secretPlaceholder(key, fileName, notes) : typeof value === "string" ? value : JSON.stringify(value);
   }
-  const known = new Set(Object.values(CONFIG_KEYS));
-  const unknown = Object.keys(config).filter((k) => k.startsWith(`${PROJECT}:`) && !known.has(k));
-  if (unknown.length) {
-    throw new StackConfigError(`unknown config key ${unknown.map((k) => `'${k}'`).join(", ")}; valid keys: ${[...known].join(", ")}`);
-  }
+  const unknown = unknownConfigKeys(Object.keys(config), `${fileName} or --config`);
+  if (unknown) throw new StackConfigError(unknown);
   return config;
 }
 
+function readStackFile(file: string, fileName: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
+  } catch (err) {
+    // The yaml package reports positions as linePos [{line, col}]; its message repeats the offending source.
+    const e = err as { linePos?: { line: number; col: number }[]; code?: string; message?: string };
+    const at = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : "";
+    const reason = (e.message ?? String(err)).split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new StackConfigError(`${fileName}${at}: not valid YAML: ${clip(reason, 160)}`);
+  }
+  const config = (doc as { config?: unknown } | null)?.config ?? {};
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc) || typeof config !== "object" || config === null || Array.isArray(config)) {
+    throw new StackConfigError(`${fileName}: expected a mapping with a 'config:' mapping of key: value pairs`);
+  }
+  return config as Record<string, unknown>;
+}
+
+// `pulumi config set --secret` writes {secure: <ciphertext>}; only the Pulumi CLI can decrypt it.
+function isSecret(value: unknown): value is { secure: string } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+}
+
+/** Free-text keys may stand in as a placeholder offline; a secret model ID or Region cannot. */
+const PLACEHOLDER_KEYS = new Set([CONFIG_KEYS.systemPrompt]);
+
+function secretPlaceholder(key: string, fileName: string, notes: string[]): string {
+  if (!PLACEHOLDER_KEYS.has(key)) {
+    throw new StackConfigError(
+      `${clip(key, 60)} is a secret in ${fileName}; its value is not available offline (only the Pulumi CLI decrypts it): give it with --config ${clip(key, 60)}=<value>`,
+    );
+  }
+  notes.push(`note: ${key} is a secret in ${fileName}; its value is not available offline, so the output shows ${SECRET_PLACEHOLDER}`);
+  return SECRET_PLACEHOLDER;
+}
+
+/** What an offline tool shows instead of a secret's value. */
+export const SECRET_PLACEHOLDER = "[secret: not available offline]";
+
 /** Runs the program under mocks. Safe to call repeatedly in one process (each call resets the mock engine). */
 export async function synthesize(options: SynthOptions): Promise<SynthResult> {
-  const config = stackConfig(options.stack, options.overrides, options.projectDir);
+  const notes: string[] = [];
+  const config = stackConfig(options.stack, options.overrides, options.projectDir, notes);
+  // The program checks the same settings; run here first so its notes reach stderr, not the mock engine's stdout.
+  // Bad config is left for the program to report, as `pulumi up` would.
+  try {
+    notes.push(...checkSettings(readSettings((key) => config[key])));
+  } catch {}
   const resources: SynthResource[] = [];
   const mocks = offlineMocks(config["aws:region"] ?? "us-east-1", (r) => resources.push(r), !options.withoutComputedOutputs);
   await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, true);
@@ -78,7 +126,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   // Registrations that no output depends on may still be in flight.
   await settle();
   attachUrns(resources);
-  return { stack: options.stack, config, resources, outputs };
+  return { stack: options.stack, notes, config, resources, outputs };
 }
 
 async function resolveOutputs(exports: Record<string, unknown>): Promise<Record<string, unknown>> {

@@ -7,6 +7,8 @@ import {
   normaliseResponse,
   normaliseResponseJsonata,
   requestBodyJsonata,
+  responseResultPaths,
+  legacyNoteOf,
   sampleResponse,
   SUPPORTED_FAMILIES,
   UnsupportedModelError,
@@ -17,6 +19,30 @@ import {
 const evaluate = (expression: string, bindings: Record<string, unknown>) => jsonata(expression).evaluate(null, bindings);
 
 describe("bedrock/families", () => {
+  describe("legacy text formats of the seed write-ups", () => {
+    it("anthropic-text-completions: the Human/Assistant prompt and max_tokens_to_sample, answer from completion", () => {
+      const body = buildRequestBody("anthropic-text-completions", { prompt: "Give me a cowboy joke", maxTokens: 256, temperature: 0.5 });
+      assert.deepEqual(body, { prompt: "\n\nHuman: Give me a cowboy joke\n\nAssistant:", max_tokens_to_sample: 256, temperature: 0.5 });
+      const withSystem = buildRequestBody("anthropic-text-completions", { prompt: "Hi", system: "Be brief.", maxTokens: 10, temperature: 0 }) as { prompt: string };
+      assert.equal(withSystem.prompt, "Be brief.\n\nHuman: Hi\n\nAssistant:");
+      assert.equal(normaliseResponse("anthropic-text-completions", { completion: " Howdy", stop_reason: "stop_sequence" }).text, " Howdy");
+      // The same models take the Messages API, which stays the derived default.
+      assert.equal(familyOf("anthropic.claude-instant-v1"), "anthropic");
+    });
+
+    it("cohere-command: prompt -> generations[0].text, derived from cohere.command-text-v14", () => {
+      assert.equal(familyOf("cohere.command-text-v14"), "cohere-command");
+      assert.equal(familyOf("cohere.command-light-text-v14"), "cohere-command");
+      assert.deepEqual(buildRequestBody("cohere-command", { prompt: "Hello", maxTokens: 250, temperature: 0.5 }), { prompt: "Hello", max_tokens: 250, temperature: 0.5 });
+      assert.equal(normaliseResponse("cohere-command", { generations: [{ text: "Hi there", finish_reason: "COMPLETE" }] }).text, "Hi there");
+    });
+
+    it("both are marked legacy with AWS's lifecycle note; current families are not", () => {
+      for (const family of ["anthropic-text-completions", "cohere-command"] as const) assert.match(legacyNoteOf(family) ?? "", /^legacy: .*model-lifecycle/);
+      assert.equal(legacyNoteOf("anthropic"), undefined);
+    });
+  });
+
   describe("familyOf", () => {
     const examples: Array<[string, ModelFamily]> = [
       ["anthropic.claude-sonnet-4-20250514-v1:0", "anthropic"],
@@ -150,7 +176,7 @@ describe("bedrock/families", () => {
         const normalised = normaliseResponse(family, body);
         assert.equal(normalised.text, `Hi from ${family}`);
         assert.equal(typeof normalised.stopReason, "string");
-        if (family === "mistral") {
+        if (!reportsUsageInBody(family)) {
           assert.deepEqual(normalised.usage, { inputTokens: null, outputTokens: null });
         } else {
           assert.deepEqual(normalised.usage, { inputTokens: 12, outputTokens: 5 });
@@ -235,3 +261,9 @@ describe("bedrock/families", () => {
     });
   });
 });
+
+/** Families whose response body carries token counts somewhere (Mistral and the legacy formats: headers only). */
+function reportsUsageInBody(family: ModelFamily): boolean {
+  const paths = responseResultPaths(family);
+  return paths.inputTokens !== null || paths.optionalUsage !== undefined;
+}

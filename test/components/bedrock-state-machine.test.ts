@@ -147,6 +147,19 @@ describe("BedrockStateMachine under mocks", function () {
     assert.deepEqual([dev.outputs.modelFamily, prod.outputs.modelFamily], ["anthropic", "anthropic"]);
   });
 
+  it("routingSource live: grants the source-Region model although AWS's answer leaves it out, as the catalog path does", async () => {
+    for (const [region, modelId] of [
+      ["us-gov-east-1", "us-gov.anthropic.claude-3-5-sonnet-20240620-v1:0"],
+      ["ap-northeast-1", "apac.anthropic.claude-sonnet-4-20250514-v1:0"],
+    ]) {
+      const overrides = { "aws:region": region, "bedrock-sfn:modelId": modelId };
+      const live = await synthesize({ stack: "dev", overrides: { ...overrides, "bedrock-sfn:routingSource": "live" } });
+      const catalog = await synthesize({ stack: "dev", overrides: { ...overrides, "bedrock-sfn:routingSource": "catalog" } });
+      assert.deepEqual(policyOf(live), policyOf(catalog), `${modelId} from ${region}`);
+      assert.ok((live.outputs.routedRegions as string[]).includes(region), `${region} is granted`);
+    }
+  });
+
   it("looks up profiles the catalog lacks through aws.bedrock.getInferenceProfile, and fails offline with a clear error", async () => {
     await assert.rejects(
       synthesize({ stack: "dev", overrides: { "aws:region": "us-east-1", "bedrock-sfn:modelId": "us.anthropic.claude-opus-9-v1:0" } }),

@@ -75,6 +75,7 @@ describe("npm run synth", function () {
     assert.match(stack.stderr, /stack 'staging' has no Pulumi\.staging\.yaml; stacks: dev, prod/);
     const key = synth("--stack", "dev", "--config", "bedrock-sfn:modelID=x");
     assert.equal(key.code, 2);
-    assert.match(key.stderr, /unknown config key 'bedrock-sfn:modelID'; valid keys: /);
+    assert.match(key.stderr, /unknown config key 'bedrock-sfn:modelID' .*did you mean 'bedrock-sfn:modelId'\?\nvalid keys: /);
+    for (const line of key.stderr.split("\n")) assert.ok(line.length <= 300, `line of ${line.length} characters`);
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { buildRequestBody, MODEL_FAMILIES, normaliseResponse, sampleResponse, type ModelFamily } from "../../bedrock/families";
+import { buildRequestBody, MODEL_FAMILIES, normaliseResponse, responseResultPaths, sampleResponse, type ModelFamily } from "../../bedrock/families";
 import { buildDefinition, STATE_NAMES, VALIDATION_ERROR, type DefinitionOptions } from "../../workflow";
 import { BUCKET, MODEL_IDS, optionsFor } from "./helpers/fixtures";
 import { runJsonataDefinition, type RunResult, type TaskFailure } from "./helpers/jsonata-states";
@@ -51,7 +51,9 @@ describe("workflow JSONata definition, evaluated", () => {
         const raw = sampleResponse(family, { text: `Answer from ${family}`, inputTokens: 21, outputTokens: 8, modelId: MODEL_IDS[family] });
         assert.equal(output.text, `Answer from ${family}`);
         assert.equal(output.stopReason, normaliseResponse(family, raw).stopReason);
-        assert.deepEqual(output.usage, family === "mistral" ? { inputTokens: null, outputTokens: null } : { inputTokens: 21, outputTokens: 8 });
+        const paths = responseResultPaths(family);
+        const inBody = paths.inputTokens !== null || paths.optionalUsage !== undefined;
+        assert.deepEqual(output.usage, inBody ? { inputTokens: 21, outputTokens: 8 } : { inputTokens: null, outputTokens: null });
         assert.equal(output.model, MODEL_IDS[family]);
         assert.deepEqual(output.raw, raw);
         assert.deepEqual(Object.keys(output), ["text", "stopReason", "usage", "model", "raw"]);

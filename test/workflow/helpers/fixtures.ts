@@ -10,6 +10,8 @@ export const MODEL_IDS: Record<ModelFamily, string> = {
   mistral: "mistral.mistral-large-2402-v1:0",
   "cohere-command-r": "cohere.command-r-v1:0",
   openai: "openai.gpt-oss-20b-1:0",
+  "anthropic-text-completions": "anthropic.claude-instant-v1",
+  "cohere-command": "cohere.command-text-v14",
 };
 
 export const BUCKET = "bedrock-sfn-payloads-123456789012";

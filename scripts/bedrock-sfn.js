@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// bedrock-sfn <command> [options]: the project's command-line tools as one package bin, run from source
+// through ts-node. Unlike `npm run <script>`, it prints nothing of its own, so `--json` output pipes cleanly.
+"use strict";
+const path = require("node:path");
+
+const root = path.resolve(__dirname, "..");
+const COMMANDS = {
+  synth: "preview the stack offline under Pulumi's mock engine (resource tree, role grants; --json for one document)",
+  local: "run the stack's workflow offline on the local cloud (routed, authorised Bedrock and S3 stand-ins); --runs for a batch",
+  serve: "the local cloud until interrupted: a Step Functions endpoint with the Bedrock and S3 stand-ins",
+  invoke: "run the deployed state machine once and print the answer",
+  start: "the offline tour: preview, policy pack, local runs, batches as this stack's role and a hand-written one",
+};
+const HELP =
+  "usage: bedrock-sfn <command> [options]   (each command takes --help)\n" +
+  Object.entries(COMMANDS)
+    .map(([name, what]) => `  ${name.padEnd(7)} ${what}`)
+    .join("\n") +
+  "\n";
+
+const [command, ...rest] = process.argv.slice(2);
+if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+  (command === undefined ? process.stderr : process.stdout).write(HELP);
+  process.exit(command === undefined ? 2 : 0);
+}
+if (!Object.prototype.hasOwnProperty.call(COMMANDS, command)) {
+  process.stderr.write(`error: unknown command '${String(command).slice(0, 40)}'; commands: ${Object.keys(COMMANDS).join(", ")}\n`);
+  process.exit(2);
+}
+require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+const { runCli } = require(path.join(root, "scripts", "lib", "args.ts"));
+const { main } = require(path.join(root, "scripts", `${command}.ts`));
+runCli(() => main(rest));
