@@ -1,6 +1,7 @@
 // The stack's settings: every config key, its default and its limits, validated in one place.
 // Pulumi.yaml declares the same keys for the CLI; a test keeps the two in step.
 import { z } from "zod";
+import { API_AUTH_MODES, API_TYPES } from "../api/contract";
 import { MODEL_FAMILIES, ModelFamily } from "../bedrock/families";
 
 export const PROJECT = "bedrock-sfn";
@@ -80,6 +81,11 @@ export const settingsSchema = z.object({
   routingSource: oneOf(ROUTING_SOURCES).default("auto"),
   destinationRegions: regionList.optional(),
   underlyingModelId: z.string().min(1, "must not be empty").optional(),
+  // The API front door (api/contract.ts).
+  api: oneOf(API_TYPES).default("none"),
+  apiAuth: oneOf(API_AUTH_MODES).default("iam"),
+  apiRateLimit: integer(1, 10_000).default(10),
+  apiBurstLimit: integer(1, 5_000).default(20),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -103,6 +109,10 @@ export const CONFIG_KEYS: Record<keyof Settings, string> = {
   routingSource: `${PROJECT}:routingSource`,
   destinationRegions: `${PROJECT}:destinationRegions`,
   underlyingModelId: `${PROJECT}:underlyingModelId`,
+  api: `${PROJECT}:api`,
+  apiAuth: `${PROJECT}:apiAuth`,
+  apiRateLimit: `${PROJECT}:apiRateLimit`,
+  apiBurstLimit: `${PROJECT}:apiBurstLimit`,
 };
 
 /** Raised for bad stack config; the message is one line per problem, naming key, value and valid choices. */
