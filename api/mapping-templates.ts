@@ -16,18 +16,27 @@ const anyOf = (reference: string, values: readonly string[]) => values.map((v) =
 
 /**
  * POST /generate -> the Step Functions request (StartSyncExecution or StartExecution take the same fields).
- * The request validator has already checked the body against the model, so the body is forwarded as the
- * execution input; the execution is named after the API request, which ties logs on both sides together.
+ * Only `prompt` and `system` are forwarded, each as the JSON the client sent (the workflow checks their types and
+ * names the field when one is wrong), so no request can reach the workflow's other inputs (`body`, `inputS3Uri`)
+ * even where the request validator does not apply. The execution is named after the API request, which ties
+ * logs on both sides together (and is the id STANDARD callers poll).
  */
 export function startRequestTemplate(stateMachineArn: string): string {
   return [
+    "#set($q = '\"')",
+    "#set($prompt = $input.json('$.prompt'))",
+    "#set($system = $input.json('$.system'))",
+    "#if($system == \"null\")#set($executionInput = \"{${q}prompt${q}: $prompt}\")#else#set($executionInput = \"{${q}prompt${q}: $prompt, ${q}system${q}: $system}\")#end",
     "{",
     `  "stateMachineArn": "${stateMachineArn}",`,
     `  "name": "$context.requestId",`,
-    `  "input": ${jsonString("$input.json('$')")}`,
+    `  "input": ${jsonString("$executionInput")}`,
     "}",
   ].join("\n");
 }
+
+/** The content types POST /generate maps: JSON, and what `curl -d` sends (its body is read as JSON all the same). */
+export const REQUEST_CONTENT_TYPES = [JSON_CONTENT_TYPE, "application/x-www-form-urlencoded"] as const;
 
 /** GET /executions/{id} -> DescribeExecution of that STANDARD execution. */
 export function describeRequestTemplate(executionArnPrefix: string): string {

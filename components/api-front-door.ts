@@ -5,6 +5,7 @@ import {
   BAD_REQUEST_BODY_TEMPLATE,
   JSON_CONTENT_TYPE,
   METHOD_STATUS_CODES,
+  REQUEST_CONTENT_TYPES,
   describeRequestTemplate,
   integrationResponses,
   startRequestTemplate,
@@ -125,9 +126,9 @@ export class ApiFrontDoor extends pulumi.ComponentResource {
           integrationHttpMethod: "POST",
           uri: uri(action),
           credentials: role.arn,
-          // Only the JSON template applies; any other content type is refused (415), never passed through raw.
+          // Only the mapped content types apply; any other is refused (415), never passed through raw.
           passthroughBehavior: "NEVER",
-          requestTemplates: { [JSON_CONTENT_TYPE]: requestTemplate },
+          requestTemplates: Object.fromEntries(REQUEST_CONTENT_TYPES.map((type) => [type, requestTemplate])),
           // API Gateway's maximum for REST APIs without a quota increase: a run with long retries ends in 504.
           timeoutMilliseconds: 29_000,
         },
@@ -164,7 +165,7 @@ export class ApiFrontDoor extends pulumi.ComponentResource {
       express ? "StartSyncExecution" : "StartExecution",
       arn.apply(startRequestTemplate),
       express ? "sync" : "start",
-      { requestModels: { [JSON_CONTENT_TYPE]: model.name } },
+      { requestModels: Object.fromEntries(REQUEST_CONTENT_TYPES.map((type) => [type, model.name])) },
     );
     if (!express) {
       const executions = new aws.apigateway.Resource(`${name}-executions`, { ...inApi, parentId: api.rootResourceId, pathPart: EXECUTIONS_PATH.slice(1) }, child);
