@@ -50,7 +50,7 @@ export function renderMappingTemplate(template: string, request: TemplateRequest
   const input = {
     body: request.body,
     json: (path: string) => JSON.stringify(select(path) ?? null),
-    path: (path: string) => select(path) ?? null,
+    path: (path: string) => withoutNulls(select(path)),
     // Header names match case-insensitively, as HTTP headers do.
     params: (name?: string) => {
       if (name === undefined) return params;
@@ -63,10 +63,23 @@ export function renderMappingTemplate(template: string, request: TemplateRequest
   return { output, statusOverride: Number.isInteger(status) ? status : undefined, headerOverrides: { ...responseOverride.header } };
 }
 
+/**
+ * Java's Velocity treats a null value as an absent one (`$!x` renders nothing, `#if($x)` is false); velocityjs
+ * renders null as "null". Values handed to templates drop their nulls so that templates behave as on AWS.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+  }
+  return value;
+}
+
 /** `$util`: the functions API Gateway documents for mapping templates. */
 export const UTIL = {
   escapeJavaScript: (value: unknown) => (value === null || value === undefined ? "" : escapeJavaScript(String(value))),
-  parseJson: (text: unknown) => JSON.parse(String(text)),
+  parseJson: (text: unknown) => withoutNulls(JSON.parse(String(text))),
   urlEncode: (value: unknown) => encodeURIComponent(String(value)).replace(/%20/g, "+"),
   urlDecode: (value: unknown) => decodeURIComponent(String(value).replace(/\+/g, "%20")),
   base64Encode: (value: unknown) => Buffer.from(String(value), "utf8").toString("base64"),
