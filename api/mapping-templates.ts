@@ -10,8 +10,9 @@ export const JSON_CONTENT_TYPE = "application/json";
 /** A VTL expression rendered as a JSON string literal. */
 const jsonString = (reference: string) => `"$util.escapeJavaScript(${reference}).replaceAll("\\\\'", "'")"`;
 /** A VTL expression rendered as a JSON number, or null when absent. */
-const jsonNumberOrNull = (reference: string) => `#if("$!${reference}" != "")${reference}#{else}null#end`;
-const jsonStringOrNull = (reference: string) => `#if("$!${reference}" != "")${jsonString(reference)}#{else}null#end`;
+const isSet = (reference: string) => `"$!${reference.replace(/^\$/, "")}" != ""`;
+const jsonNumberOrNull = (reference: string) => `#if(${isSet(reference)})${reference}#{else}null#end`;
+const jsonStringOrNull = (reference: string) => `#if(${isSet(reference)})${jsonString(reference)}#{else}null#end`;
 const anyOf = (reference: string, values: readonly string[]) => values.map((v) => `${reference} == "${v}"`).join(" || ");
 
 /**
