@@ -1,0 +1,84 @@
+// The local API front door end to end: HTTP -> throttling, auth, request model -> mapping template -> the local
+// Step Functions endpoint -> the workflow -> the Bedrock stand-in (routed, authorised) -> response template.
+import * as assert from "node:assert/strict";
+import { startServing, type Serving } from "../../scripts/serve";
+
+const post = (serving: Serving, body: string, headers: Record<string, string> = {}) =>
+  fetch(`${serving.api!.endpoint}/v1/generate`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: "AWS4-HMAC-SHA256 Credential=local/20260101/ap-northeast-1/execute-api/aws4_request, SignedHeaders=host, Signature=00", ...headers },
+    body,
+  });
+const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, any> });
+
+describe("local API front door (npm run serve, bedrock-sfn:api=rest)", function () {
+  this.timeout(120_000);
+
+  describe("EXPRESS, iam", () => {
+    let serving: Serving;
+    before(async () => (serving = await startServing({ stack: "dev", port: 0, timeScale: 0.001, overrides: { "bedrock-sfn:api": "rest", "bedrock-sfn:apiBurstLimit": "50" } })));
+    after(() => serving.close());
+    afterEach(() => serving.cloud.bedrock.setFaults({}));
+
+    it("answers POST /generate with 200 {generated_text, stop_reason, usage, model}", async () => {
+      const { status, body } = await json(await post(serving, JSON.stringify({ prompt: "What's the highest mountain in Japan?" })));
+      assert.equal(status, 200, JSON.stringify(body));
+      assert.match(body.generated_text, /^Local stand-in reply from apac\.anthropic/);
+      assert.equal(body.model, "apac.anthropic.claude-sonnet-4-20250514-v1:0");
+      assert.deepEqual(Object.keys(body).sort(), ["generated_text", "model", "stop_reason", "usage"]);
+      assert.equal(typeof body.usage.output_tokens, "number");
+      const call = serving.cloud.bedrock.calls.at(-1)!;
+      assert.ok(serving.cloud.router.destinations("apac.anthropic.claude-sonnet-4-20250514-v1:0").includes(call.routedRegion!));
+    });
+
+    it("answers a body without prompt, with an extra field, or malformed JSON with 400 naming the problem, starting nothing", async () => {
+      const before = serving.sfn.executions.list().length;
+      for (const [body, problem] of [["{}", /prompt/], ['{"prompt":"x","inputS3Uri":"s3://b/k"}', /inputS3Uri/], ['{"prompt": ', /not JSON/], ['{"prompt": 7}', /prompt.*string/]] as const) {
+        const answer = await json(await post(serving, body));
+        assert.equal(answer.status, 400, body);
+        assert.match(answer.body.message, problem);
+      }
+      assert.equal(serving.sfn.executions.list().length, before);
+    });
+
+    it("answers 503 when Bedrock keeps throttling past the workflow's retries, never the raw record", async () => {
+      serving.cloud.bedrock.setFaults({ always: "ThrottlingException" });
+      const { status, body } = await json(await post(serving, JSON.stringify({ prompt: "busy?" })));
+      assert.equal(status, 503, JSON.stringify(body));
+      assert.equal(body.error, "Bedrock.ThrottlingException");
+      assert.ok(!JSON.stringify(body).includes("busy?") && !JSON.stringify(body).includes("arn:"), JSON.stringify(body));
+    });
+
+    it("refuses unsigned requests (403), other content types (415) and unknown routes (404)", async () => {
+      assert.equal((await post(serving, '{"prompt":"x"}', { authorization: "" })).status, 403);
+      assert.equal((await post(serving, '{"prompt":"x"}', { "content-type": "text/plain" })).status, 415);
+      assert.equal((await fetch(`${serving.api!.endpoint}/v1/executions/x`)).status, 404);
+    });
+  });
+
+  describe("STANDARD, apiKey, throttled stage", () => {
+    let serving: Serving;
+    before(async () => (serving = await startServing({
+      stack: "dev",
+      port: 0,
+      timeScale: 0.001,
+      apiKey: "test-key",
+      overrides: { "bedrock-sfn:api": "rest", "bedrock-sfn:workflowType": "STANDARD", "bedrock-sfn:apiAuth": "apiKey", "bedrock-sfn:apiRateLimit": "1", "bedrock-sfn:apiBurstLimit": "3" },
+    })));
+    after(() => serving.close());
+
+    it("answers 202 with an execution id, then GET /executions/{id} gives the same body; the burst limit answers 429", async () => {
+      assert.equal((await post(serving, '{"prompt":"x"}', { "x-api-key": "wrong" })).status, 403);
+      const started = await json(await post(serving, JSON.stringify({ prompt: "What is Fuji?" }), { "x-api-key": "test-key" }));
+      assert.equal(started.status, 202, JSON.stringify(started.body));
+      assert.equal(started.body.status, "RUNNING");
+      const executions = serving.sfn.executions.list();
+      await Promise.all(executions.map((e) => e.finished));
+      const done = await json(await fetch(`${serving.api!.endpoint}${started.body.status_url}`, { headers: { "x-api-key": "test-key" } }));
+      assert.equal(done.status, 200, JSON.stringify(done.body));
+      assert.match(done.body.generated_text, /^Local stand-in reply/);
+      // Burst of 3 used up (wrong key, start, poll) at 1 request per second: the next is throttled.
+      assert.equal((await post(serving, '{"prompt":"x"}', { "x-api-key": "test-key" })).status, 429);
+    });
+  });
+});
