@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ApiAuth, EXECUTIONS_PATH, GENERATE_PATH, GENERATE_REQUEST_SCHEMA, STAGE_NAME } from "../api/contract";
@@ -182,7 +183,7 @@ export class ApiFrontDoor extends pulumi.ComponentResource {
         ...inApi,
         description: `${name} (${args.workflowType}, ${auth})`,
         // Redeploy when the routes or templates change; a Deployment is a snapshot of the API.
-        triggers: { routes: arn.apply((a) => `${args.workflowType}:${auth}:${startRequestTemplate(a).length}:${a}`) },
+        triggers: { routes: arn.apply((a) => apiDigest(a, args.workflowType, auth)) },
       },
       { ...child, dependsOn: parts },
     );
@@ -242,6 +243,21 @@ export class ApiFrontDoor extends pulumi.ComponentResource {
     this.apiKeyId = apiKeyId;
     this.registerOutputs({ url: this.url, restApiId: this.restApiId, stageName: this.stageName, roleArn: this.roleArn, apiKeyId: this.apiKeyId });
   }
+}
+
+/** A digest of everything a deployment snapshots: routes, templates, the model, auth. */
+function apiDigest(stateMachineArn: string, workflowType: WorkflowType, auth: ApiAuth): string {
+  const kinds = workflowType === "EXPRESS" ? (["sync"] as const) : (["start", "describe"] as const);
+  const content = JSON.stringify({
+    workflowType,
+    auth,
+    schema: GENERATE_REQUEST_SCHEMA,
+    start: startRequestTemplate(stateMachineArn),
+    describe: workflowType === "STANDARD" ? describeRequestTemplate(executionArnPrefix(stateMachineArn)) : undefined,
+    responses: kinds.map((kind) => integrationResponses(kind)),
+    badBody: BAD_REQUEST_BODY_TEMPLATE,
+  });
+  return createHash("sha256").update(content).digest("hex");
 }
 
 /** One JSON line per request: who, what, how it ended; never the body. */

@@ -1,7 +1,7 @@
 // The local API front door end to end: HTTP -> throttling, auth, request model -> mapping template -> the local
 // Step Functions endpoint -> the workflow -> the Bedrock stand-in (routed, authorised) -> response template.
 import * as assert from "node:assert/strict";
-import { startServing, type Serving } from "../../scripts/serve";
+import { main as serve, startServing, type Serving } from "../../scripts/serve";
 
 const post = (serving: Serving, body: string, headers: Record<string, string> = {}) =>
   fetch(`${serving.api!.endpoint}/v1/generate`, {
@@ -80,5 +80,23 @@ describe("local API front door (npm run serve, bedrock-sfn:api=rest)", function 
       // Burst of 3 used up (wrong key, start, poll) at 1 request per second: the next is throttled.
       assert.equal((await post(serving, '{"prompt":"x"}', { "x-api-key": "test-key" })).status, 429);
     });
+  });
+
+  it("npm run serve prints the front door and a curl that works against it, with the API key it accepts", async () => {
+    let printed = "";
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const serving = serve(["--stack", "dev", "--port", "0", "--config", "bedrock-sfn:api=rest", "--config", "bedrock-sfn:apiAuth=apiKey", "--api-key", "k-123"], { stdout: (t) => void (printed += t), stopped });
+    while (!printed.includes("Serving until Ctrl-C")) await new Promise((r) => setTimeout(r, 20));
+    try {
+      const url = /API front door\s+(http:\/\/127\.0\.0\.1:\d+\/v1\/generate)/.exec(printed)?.[1];
+      assert.ok(url, printed);
+      assert.match(printed, /curl -s -H 'x-api-key: k-123' -H 'content-type: application\/json' -d '\{"prompt":/);
+      const answer = await fetch(url, { method: "POST", headers: { "x-api-key": "k-123", "content-type": "application/json" }, body: '{"prompt":"hi"}' });
+      assert.equal(answer.status, 200);
+    } finally {
+      stop();
+    }
+    assert.equal(await serving, 0);
   });
 });
