@@ -95,8 +95,11 @@ export const START_REFUSED_TEMPLATE = `{"message": "the workflow could not be st
 export const NO_SUCH_EXECUTION_TEMPLATE = `{"message": "no execution with this id", "request_id": "$context.requestId"}`;
 export const UPSTREAM_FAILED_TEMPLATE = `{"message": "Step Functions is unavailable; retry later", "request_id": "$context.requestId"}`;
 
-/** Gateway response for a body the request validator refuses: names what is wrong. */
-export const BAD_REQUEST_BODY_TEMPLATE = `{"message": ${jsonString('"invalid request body: $context.error.validationErrorString"')}, "request_id": "$context.requestId"}`;
+/**
+ * Gateway response for a body the request validator refuses: names what is wrong. Gateway response templates are
+ * not VTL, only `$context...` substitution (AWS: "isn't processed by the Velocity Template Language engine").
+ */
+export const BAD_REQUEST_BODY_TEMPLATE = `{"message": "invalid request body: $context.error.validationErrorString", "request_id": "$context.requestId"}`;
 
 /** One integration response: a selection pattern on Step Functions' HTTP status, and what the client gets. */
 export interface IntegrationResponseSpec {

@@ -44,6 +44,8 @@ export interface ServeOptions {
   onFinished?: (execution: Execution) => void;
   /** The key the API front door accepts (apiAuth = apiKey); random when absent. */
   apiKey?: string;
+  /** Told about every request to the API front door (its access log). */
+  onApiAccess?: (entry: Record<string, unknown>) => void;
 }
 
 export interface Serving {
@@ -108,6 +110,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
         burstLimit: settings.apiBurstLimit,
         stepFunctionsEndpoint: sfn.endpoint,
         port: base === 0 ? 0 : base + 3,
+        onAccess: options.onApiAccess,
       });
     } catch (error) {
       await Promise.allSettled([sfn.close(), cloud.close()]);
@@ -165,6 +168,7 @@ export async function main(argv: string[] = process.argv.slice(2), deps: ServeDe
       apiKey: args.values["api-key"] as string | undefined,
       onFinished: (execution) =>
         stdout(`execution ${execution.name}: ${execution.status}${execution.error ? ` (${execution.error})` : ""}\n`),
+      onApiAccess: (entry) => stdout(`api ${entry.httpMethod} ${entry.path}: ${entry.status} in ${entry.latencyMs} ms (request ${entry.requestId})\n`),
     });
   } catch (error) {
     if (error instanceof RolePolicyError || error instanceof RouteError || error instanceof CheckpointError) throw new UsageError(error.message);

@@ -120,3 +120,18 @@ const CONFIG: CompileConfig = {
     javaString("matches", (text, [pattern]) => new RegExp(`^(?:${String(pattern)})$`).test(text)),
   ],
 };
+
+/**
+ * A gateway response template: plain `$context.a.b` substitution, no VTL (as API Gateway renders them). Values
+ * are written as JSON string content, so the template's quotes around them hold whatever they contain.
+ */
+export function renderGatewayResponse(template: string, context: Record<string, unknown>): string {
+  return template.replace(/\$context((?:\.[A-Za-z]\w*)+)/g, (_, path: string) => {
+    const value = path
+      .slice(1)
+      .split(".")
+      .reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), context);
+    return value === undefined || value === null ? "" : JSON.stringify(String(value)).slice(1, -1);
+  });
+}
+

@@ -9,7 +9,7 @@ import Ajv from "ajv";
 import { ApiAuth, EXECUTIONS_PATH, GENERATE_PATH, GENERATE_REQUEST_SCHEMA, STAGE_NAME } from "../../api/contract";
 import { BAD_REQUEST_BODY_TEMPLATE, REQUEST_CONTENT_TYPES, describeRequestTemplate, integrationResponses, startRequestTemplate } from "../../api/mapping-templates";
 import { executionArnPrefix } from "../../api/role-policy";
-import { BodyNotJsonError, renderMappingTemplate } from "../api-gateway/mapping-template";
+import { BodyNotJsonError, renderGatewayResponse, renderMappingTemplate } from "../api-gateway/mapping-template";
 import { listenLocally } from "../listen";
 import type { WorkflowType } from "./executions";
 
@@ -89,7 +89,7 @@ export async function startApiFrontDoor(options: ApiFrontDoorOptions): Promise<L
       const problem = requestBodyProblem(body, validate);
       if (problem) {
         context.error = { validationErrorString: problem };
-        return { status: 400, body: renderMappingTemplate(BAD_REQUEST_BODY_TEMPLATE, { body: "", context }).output };
+        return { status: 400, body: renderGatewayResponse(BAD_REQUEST_BODY_TEMPLATE, context) };
       }
       action = express ? "StartSyncExecution" : "StartExecution";
       template = startRequestTemplate(stateMachineArn);

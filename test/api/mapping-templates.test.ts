@@ -10,7 +10,7 @@ import {
   startRequestTemplate,
 } from "../../api/mapping-templates";
 import { executionArnPrefix } from "../../api/role-policy";
-import { BodyNotJsonError, escapeJavaScript, renderMappingTemplate } from "../../local/api-gateway/mapping-template";
+import { BodyNotJsonError, escapeJavaScript, renderGatewayResponse, renderMappingTemplate } from "../../local/api-gateway/mapping-template";
 
 const ARN = "arn:aws:states:ap-northeast-1:123456789012:stateMachine:bedrock-sfn-workflow";
 const context = { requestId: "7c1c3a8e-0000-4000-8000-000000000001", stage: "v1" };
@@ -108,9 +108,10 @@ describe("API front door mapping templates", () => {
     });
   });
 
-  it("names the problem of a refused body as JSON, whatever the validator's message holds", () => {
-    const rendered = renderMappingTemplate(BAD_REQUEST_BODY_TEMPLATE, { body: "", context: { ...context, error: { validationErrorString: '[object has missing required properties (["prompt"])]' } } });
-    assert.match(JSON.parse(rendered.output).message, /missing required properties \(\["prompt"\]\)/);
+  it("names the problem of a refused body as JSON (a gateway response: substitution only, no VTL)", () => {
+    assert.ok(!/#|\$util|\$input/.test(BAD_REQUEST_BODY_TEMPLATE), "gateway responses are not processed by VTL");
+    const rendered = renderGatewayResponse(BAD_REQUEST_BODY_TEMPLATE, { ...context, error: { validationErrorString: '[object has missing required properties (["prompt"])]' } });
+    assert.deepEqual(JSON.parse(rendered), { message: 'invalid request body: [object has missing required properties (["prompt"])]', request_id: context.requestId });
   });
 
   it("escapes as API Gateway's $util.escapeJavaScript does (Commons Lang rules)", () => {
