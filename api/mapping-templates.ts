@@ -7,7 +7,10 @@ import { BUSY_ERRORS, EXECUTIONS_PATH, TIMEOUT_ERRORS } from "./contract";
 
 export const JSON_CONTENT_TYPE = "application/json";
 
-/** A VTL expression rendered as a JSON string literal. */
+/**
+ * A VTL expression rendered as a JSON string literal. Values that may be absent are passed as `"$!x"`: a method
+ * given null returns null, and Velocity then prints the whole reference as written.
+ */
 const jsonString = (reference: string) => `"$util.escapeJavaScript(${reference}).replaceAll("\\\\'", "'")"`;
 /** A VTL expression rendered as a JSON number, or null when absent. */
 const isSet = (reference: string) => `"$!${reference.replace(/^\$/, "")}" != ""`;
@@ -27,7 +30,8 @@ export function startRequestTemplate(stateMachineArn: string): string {
     "#set($q = '\"')",
     "#set($prompt = $input.json('$.prompt'))",
     "#set($system = $input.json('$.system'))",
-    "#if($system == \"null\")#set($executionInput = \"{${q}prompt${q}: $prompt}\")#else#set($executionInput = \"{${q}prompt${q}: $prompt, ${q}system${q}: $system}\")#end",
+    // A missing field: `null` here and in Velocity's docs; an empty rendering is treated alike, to be safe.
+    "#if($system == \"null\" || \"$!system\" == \"\")#set($executionInput = \"{${q}prompt${q}: $prompt}\")#else#set($executionInput = \"{${q}prompt${q}: $prompt, ${q}system${q}: $system}\")#end",
     "{",
     `  "stateMachineArn": "${stateMachineArn}",`,
     `  "name": "$context.requestId",`,
@@ -53,16 +57,16 @@ const OUTCOME = [
   `{"generated_text": ${jsonString("$out.text")}, "stop_reason": ${jsonStringOrNull("$out.stopReason")}, "usage": {"input_tokens": ${jsonNumberOrNull("$out.usage.inputTokens")}, "output_tokens": ${jsonNumberOrNull("$out.usage.outputTokens")}}, "model": ${jsonString("$out.model")}}`,
   "#elseif($error == \"ValidationError\")",
   "#set($context.responseOverride.status = 400)",
-  `{"message": ${jsonString("$cause")}, "error": "ValidationError", "request_id": "$context.requestId"}`,
+  `{"message": ${jsonString(`"$!cause"`)}, "error": "ValidationError", "request_id": "$context.requestId"}`,
   `#elseif(${anyOf("$error", BUSY_ERRORS)})`,
   "#set($context.responseOverride.status = 503)",
-  `{"message": "the model is busy: Bedrock throttled the request and retries did not get through; retry later", "error": ${jsonString("$error")}, "request_id": "$context.requestId"}`,
+  `{"message": "the model is busy: Bedrock throttled the request and retries did not get through; retry later", "error": ${jsonString(`"$!error"`)}, "request_id": "$context.requestId"}`,
   `#elseif($status == "TIMED_OUT" || ${anyOf("$error", TIMEOUT_ERRORS)})`,
   "#set($context.responseOverride.status = 504)",
-  `{"message": "the model did not answer in time", "error": ${jsonString("$!error")}, "request_id": "$context.requestId"}`,
+  `{"message": "the model did not answer in time", "error": ${jsonString(`"$!error"`)}, "request_id": "$context.requestId"}`,
   "#else",
   "#set($context.responseOverride.status = 502)",
-  `{"message": "the workflow failed; its logs have the details", "error": ${jsonString("$!error")}, "request_id": "$context.requestId"}`,
+  `{"message": "the workflow failed; its logs have the details", "error": ${jsonString(`"$!error"`)}, "request_id": "$context.requestId"}`,
   "#end",
 ].join("\n");
 
