@@ -102,6 +102,7 @@ export async function startApiFrontDoor(options: ApiFrontDoorOptions): Promise<L
       integrationRequest = renderMappingTemplate(template, { body, params: { path: describeMatch ? { id: decodeURIComponent(describeMatch[1]) } : {} }, context }).output;
     } catch (error) {
       if (error instanceof BodyNotJsonError) return json(400, { message: error.message });
+      if (error instanceof URIError) return json(400, { message: `malformed execution id in the path '${url.pathname}'` });
       throw error;
     }
     const upstream = await fetch(`${options.stepFunctionsEndpoint}/`, {

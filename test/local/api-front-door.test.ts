@@ -63,11 +63,11 @@ describe("local API front door (npm run serve, bedrock-sfn:api=rest)", function 
       port: 0,
       timeScale: 0.001,
       apiKey: "test-key",
-      overrides: { "bedrock-sfn:api": "rest", "bedrock-sfn:workflowType": "STANDARD", "bedrock-sfn:apiAuth": "apiKey", "bedrock-sfn:apiRateLimit": "1", "bedrock-sfn:apiBurstLimit": "3" },
+      overrides: { "bedrock-sfn:api": "rest", "bedrock-sfn:workflowType": "STANDARD", "bedrock-sfn:apiAuth": "apiKey", "bedrock-sfn:apiRateLimit": "1", "bedrock-sfn:apiBurstLimit": "4" },
     })));
     after(() => serving.close());
 
-    it("answers 202 with an execution id, then GET /executions/{id} gives the same body; the burst limit answers 429", async () => {
+    it("answers 202 with an execution id, then GET /executions/{id} gives the same body (404 for an unknown id)", async () => {
       assert.equal((await post(serving, '{"prompt":"x"}', { "x-api-key": "wrong" })).status, 403);
       const started = await json(await post(serving, JSON.stringify({ prompt: "What is Fuji?" }), { "x-api-key": "test-key" }));
       assert.equal(started.status, 202, JSON.stringify(started.body));
@@ -77,8 +77,15 @@ describe("local API front door (npm run serve, bedrock-sfn:api=rest)", function 
       const done = await json(await fetch(`${serving.api!.endpoint}${started.body.status_url}`, { headers: { "x-api-key": "test-key" } }));
       assert.equal(done.status, 200, JSON.stringify(done.body));
       assert.match(done.body.generated_text, /^Local stand-in reply/);
-      // Burst of 3 used up (wrong key, start, poll) at 1 request per second: the next is throttled.
-      assert.equal((await post(serving, '{"prompt":"x"}', { "x-api-key": "test-key" })).status, 429);
+      const unknown = await json(await fetch(`${serving.api!.endpoint}/v1/executions/no-such-id`, { headers: { "x-api-key": "test-key" } }));
+      assert.equal(unknown.status, 404);
+      assert.equal(unknown.body.message, "no execution with this id");
+    });
+
+    it("throttles the stage: past the burst (4 at 1 per second) requests get 429 before any other check", async () => {
+      const statuses = await Promise.all(Array.from({ length: 10 }, () => post(serving, '{"prompt":"x"}', { "x-api-key": "wrong" }).then((r) => r.status)));
+      assert.ok(statuses.filter((s) => s === 429).length >= 4, `at most the burst and what refilled meanwhile get through: ${statuses.join(", ")}`);
+      assert.ok(statuses.every((s) => s === 429 || s === 403), statuses.join(", "));
     });
   });
 
