@@ -1,5 +1,6 @@
 // The stack: read and check the config, then declare one BedrockStateMachine and export what users need.
 import * as pulumi from "@pulumi/pulumi";
+import { ApiFrontDoor } from "./components/api-front-door";
 import { BedrockStateMachine } from "./components/bedrock-state-machine";
 import { ConfigError, Settings, readSettings } from "./config/settings";
 import { unknownConfigKeys } from "./config/keys";
@@ -73,7 +74,21 @@ export function program(settings: Settings = loadSettings()) {
     destinationRegions: settings.destinationRegions,
     underlyingModelId: settings.underlyingModelId,
   });
+  // The HTTP front door (bedrock-sfn:api = rest): API Gateway straight to Step Functions, no Lambda.
+  const api =
+    settings.api === "rest"
+      ? new ApiFrontDoor("bedrock-sfn-http", {
+          stateMachineArn: workflow.stateMachineArn,
+          workflowType: settings.workflowType,
+          auth: settings.apiAuth,
+          rateLimit: settings.apiRateLimit,
+          burstLimit: settings.apiBurstLimit,
+          logRetentionDays: settings.logRetentionDays,
+          region: settings.region,
+        })
+      : undefined;
   return {
+    ...(api ? { apiUrl: api.url, apiRoleArn: api.roleArn, apiAuth: settings.apiAuth, ...(settings.apiAuth === "apiKey" ? { apiKeyId: api.apiKeyId } : {}) } : {}),
     stateMachineArn: workflow.stateMachineArn,
     stateMachineName: workflow.stateMachineName,
     roleArn: workflow.roleArn,

@@ -1,6 +1,7 @@
 // The stack's settings: every config key, its default and its limits, validated in one place.
 // Pulumi.yaml declares the same keys for the CLI; a test keeps the two in step.
 import { z } from "zod";
+import { API_AUTH_MODES, API_TYPES } from "../api/contract";
 import { MODEL_FAMILIES, ModelFamily } from "../bedrock/families";
 import { GUARDRAIL_ID, GUARDRAIL_TRACE_VALUES, GUARDRAIL_VERSION } from "../workflow/options";
 import { didYouMean } from "../bedrock/model-facts";
@@ -113,6 +114,11 @@ export const settingsSchema = z.object({
   guardrailVersion: z.string().regex(GUARDRAIL_VERSION, "must be DRAFT or a version number such as 1").optional(),
   trace: oneOf(GUARDRAIL_TRACE_VALUES).optional(),
   allowUnlistedRegion: boolean.default(false),
+  // The API front door (api/contract.ts).
+  api: oneOf(API_TYPES).default("none"),
+  apiAuth: oneOf(API_AUTH_MODES).default("iam"),
+  apiRateLimit: integer(1, 10_000).default(10),
+  apiBurstLimit: integer(1, 5_000).default(20),
 });
 
 /** Keys that only make sense together; checked after each value is valid on its own. */
@@ -163,6 +169,10 @@ export const CONFIG_KEYS: Record<keyof Settings, string> = {
   guardrailVersion: `${PROJECT}:guardrailVersion`,
   trace: `${PROJECT}:trace`,
   allowUnlistedRegion: `${PROJECT}:allowUnlistedRegion`,
+  api: `${PROJECT}:api`,
+  apiAuth: `${PROJECT}:apiAuth`,
+  apiRateLimit: `${PROJECT}:apiRateLimit`,
+  apiBurstLimit: `${PROJECT}:apiBurstLimit`,
 };
 
 /** Free text kept as written; every other string setting (IDs, Regions, choices) loses surrounding whitespace. */

@@ -5,7 +5,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT } from "../config/settings";
+import { PROJECT, readSettings } from "../config/settings";
+import { startApiFrontDoor, type LocalApiFrontDoor } from "../local/cloud/api-front-door";
 import type { FaultPlan } from "../local/bedrock-stand-in";
 import { RouteError } from "../local/cloud/bedrock-routing";
 import { cloudStackFrom } from "../local/cloud/cloud-stack";
@@ -20,14 +21,17 @@ import { PROJECT_DIR, stackConfig, synthesize } from "./lib/synth";
 import { wholeNumberFlag } from "./lib/whole-number";
 
 const USAGE =
-  "bedrock-sfn serve --stack <name> [--config <key>=<value>]... [--port <p>] [--role-policy-file <policy.json>] [--seed <s>] [--route <region>]   (also: npm run serve -- ...)\n" +
+  "bedrock-sfn serve --stack <name> [--config <key>=<value>]... [--port <p>] [--role-policy-file <policy.json>] [--seed <s>] [--route <region>]\n" +
+  "                  [--api-key <key>]   (also: npm run serve -- ...)\n" +
   "  The local cloud on 127.0.0.1 until interrupted: a Step Functions endpoint (AWS JSON protocol) for the stack's state\n" +
   "  machine, and the S3 and Bedrock stand-ins, authorising every call as the execution role. Serves what the offline\n" +
   "  engine deployed (npm run pulumi -- up) when it has, else what synth produces. Prints the AWS_ENDPOINT_URL_* values.\n" +
   "  --stack, -s <name>       the stack (Pulumi.<name>.yaml); --config, -c <key>=<value> overrides one key (repeatable)\n" +
-  "  --port <p>               Step Functions on p, S3 on p+1, Bedrock runtime on p+2 (default 8083; 0 picks free ports)\n" +
+  "  --port <p>               Step Functions on p, S3 on p+1, Bedrock runtime on p+2, the API front door\n" +
+  "                           (bedrock-sfn:api=rest) on p+3 (default 8083; 0 picks free ports)\n" +
   "  --role-policy-file <p>   act as a role holding this IAM policy instead of the stack's own\n" +
   "  --seed <s>               fixes the routing of Bedrock calls; --route <region> lands them all in one Region\n" +
+  "  --api-key <key>          the key the local front door accepts with bedrock-sfn:apiAuth=apiKey (default: random, printed)\n" +
   "  --help, -h               this help";
 
 export const DEFAULT_PORT = 8083;
@@ -35,7 +39,7 @@ export const DEFAULT_PORT = 8083;
 export interface ServeOptions {
   stack: string;
   overrides?: Record<string, string>;
-  /** Step Functions port; S3 and Bedrock take the next two. 0: any free ports. */
+  /** Step Functions port; S3, Bedrock and the API front door take the next three. 0: any free ports. */
   port?: number;
   rolePolicyFile?: string;
   seed?: number;
@@ -46,11 +50,17 @@ export interface ServeOptions {
   /** Faults the Bedrock stand-in injects (tests: latency, throttling). */
   faults?: FaultPlan;
   onFinished?: (execution: Execution) => void;
+  /** The key the API front door accepts (apiAuth = apiKey); random when absent. */
+  apiKey?: string;
+  /** Told about every request to the API front door (its access log). */
+  onApiAccess?: (entry: Record<string, unknown>) => void;
 }
 
 export interface Serving {
   cloud: LocalCloud;
   sfn: StepFunctionsEndpoint;
+  /** The API front door, when the stack has one (bedrock-sfn:api = rest). */
+  api?: LocalApiFrontDoor;
   /** Where the stack came from: the offline engine's checkpoint, or synth. */
   source: string;
   /** The stack outputs as `pulumi stack output --json` prints them, for `invoke --outputs-file`. */
@@ -95,12 +105,33 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     await cloud.close();
     throw error;
   }
+  const settings = readSettings((key) => synth.config[key]);
+  let api: LocalApiFrontDoor | undefined;
+  if (settings.api === "rest") {
+    try {
+      api = await startApiFrontDoor({
+        stateMachineArn: stack.stateMachineArn,
+        workflowType: stack.workflowType,
+        auth: settings.apiAuth,
+        apiKey: options.apiKey,
+        rateLimit: settings.apiRateLimit,
+        burstLimit: settings.apiBurstLimit,
+        stepFunctionsEndpoint: sfn.endpoint,
+        port: base === 0 ? 0 : base + 3,
+        onAccess: options.onApiAccess,
+      });
+    } catch (error) {
+      await Promise.allSettled([sfn.close(), cloud.close()]);
+      throw error;
+    }
+  }
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), `bedrock-sfn-serve-${options.stack}-`));
   const outputsFile = path.join(directory, "outputs.json");
   fs.writeFileSync(outputsFile, `${JSON.stringify(synth.outputs, null, 2)}\n`);
   return {
     cloud,
     sfn,
+    api,
     source,
     outputsFile,
     environment: {
@@ -113,7 +144,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
       AWS_SECRET_ACCESS_KEY: "local",
     },
     async close() {
-      await Promise.allSettled([sfn.close(), cloud.close()]);
+      await Promise.allSettled([sfn.close(), cloud.close(), ...(api ? [api.close()] : [])]);
       fs.rmSync(directory, { recursive: true, force: true });
     },
   };
@@ -129,10 +160,10 @@ export async function main(argv: string[] = process.argv.slice(2), deps: ServeDe
   const stdout = deps.stdout ?? ((text: string) => void process.stdout.write(text));
   const args = parseCommonArgs(
     argv,
-    { port: { type: "string" }, "role-policy-file": { type: "string" }, seed: { type: "string" }, route: { type: "string" } },
+    { port: { type: "string" }, "role-policy-file": { type: "string" }, seed: { type: "string" }, route: { type: "string" }, "api-key": { type: "string" } },
     USAGE,
   );
-  const port = wholeNumberFlag(args.values.port, "port", 0, 65_533);
+  const port = wholeNumberFlag(args.values.port, "port", 0, 65_532);
   let serving: Serving;
   try {
     serving = await startServing({
@@ -142,8 +173,10 @@ export async function main(argv: string[] = process.argv.slice(2), deps: ServeDe
       rolePolicyFile: args.values["role-policy-file"] as string | undefined,
       seed: wholeNumberFlag(args.values.seed, "seed", 0, 2 ** 31 - 1),
       route: args.values.route as string | undefined,
+      apiKey: args.values["api-key"] as string | undefined,
       onFinished: (execution) =>
         stdout(`execution ${execution.name}: ${execution.status}${execution.error ? ` (${execution.error})` : ""}\n`),
+      onApiAccess: (entry) => stdout(`api ${entry.httpMethod} ${entry.path}: ${entry.status} in ${entry.latencyMs} ms (request ${entry.requestId})\n`),
     });
   } catch (error) {
     if (error instanceof RolePolicyError || error instanceof RouteError || error instanceof CheckpointError) throw new UsageError(error.message);
@@ -157,6 +190,7 @@ export async function main(argv: string[] = process.argv.slice(2), deps: ServeDe
     `  S3               ${cloud.endpoints.s3}   payload bucket ${stack.payloadBucket}`,
     `  Bedrock runtime  ${cloud.endpoints.bedrock}   ${stack.modelId} from ${stack.region}, routed to ${cloud.router.destinations(stack.modelId).join(", ")}`,
     `  role             ${stack.roleArn}: every Bedrock call and the workflow's S3 calls are authorised against ${args.values["role-policy-file"] ?? "its policies"}`,
+    ...(serving.api ? apiLines(serving.api, stack.workflowType, stack.region) : []),
     "",
     "In another shell:",
     ...Object.entries(environment).map(([name, value]) => `  export ${name}=${value}`),
@@ -169,6 +203,17 @@ export async function main(argv: string[] = process.argv.slice(2), deps: ServeDe
   await serving.close();
   stdout("stopped\n");
   return 0;
+}
+
+/** How to call the local API front door (the same requests the deployed API takes). */
+function apiLines(api: LocalApiFrontDoor, workflowType: string, region: string): string[] {
+  const auth = api.apiKey
+    ? `-H 'x-api-key: ${api.apiKey}'`
+    : `--user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --aws-sigv4 "aws:amz:${region}:execute-api"`;
+  return [
+    `  API front door   ${api.endpoint}/v1/generate   (${workflowType === "EXPRESS" ? "answers when the run ends" : "202, then GET /v1/executions/{id}"}; ${api.apiKey ? "API key" : "SigV4 (signature not verified locally)"})`,
+    `    curl -s ${auth} -H 'content-type: application/json' -d '{"prompt":"What is the highest mountain in Japan?"}' ${api.endpoint}/v1/generate`,
+  ];
 }
 
 if (require.main === module) runCli(() => main());

@@ -40,14 +40,18 @@ export function cloudStackFrom(synth: SynthesizedStack): CloudStack {
     ...(local.ownDefinition ? {} : { configuredRegions: settings.destinationRegions, underlyingModelId: settings.underlyingModelId }),
   });
   const workflowType = synth.outputs.workflowType === "EXPRESS" || synth.outputs.workflowType === "STANDARD" ? synth.outputs.workflowType : settings.workflowType;
-  return { ...local, region, account, workflowType, stateMachineName, roleArn, rolePolicies: rolePoliciesOf(synth), model };
+  return { ...local, region, account, workflowType, stateMachineName, roleArn, rolePolicies: rolePoliciesOf(synth, roleArn.split("/").pop()), model };
 }
 
-/** Every inline policy of the stack's role(s), named after the resource that holds it. */
-export function rolePoliciesOf(synth: Pick<SynthesizedStack, "resources">): RolePolicySource[] {
+/**
+ * Every inline policy of the stack's role(s), named after the resource that holds it; with `roleName`, only
+ * RolePolicies attached to that role (a stack can hold other roles, such as the API front door's).
+ */
+export function rolePoliciesOf(synth: Pick<SynthesizedStack, "resources">, roleName?: string): RolePolicySource[] {
   const policies: RolePolicySource[] = [];
   for (const resource of synth.resources) {
-    if (resource.type === ROLE_POLICY_TYPE && resource.inputs.policy !== undefined) {
+    const otherRole = roleName !== undefined && typeof resource.inputs.role === "string" && resource.inputs.role !== roleName;
+    if (resource.type === ROLE_POLICY_TYPE && resource.inputs.policy !== undefined && !otherRole) {
       policies.push({ source: `${ROLE_POLICY_TYPE} '${resource.name}'`, policy: resource.inputs.policy });
     }
     if (resource.type === ROLE_TYPE && Array.isArray(resource.inputs.inlinePolicies)) {

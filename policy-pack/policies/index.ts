@@ -1,5 +1,6 @@
 // The pack's policies, in the order the CLI lists them. index.ts serves them; evaluate.ts runs them without the CLI.
 import type { Policies } from "@pulumi/policy";
+import { apiGatewayRoleScopePolicy } from "./api-gateway-role-scope";
 import { dataResidencyPolicy } from "./data-residency";
 import { inferenceProfileArnPolicy } from "./inference-profile-arn";
 import { leastPrivilegePolicy } from "./least-privilege";
@@ -14,4 +15,5 @@ export const policies: Policies = [
   leastPrivilegePolicy,
   dataResidencyPolicy,
   readableDocumentsPolicy,
+  apiGatewayRoleScopePolicy,
 ];

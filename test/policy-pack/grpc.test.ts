@@ -116,7 +116,7 @@ describe("policy pack over gRPC, as the Pulumi CLI runs it", function () {
     assert.equal(info.getName(), "bedrock-sfn");
     const policies = Object.fromEntries(info.getPoliciesList().map((p) => [p.getName(), p]));
     assert.deepEqual(Object.keys(policies).sort(), [
-      "bedrock-data-residency", "bedrock-inference-profile-arn", "bedrock-least-privilege", "bedrock-profile-routed-regions",
+      "api-gateway-role-scope", "bedrock-data-residency", "bedrock-inference-profile-arn", "bedrock-least-privilege", "bedrock-profile-routed-regions",
       "bedrock-state-machine-role", "iam-policy-readable",
     ]);
     assert.equal(LEVELS[policies["bedrock-least-privilege"].getEnforcementlevel()], "advisory");
