@@ -23,6 +23,35 @@ export function cachedCliIsUsable(env: NodeJS.ProcessEnv = process.env): boolean
   return result.status === 0 && result.stdout.trim() === `v${PULUMI_VERSION}`;
 }
 
+/**
+ * The Node language host next to the cached CLI, where the engine looks for bundled plugins first (so it does not
+ * warn about taking it from PATH). It runs engine/language-host.ts of the project that started the engine.
+ */
+const LANGUAGE_HOST_LAUNCHER = `#!/usr/bin/env bash
+# The Node.js language host of bedrock-sfn's offline Pulumi build (written by engine/build-cli.ts): it runs
+# engine/language-host.ts of the project that started the engine (BEDROCK_SFN_ROOT, set by 'npm run pulumi').
+if [ -z "\${BEDROCK_SFN_ROOT:-}" ] || [ ! -f "\$BEDROCK_SFN_ROOT/engine/language-host.ts" ]; then
+  echo "pulumi-language-nodejs: this Pulumi build runs Node.js programs only through bedrock-sfn's 'npm run pulumi' (BEDROCK_SFN_ROOT is not set)" >&2
+  exit 1
+fi
+exec node --require "\$BEDROCK_SFN_ROOT/node_modules/ts-node/register/transpile-only" "\$BEDROCK_SFN_ROOT/engine/language-host.ts" "\$@"
+`;
+
+/** Writes the language host launcher next to the cached CLI when it is missing or outdated. */
+export function installLanguageHostLauncher(env: NodeJS.ProcessEnv = process.env): void {
+  const launcher = path.join(path.dirname(cachedCliPath(env)), "pulumi-language-nodejs");
+  let current = "";
+  try {
+    current = fs.readFileSync(launcher, "utf8");
+  } catch {
+    // Not there yet.
+  }
+  if (current === LANGUAGE_HOST_LAUNCHER) return;
+  const staged = `${launcher}.${process.pid}`;
+  fs.writeFileSync(staged, LANGUAGE_HOST_LAUNCHER, { mode: 0o755 });
+  fs.renameSync(staged, launcher);
+}
+
 /** The `go` binary on PATH, or undefined. */
 export function findGo(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const result = spawnSync("go", ["version"], { encoding: "utf8", env });
@@ -33,7 +62,10 @@ export function findGo(env: NodeJS.ProcessEnv = process.env): string | undefined
 export async function ensureCli(options: { env?: NodeJS.ProcessEnv; log?: Log } = {}): Promise<string> {
   const env = options.env ?? process.env;
   const log = options.log ?? stderrLog;
-  if (cachedCliIsUsable(env)) return cachedCliPath(env);
+  if (cachedCliIsUsable(env)) {
+    installLanguageHostLauncher(env);
+    return cachedCliPath(env);
+  }
   if (!findGo(env)) {
     throw new EngineSetupError(
       `no Pulumi CLI built yet (${cachedCliPath(env)}) and no Go toolchain to build it: install Go 1.25+ (https://go.dev/dl/) and rerun, or install the Pulumi CLI and run plain 'pulumi'`,
@@ -42,8 +74,8 @@ export async function ensureCli(options: { env?: NodeJS.ProcessEnv; log?: Log } 
   const release = await acquireLock(path.join(path.dirname(cacheDir(env)), `pulumi-v${PULUMI_VERSION}.lock`), log);
   try {
     // Another process may have finished the build while this one waited for the lock.
-    if (cachedCliIsUsable(env)) return cachedCliPath(env);
-    await build(env, log);
+    if (!cachedCliIsUsable(env)) await build(env, log);
+    installLanguageHostLauncher(env);
     return cachedCliPath(env);
   } finally {
     release();

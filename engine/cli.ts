@@ -1,7 +1,7 @@
 // Finds (or builds) the Pulumi CLI and runs it offline; shared by `npm run pulumi` and the engine tests.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import { EngineSetupError, cachedCliIsUsable, ensureCli, findGo } from "./build-cli";
+import { EngineSetupError, cachedCliIsUsable, ensureCli, findGo, installLanguageHostLauncher } from "./build-cli";
 import { PULUMI_VERSION, cachedCliPath, stackStatePath } from "./paths";
 
 export interface CliLocation {
@@ -12,7 +12,10 @@ export interface CliLocation {
 
 /** A usable CLI without building anything: the cached build, else `pulumi` on PATH. */
 export function findCli(env: NodeJS.ProcessEnv = process.env): CliLocation | undefined {
-  if (cachedCliIsUsable(env)) return { path: cachedCliPath(env), source: "cache", version: `v${PULUMI_VERSION}` };
+  if (cachedCliIsUsable(env)) {
+    installLanguageHostLauncher(env);
+    return { path: cachedCliPath(env), source: "cache", version: `v${PULUMI_VERSION}` };
+  }
   const onPath = spawnSync("pulumi", ["version"], { encoding: "utf8", env: { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
   if (onPath.status === 0) return { path: "pulumi", source: "path", version: onPath.stdout.trim() };
   return undefined;
@@ -63,4 +66,11 @@ export function needsStackInit(args: string[], backendDir: string): string | und
   const { command, stack } = parseArgs(args);
   if (!command || !stack || !STACK_COMMANDS.has(command)) return undefined;
   return fs.existsSync(stackStatePath(stack, backendDir)) ? undefined : stack;
+}
+
+/** `stack rm` deletes the stack's config file unless told not to; here that file is tracked in git. */
+export function withSafeDefaults(args: string[]): string[] {
+  const positional = args.filter((a) => !a.startsWith("-"));
+  if (positional[0] === "stack" && positional[1] === "rm" && !args.includes("--preserve-config")) return [...args, "--preserve-config"];
+  return args;
 }

@@ -1,7 +1,7 @@
 // The environment every offline engine run gets: a local file backend, a passphrase, no update check, no plugin
 // downloads, and the project's plugin stand-ins first on PATH. Nothing here can reach AWS or Pulumi Cloud.
 import * as path from "node:path";
-import { OFFLINE_PASSPHRASE, PLUGINS_DIR, localBackendDir } from "./paths";
+import { OFFLINE_PASSPHRASE, PLUGINS_DIR, PROJECT_ROOT, localBackendDir } from "./paths";
 
 export interface EngineEnvOptions {
   /** The file backend's folder; default `<project>/.pulumi-local`. */
@@ -23,6 +23,8 @@ export function engineEnv(options: EngineEnvOptions = {}): NodeJS.ProcessEnv {
   if (!env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) env.PULUMI_CONFIG_PASSPHRASE = OFFLINE_PASSPHRASE;
   env.PULUMI_SKIP_UPDATE_CHECK = "true";
   env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
+  // The cached CLI's language host runs this project's engine/language-host.ts.
+  env.BEDROCK_SFN_ROOT = PROJECT_ROOT;
   env.PATH = [PLUGINS_DIR, env.PATH ?? ""].filter(Boolean).join(path.delimiter);
   return env;
 }

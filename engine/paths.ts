@@ -37,7 +37,7 @@ export function cachedCliPath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(cacheDir(env), "bin", "pulumi");
 }
 
-/** The plugin launchers (`pulumi-resource-aws`, `pulumi-language-nodejs`): first on PATH for every engine run. */
+/** The AWS provider stand-in's launcher (`pulumi-resource-aws`): first on PATH for every engine run. */
 export const PLUGINS_DIR = path.join(PROJECT_ROOT, "engine", "plugins");
 
 /** The local file backend of `npm run pulumi` (gitignored): `PULUMI_BACKEND_URL=file://<root>/.pulumi-local`. */

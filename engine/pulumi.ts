@@ -3,9 +3,11 @@
 // stand-in (engine/aws/): nothing reaches AWS. With the Pulumi CLI and AWS credentials, run plain `pulumi`.
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { EngineSetupError } from "./build-cli";
-import { locateOrBuildCli, needsStackInit } from "./cli";
+import { locateOrBuildCli, needsStackInit, withSafeDefaults } from "./cli";
 import { engineEnv } from "./environment";
+import { lendSalts, takeBackSalts } from "./offline-salt";
 import { PROJECT_ROOT, localBackendDir } from "./paths";
 
 async function main(args: string[]): Promise<number> {
@@ -14,10 +16,19 @@ async function main(args: string[]): Promise<number> {
   const env = engineEnv({ backendDir });
   const cli = await locateOrBuildCli(env);
   if (cli.source === "path") process.stderr.write(`[pulumi] using ${cli.version} from PATH (no Go to build the pinned version)\n`);
+  const saltsDir = path.join(backendDir, "salts");
+  const ownSalts = lendSalts(PROJECT_ROOT, saltsDir);
+  try {
+    return await runCli(cli.path, withSafeDefaults(args), env, backendDir);
+  } finally {
+    takeBackSalts(PROJECT_ROOT, saltsDir, ownSalts);
+  }
+}
 
+async function runCli(cli: string, args: string[], env: NodeJS.ProcessEnv, backendDir: string): Promise<number> {
   const stack = needsStackInit(args, backendDir);
   if (stack) {
-    const init = spawnSync(cli.path, ["stack", "init", stack, "--non-interactive"], { cwd: PROJECT_ROOT, env, encoding: "utf8" });
+    const init = spawnSync(cli, ["stack", "init", stack, "--non-interactive"], { cwd: PROJECT_ROOT, env, encoding: "utf8" });
     if (init.status !== 0) {
       process.stderr.write(init.stderr || init.stdout);
       return init.status ?? 1;
@@ -25,11 +36,13 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write(`[pulumi] created the local stack '${stack}' in ${backendDir}\n`);
   }
 
-  const child = spawn(cli.path, args, { cwd: process.cwd(), env, stdio: "inherit" });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+  const child = spawn(cli, args, { cwd: process.cwd(), env, stdio: "inherit" });
+  // Ctrl-C reaches the CLI from the terminal already (a second one would force-stop it): only relay SIGTERM.
+  process.on("SIGINT", () => undefined);
+  process.on("SIGTERM", () => child.kill("SIGTERM"));
   return new Promise((resolve) => {
     child.on("error", (error) => {
-      process.stderr.write(`error: cannot run ${cli.path}: ${error.message}\n`);
+      process.stderr.write(`error: cannot run ${cli}: ${error.message}\n`);
       resolve(1);
     });
     child.on("close", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
