@@ -66,7 +66,7 @@ export const RESOURCE_KINDS: Record<string, ResourceKind> = {
         computed: {
           path,
           arn: `arn:${ctx.partition}:iam::${ctx.account}:role${path}${name}`,
-          uniqueId: (previous?.uniqueId as string | undefined) ?? `AROA${randomBytes(8).toString("hex").toUpperCase().slice(0, 17)}`,
+          uniqueId: (previous?.uniqueId as string | undefined) ?? `AROA${randomBytes(9).toString("hex").toUpperCase().slice(0, 17)}`,
           createDate: (previous?.createDate as string | undefined) ?? new Date().toISOString(),
           maxSessionDuration: known(inputs, "maxSessionDuration") ?? 3600,
           ...tagsAll(inputs),

@@ -2,6 +2,7 @@
 // AWS provider stand-in, the policy pack loaded by the engine), each on a clean scratch copy of the project.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
+import { deployedWorkflows, readDeployedResources } from "../../engine/deployed-state";
 import { deployedStackFrom } from "../../scripts/invoke/stack-outputs";
 import { POLICY_PACK, RunResult, ScratchProject, engineAvailability, parseOutputs } from "./helpers";
 
@@ -108,6 +109,20 @@ describe("real Pulumi engine (offline)", function () {
       assert.equal(deployed.payloadBucketName, "bedrock-sfn-dev-123456789012-ap-northeast-1");
       assert.match(String(outputs.roleArn), /^arn:aws:iam::123456789012:role\/bedrock-sfn-role-[0-9a-f]{7}$/);
       assert.equal(deployed.modelFamily, "anthropic");
+    });
+
+    it("the stack's state records what the stand-in created: the definition and the role's policy", () => {
+      const resources = readDeployedResources("dev", project.backendDir);
+      assert.ok(resources, "no checkpoint for stack dev");
+      const [workflow, ...others] = deployedWorkflows(resources);
+      assert.equal(others.length, 0);
+      assert.equal(workflow.type, "EXPRESS");
+      assert.equal((workflow.definition as { QueryLanguage?: string }).QueryLanguage, "JSONata");
+      assert.equal(workflow.rolePolicies.length, 1);
+      const actions = JSON.stringify(workflow.rolePolicies[0]);
+      assert.match(actions, /bedrock:InvokeModel/);
+      assert.match(actions, /arn:aws:bedrock:ap-southeast-4::foundation-model\/anthropic\.claude-sonnet-4-20250514-v1:0/);
+      assert.equal(readDeployedResources("nope", project.backendDir), undefined);
     });
 
     it("an unchanged program previews as no change (autonamed names are stable)", async () => {

@@ -1,0 +1,74 @@
+// What the offline engine deployed, read from the stack's checkpoint (Pulumi's own state file in the local file
+// backend). The AWS provider stand-in records every resource's inputs and the outputs it computed there, so the
+// local cloud can serve a deployed stack's role policies and definition exactly as the engine recorded them.
+import * as fs from "node:fs";
+import { localBackendDir, stackStatePath } from "./paths";
+
+export interface DeployedResource {
+  urn: string;
+  type: string;
+  /** The resource's logical name (last URN segment). */
+  name: string;
+  id?: string;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+}
+
+/** The stack's resources, or undefined when the backend has no such stack (never deployed offline). */
+export function readDeployedResources(stack: string, backendDir: string = localBackendDir()): DeployedResource[] | undefined {
+  const file = stackStatePath(stack, backendDir);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  const state = JSON.parse(text) as { checkpoint?: { latest?: { resources?: Array<Record<string, unknown>> } } };
+  return (state.checkpoint?.latest?.resources ?? []).map((r) => ({
+    urn: String(r.urn),
+    type: String(r.type),
+    name: String(r.urn).split("::").pop() ?? "",
+    ...(typeof r.id === "string" && r.id !== "" ? { id: r.id } : {}),
+    inputs: (r.inputs as Record<string, unknown>) ?? {},
+    outputs: (r.outputs as Record<string, unknown>) ?? {},
+  }));
+}
+
+export interface DeployedWorkflow {
+  stateMachineArn: string;
+  type: string;
+  definition: unknown;
+  roleArn: string;
+  /** The inline policies (RolePolicy resources) of the state machine's role, parsed. */
+  rolePolicies: unknown[];
+}
+
+/** Each state machine of a deployed stack with its role's inline policies. */
+export function deployedWorkflows(resources: DeployedResource[]): DeployedWorkflow[] {
+  const roles = resources.filter((r) => r.type === "aws:iam/role:Role");
+  const policies = resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy");
+  return resources
+    .filter((r) => r.type === "aws:sfn/stateMachine:StateMachine")
+    .map((machine) => {
+      const roleArn = String(machine.outputs.roleArn ?? "");
+      const role = roles.find((r) => r.outputs.arn === roleArn);
+      const roleName = role?.outputs.name ?? role?.id;
+      return {
+        stateMachineArn: String(machine.outputs.arn ?? machine.id ?? ""),
+        type: String(machine.outputs.type ?? "STANDARD"),
+        definition: parseJson(machine.outputs.definition),
+        roleArn,
+        rolePolicies: policies.filter((p) => roleName !== undefined && p.outputs.role === roleName).map((p) => parseJson(p.outputs.policy)),
+      };
+    });
+}
+
+function parseJson(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
