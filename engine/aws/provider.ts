@@ -65,10 +65,10 @@ export class AwsStandIn implements pulumi.provider.Provider {
     return { inputs, failures: kind.validate?.(inputs) ?? [] };
   }
 
-  async diff(_id: string, urn: string, olds: Inputs, news: Inputs): Promise<pulumi.provider.DiffResult> {
+  async diff(id: string, urn: string, olds: Inputs, news: Inputs): Promise<pulumi.provider.DiffResult> {
     const kind = this.kindOf(urn);
     // `olds` are the recorded outputs: inputs plus what AWS computed. Compare only what the program sets.
-    const computed = new Set(Object.keys(kind.outputs(olds, this.context(region(olds)), olds).computed));
+    const computed = new Set(Object.keys(kind.outputs(olds, this.context(region(olds)), { ...olds, id }).computed));
     const keys = new Set([...Object.keys(news), ...Object.keys(olds).filter((k) => !computed.has(k))]);
     keys.delete(DEFAULTS_KEY);
     const changed = [...keys].filter((k) => {
@@ -89,9 +89,9 @@ export class AwsStandIn implements pulumi.provider.Provider {
     return { id, props: props ?? {} };
   }
 
-  async update(_id: string, urn: string, olds: Inputs, news: Inputs): Promise<pulumi.provider.UpdateResult> {
+  async update(id: string, urn: string, olds: Inputs, news: Inputs): Promise<pulumi.provider.UpdateResult> {
     const kind = this.kindOf(urn);
-    const { computed } = kind.outputs(news, this.context(region(news)), olds);
+    const { computed } = kind.outputs(news, this.context(region(news)), { ...olds, id });
     return { outs: { ...news, ...computed } };
   }
 

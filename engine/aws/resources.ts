@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { LOG_LEVELS, WORKFLOW_TYPES } from "../../config/settings";
 import { BUCKET_POLICY_LIMIT, IAM_LIMITS, bucketNameProblems, definitionProblems, nameProblem, oneOf, policyProblems, retentionProblem } from "./validate";
+import { API_GATEWAY_KINDS } from "./apigateway";
 import { Inputs, known, knownString } from "./values";
 
 export interface AccountContext {
@@ -23,7 +24,7 @@ export interface ResourceKind {
   /** The input holding the physical name, generated when absent (`namePrefix` honoured where AWS has one). */
   autoName?: { property: string; maxLength: number; lowercase?: boolean };
   validate?(inputs: Inputs): CheckFailure[];
-  /** The ID and the outputs AWS computes, given the checked inputs. */
+  /** The ID and the outputs AWS computes, given the checked inputs (and, on update, the recorded outputs and `id`). */
   outputs(inputs: Inputs, ctx: AccountContext, previous?: Inputs): { id: string; computed: Inputs };
 }
 
@@ -41,7 +42,7 @@ const bucketScoped = (validate?: ResourceKind["validate"]): ResourceKind => ({
 const IAM_NAME = /^[\w+=,.@-]+$/;
 const IAM_NAME_CHARS = "letters, digits and +=,.@_-";
 
-export const RESOURCE_KINDS: Record<string, ResourceKind> = {
+const PROJECT_KINDS: Record<string, ResourceKind> = {
   "aws:iam/role:Role": {
     replaceOn: ["name", "namePrefix", "path"],
     autoName: { property: "name", maxLength: 64 },
@@ -192,7 +193,46 @@ export const RESOURCE_KINDS: Record<string, ResourceKind> = {
     ]);
   }),
   "aws:s3/bucketPolicy:BucketPolicy": bucketScoped((inputs) => policyFailures(inputs, "policy", "resource", BUCKET_POLICY_LIMIT)),
+  "aws:iam/policy:Policy": {
+    replaceOn: ["name", "namePrefix", "path"],
+    autoName: { property: "name", maxLength: 128 },
+    validate(inputs) {
+      const name = knownString(inputs, "name");
+      return [
+        ...fail("name", name === undefined ? undefined : nameProblem(name, 128, IAM_NAME, IAM_NAME_CHARS)),
+        ...policyFailures(inputs, "policy", "identity", IAM_LIMITS.managedPolicy),
+      ];
+    },
+    outputs(inputs, ctx, previous) {
+      const path = knownString(inputs, "path") ?? "/";
+      const arn = `arn:${ctx.partition}:iam::${ctx.account}:policy${path}${knownString(inputs, "name")}`;
+      return {
+        id: arn,
+        computed: {
+          arn,
+          path,
+          policyId: (previous?.policyId as string | undefined) ?? `ANPA${randomBytes(9).toString("hex").toUpperCase().slice(0, 17)}`,
+          attachmentCount: 0,
+          ...tagsAll(inputs),
+        },
+      };
+    },
+  },
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+    replaceOn: ["role", "policyArn"],
+    validate(inputs) {
+      const arn = knownString(inputs, "policyArn");
+      return fail("policyArn", arn === undefined || /^arn:aws[\w-]*:iam::(\d{12}|aws):policy\/.+/.test(arn) ? undefined : `'${arn}' is not an IAM policy ARN`);
+    },
+    outputs: (inputs, _ctx, previous) => ({
+      id: (previous?.id as string | undefined) ?? `${knownString(inputs, "role")}-${randomBytes(13).toString("hex").slice(0, 26)}`,
+      computed: {},
+    }),
+  },
 };
+
+/** Every type the stand-in serves: the stack's own, plus the API Gateway front door's. */
+export const RESOURCE_KINDS: Record<string, ResourceKind> = { ...PROJECT_KINDS, ...API_GATEWAY_KINDS };
 
 function logDestinationProblem(destination: string | undefined): string | undefined {
   if (destination === undefined) return "InvalidLoggingConfiguration: a log destination is required unless the level is OFF";

@@ -13,6 +13,11 @@ export function isSecret(value: unknown): value is { value: unknown } {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIGNATURE_KEY] === SECRET_SIGNATURE;
 }
 
+/** Wraps a value the engine must keep secret (encrypted in the state, hidden in output). */
+export function secretValue(value: unknown): unknown {
+  return isSecret(value) ? value : { [SIGNATURE_KEY]: SECRET_SIGNATURE, value };
+}
+
 /** The plain value: secrets unwrapped, deeply. */
 export function plain(value: unknown): unknown {
   if (isSecret(value)) return plain(value.value);

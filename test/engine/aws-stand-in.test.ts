@@ -133,11 +133,14 @@ describe("engine/aws: the AWS provider stand-in", () => {
     });
   });
 
-  it("serves exactly the resource types the project declares", () => {
-    assert.deepEqual(Object.keys(RESOURCE_KINDS).sort(), [
+  it("serves exactly the resource types the project and its API front door declare", () => {
+    const types = Object.keys(RESOURCE_KINDS);
+    for (const type of [
       "aws:cloudwatch/logGroup:LogGroup",
       "aws:iam/role:Role",
       "aws:iam/rolePolicy:RolePolicy",
+      "aws:iam/policy:Policy",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
       "aws:s3/bucket:Bucket",
       "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
       "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
@@ -145,6 +148,31 @@ describe("engine/aws: the AWS provider stand-in", () => {
       "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
       "aws:sfn/stateMachine:StateMachine",
-    ]);
+      "aws:apigateway/restApi:RestApi",
+      "aws:apigateway/integration:Integration",
+      "aws:apigateway/stage:Stage",
+      "aws:apigateway/apiKey:ApiKey",
+      "aws:apigateway/usagePlan:UsagePlan",
+    ]) {
+      assert.ok(types.includes(type), `${type} is not served`);
+    }
+    assert.ok(types.every((t) => /^aws:(cloudwatch|iam|s3|sfn|apigateway)\//.test(t)), "serves a type outside the services the project uses");
+  });
+
+  it("API Gateway: API IDs, stage URLs, a secret API key value, service integration URIs", async () => {
+    const provider = standIn();
+    const api = await provider.create(urn("aws:apigateway/restApi:RestApi", "api"), { name: "api-1234567" });
+    assert.match(api.id, /^[a-z0-9]{10}$/);
+    assert.equal(api.outs.executionArn, `arn:aws:execute-api:ap-northeast-1:123456789012:${api.id}`);
+    const updated = await provider.update(api.id, urn("aws:apigateway/restApi:RestApi", "api"), api.outs, { name: "api-1234567", description: "d" });
+    assert.equal(updated.outs.executionArn, api.outs.executionArn);
+    const stage = await provider.create(urn("aws:apigateway/stage:Stage", "s"), { restApi: api.id, stageName: "v1", deployment: "d1" });
+    assert.equal(stage.outs.invokeUrl, `https://${api.id}.execute-api.ap-northeast-1.amazonaws.com/v1`);
+    const key = await provider.create(urn("aws:apigateway/apiKey:ApiKey", "k"), { name: "k-1234567" });
+    assert.equal((key.outs.value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270");
+    const integration = { restApi: api.id, resourceId: "abc123", httpMethod: "POST", type: "AWS", integrationHttpMethod: "POST" };
+    assert.deepEqual(await reasons("aws:apigateway/integration:Integration", { ...integration, uri: "arn:aws:apigateway:ap-northeast-1:states:action/StartSyncExecution" }), []);
+    assert.match((await reasons("aws:apigateway/integration:Integration", { ...integration, uri: "states:StartSyncExecution" }))[0], /uri: 'states:StartSyncExecution' is not an AWS service integration URI/);
+    assert.match((await reasons("aws:apigateway/method:Method", { restApi: api.id, resourceId: "r", httpMethod: "FETCH", authorization: "IAM" })).join("\n"), /'FETCH' is not one of GET[\s\S]*'IAM' is not one of NONE, AWS_IAM/);
   });
 });
