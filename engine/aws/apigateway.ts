@@ -2,7 +2,7 @@
 // Functions, stage throttling, API keys with a usage plan, access logs). IDs follow API Gateway's formats.
 import { randomBytes } from "node:crypto";
 import type { AccountContext, CheckFailure, ResourceKind } from "./resources";
-import { Inputs, known, knownString, secretValue } from "./values";
+import { Inputs, kept, known, knownString, now, secretValue } from "./values";
 import { oneOf } from "./validate";
 
 /** API Gateway's 10-character lowercase IDs (REST APIs, keys, usage plans, deployments). */
@@ -45,14 +45,14 @@ export const API_GATEWAY_KINDS: Record<string, ResourceKind> = {
       return fail("endpointConfiguration.types", oneOf(types, ["EDGE", "REGIONAL", "PRIVATE"]));
     },
     outputs(inputs, ctx, previous) {
-      const id = (previous?.id as string | undefined) ?? apiId();
+      const id = kept(previous, "id", apiId);
       return {
         id,
         computed: {
           arn: apiArn(ctx, inputs, `/restapis/${id}`),
           executionArn: `arn:${ctx.partition}:execute-api:${knownString(inputs, "region") ?? ctx.region}:${ctx.account}:${id}`,
-          rootResourceId: (previous?.rootResourceId as string | undefined) ?? apiId(),
-          createdDate: (previous?.createdDate as string | undefined) ?? new Date().toISOString(),
+          rootResourceId: kept(previous, "rootResourceId", apiId),
+          createdDate: kept(previous, "createdDate", now),
         },
       };
     },
@@ -63,7 +63,7 @@ export const API_GATEWAY_KINDS: Record<string, ResourceKind> = {
       const part = knownString(inputs, "pathPart");
       return fail("pathPart", part === undefined || /^(\{[\w-]+\+?\}|[\w.:~-]+)$/.test(part) ? undefined : `'${part}' is not a path segment (letters, digits, ._:~- or {param})`);
     },
-    outputs: (_inputs, _ctx, previous) => ({ id: (previous?.id as string | undefined) ?? apiId(6), computed: {} }),
+    outputs: (_inputs, _ctx, previous) => ({ id: kept(previous, "id", () => apiId(6)), computed: {} }),
   },
   "aws:apigateway/method:Method": methodScoped("agm", (inputs) =>
     fail("authorization", oneOf(known(inputs, "authorization"), ["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"])),
@@ -88,8 +88,8 @@ export const API_GATEWAY_KINDS: Record<string, ResourceKind> = {
   "aws:apigateway/deployment:Deployment": {
     replaceOn: ["restApi", "triggers"],
     outputs: (_inputs, _ctx, previous) => ({
-      id: (previous?.id as string | undefined) ?? apiId(),
-      computed: { createdDate: (previous?.createdDate as string | undefined) ?? new Date().toISOString() },
+      id: kept(previous, "id", apiId),
+      computed: { createdDate: kept(previous, "createdDate", now) },
     }),
   },
   "aws:apigateway/stage:Stage": {
@@ -120,13 +120,13 @@ export const API_GATEWAY_KINDS: Record<string, ResourceKind> = {
     replaceOn: [],
     autoName: { property: "name", maxLength: 1024 },
     outputs(inputs, ctx, previous) {
-      const id = (previous?.id as string | undefined) ?? apiId();
+      const id = kept(previous, "id", apiId);
       return {
         id,
         computed: {
           arn: apiArn(ctx, inputs, `/apikeys/${id}`),
           value: secretValue(previous?.value ?? known(inputs, "value") ?? randomBytes(30).toString("base64url").slice(0, 40)),
-          createdDate: (previous?.createdDate as string | undefined) ?? new Date().toISOString(),
+          createdDate: kept(previous, "createdDate", now),
         },
       };
     },
@@ -135,7 +135,7 @@ export const API_GATEWAY_KINDS: Record<string, ResourceKind> = {
     replaceOn: [],
     autoName: { property: "name", maxLength: 1024 },
     outputs(inputs, ctx, previous) {
-      const id = (previous?.id as string | undefined) ?? apiId(6);
+      const id = kept(previous, "id", () => apiId(6));
       return { id, computed: { arn: apiArn(ctx, inputs, `/usageplans/${id}`) } };
     },
   },
@@ -146,7 +146,7 @@ export const API_GATEWAY_KINDS: Record<string, ResourceKind> = {
   },
   "aws:apigateway/requestValidator:RequestValidator": {
     replaceOn: ["restApi"],
-    outputs: (_inputs, _ctx, previous) => ({ id: (previous?.id as string | undefined) ?? apiId(6), computed: {} }),
+    outputs: (_inputs, _ctx, previous) => ({ id: kept(previous, "id", () => apiId(6)), computed: {} }),
   },
   "aws:apigateway/account:Account": {
     replaceOn: [],

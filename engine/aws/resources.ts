@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { LOG_LEVELS, WORKFLOW_TYPES } from "../../config/settings";
 import { BUCKET_POLICY_LIMIT, IAM_LIMITS, bucketNameProblems, definitionProblems, nameProblem, oneOf, policyProblems, retentionProblem } from "./validate";
 import { API_GATEWAY_KINDS } from "./apigateway";
-import { Inputs, known, knownString } from "./values";
+import { Inputs, kept, known, knownString, now } from "./values";
 
 export interface AccountContext {
   region: string;
@@ -67,8 +67,8 @@ const PROJECT_KINDS: Record<string, ResourceKind> = {
         computed: {
           path,
           arn: `arn:${ctx.partition}:iam::${ctx.account}:role${path}${name}`,
-          uniqueId: (previous?.uniqueId as string | undefined) ?? `AROA${randomBytes(9).toString("hex").toUpperCase().slice(0, 17)}`,
-          createDate: (previous?.createDate as string | undefined) ?? new Date().toISOString(),
+          uniqueId: kept(previous, "uniqueId", () => `AROA${randomBytes(9).toString("hex").toUpperCase().slice(0, 17)}`),
+          createDate: kept(previous, "createDate", now),
           maxSessionDuration: known(inputs, "maxSessionDuration") ?? 3600,
           ...tagsAll(inputs),
         },
@@ -140,7 +140,7 @@ const PROJECT_KINDS: Record<string, ResourceKind> = {
           region,
           type: known(inputs, "type") ?? "STANDARD",
           status: "ACTIVE",
-          creationDate: (previous?.creationDate as string | undefined) ?? new Date().toISOString(),
+          creationDate: kept(previous, "creationDate", now),
           revisionId: randomBytes(16).toString("hex"),
           stateMachineVersionArn: "",
           ...tagsAll(inputs),
@@ -211,7 +211,7 @@ const PROJECT_KINDS: Record<string, ResourceKind> = {
         computed: {
           arn,
           path,
-          policyId: (previous?.policyId as string | undefined) ?? `ANPA${randomBytes(9).toString("hex").toUpperCase().slice(0, 17)}`,
+          policyId: kept(previous, "policyId", () => `ANPA${randomBytes(9).toString("hex").toUpperCase().slice(0, 17)}`),
           attachmentCount: 0,
           ...tagsAll(inputs),
         },
@@ -225,7 +225,7 @@ const PROJECT_KINDS: Record<string, ResourceKind> = {
       return fail("policyArn", arn === undefined || /^arn:aws[\w-]*:iam::(\d{12}|aws):policy\/.+/.test(arn) ? undefined : `'${arn}' is not an IAM policy ARN`);
     },
     outputs: (inputs, _ctx, previous) => ({
-      id: (previous?.id as string | undefined) ?? `${knownString(inputs, "role")}-${randomBytes(13).toString("hex").slice(0, 26)}`,
+      id: kept(previous, "id", () => `${knownString(inputs, "role")}-${randomBytes(13).toString("hex").slice(0, 26)}`),
       computed: {},
     }),
   },

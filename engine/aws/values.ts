@@ -58,3 +58,11 @@ export function sameValue(a: unknown, b: unknown): boolean {
   if (ka.length !== kb.length) return false;
   return ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
+
+export const now = (): string => new Date().toISOString();
+
+/** A computed output AWS assigns once (IDs, creation dates): the recorded one on update, a new one on create. */
+export function kept(previous: Inputs | undefined, key: string, make: () => string): string {
+  const value = previous?.[key];
+  return typeof value === "string" && value !== "" ? value : make();
+}
