@@ -2,6 +2,8 @@
 // the local backend, not to the tracked stack files: committed, it would make a real deploy of the same stack use
 // the offline passphrase. So the wrapper lends the salt to the stack file for the length of a command and keeps it
 // in `.pulumi-local/salts/<stack>` otherwise. A salt the user put there themselves is never touched.
+// Saving the salt makes Pulumi rewrite the whole file (typed values become strings: `maxTokens: "2048"`), so for
+// commands that are not meant to edit config, the stack files are put back exactly as they were.
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -44,4 +46,20 @@ export function takeBackSalts(projectDir: string, saltsDir: string, ownSalts: Se
     fs.writeFileSync(path.join(saltsDir, stack), `${match[1]}\n`);
     fs.writeFileSync(file, text.replace(/^encryptionsalt:.*\n?/m, ""));
   }
+}
+
+/**
+ * Guards the stack files around one command: offline salts lent before and taken back after; unless the command
+ * edits config (`allowEdits`), every stack file is restored byte for byte. Returns the function to call after.
+ */
+export function guardStackFiles(projectDir: string, saltsDir: string, allowEdits: boolean): () => void {
+  const before = new Map(stackFiles(projectDir).map(({ file }) => [file, fs.readFileSync(file, "utf8")]));
+  const ownSalts = lendSalts(projectDir, saltsDir);
+  return () => {
+    takeBackSalts(projectDir, saltsDir, ownSalts);
+    if (allowEdits) return;
+    for (const [file, text] of before) {
+      if (fs.existsSync(file) && fs.readFileSync(file, "utf8") !== text) fs.writeFileSync(file, text);
+    }
+  };
 }

@@ -5,9 +5,9 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EngineSetupError } from "./build-cli";
-import { locateOrBuildCli, needsStackInit, withSafeDefaults } from "./cli";
+import { locateOrBuildCli, needsStackInit, parseArgs, withSafeDefaults } from "./cli";
 import { engineEnv } from "./environment";
-import { lendSalts, takeBackSalts } from "./offline-salt";
+import { guardStackFiles } from "./offline-salt";
 import { PROJECT_ROOT, localBackendDir } from "./paths";
 
 async function main(args: string[]): Promise<number> {
@@ -16,12 +16,12 @@ async function main(args: string[]): Promise<number> {
   const env = engineEnv({ backendDir });
   const cli = await locateOrBuildCli(env);
   if (cli.source === "path") process.stderr.write(`[pulumi] using ${cli.version} from PATH (no Go to build the pinned version)\n`);
-  const saltsDir = path.join(backendDir, "salts");
-  const ownSalts = lendSalts(PROJECT_ROOT, saltsDir);
+  // Only `pulumi config ...` is meant to change Pulumi.<stack>.yaml; anything else leaves the tracked files as they were.
+  const release = guardStackFiles(PROJECT_ROOT, path.join(backendDir, "salts"), parseArgs(args).command === "config");
   try {
     return await runCli(cli.path, withSafeDefaults(args), env, backendDir);
   } finally {
-    takeBackSalts(PROJECT_ROOT, saltsDir, ownSalts);
+    release();
   }
 }
 

@@ -8,7 +8,7 @@ import { EngineSetupError } from "../../engine/build-cli";
 import { locateOrBuildCli, needsStackInit, parseArgs, withSafeDefaults } from "../../engine/cli";
 import { engineEnv } from "../../engine/environment";
 import { configForSdk, requiredPackages, runtimeOptions } from "../../engine/language-host";
-import { lendSalts, takeBackSalts } from "../../engine/offline-salt";
+import { guardStackFiles, lendSalts, takeBackSalts } from "../../engine/offline-salt";
 import { PLUGINS_DIR, PROJECT_ROOT, cacheDir, stackStatePath } from "../../engine/paths";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-sfn-wrapper-"));
@@ -80,6 +80,24 @@ describe("engine: the npm run pulumi wrapper", () => {
     assert.doesNotMatch(fs.readFileSync(dev, "utf8"), /encryptionsalt/);
     assert.match(fs.readFileSync(prod, "utf8"), /encryptionsalt: v1:users-own/);
     assert.equal(fs.existsSync(path.join(salts, "prod")), false);
+  });
+
+  it("puts stack files back byte for byte after commands that do not edit config (stack init rewrites them)", () => {
+    const project = tmp();
+    const salts = path.join(project, "salts");
+    const prod = path.join(project, "Pulumi.prod.yaml");
+    const original = "# Production\nconfig:\n  bedrock-sfn:maxTokens: 2048\n  bedrock-sfn:tracing: true\n";
+    fs.writeFileSync(prod, original);
+    let release = guardStackFiles(project, salts, false);
+    fs.writeFileSync(prod, 'config:\n  bedrock-sfn:maxTokens: "2048"\n  bedrock-sfn:tracing: "true"\nencryptionsalt: v1:offline\n');
+    release();
+    assert.equal(fs.readFileSync(prod, "utf8"), original);
+    assert.equal(fs.readFileSync(path.join(salts, "prod"), "utf8"), "v1:offline\n");
+    // `config set` is meant to edit the file: its edit stays, the salt still leaves.
+    release = guardStackFiles(project, salts, true);
+    fs.writeFileSync(prod, `${fs.readFileSync(prod, "utf8").replace(/^encryptionsalt:.*\n/m, "")}  bedrock-sfn:logLevel: ALL\nencryptionsalt: v1:offline\n`);
+    release();
+    assert.equal(fs.readFileSync(prod, "utf8"), `${original}  bedrock-sfn:logLevel: ALL\n`);
   });
 
   describe("the language host", () => {
