@@ -74,3 +74,10 @@ export function withSafeDefaults(args: string[]): string[] {
   if (positional[0] === "stack" && positional[1] === "rm" && !args.includes("--preserve-config")) return [...args, "--preserve-config"];
   return args;
 }
+
+/** The stack `stack rm` removes (its offline salt goes with it). */
+export function removedStack(args: string[]): string | undefined {
+  const positional = args.filter((a, i) => !a.startsWith("-") && !FLAGS_WITH_VALUES.has(args[i - 1] ?? ""));
+  if (positional[0] !== "stack" || positional[1] !== "rm") return undefined;
+  return parseArgs(args).stack ?? positional[2];
+}

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EngineSetupError } from "./build-cli";
-import { locateOrBuildCli, needsStackInit, parseArgs, withSafeDefaults } from "./cli";
+import { locateOrBuildCli, needsStackInit, parseArgs, removedStack, withSafeDefaults } from "./cli";
 import { engineEnv } from "./environment";
 import { guardStackFiles } from "./offline-salt";
 import { PROJECT_ROOT, localBackendDir } from "./paths";
@@ -18,10 +18,14 @@ async function main(args: string[]): Promise<number> {
   if (cli.source === "path") process.stderr.write(`[pulumi] using ${cli.version} from PATH (no Go to build the pinned version)\n`);
   // Only `pulumi config ...` is meant to change Pulumi.<stack>.yaml; anything else leaves the tracked files as they were.
   const release = guardStackFiles(PROJECT_ROOT, path.join(backendDir, "salts"), parseArgs(args).command === "config");
+  let code = 1;
   try {
-    return await runCli(cli.path, withSafeDefaults(args), env, backendDir);
+    code = await runCli(cli.path, withSafeDefaults(args), env, backendDir);
+    return code;
   } finally {
     release();
+    const removed = removedStack(args);
+    if (code === 0 && removed) fs.rmSync(path.join(backendDir, "salts", removed), { force: true });
   }
 }
 

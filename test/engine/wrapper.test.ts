@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { EngineSetupError } from "../../engine/build-cli";
-import { locateOrBuildCli, needsStackInit, parseArgs, withSafeDefaults } from "../../engine/cli";
+import { locateOrBuildCli, needsStackInit, parseArgs, removedStack, withSafeDefaults } from "../../engine/cli";
 import { engineEnv } from "../../engine/environment";
 import { configForSdk, requiredPackages, runtimeOptions } from "../../engine/language-host";
 import { guardStackFiles, lendSalts, takeBackSalts } from "../../engine/offline-salt";
@@ -58,6 +58,9 @@ describe("engine: the npm run pulumi wrapper", () => {
     assert.equal(needsStackInit(["preview", "--stack", "dev"], backend), undefined);
     assert.deepEqual(withSafeDefaults(["stack", "rm", "dev"]), ["stack", "rm", "dev", "--preserve-config"]);
     assert.deepEqual(withSafeDefaults(["stack", "ls"]), ["stack", "ls"]);
+    assert.equal(removedStack(["stack", "rm", "prod", "--yes"]), "prod");
+    assert.equal(removedStack(["stack", "rm", "--yes", "--stack", "dev"]), "dev");
+    assert.equal(removedStack(["stack", "ls"]), undefined);
   });
 
   it("lends the offline salt to the stack file for a command and takes it back, leaving the user's own salt alone", () => {
