@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import type { AccountContext, CheckFailure, ResourceKind } from "./resources";
 import { Inputs, kept, known, knownString, now, secretValue } from "./values";
-import { oneOf } from "./validate";
+import { oneOf, policyProblems } from "./validate";
 
 /** API Gateway's 10-character lowercase IDs (REST APIs, keys, usage plans, deployments). */
 function apiId(length = 10): string {
@@ -31,6 +31,15 @@ const methodScoped = (prefix: string, validate?: ResourceKind["validate"], withS
     computed: {},
   }),
 });
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function statusProblem(code: unknown): string | undefined {
   return code === undefined || STATUS_CODE.test(String(code)) ? undefined : `'${String(code)}' is not an HTTP status code (100-599)`;
@@ -147,6 +156,27 @@ export const API_GATEWAY_KINDS: Record<string, ResourceKind> = {
   "aws:apigateway/requestValidator:RequestValidator": {
     replaceOn: ["restApi"],
     outputs: (_inputs, _ctx, previous) => ({ id: kept(previous, "id", () => apiId(6)), computed: {} }),
+  },
+  "aws:apigateway/model:Model": {
+    replaceOn: ["restApi", "name", "contentType"],
+    validate: (inputs) => {
+      const schema = knownString(inputs, "schema");
+      return fail("schema", schema === undefined || isJson(schema) ? undefined : "BadRequestException: the model schema is not valid JSON");
+    },
+    outputs: (_inputs, _ctx, previous) => ({ id: kept(previous, "id", () => apiId(6)), computed: {} }),
+  },
+  "aws:apigateway/response:Response": {
+    replaceOn: ["restApiId", "responseType"],
+    validate: (inputs) => fail("statusCode", statusProblem(known(inputs, "statusCode"))),
+    outputs: (inputs) => ({ id: `aggr-${knownString(inputs, "restApiId")}-${knownString(inputs, "responseType")}`, computed: {} }),
+  },
+  "aws:apigateway/restApiPolicy:RestApiPolicy": {
+    replaceOn: ["restApiId"],
+    validate: (inputs) => {
+      const policy = known(inputs, "policy");
+      return policy === undefined ? [] : policyProblems(policy, "resource", 8192).map((reason) => ({ property: "policy", reason }));
+    },
+    outputs: (inputs) => ({ id: knownString(inputs, "restApiId") ?? "", computed: {} }),
   },
   "aws:apigateway/account:Account": {
     replaceOn: [],
