@@ -74,6 +74,20 @@ describe("real Pulumi engine (offline)", function () {
     });
   });
 
+  for (const { fixture, expected } of [
+    { fixture: "refused-bucket.ts", expected: /aws:s3\/bucket:Bucket resource 'refused-bucket': property bucket value \{Payloads_Bucket\} has a problem: InvalidBucketName: 'Payloads_Bucket' may contain only lowercase/ },
+    { fixture: "unserved-type.ts", expected: /the offline AWS stand-in does not implement resource type 'aws:sqs\/queue:Queue'/ },
+  ]) {
+    it(`the stand-in refuses at preview what it would not create (${fixture}), in one line and no stack trace`, async () => {
+      const project = await scratch(fixture.replace(/\.ts$/, ""), ["dev"]);
+      project.addToProgram(path.join(FIXTURES, fixture));
+      const result = await project.run(["preview", "--stack", "dev"]);
+      assert.notEqual(result.code, 0, "the preview passed");
+      assert.match(result.output, expected);
+      assert.doesNotMatch(result.output, STACK_TRACE, `the output holds a stack trace:\n${result.output}`);
+    });
+  }
+
   it("bad config fails with one line naming the key and the value, and no stack trace", async () => {
     const project = await scratch("badconfig", ["dev"]);
     assertOk(await project.run(["config", "set", "--stack", "dev", "bedrock-sfn:workflowType", "BATCH"]), "config set");
