@@ -8,15 +8,18 @@ import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as grpcTypes from "@grpc/grpc-js";
+import * as langproto from "@pulumi/pulumi/proto/language_pb";
+import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import { PULUMI_VERSION } from "./paths";
 
-// The gRPC runtime and the generated messages must be the ones @pulumi/pulumi loads.
+// The gRPC runtime and the generated services must be the ones @pulumi/pulumi loads.
 const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const grpc: typeof grpcTypes = require(require.resolve("@grpc/grpc-js", { paths: [sdkDir] }));
-const langproto = require("@pulumi/pulumi/proto/language_pb.js");
 const langrpc = require("@pulumi/pulumi/proto/language_grpc_pb.js");
-const plugproto = require("@pulumi/pulumi/proto/plugin_pb.js");
 const emptyproto = require(require.resolve("google-protobuf/google/protobuf/empty_pb.js", { paths: [sdkDir] }));
+
+type Unary<Req, Res> = (call: grpcTypes.ServerUnaryCall<Req, Res>, callback: grpcTypes.sendUnaryData<Res>) => void;
+type Streaming<Req, Res> = (call: grpcTypes.ServerWritableStream<Req, Res>) => void;
 
 /** The SDK's exit code for "the program already reported an actionable error": the engine then just stops. */
 const EXIT_ALREADY_REPORTED = 32;
@@ -96,26 +99,26 @@ function resolveModule(request: string, fromDir: string): string {
 
 class LanguageHost {
   private engineAddress: string;
-  private readonly children = new Set<ChildProcess>();
+  readonly children = new Set<ChildProcess>();
 
   constructor(engineAddress: string) {
     this.engineAddress = engineAddress;
   }
 
-  handshake(call: any, callback: any) {
+  handshake: Unary<langproto.LanguageHandshakeRequest, langproto.LanguageHandshakeResponse> = (call, callback) => {
     if (call.request.getEngineAddress()) this.engineAddress = call.request.getEngineAddress();
     callback(null, new langproto.LanguageHandshakeResponse());
-  }
+  };
 
-  getPluginInfo(_call: any, callback: any) {
+  getPluginInfo: Unary<unknown, plugproto.PluginInfo> = (_call, callback) => {
     callback(null, new plugproto.PluginInfo().setVersion(PULUMI_VERSION));
-  }
+  };
 
-  getRequiredPlugins(_call: any, callback: any) {
+  getRequiredPlugins: Unary<unknown, unknown> = (_call, callback) => {
     callback({ code: grpc.status.UNIMPLEMENTED, details: "GetRequiredPlugins is replaced by GetRequiredPackages" });
-  }
+  };
 
-  getRequiredPackages(call: any, callback: any) {
+  getRequiredPackages: Unary<langproto.GetRequiredPackagesRequest, langproto.GetRequiredPackagesResponse> = (call, callback) => {
     const dir = call.request.getInfo()?.getProgramDirectory() ?? process.cwd();
     const response = new langproto.GetRequiredPackagesResponse();
     response.setPackagesList(
@@ -126,9 +129,9 @@ class LanguageHost {
       }),
     );
     callback(null, response);
-  }
+  };
 
-  run(call: any, callback: any) {
+  run: Unary<langproto.RunRequest, langproto.RunResponse> = (call, callback) => {
     const req = call.request;
     const info = req.getInfo();
     const programDir: string = info?.getProgramDirectory() || req.getPwd();
@@ -176,14 +179,16 @@ class LanguageHost {
       else if (code === EXIT_ALREADY_REPORTED) respond("", true);
       else respond(signal ? `Program was stopped by ${signal}` : `Program exited with non-zero exit code: ${code}`);
     });
-  }
+  };
 
-  runPlugin(call: any) {
+  runPlugin: Streaming<langproto.RunPluginRequest, langproto.RunPluginResponse> = (call) => {
     const req = call.request;
     const info = req.getInfo();
     const programDir: string = info?.getProgramDirectory() ?? req.getPwd();
     const isPolicyPack = req.getKind() === "analyzer";
-    const fail = (message: string) => call.emit("error", { code: grpc.status.FAILED_PRECONDITION, details: message });
+    const fail = (message: string): void => {
+      call.emit("error", { code: grpc.status.FAILED_PRECONDITION, details: message });
+    };
     let runPath: string;
     try {
       runPath = resolveModule(isPolicyPack ? "@pulumi/pulumi/cmd/run-policy-pack" : "@pulumi/pulumi/cmd/run-plugin", programDir);
@@ -216,22 +221,22 @@ class LanguageHost {
       call.end();
     });
     call.on("cancelled", () => child.kill("SIGINT"));
-  }
+  };
 
-  installDependencies(call: any) {
+  installDependencies: Streaming<langproto.InstallDependenciesRequest, langproto.InstallDependenciesResponse> = (call) => {
     call.write(new langproto.InstallDependenciesResponse().setStdout(Buffer.from("dependencies are installed by 'npm run setup'\n")));
     call.end();
-  }
+  };
 
-  runtimeOptionsPrompts(_call: any, callback: any) {
+  runtimeOptionsPrompts: Unary<langproto.RuntimeOptionsRequest, langproto.RuntimeOptionsResponse> = (_call, callback) => {
     callback(null, new langproto.RuntimeOptionsResponse());
-  }
+  };
 
-  about(_call: any, callback: any) {
+  about: Unary<langproto.AboutRequest, langproto.AboutResponse> = (_call, callback) => {
     callback(null, new langproto.AboutResponse().setExecutable(process.execPath).setVersion(process.version));
-  }
+  };
 
-  getProgramDependencies(call: any, callback: any) {
+  getProgramDependencies: Unary<langproto.GetProgramDependenciesRequest, langproto.GetProgramDependenciesResponse> = (call, callback) => {
     const dir = call.request.getInfo()?.getProgramDirectory() ?? process.cwd();
     const response = new langproto.GetProgramDependenciesResponse();
     let dependencies: Record<string, string> = {};
@@ -244,12 +249,12 @@ class LanguageHost {
       Object.entries(dependencies).map(([name, version]) => new langproto.DependencyInfo().setName(name).setVersion(String(version))),
     );
     callback(null, response);
-  }
+  };
 
-  cancel(_call: any, callback: any) {
+  cancel: Unary<unknown, unknown> = (_call, callback) => {
     for (const child of this.children) child.kill("SIGINT");
     callback(null, new emptyproto.Empty());
-  }
+  };
 }
 
 function main(): void {
@@ -278,7 +283,7 @@ function main(): void {
     process.stdout.write(`${port}\n`);
   });
   const stop = () => {
-    for (const child of (host as unknown as { children: Set<ChildProcess> }).children) child.kill("SIGINT");
+    for (const child of host.children) child.kill("SIGINT");
     server.forceShutdown();
     process.exit(0);
   };
