@@ -1,0 +1,30 @@
+// The environment every offline engine run gets: a local file backend, a passphrase, no update check, no plugin
+// downloads, and the project's plugin stand-ins first on PATH. Nothing here can reach AWS or Pulumi Cloud.
+import * as path from "node:path";
+import { OFFLINE_PASSPHRASE, PLUGINS_DIR, PROJECT_ROOT, localBackendDir } from "./paths";
+
+export interface EngineEnvOptions {
+  /** The file backend's folder; default `<project>/.pulumi-local`. */
+  backendDir?: string;
+  /** The environment to start from; default process.env. */
+  base?: NodeJS.ProcessEnv;
+}
+
+export function engineEnv(options: EngineEnvOptions = {}): NodeJS.ProcessEnv {
+  const base = options.base ?? process.env;
+  const backendDir = options.backendDir ?? localBackendDir();
+  const env: NodeJS.ProcessEnv = { ...base };
+  // A user's cloud backend or access token would send state to Pulumi Cloud: this wrapper is local only.
+  delete env.PULUMI_ACCESS_TOKEN;
+  delete env.PULUMI_IGNORE_AMBIENT_PLUGINS; // it would turn off the PATH lookup that finds the stand-ins
+  env.PULUMI_BACKEND_URL = `file://${backendDir}`;
+  // Credentials, workspace settings and plugin folders of this backend, not the user's ~/.pulumi.
+  env.PULUMI_HOME = path.join(backendDir, "home");
+  if (!env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) env.PULUMI_CONFIG_PASSPHRASE = OFFLINE_PASSPHRASE;
+  env.PULUMI_SKIP_UPDATE_CHECK = "true";
+  env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
+  // The cached CLI's language host runs this project's engine/language-host.ts.
+  env.BEDROCK_SFN_ROOT = PROJECT_ROOT;
+  env.PATH = [PLUGINS_DIR, env.PATH ?? ""].filter(Boolean).join(path.delimiter);
+  return env;
+}

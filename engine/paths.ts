@@ -1,0 +1,57 @@
+// Where the offline engine keeps things: one place, so the wrapper, the build, the tests and the local cloud agree.
+import * as os from "node:os";
+import * as path from "node:path";
+
+/** The Pulumi CLI version built from source: the same as the `@pulumi/pulumi` SDK this project pins (~3.248.0). */
+export const PULUMI_VERSION = "3.248.0";
+
+/** The `@pulumi/aws` plugin version the stand-in reports (the `pulumi` block of `@pulumi/aws`'s package.json). */
+export const AWS_PROVIDER_VERSION = "7.48.0";
+
+/** The project root (this file lives in `<root>/engine/`). */
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+/** Pulumi's project name (Pulumi.yaml `name`): the folder under `.pulumi/stacks/` that holds its stacks. */
+export const PROJECT_NAME = "bedrock-sfn";
+
+/** The Go package of the CLI, built from the module proxy (never from a checkout). */
+export const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
+
+/** Release-build flags, kept identical everywhere so that Go's build cache is shared between builds. */
+export const GO_BUILD_FLAGS = [
+  "-trimpath",
+  "-tags",
+  "osusergo,grpcnotrace",
+  "-ldflags",
+  `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}`,
+];
+
+/** Binaries only, outside any work tree, keyed by version: `${XDG_CACHE_HOME:-~/.cache}/bedrock-sfn/pulumi-v<version>/`. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), ".cache");
+  return path.join(base, "bedrock-sfn", `pulumi-v${PULUMI_VERSION}`);
+}
+
+/** The cached CLI binary. */
+export function cachedCliPath(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(cacheDir(env), "bin", "pulumi");
+}
+
+/** The AWS provider stand-in's launcher (`pulumi-resource-aws`): first on PATH for every engine run. */
+export const PLUGINS_DIR = path.join(PROJECT_ROOT, "engine", "plugins");
+
+/** The local file backend of `npm run pulumi` (gitignored): `PULUMI_BACKEND_URL=file://<root>/.pulumi-local`. */
+export function localBackendDir(root: string = PROJECT_ROOT): string {
+  return path.join(root, ".pulumi-local");
+}
+
+/** A stack's checkpoint (Pulumi's own state JSON) in a file backend. */
+export function stackStatePath(stack: string, backendDir: string = localBackendDir(), project: string = PROJECT_NAME): string {
+  return path.join(backendDir, ".pulumi", "stacks", project, `${stack}.json`);
+}
+
+/**
+ * The passphrase of offline stacks. Not a secret: these stacks never hold real credentials and never leave the
+ * machine. A user's own PULUMI_CONFIG_PASSPHRASE wins.
+ */
+export const OFFLINE_PASSPHRASE = "bedrock-sfn-offline";

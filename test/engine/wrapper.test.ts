@@ -1,0 +1,129 @@
+// The pieces of `npm run pulumi` that need no CLI: locating it, its environment, stack creation, the offline
+// passphrase salt, and the language host's translation of what the engine sends.
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { EngineSetupError } from "../../engine/build-cli";
+import { locateOrBuildCli, needsStackInit, parseArgs, removedStack, withSafeDefaults } from "../../engine/cli";
+import { engineEnv } from "../../engine/environment";
+import { configForSdk, requiredPackages, runtimeOptions } from "../../engine/language-host";
+import { guardStackFiles, lendSalts, takeBackSalts } from "../../engine/offline-salt";
+import { PLUGINS_DIR, PROJECT_ROOT, cacheDir, stackStatePath } from "../../engine/paths";
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-sfn-wrapper-"));
+
+describe("engine: the npm run pulumi wrapper", () => {
+  it("keeps the cache outside the work tree, keyed by version", () => {
+    assert.equal(cacheDir({ XDG_CACHE_HOME: "/x/cache" }), "/x/cache/bedrock-sfn/pulumi-v3.248.0");
+    assert.equal(cacheDir({ XDG_CACHE_HOME: "relative" }), path.join(os.homedir(), ".cache", "bedrock-sfn", "pulumi-v3.248.0"));
+  });
+
+  it("without Go and without a CLI, says in one line what to install", async () => {
+    const empty = tmp();
+    const env = { PATH: empty, HOME: empty, XDG_CACHE_HOME: empty };
+    await assert.rejects(locateOrBuildCli(env), (error: Error) => {
+      assert.ok(error instanceof EngineSetupError);
+      assert.doesNotMatch(error.message, /\n/);
+      assert.match(error.message, /install Go 1\.25\+.*or install the Pulumi CLI/);
+      return true;
+    });
+  });
+
+  it("runs offline: local file backend, passphrase, no update check or plugin download, stand-ins first on PATH", () => {
+    const env = engineEnv({ backendDir: "/b", base: { PATH: "/usr/bin", PULUMI_ACCESS_TOKEN: "pul-123", PULUMI_IGNORE_AMBIENT_PLUGINS: "true" } });
+    assert.equal(env.PULUMI_BACKEND_URL, "file:///b");
+    assert.equal(env.PULUMI_HOME, "/b/home");
+    assert.equal(env.PULUMI_SKIP_UPDATE_CHECK, "true");
+    assert.equal(env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION, "true");
+    assert.ok(env.PULUMI_CONFIG_PASSPHRASE);
+    assert.equal(env.PULUMI_ACCESS_TOKEN, undefined);
+    assert.equal(env.PULUMI_IGNORE_AMBIENT_PLUGINS, undefined);
+    assert.equal(env.PATH, `${PLUGINS_DIR}:/usr/bin`);
+    assert.equal(env.BEDROCK_SFN_ROOT, PROJECT_ROOT);
+    assert.equal(engineEnv({ base: { PULUMI_CONFIG_PASSPHRASE: "mine" } }).PULUMI_CONFIG_PASSPHRASE, "mine");
+    assert.ok(fs.statSync(path.join(PLUGINS_DIR, "pulumi-resource-aws")).mode & 0o100, "the provider launcher is not executable");
+  });
+
+  it("creates a missing local stack for preview/up/config, not for other commands", () => {
+    const backend = tmp();
+    assert.deepEqual(parseArgs(["preview", "--stack", "dev", "--policy-pack", "./policy-pack"]), { command: "preview", stack: "dev" });
+    assert.deepEqual(parseArgs(["-C", "x", "up", "--stack=prod"]), { command: "up", stack: "prod" });
+    assert.equal(needsStackInit(["preview", "--stack", "dev"], backend), "dev");
+    assert.equal(needsStackInit(["config", "set", "a", "b", "-s", "prod"], backend), "prod");
+    assert.equal(needsStackInit(["destroy", "--stack", "dev"], backend), undefined);
+    assert.equal(needsStackInit(["preview"], backend), undefined);
+    fs.mkdirSync(path.dirname(stackStatePath("dev", backend)), { recursive: true });
+    fs.writeFileSync(stackStatePath("dev", backend), "{}");
+    assert.equal(needsStackInit(["preview", "--stack", "dev"], backend), undefined);
+    assert.deepEqual(withSafeDefaults(["stack", "rm", "dev"]), ["stack", "rm", "dev", "--preserve-config"]);
+    assert.deepEqual(withSafeDefaults(["stack", "ls"]), ["stack", "ls"]);
+    assert.equal(removedStack(["stack", "rm", "prod", "--yes"]), "prod");
+    assert.equal(removedStack(["stack", "rm", "--yes", "--stack", "dev"]), "dev");
+    assert.equal(removedStack(["stack", "ls"]), undefined);
+  });
+
+  it("lends the offline salt to the stack file for a command and takes it back, leaving the user's own salt alone", () => {
+    const project = tmp();
+    const salts = path.join(project, "salts");
+    const dev = path.join(project, "Pulumi.dev.yaml");
+    const prod = path.join(project, "Pulumi.prod.yaml");
+    fs.writeFileSync(dev, "config:\n  aws:region: ap-northeast-1\n");
+    fs.writeFileSync(prod, "config:\n  aws:region: us-east-1\nencryptionsalt: v1:users-own\n");
+    // A command (stack init) adds a salt: it moves out of the tracked file.
+    let own = lendSalts(project, salts);
+    fs.appendFileSync(dev, "encryptionsalt: v1:offline\n");
+    takeBackSalts(project, salts, own);
+    assert.equal(fs.readFileSync(dev, "utf8"), "config:\n  aws:region: ap-northeast-1\n");
+    assert.equal(fs.readFileSync(path.join(salts, "dev"), "utf8"), "v1:offline\n");
+    // The next command sees it while it runs.
+    own = lendSalts(project, salts);
+    assert.match(fs.readFileSync(dev, "utf8"), /^encryptionsalt: v1:offline$/m);
+    takeBackSalts(project, salts, own);
+    assert.doesNotMatch(fs.readFileSync(dev, "utf8"), /encryptionsalt/);
+    assert.match(fs.readFileSync(prod, "utf8"), /encryptionsalt: v1:users-own/);
+    assert.equal(fs.existsSync(path.join(salts, "prod")), false);
+  });
+
+  it("puts stack files back byte for byte after commands that do not edit config (stack init rewrites them)", () => {
+    const project = tmp();
+    const salts = path.join(project, "salts");
+    const prod = path.join(project, "Pulumi.prod.yaml");
+    const original = "# Production\nconfig:\n  bedrock-sfn:maxTokens: 2048\n  bedrock-sfn:tracing: true\n";
+    fs.writeFileSync(prod, original);
+    let release = guardStackFiles(project, salts, false);
+    fs.writeFileSync(prod, 'config:\n  bedrock-sfn:maxTokens: "2048"\n  bedrock-sfn:tracing: "true"\nencryptionsalt: v1:offline\n');
+    release();
+    assert.equal(fs.readFileSync(prod, "utf8"), original);
+    assert.equal(fs.readFileSync(path.join(salts, "prod"), "utf8"), "v1:offline\n");
+    // `config set` is meant to edit the file: its edit stays, the salt still leaves.
+    release = guardStackFiles(project, salts, true);
+    fs.writeFileSync(prod, `${fs.readFileSync(prod, "utf8").replace(/^encryptionsalt:.*\n/m, "")}  bedrock-sfn:logLevel: ALL\nencryptionsalt: v1:offline\n`);
+    release();
+    assert.equal(fs.readFileSync(prod, "utf8"), `${original}  bedrock-sfn:logLevel: ALL\n`);
+  });
+
+  describe("the language host", () => {
+    it("reads Pulumi.yaml runtime options as the Go host does (typescript on by default)", () => {
+      assert.deepEqual(runtimeOptions(undefined), { typescript: true, tsconfig: undefined, nodeargs: [] });
+      assert.deepEqual(runtimeOptions({ typescript: false, nodeargs: "--max-old-space-size=4096  --trace-warnings", tsconfig: "t.json" }), {
+        typescript: false,
+        tsconfig: "t.json",
+        nodeargs: ["--max-old-space-size=4096", "--trace-warnings"],
+      });
+    });
+
+    it("passes config to the SDK in the <namespace>:config:<name> form", () => {
+      assert.deepEqual(configForSdk([["aws:region", "us-east-1"], ["bedrock-sfn:modelId", "m"]]), {
+        "aws:config:region": "us-east-1",
+        "bedrock-sfn:config:modelId": "m",
+      });
+    });
+
+    it("lists the resource plugins of installed packages: aws at the version @pulumi/aws declares", () => {
+      const packages = requiredPackages(PROJECT_ROOT);
+      assert.deepEqual(packages.find((p) => p.name === "aws"), { name: "aws", version: "7.48.0" });
+      assert.deepEqual(requiredPackages(tmp()), []);
+    });
+  });
+});
