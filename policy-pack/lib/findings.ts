@@ -18,12 +18,12 @@ export const note = (message: string, urn?: string): Finding => ({ kind: "note",
  * a deployment while a real violation still does.
  */
 export function reportFindings(findings: Finding[], reportViolation: ReportViolation): void {
+  // Always the object form: given a string, @pulumi/policy puts the policy's long description before the message,
+  // and the line that says what to do would be buried. The description stays in the diagnostic's own field.
+  const report = reportViolation as unknown as (info: { message: string; urn?: string; enforcementLevel?: string }) => void;
   for (const finding of findings) {
-    if (finding.kind === "violation") reportViolation(finding.message, finding.urn);
-    else {
-      const advisory = { message: `cannot judge: ${finding.message}`, urn: finding.urn, enforcementLevel: "advisory" };
-      (reportViolation as unknown as (info: typeof advisory) => void)(advisory);
-    }
+    if (finding.kind === "violation") report({ message: finding.message, ...(finding.urn ? { urn: finding.urn } : {}) });
+    else report({ message: `cannot judge: ${finding.message}`, ...(finding.urn ? { urn: finding.urn } : {}), enforcementLevel: "advisory" });
   }
 }
 
@@ -40,6 +40,12 @@ export function safely(what: string, analyse: () => Finding[]): Finding[] {
   try {
     return analyse();
   } catch (e) {
+    if (e instanceof RangeError) return [note(`${what} is nested too deeply to be judged (${e.message}); flatten it`)];
     return [note(`${what} could not be analysed (${e instanceof Error ? e.message : String(e)}); please report this as a bug of the policy pack`)];
   }
+}
+
+/** Runs one check per part (document, statement, state machine): a part that cannot be judged never hides the others. */
+export function eachSafely<T>(parts: T[], what: (part: T) => string, analyse: (part: T) => Finding[]): Finding[] {
+  return parts.flatMap((part) => safely(what(part), () => analyse(part)));
 }

@@ -96,6 +96,14 @@ describe("policy pack over gRPC, as the Pulumi CLI runs it", function () {
 
   const analyze = async (type: string, name: string, props: Record<string, unknown>) =>
     diagnostics(await call(client.analyze.bind(client), analyzeRequest(type, name, props)));
+  const urnOf = (type: string, name: string) => `urn:pulumi:dev::bedrock-sfn::${type}::${name}`;
+  const stackResource = (type: string, name: string, props: Record<string, unknown>, deps: Record<string, string[]> = {}) => {
+    const r = new analyzer.AnalyzerResource().setType(type).setName(name).setUrn(urnOf(type, name)).setProperties(Struct.fromJavaScript(props as never)).setOptions(options());
+    for (const [key, urns] of Object.entries(deps)) r.getPropertydependenciesMap().set(key, new analyzer.AnalyzerPropertyDependencies().setUrnsList(urns));
+    return r;
+  };
+  const analyzeStack = async (resources: analyzer.AnalyzerResource[]) =>
+    diagnostics(await call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(client.analyzeStack.bind(client), new analyzer.AnalyzeStackRequest().setResourcesList(resources)));
   const analyzeRolePolicy = (policy: unknown) =>
     analyze("aws:iam/rolePolicy:RolePolicy", "exec-policy", { role: "exec-role", policy: typeof policy === "string" ? policy : JSON.stringify(policy) });
 
@@ -133,7 +141,8 @@ describe("policy pack over gRPC, as the Pulumi CLI runs it", function () {
     assert.ok(profileArn, JSON.stringify(first));
     assert.ok(profileArn.message.includes(`inference-profile/${APAC_SONNET_4}`));
 
-    const second = await analyzeRolePolicy(fixture("seed-001-2-profile-added.json"));
+    // Routed Regions are judged over the union of a role's policies, so over the stack (AnalyzeStack).
+    const second = await analyzeStack([stackResource("aws:iam/rolePolicy:RolePolicy", "exec-policy", { role: "exec-role", policy: JSON.stringify(fixture("seed-001-2-profile-added.json")) })]);
     const routed = second.find((d) => d.policy === "bedrock-profile-routed-regions");
     assert.equal(routed?.level, "mandatory");
     for (const region of ["ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"]) {
@@ -142,6 +151,8 @@ describe("policy pack over gRPC, as the Pulumi CLI runs it", function () {
 
     const third = await analyzeRolePolicy(fixture("seed-001-3-ap-wildcard.json"));
     assert.deepEqual(third.filter((d) => d.level === "mandatory"), []);
+    const thirdStack = await analyzeStack([stackResource("aws:iam/rolePolicy:RolePolicy", "exec-policy", { role: "exec-role", policy: JSON.stringify(fixture("seed-001-3-ap-wildcard.json")) })]);
+    assert.deepEqual(thirdStack.filter((d) => d.level === "mandatory"), []);
   });
 
   it("accepts the SAM template's policy from seed 000 without any diagnostic", async () => {
