@@ -7,7 +7,7 @@ import { accountMatching, bedrockPattern, invokeAllowStatements } from "../lib/b
 import { DataResidencyConfig, dataResidencySchema, readDataResidencyConfig } from "../lib/config";
 import { readResourceDocuments } from "../lib/documents";
 import { Finding, reportFindings, safely, violation } from "../lib/findings";
-import { PackResource, TYPES, describeResource, toPackResource } from "../lib/resources";
+import { PackResource, STATE_MACHINE_TYPES, describeResource, toPackResource } from "../lib/resources";
 import { StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
 
@@ -31,7 +31,7 @@ export const dataResidencyPolicy: ResourceValidationPolicy = {
 
 export function dataResidencyFindings(resource: PackResource, config: DataResidencyConfig): Finding[] {
   if (config.allowedRegions.length === 0 && config.allowGlobalProfiles) return [];
-  const models = resource.type === TYPES.stateMachine ? calledModels(resource) : grantedProfiles(resource);
+  const models = STATE_MACHINE_TYPES.includes(resource.type) ? calledModels(resource) : grantedProfiles(resource);
   return models.flatMap(({ model, where }) => judge(model, where, config));
 }
 
@@ -54,7 +54,7 @@ function judge(model: ResolvedModel, where: string, config: DataResidencyConfig)
 
 /** The models a state machine's Bedrock tasks call, resolved in its Region. */
 function calledModels(machine: PackResource): { model: ResolvedModel; where: string }[] {
-  const definition = machine.props.definition;
+  const definition = machine.props.definitionString ?? machine.props.definition;
   if (findUnknown(definition)) return [];
   const region = new StackGraph([machine]).regionOf(machine);
   const models: { model: ResolvedModel; where: string }[] = [];

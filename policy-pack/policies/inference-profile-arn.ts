@@ -9,11 +9,11 @@ import { INVOKE_MODEL, PROFILE_ARN_KEY, REQUESTED_REGION_KEY } from "../../bedro
 import { PROFILE_PREFIXES } from "../../bedrock/model-id";
 import { catalogDestinations, catalogProfile, catalogProfileIds } from "../../bedrock/routing";
 import {
-  ParsedDocument, ParsedStatement, clausesOnKey, evaluateClause, evaluateRequest, hasWildcard, matchesWildcard, statementLabel,
+  ParsedDocument, ParsedStatement, PolicySet, awsRequestContext, clausesOnKey, evaluateClause, hasWildcard, matchesWildcard, statementLabel,
 } from "../../iam";
 import { bedrockPattern, coversInvokeModel, invokeAllowStatements, profilePrefixOf } from "../lib/bedrock-patterns";
 import { readResourceDocuments } from "../lib/documents";
-import { Finding, arnList, reportFindings, safely, violation } from "../lib/findings";
+import { Finding, arnList, eachSafely, reportFindings, safely, violation } from "../lib/findings";
 import { PackResource, toPackResource } from "../lib/resources";
 
 export const INFERENCE_PROFILE_ARN = "bedrock-inference-profile-arn";
@@ -33,12 +33,24 @@ export const inferenceProfileArnPolicy: ResourceValidationPolicy = {
 };
 
 export function inferenceProfileArnFindings(resource: PackResource): Finding[] {
-  return readResourceDocuments(resource).documents.flatMap((document) => [
+  // One check per document: a document that cannot be judged never hides the findings of the others.
+  return eachSafely(readResourceDocuments(resource).documents, (d) => d.source, (document) => [
     ...profileIdsInModelArns(document),
     ...modelsAcrossRegionsWithoutProfile(document),
     ...modelsTiedToUngrantedProfile(document),
     ...profileStatementsWithProfileCondition(document),
   ]);
+}
+
+// Each document is indexed once and judged with the context AWS fills on every call.
+const indexed = new WeakMap<ParsedDocument, PolicySet>();
+function policiesOf(document: ParsedDocument): PolicySet {
+  let set = indexed.get(document);
+  if (!set) {
+    const { context, unknownKeys } = awsRequestContext();
+    indexed.set(document, (set = new PolicySet([document], { context, unknownContextKeys: unknownKeys })));
+  }
+  return set;
 }
 
 const where = (document: ParsedDocument, statement: ParsedStatement) => `${document.source}, statement ${statementLabel(statement)}`;
@@ -124,10 +136,7 @@ function modelsTiedToUngrantedProfile(document: ParsedDocument): Finding[] {
       for (const profileArn of clause.values.filter((v) => !hasWildcard(v))) {
         const profile = bedrockPattern(profileArn);
         if (!profile || reported.has(profileArn)) continue;
-        const decision = evaluateRequest(
-          { action: INVOKE_MODEL, resource: profileArn, context: { [REQUESTED_REGION_KEY]: profile.region } },
-          [document],
-        );
+        const decision = policiesOf(document).evaluate({ action: INVOKE_MODEL, resource: profileArn, context: { [REQUESTED_REGION_KEY]: profile.region } });
         if (decision.allowed || decision.verdict === "cannot-judge") continue;
         reported.add(profileArn);
         findings.push(
@@ -172,14 +181,33 @@ function profileStatementsWithProfileCondition(document: ParsedDocument): Findin
 function grantsSomeProfileOf(document: ParsedDocument, modelId: string): boolean {
   for (const { statement } of invokeAllowStatements([document])) {
     for (const text of statement.resource ?? []) {
-      if (text === "*") return true;
       const pattern = bedrockPattern(text);
       if (!pattern) continue;
+      // "*" (or a wildcard type) grants a profile only if a call on one would be allowed: conditions and Denies count.
+      if (pattern.type === "*") {
+        if (someProfileAllowed(document, modelId)) return true;
+        continue;
+      }
       // An application profile may wrap any model; only the account knows which, so give it the benefit of the doubt.
       if (pattern.type === "application-inference-profile" || (hasWildcard(pattern.type) && matchesWildcard(pattern.type, "inference-profile"))) return true;
       if (pattern.type !== "inference-profile") continue;
       if (hasWildcard(modelId)) return true;
       if (PROFILE_PREFIXES.some((prefix) => matchesWildcard(pattern.id, `${prefix}.${modelId}`))) return true;
+    }
+  }
+  return false;
+}
+
+/** Is a call on some catalogued profile of the model allowed (or undecidable) by the document? */
+function someProfileAllowed(document: ParsedDocument, modelId: string): boolean {
+  const account = accountInDocument(document) ?? "123456789012";
+  for (const profileId of catalogProfileIds()) {
+    const profile = catalogProfile(profileId)!;
+    if (profile.foundationModelId !== modelId && !hasWildcard(modelId)) continue;
+    for (const source of Object.keys(profile.sourceToDestinations)) {
+      const arn = inferenceProfileArn(partitionOf(source), source, account, profileId);
+      const decision = policiesOf(document).evaluate({ action: INVOKE_MODEL, resource: arn, context: { [REQUESTED_REGION_KEY]: source } });
+      if (decision.allowed || decision.verdict === "cannot-judge") return true;
     }
   }
   return false;

@@ -81,35 +81,49 @@ function wildcardResources(document: ParsedDocument, config: LeastPrivilegeConfi
   return findings;
 }
 
-// Model statements that also allow direct calls, next to a profile grant for the same model.
+// Model statements that also allow direct calls, next to a profile grant for the same model. Each statement is
+// reported once, for the first profile it serves; distinct profile grants are few in any real policy, so they are
+// capped to keep an adversarial document (thousands of profile ARNs) linear.
+const MAX_PROFILES = 64;
+
 function modelsNotTiedToProfile(document: ParsedDocument): Finding[] {
   const findings: Finding[] = [];
   const allows = invokeAllowStatements([document]);
-  const profiles = allows.flatMap(({ statement }) =>
-    (statement.resource ?? []).map(bedrockPattern).filter((p) => p?.type === "inference-profile" && !hasWildcard(p.text)),
-  );
-  for (const profile of profiles) {
-    const [prefix, ...rest] = profile!.id.split(".");
-    if (!prefix || rest.length === 0) continue;
-    const modelId = rest.join(".");
-    const destinations = catalogDestinations(profile!.id, profile!.region);
-    const regions = destinations?.kind === "regions" ? destinations.regions : [profile!.region, ""];
-    const modelArns = regions.map((r) => foundationModelArn(profile!.partition, r, modelId));
-    for (const { statement } of allows) {
-      const grantsModel = (statement.resource ?? []).some((p) => bedrockPattern(p)?.type === "foundation-model" && modelArns.some((arn) => matchesResource(p, arn)));
-      if (!grantsModel) continue;
-      const tied = clausesOnKey(statement.conditions, PROFILE_ARN_KEY).some((c) => !c.unsupported && !/Not/.test(c.operator));
-      if (tied) continue;
-      const sameStatement = (statement.resource ?? []).some((p) => bedrockPattern(p)?.type === "inference-profile");
-      findings.push(
-        violation(
-          `${where(document, statement)} allows foundation model ${modelId} without Condition bedrock:InferenceProfileArn, so it ` +
-            `also allows direct calls to the model, not only calls through ${profile!.text}. ` +
-            (sameStatement ? "Move the foundation-model ARNs into a statement of their own (the profile ARN stays where it is, without the condition) with " : "Add to that statement ") +
-            `Condition {"StringEquals": {"bedrock:InferenceProfileArn": "${profile!.text}"}}.`,
-        ),
-      );
+  const texts = new Set<string>();
+  for (const { statement } of allows) {
+    for (const text of statement.resource ?? []) {
+      const p = bedrockPattern(text);
+      if (p?.type === "inference-profile" && !hasWildcard(p.text) && texts.size < MAX_PROFILES) texts.add(text);
     }
+  }
+  const profiles = [...texts].map((text) => {
+    const profile = bedrockPattern(text)!;
+    const [prefix, ...rest] = profile.id.split(".");
+    if (!prefix || rest.length === 0) return undefined;
+    const modelId = rest.join(".");
+    const destinations = catalogDestinations(profile.id, profile.region);
+    const regions = destinations?.kind === "regions" ? destinations.regions : [profile.region, ""];
+    return { profile, modelId, modelArns: regions.map((r) => foundationModelArn(profile.partition, r, modelId)) };
+  }).filter((p) => p !== undefined);
+  if (profiles.length === 0) return [];
+  for (const { statement } of allows) {
+    const modelPatterns = (statement.resource ?? []).filter((p) => bedrockPattern(p)?.type === "foundation-model");
+    if (modelPatterns.length === 0) continue;
+    const tied = clausesOnKey(statement.conditions, PROFILE_ARN_KEY).some((c) => !c.unsupported && !/Not/.test(c.operator));
+    if (tied) continue;
+    const served = profiles.find((p) => modelPatterns.some((pattern) => p.modelArns.some((arn) => matchesResource(pattern, arn))));
+    if (!served) continue;
+    const sameStatement = (statement.resource ?? []).some((p) => bedrockPattern(p)?.type === "inference-profile");
+    findings.push(
+      violation(
+        (sameStatement
+          ? `Move the foundation-model ARNs of ${where(document, statement)} into a statement of their own (the profile ARN stays where it is, without the condition) with `
+          : `Add to ${where(document, statement)} `) +
+          `Condition {"StringEquals": {"bedrock:InferenceProfileArn": "${served.profile.text}"}}: it allows foundation model ${served.modelId} ` +
+          `without Condition bedrock:InferenceProfileArn, ` +
+          `so it also allows direct calls to the model, not only calls through ${served.profile.text}.`,
+      ),
+    );
   }
   return dedupe(findings);
 }
