@@ -128,6 +128,8 @@ const MAX_KEYS_PER_STATEMENT = 64;
 /** Identity-policy documents (plus an optional permissions boundary), indexed once, judged many times. */
 export class PolicySet {
   private readonly buckets = new Map<string, Entry[]>();
+  /** Statements whose every Resource is a literal ARN, by that ARN: a request only meets the ones naming it. */
+  private readonly literal = new Map<string, Entry[]>();
   private readonly boundary?: PolicySet;
   private stamp = 0;
   readonly statementCount: number;
@@ -142,33 +144,41 @@ export class PolicySet {
   }
 
   private add(entry: Entry): void {
+    const literals = literalResources(entry.statement);
+    if (literals) {
+      for (const literal of new Set(literals)) {
+        const key = `${entry.statement.effect}|${literal}`;
+        let list = this.literal.get(key);
+        if (!list) this.literal.set(key, (list = []));
+        list.push(entry);
+      }
+      return;
+    }
     const services = serviceKeys(entry.statement);
     const regions = regionKeys(entry.statement);
     const keys = services.size * regions.size > MAX_KEYS_PER_STATEMENT ? [`${ANY}|${ANY}`] : [...services].flatMap((s) => [...regions].map((r) => `${s}|${r}`));
-    for (const key of keys) {
+    for (const key of keys.map((k) => `${entry.statement.effect}|${k}`)) {
       let bucket = this.buckets.get(key);
       if (!bucket) this.buckets.set(key, (bucket = []));
       bucket.push(entry);
     }
   }
 
-  /** The statements that could apply to the request, in document order. */
-  private candidates(request: IamRequest): Entry[] {
+  /** The lists of statements of one effect that could apply to the request; each list is in document order. */
+  private candidateLists(request: IamRequest, effect: "Allow" | "Deny"): Entry[][] {
     const colon = request.action.indexOf(":");
     const service = colon < 0 ? NOT_AN_ARN : request.action.slice(0, colon).toLowerCase();
     const region = splitArnFields(request.resource)?.[3].toLowerCase() ?? NOT_AN_ARN;
-    const stamp = ++this.stamp;
-    const found: Entry[] = [];
+    const lists: Entry[][] = [];
+    const literal = this.literal.get(`${effect}|${normalizeArn(request.resource)}`);
+    if (literal) lists.push(literal);
     for (const s of [service, ANY]) {
       for (const r of [region, ANY]) {
-        for (const entry of this.buckets.get(`${s}|${r}`) ?? []) {
-          if (entry.seen === stamp) continue;
-          entry.seen = stamp;
-          found.push(entry);
-        }
+        const bucket = this.buckets.get(`${effect}|${s}|${r}`);
+        if (bucket) lists.push(bucket);
       }
     }
-    return found.sort((a, b) => a.order - b.order);
+    return lists;
   }
 
   /** Is this request allowed, and if not, which Deny, condition or gap decided it? */
@@ -192,43 +202,87 @@ export class PolicySet {
 
   private evaluateOwn(request: IamRequest): Decision {
     const context = new ContextIndex(request.context ?? {}, request.unknownContextKeys);
+    const stamp = ++this.stamp;
+    // Every Deny that could apply is checked (they are few in real policies); the first matching one, in document order, decides.
+    const denies: Entry[] = [];
+    for (const list of this.candidateLists(request, "Deny")) {
+      for (const entry of list) {
+        if (entry.seen === stamp) continue;
+        entry.seen = stamp;
+        denies.push(entry);
+      }
+    }
+    denies.sort((a, b) => a.order - b.order);
     let unsureDeny: [StatementRef, string] | undefined;
-    let unsureAllow: [StatementRef, string] | undefined;
-    let allow: StatementRef | undefined;
-    let blocking: BlockingCondition | undefined;
-    const misses: string[] = [];
-
-    for (const { document, statement } of this.candidates(request)) {
-      // Once an Allow is found, only Deny statements can change the answer.
-      if (allow && statement.effect === "Allow") continue;
+    for (const { document, statement } of denies) {
       const match = matchStatement(statement, request, context);
-      if (match.kind === "match" && statement.effect === "Deny") {
+      if (match.kind === "match") {
         const ref = refOf(document, statement);
         return { allowed: false, verdict: "explicit-deny", statement: ref, reason: `explicitly denied by statement ${ref.label} of ${ref.document}` };
       }
-      if (match.kind === "match") allow = refOf(document, statement);
-      else if (match.kind === "cannot-judge") {
-        if (statement.effect === "Deny") unsureDeny ??= [refOf(document, statement), match.why];
-        else unsureAllow ??= [refOf(document, statement), match.why];
-      } else if (statement.effect === "Allow" && match.stage === "condition") {
-        // Statements that name the action and resource but still do not apply are the interesting misses.
-        const ref = refOf(document, statement);
-        blocking ??= { statement: ref, clause: match.clause!, text: describeClause(match.clause!), actual: describeContext(match.clause!, context) };
-        if (misses.length < 5) misses.push(`statement ${ref.label} names it but ${match.why}`);
+      if (match.kind === "cannot-judge") unsureDeny ??= [refOf(document, statement), match.why];
+    }
+    // Allows: each list is scanned only up to its first match; the earliest match across lists is the one named.
+    let allow: Entry | undefined;
+    let unsureAllow: [Entry, string] | undefined;
+    let blocking: [Entry, BlockingCondition] | undefined;
+    const misses: [number, string][] = [];
+    for (const list of this.candidateLists(request, "Allow")) {
+      for (const entry of list) {
+        if (allow && entry.order >= allow.order) break;
+        if (entry.seen === stamp) continue;
+        entry.seen = stamp;
+        const match = matchStatement(entry.statement, request, context);
+        if (match.kind === "match") {
+          allow = entry;
+          break;
+        }
+        if (match.kind === "cannot-judge") {
+          if (!unsureAllow || entry.order < unsureAllow[0].order) unsureAllow = [entry, match.why];
+        } else if (match.stage === "condition") {
+          // Statements that name the action and resource but still do not apply are the interesting misses.
+          const ref = refOf(entry.document, entry.statement);
+          if (!blocking || entry.order < blocking[0].order) {
+            blocking = [entry, { statement: ref, clause: match.clause!, text: describeClause(match.clause!), actual: describeContext(match.clause!, context) }];
+          }
+          if (misses.length < 5) misses.push([entry.order, `statement ${ref.label} names it but ${match.why}`]);
+        }
       }
     }
     if (unsureDeny) {
       const [ref, why] = unsureDeny;
       return { allowed: false, verdict: "cannot-judge", statement: ref, reason: `Deny statement ${ref.label} of ${ref.document} may apply: ${why}` };
     }
-    if (allow) return { allowed: true, verdict: "allowed", statement: allow, reason: `allowed by statement ${allow.label} of ${allow.document}` };
-    if (unsureAllow) {
-      const [ref, why] = unsureAllow;
-      return { allowed: false, verdict: "cannot-judge", statement: ref, reason: `only statement ${ref.label} of ${ref.document} could allow it, and ${why}` };
+    if (allow) {
+      const ref = refOf(allow.document, allow.statement);
+      return { allowed: true, verdict: "allowed", statement: ref, reason: `allowed by statement ${ref.label} of ${ref.document}` };
     }
-    const detail = misses.length > 0 ? `: ${misses.join("; ")}` : "";
-    return { allowed: false, verdict: "implicit-deny", reason: `no statement allows ${request.action} on ${request.resource}${detail}`, ...(blocking ? { blockingCondition: blocking } : {}) };
+    if (unsureAllow) {
+      const ref = refOf(unsureAllow[0].document, unsureAllow[0].statement);
+      return { allowed: false, verdict: "cannot-judge", statement: ref, reason: `only statement ${ref.label} of ${ref.document} could allow it, and ${unsureAllow[1]}` };
+    }
+    const sorted = misses.sort((a, b) => a[0] - b[0]).map(([, m]) => m);
+    const detail = sorted.length > 0 ? `: ${sorted.join("; ")}` : "";
+    return { allowed: false, verdict: "implicit-deny", reason: `no statement allows ${request.action} on ${request.resource}${detail}`, ...(blocking ? { blockingCondition: blocking[1] } : {}) };
   }
+}
+
+/** ARNs compare case-insensitively in their first five fields and exactly in the resource part. */
+function normalizeArn(text: string): string {
+  const fields = splitArnFields(text);
+  if (!fields) return `=${text}`;
+  return `${fields.slice(0, 5).join(":").toLowerCase()}:${fields[5]}`;
+}
+
+/** The normalised Resource values when every one is literal (no wildcard, no `${`), else undefined. */
+function literalResources(statement: ParsedStatement): string[] | undefined {
+  if (!statement.resource) return undefined;
+  const keys: string[] = [];
+  for (const pattern of statement.resource) {
+    if (pattern.includes("${") || hasUnescapedWildcard(pattern, false) || !splitArnFields(pattern)) return undefined;
+    keys.push(normalizeArn(pattern));
+  }
+  return keys;
 }
 
 function serviceKeys(statement: ParsedStatement): Set<string> {
