@@ -87,10 +87,11 @@ export function matchStatement(statement: ParsedStatement, request: IamRequest, 
 function matchResources(statement: ParsedStatement, resource: string, context: ContextIndex): StatementMatch {
   const options = statement.variables === false ? { variables: false } : { lookup: context.lookup };
   const patterns = statement.resource ?? statement.notResource!;
+  const fields = resourceFields(resource);
   let unresolved: { pattern: string; key: string } | undefined;
   let matched = false;
   for (const pattern of patterns) {
-    const result: MatchResult = matchResource(pattern, resource, options);
+    const result: MatchResult = matchResource(pattern, resource, options, fields);
     if (result === true) {
       matched = true;
       break;
@@ -103,6 +104,17 @@ function matchResources(statement: ParsedStatement, resource: string, context: C
   }
   if (unresolved) return { kind: "cannot-judge", why: `its ${element} '${unresolved.pattern}' holds policy variable \${${unresolved.key}}, which depends on the caller` };
   return statement.resource ? { kind: "no-match", stage: "resource", why: `its Resource does not cover ${resource}` } : { kind: "match" };
+}
+
+// A request's resource is matched against many statements in a row: split it once.
+let lastResource: string | undefined;
+let lastFields: string[] | undefined;
+function resourceFields(resource: string): string[] | undefined {
+  if (resource !== lastResource) {
+    lastResource = resource;
+    lastFields = splitArnFields(resource);
+  }
+  return lastFields;
 }
 
 interface Entry {
@@ -127,9 +139,11 @@ const MAX_KEYS_PER_STATEMENT = 64;
 
 /** Identity-policy documents (plus an optional permissions boundary), indexed once, judged many times. */
 export class PolicySet {
-  private readonly buckets = new Map<string, Entry[]>();
-  /** Statements whose every Resource is a literal ARN, by that ARN: a request only meets the ones naming it. */
-  private readonly literal = new Map<string, Entry[]>();
+  /** Per effect: statements by `<action service>|<Region>` of their wildcard Resource patterns. */
+  private readonly buckets = { Allow: new Map<string, Entry[]>(), Deny: new Map<string, Entry[]>() };
+  /** Per effect: statements by each literal Resource ARN they name: a request only meets the ones naming it. */
+  private readonly literal = { Allow: new Map<string, Entry[]>(), Deny: new Map<string, Entry[]>() };
+  private readonly baseContext?: RequestContext;
   private readonly boundary?: PolicySet;
   private stamp = 0;
   readonly statementCount: number;
@@ -143,40 +157,42 @@ export class PolicySet {
     if (options.boundary) this.boundary = new PolicySet(options.boundary, { context: options.context, unknownContextKeys: options.unknownContextKeys });
   }
 
+  // Indexed per Resource pattern: a literal ARN goes into the literal map, a wildcard pattern into the buckets of its
+  // (action service, Region) keys. A request meets a statement only through a pattern that could match it.
   private add(entry: Entry): void {
-    const literals = literalResources(entry.statement);
-    if (literals) {
-      for (const literal of new Set(literals)) {
-        const key = `${entry.statement.effect}|${literal}`;
-        let list = this.literal.get(key);
-        if (!list) this.literal.set(key, (list = []));
-        list.push(entry);
-      }
-      return;
-    }
+    const effect = entry.statement.effect;
+    const push = (map: Map<string, Entry[]>, key: string) => {
+      let list = map.get(key);
+      if (!list) map.set(key, (list = []));
+      if (list[list.length - 1] !== entry) list.push(entry);
+    };
+    const { literals, wildRegions } = resourceKeys(entry.statement);
+    for (const literal of new Set(literals)) push(this.literal[effect], literal);
+    if (wildRegions.size === 0) return;
     const services = serviceKeys(entry.statement);
-    const regions = regionKeys(entry.statement);
-    const keys = services.size * regions.size > MAX_KEYS_PER_STATEMENT ? [`${ANY}|${ANY}`] : [...services].flatMap((s) => [...regions].map((r) => `${s}|${r}`));
-    for (const key of keys.map((k) => `${entry.statement.effect}|${k}`)) {
-      let bucket = this.buckets.get(key);
-      if (!bucket) this.buckets.set(key, (bucket = []));
-      bucket.push(entry);
-    }
+    const keys = services.size * wildRegions.size > MAX_KEYS_PER_STATEMENT ? [`${ANY}|${ANY}`] : [...services].flatMap((s) => [...wildRegions].map((r) => `${s}|${r}`));
+    for (const key of keys) push(this.buckets[effect], key);
+  }
+
+  /** Where a request's candidates are: its normalised resource and its four bucket keys, computed once. */
+  private keysOf(request: IamRequest): { literal: string; buckets: string[] } {
+    const colon = request.action.indexOf(":");
+    const service = colon < 0 ? NOT_AN_ARN : request.action.slice(0, colon).toLowerCase();
+    const fields = splitArnFields(request.resource);
+    const region = fields?.[3].toLowerCase() ?? NOT_AN_ARN;
+    const literal = fields ? `${fields[0]}:${fields[1].toLowerCase()}:${fields[2].toLowerCase()}:${region}:${fields[4].toLowerCase()}:${fields[5]}` : `=${request.resource}`;
+    return { literal, buckets: [`${service}|${region}`, `${service}|${ANY}`, `${ANY}|${region}`, `${ANY}|${ANY}`] };
   }
 
   /** The lists of statements of one effect that could apply to the request; each list is in document order. */
-  private candidateLists(request: IamRequest, effect: "Allow" | "Deny"): Entry[][] {
-    const colon = request.action.indexOf(":");
-    const service = colon < 0 ? NOT_AN_ARN : request.action.slice(0, colon).toLowerCase();
-    const region = splitArnFields(request.resource)?.[3].toLowerCase() ?? NOT_AN_ARN;
+  private candidateLists(keys: { literal: string; buckets: string[] }, effect: "Allow" | "Deny"): Entry[][] {
     const lists: Entry[][] = [];
-    const literal = this.literal.get(`${effect}|${normalizeArn(request.resource)}`);
+    const literal = this.literal[effect].get(keys.literal);
     if (literal) lists.push(literal);
-    for (const s of [service, ANY]) {
-      for (const r of [region, ANY]) {
-        const bucket = this.buckets.get(`${effect}|${s}|${r}`);
-        if (bucket) lists.push(bucket);
-      }
+    const buckets = this.buckets[effect];
+    for (const key of keys.buckets) {
+      const bucket = buckets.get(key);
+      if (bucket) lists.push(bucket);
     }
     return lists;
   }
@@ -202,10 +218,11 @@ export class PolicySet {
 
   private evaluateOwn(request: IamRequest): Decision {
     const context = new ContextIndex(request.context ?? {}, request.unknownContextKeys);
+    const keys = this.keysOf(request);
     const stamp = ++this.stamp;
     // Every Deny that could apply is checked (they are few in real policies); the first matching one, in document order, decides.
     const denies: Entry[] = [];
-    for (const list of this.candidateLists(request, "Deny")) {
+    for (const list of this.candidateLists(keys, "Deny")) {
       for (const entry of list) {
         if (entry.seen === stamp) continue;
         entry.seen = stamp;
@@ -227,7 +244,7 @@ export class PolicySet {
     let unsureAllow: [Entry, string] | undefined;
     let blocking: [Entry, BlockingCondition] | undefined;
     const misses: [number, string][] = [];
-    for (const list of this.candidateLists(request, "Allow")) {
+    for (const list of this.candidateLists(keys, "Allow")) {
       for (const entry of list) {
         if (allow && entry.order >= allow.order) break;
         if (entry.seen === stamp) continue;
@@ -271,18 +288,24 @@ export class PolicySet {
 function normalizeArn(text: string): string {
   const fields = splitArnFields(text);
   if (!fields) return `=${text}`;
-  return `${fields.slice(0, 5).join(":").toLowerCase()}:${fields[5]}`;
+  return `${fields[0]}:${fields[1].toLowerCase()}:${fields[2].toLowerCase()}:${fields[3].toLowerCase()}:${fields[4].toLowerCase()}:${fields[5]}`;
 }
 
-/** The normalised Resource values when every one is literal (no wildcard, no `${`), else undefined. */
-function literalResources(statement: ParsedStatement): string[] | undefined {
-  if (!statement.resource) return undefined;
-  const keys: string[] = [];
+/** A statement's literal Resource ARNs (normalised), and the Region keys of its other patterns (`*` for any). */
+function resourceKeys(statement: ParsedStatement): { literals: string[]; wildRegions: Set<string> } {
+  const literals: string[] = [];
+  const wildRegions = new Set<string>();
+  if (!statement.resource) return { literals, wildRegions: new Set([ANY]) };
   for (const pattern of statement.resource) {
-    if (pattern.includes("${") || hasUnescapedWildcard(pattern, false) || !splitArnFields(pattern)) return undefined;
-    keys.push(normalizeArn(pattern));
+    const fields = patternArnFields(pattern);
+    if (fields && !pattern.includes("${") && !hasUnescapedWildcard(pattern, false) && splitArnFields(pattern)) {
+      literals.push(normalizeArn(pattern));
+      continue;
+    }
+    const region = fields?.[3];
+    wildRegions.add(region === undefined || region.includes("${") || hasUnescapedWildcard(region, false) ? ANY : region.toLowerCase());
   }
-  return keys;
+  return { literals, wildRegions };
 }
 
 function serviceKeys(statement: ParsedStatement): Set<string> {
@@ -293,18 +316,6 @@ function serviceKeys(statement: ParsedStatement): Set<string> {
     const service = colon < 0 ? pattern : pattern.slice(0, colon);
     if (colon < 0 || hasUnescapedWildcard(service, false)) return new Set([ANY]);
     keys.add(service.toLowerCase());
-  }
-  return keys;
-}
-
-function regionKeys(statement: ParsedStatement): Set<string> {
-  if (!statement.resource) return new Set([ANY]);
-  const keys = new Set<string>();
-  for (const pattern of statement.resource) {
-    const fields = patternArnFields(pattern);
-    const region = fields?.[3];
-    if (region === undefined || region.includes("${") || hasUnescapedWildcard(region, false)) return new Set([ANY]);
-    keys.add(region.toLowerCase());
   }
   return keys;
 }

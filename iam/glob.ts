@@ -143,16 +143,17 @@ export function matchGlob(glob: CompiledGlob, rawValue: string): boolean {
 
 // Patterns without variables are compiled once; the cache is bounded so that a huge document cannot grow it forever.
 const CACHE_LIMIT = 20_000;
-const cache = new Map<string, CompiledGlob>();
+// One map per (case, variables) mode, keyed by the pattern itself: no key string is built per call.
+const caches = [new Map<string, CompiledGlob>(), new Map<string, CompiledGlob>(), new Map<string, CompiledGlob>(), new Map<string, CompiledGlob>()];
 
 /** A compiled pattern without variable lookup (escapes honoured when `variables` is not false), cached. */
 export function cachedGlob(pattern: string, caseInsensitive: boolean, variables = true): CompiledGlob {
-  const key = `${caseInsensitive ? "i" : "s"}${variables ? "v" : "l"}${pattern}`;
-  let glob = cache.get(key);
+  const cache = caches[(caseInsensitive ? 2 : 0) + (variables ? 1 : 0)];
+  let glob = cache.get(pattern);
   if (!glob) {
     glob = (compileGlob(pattern, { caseInsensitive, variables }) as { glob: CompiledGlob }).glob;
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, glob);
+    cache.set(pattern, glob);
   }
   return glob;
 }

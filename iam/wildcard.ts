@@ -58,12 +58,20 @@ export function splitArnFields(value: string): string[] | undefined {
 /** Pattern fields, a short ARN (`arn:aws:bedrock:*`) padded with wildcards as IAM does in identity policies. */
 export function patternArnFields(pattern: string): string[] | undefined {
   if (!pattern.startsWith("arn:")) return undefined;
-  const full = splitArnFields(pattern);
-  if (full) return full;
-  const fields = pattern.split(":");
-  while (fields.length < ARN_FIELDS + 1) fields.push("*");
+  let fields = patternFields.get(pattern);
+  if (fields) return fields;
+  fields = splitArnFields(pattern);
+  if (!fields) {
+    fields = pattern.split(":");
+    while (fields.length < ARN_FIELDS + 1) fields.push("*");
+  }
+  if (patternFields.size >= 20_000) patternFields.clear();
+  patternFields.set(pattern, fields);
   return fields;
 }
+
+// Policy patterns are matched against many requests: split each once (bounded, like the glob cache).
+const patternFields = new Map<string, string[]>();
 
 /**
  * `Resource` matching. IAM compares ARNs field by field: a wildcard in the Region field cannot swallow the
@@ -71,15 +79,18 @@ export function patternArnFields(pattern: string): string[] | undefined {
  * Partition, service, Region and account compare case-insensitively; the resource part does not.
  * A short ARN in an identity policy (`arn:aws:bedrock:*`) counts as if its missing fields were `*`.
  */
-export function matchResource(pattern: string, resource: string, options: MatchOptions = {}): MatchResult {
+export function matchResource(pattern: string, resource: string, options: MatchOptions = {}, resourceFields = splitArnFields(resource)): MatchResult {
   if (pattern === "*") return true;
   const patternFields = patternArnFields(pattern);
   if (!patternFields) return matchWildcard(pattern, resource, options);
-  const resourceFields = splitArnFields(resource);
   if (!resourceFields) return false;
   let unresolved: { unresolved: string } | undefined;
   for (let i = 0; i < patternFields.length; i++) {
-    const result = matchWildcard(patternFields[i], resourceFields[i], { ...options, caseInsensitive: i < ARN_FIELDS });
+    const field = patternFields[i];
+    // Most fields are literal or "*": compare them without a glob.
+    if (field === "*") continue;
+    const caseInsensitive = i < ARN_FIELDS;
+    const result = !options.lookup ? matchGlob(cachedGlob(field, caseInsensitive, options.variables ?? true), resourceFields[i]) : matchWildcard(field, resourceFields[i], { ...options, caseInsensitive });
     if (result === false) return false;
     if (result !== true) unresolved ??= result;
   }

@@ -21,10 +21,33 @@ export function reportFindings(findings: Finding[], reportViolation: ReportViola
   // Always the object form: given a string, @pulumi/policy puts the policy's long description before the message,
   // and the line that says what to do would be buried. The description stays in the diagnostic's own field.
   const report = reportViolation as unknown as (info: { message: string; urn?: string; enforcementLevel?: string }) => void;
-  for (const finding of findings) {
+  for (const finding of capped(findings)) {
     if (finding.kind === "violation") report({ message: finding.message, ...(finding.urn ? { urn: finding.urn } : {}) });
     else report({ message: `cannot judge: ${finding.message}`, ...(finding.urn ? { urn: finding.urn } : {}), enforcementLevel: "advisory" });
   }
+}
+
+/** Findings of one kind shown per resource; a document with thousands of statements must not flood the preview. */
+export const MAX_FINDINGS_PER_RESOURCE = 25;
+
+/** The first findings of each kind per resource, then one line that says how many more there are. */
+export function capped(findings: Finding[]): Finding[] {
+  const counts = new Map<string, number>();
+  const out: Finding[] = [];
+  for (const finding of findings) {
+    const key = `${finding.kind}|${finding.urn ?? ""}`;
+    const n = (counts.get(key) ?? 0) + 1;
+    counts.set(key, n);
+    if (n <= MAX_FINDINGS_PER_RESOURCE) out.push(finding);
+  }
+  for (const [key, n] of counts) {
+    if (n <= MAX_FINDINGS_PER_RESOURCE) continue;
+    const [kind, urn] = [key.slice(0, key.indexOf("|")), key.slice(key.indexOf("|") + 1)];
+    const more = n - MAX_FINDINGS_PER_RESOURCE;
+    const message = `Fix the ${MAX_FINDINGS_PER_RESOURCE} findings above first: ${more} more of the same kind are not shown.`;
+    out.push(kind === "violation" ? violation(message, urn || undefined) : note(`${more} more notes are not shown`, urn || undefined));
+  }
+  return out;
 }
 
 /** Formats a list of ARNs one per line, indented under a message. */
