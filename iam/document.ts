@@ -60,17 +60,33 @@ export function statementLabel(statement: Pick<ParsedStatement, "sid" | "index">
   return statement.sid ? `'${statement.sid}'` : `#${statement.index + 1}`;
 }
 
-/** The document's size as IAM counts it against its quotas: characters of its JSON text, whitespace excluded. */
-export function policySize(input: unknown): number {
-  let text: string;
-  if (typeof input === "string") text = input;
-  else {
-    try {
-      text = JSON.stringify(input) ?? "";
-    } catch {
-      return Number.POSITIVE_INFINITY; // too deep to serialise: far over any quota
-    }
+/**
+ * The document's size as IAM counts it against its quotas: characters of its (compact) JSON text, whitespace
+ * excluded. Counted iteratively and only up to `cap` (the answer is then `cap`): a deep or shared structure can
+ * neither overflow the stack nor expand into megabytes of text.
+ */
+export function policySize(input: unknown, cap = 1_000_000): number {
+  if (typeof input === "string") return Math.min(nonWhitespace(input), cap);
+  let size = 0;
+  const work: unknown[] = [input];
+  while (work.length > 0 && size < cap) {
+    const value = work.pop();
+    if (Array.isArray(value)) {
+      size += 2 + Math.max(0, value.length - 1);
+      for (let i = value.length - 1; i >= 0; i--) work.push(value[i]);
+    } else if (typeof value === "object" && value !== null) {
+      const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
+      size += 2 + Math.max(0, keys.length - 1);
+      for (const k of keys) {
+        size += nonWhitespace(JSON.stringify(k)) + 1;
+        work.push((value as Record<string, unknown>)[k]);
+      }
+    } else if (value !== undefined) size += nonWhitespace(JSON.stringify(value) ?? "null");
   }
+  return Math.min(size, cap);
+}
+
+function nonWhitespace(text: string): number {
   let size = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -122,6 +122,8 @@ interface Entry {
   statement: ParsedStatement;
   order: number;
   seen: number;
+  /** Characters of pattern text one match of this statement may scan: the unit of `PolicySet.work`. */
+  cost: number;
 }
 
 export interface PolicySetOptions {
@@ -147,11 +149,20 @@ export class PolicySet {
   private readonly boundary?: PolicySet;
   private stamp = 0;
   readonly statementCount: number;
+  /** Pattern characters scanned so far by evaluate(): callers judging many requests can stop at a budget. */
+  work = 0;
 
   constructor(readonly documents: ParsedDocument[], private readonly options: PolicySetOptions = {}) {
     let order = 0;
+    const seenStatements = new Set<string>();
     for (const document of documents) {
-      for (const statement of document.statements) this.add({ document, statement, order: order++, seen: -1 });
+      for (const statement of document.statements) {
+        // A statement identical to an earlier one of the same effect cannot change any answer: index it once.
+        const key = statementKey(statement);
+        if (seenStatements.has(key)) continue;
+        seenStatements.add(key);
+        this.add({ document, statement, order: order++, seen: -1, cost: key.length });
+      }
     }
     this.statementCount = order;
     if (options.boundary) this.boundary = new PolicySet(options.boundary, { context: options.context, unknownContextKeys: options.unknownContextKeys });
@@ -231,7 +242,8 @@ export class PolicySet {
     }
     denies.sort((a, b) => a.order - b.order);
     let unsureDeny: [StatementRef, string] | undefined;
-    for (const { document, statement } of denies) {
+    for (const { document, statement, cost } of denies) {
+      this.work += cost;
       const match = matchStatement(statement, request, context);
       if (match.kind === "match") {
         const ref = refOf(document, statement);
@@ -249,6 +261,7 @@ export class PolicySet {
         if (allow && entry.order >= allow.order) break;
         if (entry.seen === stamp) continue;
         entry.seen = stamp;
+        this.work += entry.cost;
         const match = matchStatement(entry.statement, request, context);
         if (match.kind === "match") {
           allow = entry;
@@ -282,6 +295,11 @@ export class PolicySet {
     const detail = sorted.length > 0 ? `: ${sorted.join("; ")}` : "";
     return { allowed: false, verdict: "implicit-deny", reason: `no statement allows ${request.action} on ${request.resource}${detail}`, ...(blocking ? { blockingCondition: blocking[1] } : {}) };
   }
+}
+
+/** Everything that decides a statement's outcome, as text (the Sid and position do not). */
+function statementKey(s: ParsedStatement): string {
+  return JSON.stringify([s.effect, s.action, s.notAction, s.resource, s.notResource, s.conditions.map((c) => [c.operator, c.key, c.values]), s.variables]);
 }
 
 /** ARNs compare case-insensitively in their first five fields and exactly in the resource part. */

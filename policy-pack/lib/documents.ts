@@ -113,7 +113,7 @@ export function readResourceDocuments(resource: PackResource): ResourceDocuments
 }
 
 export function sizeMessage(source: string, size: number, kind: PolicyKind): string {
-  const shown = Number.isFinite(size) ? size.toLocaleString("en-US") : "too many";
+  const shown = size >= 1_000_000 ? "over 1,000,000" : size.toLocaleString("en-US");
   return (
     `${source}: split it into smaller policies (or attach managed policies): it has ${shown} characters without whitespace, ` +
     `and IAM refuses more than ${SIZE_LIMITS[kind].toLocaleString("en-US")} for ${KIND_NAMES[kind]}`

@@ -34,9 +34,19 @@ function unwrapProxy(value: unknown): unknown {
 
 /** A plain copy of resource properties, with `Unknown` in place of every value not known during preview. */
 export function plainProperties(props: unknown): Record<string, unknown> {
-  const copy = toPlain(unwrapProxy(props));
-  return typeof copy === "object" && copy !== null && !Array.isArray(copy) && !(copy instanceof Unknown) ? (copy as Record<string, unknown>) : {};
+  // Every policy reads the same resource: copy its properties once.
+  const source = unwrapProxy(props);
+  if (typeof source === "object" && source !== null) {
+    const known = copies.get(source);
+    if (known) return known;
+  }
+  const copy = toPlain(source);
+  const result = typeof copy === "object" && copy !== null && !Array.isArray(copy) && !(copy instanceof Unknown) ? (copy as Record<string, unknown>) : {};
+  if (typeof source === "object" && source !== null) copies.set(source, result);
+  return result;
 }
+
+const copies = new WeakMap<object, Record<string, unknown>>();
 
 // Iterative (an explicit work list, no recursion): a property nested thousands of levels deep cannot overflow the
 // stack and make the whole resource unjudgeable.
@@ -45,6 +55,8 @@ function toPlain(root: unknown): unknown {
   const isContainer = (value: unknown): value is object => typeof value === "object" && value !== null && !(value instanceof Unknown);
   if (!isContainer(root)) return leaf(root, "");
   const out: unknown = Array.isArray(root) ? [] : {};
+  // Shared (or cyclic) objects are copied once: the copy keeps the sharing, so work stays linear in distinct objects.
+  const done = new Map<object, unknown>([[root, out]]);
   const work: { from: object; to: Record<string, unknown> | unknown[]; path: string }[] = [{ from: root, to: out as Record<string, unknown>, path: "" }];
   while (work.length > 0) {
     const { from, to, path } = work.pop()!;
@@ -56,8 +68,12 @@ function toPlain(root: unknown): unknown {
       const value = unwrapProxy(v);
       let copy: unknown;
       if (isContainer(value)) {
-        copy = Array.isArray(value) ? [] : {};
-        work.push({ from: value, to: copy as Record<string, unknown>, path: childPath });
+        copy = done.get(value);
+        if (copy === undefined) {
+          copy = Array.isArray(value) ? [] : {};
+          done.set(value, copy);
+          work.push({ from: value, to: copy as Record<string, unknown>, path: childPath });
+        }
       } else copy = leaf(value, childPath);
       if (Array.isArray(to)) to[Number(k)] = copy;
       else to[k] = copy;
@@ -69,9 +85,14 @@ function toPlain(root: unknown): unknown {
 /** The first unknown inside a value, if any (iterative, like toPlain). */
 export function findUnknown(value: unknown): Unknown | undefined {
   const work: unknown[] = [value];
+  const seen = new Set<object>();
   while (work.length > 0) {
     const v = work.pop();
     if (v instanceof Unknown) return v;
+    if (typeof v === "object" && v !== null) {
+      if (seen.has(v)) continue;
+      seen.add(v);
+    }
     if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) work.push(v[i]);
     else if (typeof v === "object" && v !== null) work.push(...Object.values(v).reverse());
   }

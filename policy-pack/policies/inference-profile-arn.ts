@@ -198,8 +198,17 @@ function grantsSomeProfileOf(document: ParsedDocument, modelId: string): boolean
   return false;
 }
 
-/** Is a call on some catalogued profile of the model allowed (or undecidable) by the document? */
+/** Is a call on some catalogued profile of the model allowed (or undecidable) by the document? Once per (document, model). */
+const profileAllowed = new WeakMap<ParsedDocument, Map<string, boolean>>();
 function someProfileAllowed(document: ParsedDocument, modelId: string): boolean {
+  let known = profileAllowed.get(document);
+  if (!known) profileAllowed.set(document, (known = new Map()));
+  let answer = known.get(modelId);
+  if (answer === undefined) known.set(modelId, (answer = anyProfileAllowed(document, modelId)));
+  return answer;
+}
+
+function anyProfileAllowed(document: ParsedDocument, modelId: string): boolean {
   const account = accountInDocument(document) ?? "123456789012";
   for (const profileId of catalogProfileIds()) {
     const profile = catalogProfile(profileId)!;
