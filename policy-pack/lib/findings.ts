@@ -50,6 +50,11 @@ export function capped(findings: Finding[]): Finding[] {
   return out;
 }
 
+/** A message whose first line says what to do, with the reasoning below it. */
+export function fixFirst(fix: string, detail: string): string {
+  return `${fix}\n  Why: ${detail}`;
+}
+
 /** Formats a list of ARNs one per line, indented under a message. */
 export function arnList(arns: string[]): string {
   return arns.map((a) => `\n    ${a}`).join("");

@@ -6,7 +6,7 @@ import { invokeModelTasks } from "../../workflow/inspect";
 import { accountMatching, bedrockPattern, invokeAllowStatements } from "../lib/bedrock-patterns";
 import { DataResidencyConfig, dataResidencySchema, readDataResidencyConfig } from "../lib/config";
 import { readResourceDocuments } from "../lib/documents";
-import { Finding, reportFindings, safely, violation } from "../lib/findings";
+import { Finding, fixFirst, reportFindings, safely, violation } from "../lib/findings";
 import { PackResource, STATE_MACHINE_TYPES, describeResource, toPackResource } from "../lib/resources";
 import { StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
@@ -39,15 +39,18 @@ function judge(model: ResolvedModel, where: string, config: DataResidencyConfig)
   const routed = routedRegionsOf(model);
   if (routed === "*") {
     if (config.allowGlobalProfiles) return [];
-    return [violation(`${where}: ${model.modelId} is a global inference profile, which may route calls to any commercial Region; allowGlobalProfiles is false. Use a geographic profile (e.g. 'eu.', 'us.', 'apac.') instead.`)];
+    return [violation(fixFirst(`Use a geographic profile (e.g. 'eu.', 'us.', 'apac.') instead of ${model.modelId} (${where}).`, `${model.modelId} is a global inference profile, which may route calls to any commercial Region; allowGlobalProfiles is false.`))];
   }
   if (config.allowedRegions.length === 0) return [];
   const outside = routed.filter((r) => !config.allowedRegions.some((allowed) => matchesWildcard(allowed, r, { caseInsensitive: true })));
   if (outside.length === 0) return [];
   return [
     violation(
-      `${where}: ${model.modelId} called from ${model.sourceRegion} may be routed to ${outside.join(", ")}, outside the allowed ` +
-        `Regions (${config.allowedRegions.join(", ")}). Routed Regions: ${routed.join(", ")}.`,
+      fixFirst(
+        `Use a profile whose Regions are all allowed (e.g. 'eu.' for EU Regions), or a foundation model in an allowed Region, instead of ${model.modelId} (${where}).`,
+        `${model.modelId} called from ${model.sourceRegion} may be routed to ${outside.join(", ")}, outside the allowed ` +
+          `Regions (${config.allowedRegions.join(", ")}). Routed Regions: ${routed.join(", ")}.`,
+      ),
     ),
   ];
 }

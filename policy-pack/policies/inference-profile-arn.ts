@@ -82,6 +82,7 @@ function profileIdsInModelArns(document: ParsedDocument): Finding[] {
         : ` and the foundation model in each Region the profile routes to, for example:`;
       findings.push(
         violation(
+          `Replace ${text} (${where(document, statement)}) with the inference-profile ARN and the foundation-model ARNs listed below.\n  ` +
           `${where(document, statement)}: ${text} puts inference profile ID '${profileId}' inside a foundation-model ARN; ` +
             `no foundation model has that ID, so this grant matches nothing. The ${prefix}. prefix belongs to the profile, ` +
             `not the model. Grant instead the inference-profile ARN:${arnList([profileArn])}\n  ${routedNote.trim()}${arnList(models)}`,
@@ -114,6 +115,7 @@ function modelsAcrossRegionsWithoutProfile(document: ParsedDocument): Finding[] 
     const suggestions = profileSuggestions(modelId, [...regions], accountInDocument(document) ?? ACCOUNT_PLACEHOLDER);
     findings.push(
       violation(
+        `Add an Allow for bedrock:InvokeModel on the inference-profile ARN you invoke for ${modelId} (${document.source}).\n  ` +
         `${document.source}, statement ${[...statements].join(", ")}: allows foundation model ${modelId} across Regions ` +
           `(${regionText}) but no inference profile of it. Cross-Region calls go through a profile, and AWS authorises the ` +
           `profile ARN first, so they fail with AccessDeniedException. Add the inference-profile ARN you invoke` +
@@ -141,6 +143,7 @@ function modelsTiedToUngrantedProfile(document: ParsedDocument): Finding[] {
         reported.add(profileArn);
         findings.push(
           violation(
+            `Add an Allow statement for bedrock:InvokeModel on ${profileArn} without a bedrock:InferenceProfileArn condition.\n  ` +
             `${where(document, statement)} allows foundation models only through inference profile ${profileArn} ` +
               `(Condition ${clause.operator} ${clause.key}), but the document does not allow the profile itself (${decision.reason}). ` +
               `Every call is authorised on the profile ARN first, so it fails with AccessDeniedException. Add an Allow ` +
@@ -167,6 +170,7 @@ function profileStatementsWithProfileCondition(document: ParsedDocument): Findin
     if (blocking.length === 0) continue;
     findings.push(
       violation(
+        `Move ${profiles.join(", ")} (${where(document, statement)}) into a statement without the bedrock:InferenceProfileArn condition.\n  ` +
         `${where(document, statement)} allows inference profile(s) ${profiles.join(", ")} only under Condition ` +
           `${blocking.map((c) => `${c.operator} ${c.key}`).join(", ")}. AWS does not set bedrock:InferenceProfileArn when it ` +
           `authorises the profile ARN itself, so this statement never allows the call. Move the profile ARN into a statement ` +

@@ -7,7 +7,7 @@ import { ParsedDocument, ParsedStatement, clausesOnKey, hasWildcard, matchesActi
 import { bedrockPattern, invokeAllowStatements } from "../lib/bedrock-patterns";
 import { LeastPrivilegeConfig, leastPrivilegeSchema, readLeastPrivilegeConfig } from "../lib/config";
 import { readResourceDocuments } from "../lib/documents";
-import { Finding, reportFindings, safely, violation } from "../lib/findings";
+import { Finding, fixFirst, reportFindings, safely, violation } from "../lib/findings";
 import { PackResource, toPackResource } from "../lib/resources";
 
 export const LEAST_PRIVILEGE = "bedrock-least-privilege";
@@ -51,10 +51,10 @@ function broadActions(document: ParsedDocument): Finding[] {
   for (const statement of document.statements.filter((s) => s.effect === "Allow")) {
     const broad = (statement.action ?? []).filter((a) => a === "*" || a.toLowerCase() === "bedrock:*");
     if (broad.length > 0) {
-      findings.push(violation(`${where(document, statement)} allows ${broad.map((a) => `'${a}'`).join(", ")}: every Bedrock action, including model customisation, agents and guardrail changes. A workflow that calls models needs bedrock:InvokeModel only.`));
+      findings.push(violation(fixFirst(`Name the actions ${where(document, statement)} needs (a workflow that calls models needs bedrock:InvokeModel only) instead of ${broad.map((a) => `'${a}'`).join(", ")}.`, `${where(document, statement)} allows ${broad.map((a) => `'${a}'`).join(", ")}: every Bedrock action, including model customisation, agents and guardrail changes.`)));
     }
     if (statement.notAction) {
-      findings.push(violation(`${where(document, statement)} allows every action except ${statement.notAction.join(", ")} (NotAction in an Allow statement). List the actions it needs instead.`));
+      findings.push(violation(fixFirst(`List the actions ${where(document, statement)} needs instead of NotAction.`, `it allows every action except ${statement.notAction.join(", ")} (NotAction in an Allow statement).`)));
     }
   }
   return findings;
@@ -65,7 +65,7 @@ function wildcardResources(document: ParsedDocument, config: LeastPrivilegeConfi
   const accepted = [...WILDCARD_ONLY_ACTIONS, ...config.allowResourceWildcardFor];
   for (const statement of document.statements.filter((s) => s.effect === "Allow")) {
     if (statement.notResource) {
-      findings.push(violation(`${where(document, statement)} allows every resource except ${statement.notResource.join(", ")} (NotResource in an Allow statement). Name the resources it needs instead.`));
+      findings.push(violation(fixFirst(`Name the resources ${where(document, statement)} needs instead of NotResource.`, `it allows every resource except ${statement.notResource.join(", ")} (NotResource in an Allow statement).`)));
       continue;
     }
     if (!statement.resource?.includes("*")) continue;
@@ -75,7 +75,7 @@ function wildcardResources(document: ParsedDocument, config: LeastPrivilegeConfi
       return !accepted.some((a) => matchesAction(a, action));
     });
     if (narrowable.length > 0) {
-      findings.push(violation(`${where(document, statement)} grants ${narrowable.join(", ")} on Resource "*", though these actions accept specific ARNs (the model or inference profile, the bucket's objects). Name those ARNs instead.`));
+      findings.push(violation(fixFirst(`Name the ARNs ${where(document, statement)} needs (the model or inference profile, the bucket's objects) instead of Resource "*".`, `it grants ${narrowable.join(", ")} on Resource "*", though these actions accept specific ARNs.`)));
     }
   }
   return findings;

@@ -164,4 +164,13 @@ describe("policy pack under attack", function () {
     assert.ok(v.message.includes(model("ap-southeast-2")));
     assert.match(v.message, /permissions boundary/);
   });
+
+  it("starts every violation with what to do", async () => {
+    const seed1 = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "bedrock:*", Resource: [model("ap-*", APAC_SONNET_4), model("ap-northeast-1"), model("ap-southeast-2")] }, { Effect: "Allow", NotAction: "iam:*", Resource: "*" }] };
+    const tied = policyDocument(allow(model("ap-*"), { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO } } }), allow(TOKYO, { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO } } }));
+    const violations = (await timed([rolePolicy("a", seed1), rolePolicy("b", tied), rolePolicy("c", policyDocument(allow([TOKYO, model("ap-northeast-1")])))])).violations;
+    const fixers = violations.filter((v) => v.policyName !== "iam-policy-readable" && !v.message.startsWith("cannot judge"));
+    assert.ok(fixers.length >= 5, JSON.stringify(fixers.map((v) => v.policyName)));
+    for (const v of fixers) assert.match(v.message.split("\n")[0], /^(Add|Remove|Change|Replace|Move|Name|List|Use|Narrow|Fix) /, `${v.policyName}: ${v.message.split("\n")[0]}`);
+  });
 });
