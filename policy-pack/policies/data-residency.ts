@@ -64,7 +64,9 @@ function calledModels(machine: PackResource): { model: ResolvedModel; where: str
   let tasks;
   try {
     tasks = invokeModelTasks(definition);
-  } catch {
+  } catch (e) {
+    // Not valid JSON is the stack view's finding; a definition too deep to walk must not pass silently here.
+    if (e instanceof RangeError) throw e;
     return [];
   }
   for (const task of tasks) {

@@ -4,13 +4,11 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { AuthorizationRequest, routedRequests } from "../../bedrock/grants";
 import { ResolvedModel, RoutingError, resolveModel } from "../../bedrock/resolve";
-import { Decision, ParsedDocument, PolicySet, awsRequestContext, statementLabel } from "../../iam";
+import { Decision, ParsedDocument, statementLabel } from "../../iam";
 import { BedrockPattern, ProfileTarget, accountsInDocuments, bedrockPattern, invokeActionsOf, profileTargets } from "../lib/bedrock-patterns";
-import { POLICY_RESOURCE_TYPES, readResourceDocuments } from "../lib/documents";
 import { Finding, arnList, eachSafely, note, reportFindings, safely, violation } from "../lib/findings";
-import { PackResource, ROLE_TYPES, describeResource, toPackResource } from "../lib/resources";
-import { rolePolicyUnion } from "../lib/role-policies";
-import { StackGraph } from "../lib/stack-graph";
+import { PackResource, toPackResource } from "../lib/resources";
+import { DocumentScope, documentScopes } from "../lib/role-policies";
 
 export const ROUTED_REGIONS = "bedrock-profile-routed-regions";
 
@@ -32,14 +30,7 @@ export const routedRegionsPolicy: StackValidationPolicy = {
 /** Pattern characters the evaluator may scan for one role or document (see PolicySet.work): a few hundred ms. */
 export const WORK_BUDGET = 100_000_000;
 
-interface Scope {
-  /** The documents that decide, indexed. */
-  policies: PolicySet;
-  /** Accounts to try for wildcard account fields. */
-  accounts: string[];
-  /** For messages: "the policies of Role 'x'" or "the same document". */
-  scope: string;
-}
+type Scope = Pick<DocumentScope, "policies" | "accounts" | "scope">;
 
 interface Gap {
   target: ProfileTarget;
@@ -54,37 +45,9 @@ export function routedRegionFindings(resource: PackResource): Finding[] {
 }
 
 export function routedRegionFindingsInStack(resources: PackResource[]): Finding[] {
-  const graph = new StackGraph(resources);
-  const findings: Finding[] = [];
-  const judged = new Set<PackResource>();
-  for (const role of graph.ofType(...ROLE_TYPES)) {
-    findings.push(
-      ...safely(describeResource(role), () => {
-        const union = rolePolicyUnion(role, graph);
-        const accounts = [...new Set([union.context.context["aws:PrincipalAccount"] as string | undefined, ...accountsInDocuments(union.documents.map((d) => d.document))].filter((a): a is string => !!a))];
-        const scope: Scope = { policies: union.policies, accounts, scope: union.documents.length > 1 ? `the policies of ${describeResource(role)}` : "the same document" };
-        const out: Finding[] = [];
-        for (const { document, from } of union.documents) {
-          if (!from) continue; // bundled AWS-managed policies are not the user's to fix
-          judged.add(from);
-          out.push(...documentFindings(document, scope, from.urn));
-        }
-        return out;
-      }),
-    );
-  }
-  for (const resource of resources) {
-    if (judged.has(resource) || !POLICY_RESOURCE_TYPES.includes(resource.type)) continue;
-    const { documents } = readResourceDocuments(resource);
-    findings.push(
-      ...eachSafely(documents, (d) => d.source, (document) => {
-        const context = awsRequestContext();
-        const policies = new PolicySet([document], { context: context.context, unknownContextKeys: context.unknownKeys });
-        return documentFindings(document, { policies, accounts: accountsInDocuments([document]), scope: "the same document" }, resource.urn);
-      }),
-    );
-  }
-  return dedupe(findings);
+  const { scopes, notes } = documentScopes(resources, accountsInDocuments);
+  const findings = eachSafely(scopes, (s) => s.document.source, (s) => documentFindings(s.document, s, s.from.urn));
+  return dedupe([...notes, ...findings]);
 }
 
 /** Every profile grant of one document, judged against the scope's policies; a statement that fails never hides the others. */

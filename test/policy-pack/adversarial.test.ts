@@ -102,6 +102,19 @@ describe("policy pack under attack", function () {
     assert.deepEqual(blocking(byPolicy((await timed(resources)).violations, "bedrock-profile-routed-regions")), []);
   });
 
+  it("unions a role's policies for the profile-ARN rule too: models across Regions in one, the profile in another", async () => {
+    const resources = [
+      role("exec-role"),
+      rolePolicy("models", policyDocument(allow([model("ap-northeast-1"), model("ap-southeast-2")], { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO } } }))),
+      rolePolicy("profile", policyDocument(allow(TOKYO))),
+    ];
+    const all = (await timed(resources)).violations;
+    assert.deepEqual(blocking(byPolicy(all, "bedrock-inference-profile-arn")), []);
+    // Alone (its role's other policy not in the stack), the models statement is rejected.
+    const alone = (await timed([rolePolicy("models", policyDocument(allow([model("ap-northeast-1"), model("ap-southeast-2")], { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO } } })))])).violations;
+    assert.ok(blocking(byPolicy(alone, "bedrock-inference-profile-arn")).length > 0);
+  });
+
   it("reads aws-native IAM types like the classic ones", async () => {
     const bad = policyDocument(allow([TOKYO, model("ap-northeast-1")]));
     const resources: InputResource[] = [

@@ -41,7 +41,8 @@ describe("policy pack over gRPC, as the Pulumi CLI runs it", function () {
   });
 
   it("rejects seed 001's first two policies, naming what is missing, and accepts the third (Analyze)", async () => {
-    const first = await analyzeRolePolicy(fixture("seed-001-1-console-generated.json"));
+    // The profile-ARN and routed-Region rules judge a role's policies together, so they answer AnalyzeStack.
+    const first = await analyzeStack([stackResource("aws:iam/rolePolicy:RolePolicy", "exec-policy", { role: "exec-role", policy: JSON.stringify(fixture("seed-001-1-console-generated.json")) })]);
     const profileArn = first.find((d) => d.policy === "bedrock-inference-profile-arn" && d.level === "mandatory");
     assert.ok(profileArn, JSON.stringify(first));
     assert.ok(profileArn.message.includes(`inference-profile/${APAC_SONNET_4}`));
@@ -61,7 +62,10 @@ describe("policy pack over gRPC, as the Pulumi CLI runs it", function () {
   });
 
   it("starts each message with what to do, not with the policy's description", async () => {
-    const found = await analyzeRolePolicy(fixture("seed-001-1-console-generated.json"));
+    const found = [
+      ...(await analyzeRolePolicy(fixture("seed-001-1-console-generated.json"))),
+      ...(await analyzeStack([stackResource("aws:iam/rolePolicy:RolePolicy", "exec-policy", { role: "exec-role", policy: JSON.stringify(fixture("seed-001-1-console-generated.json")) })])),
+    ];
     const descriptions = new Map(info.getPoliciesList().map((p) => [p.getName(), p.getDescription()]));
     assert.ok(found.length > 0);
     for (const d of found) assert.ok(!d.message.startsWith(descriptions.get(d.policy)!.slice(0, 40)), d.message);
