@@ -145,7 +145,6 @@ export class PolicySet {
   private readonly buckets = { Allow: new Map<string, Entry[]>(), Deny: new Map<string, Entry[]>() };
   /** Per effect: statements by each literal Resource ARN they name: a request only meets the ones naming it. */
   private readonly literal = { Allow: new Map<string, Entry[]>(), Deny: new Map<string, Entry[]>() };
-  private readonly baseContext?: RequestContext;
   private readonly boundary?: PolicySet;
   private stamp = 0;
   readonly statementCount: number;
