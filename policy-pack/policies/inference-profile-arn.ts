@@ -143,9 +143,17 @@ function modelsTiedToUngrantedProfile(document: ParsedDocument, judge: Judge): F
         const decision = judge.policies.evaluate({ action: INVOKE_MODEL, resource: profileArn, context: { [REQUESTED_REGION_KEY]: profile.region } });
         if (decision.allowed || decision.verdict === "cannot-judge") continue;
         reported.add(profileArn);
+        // The first line names the actual cause: the Deny, the condition, or the missing grant.
+        const deny = decision.verdict === "explicit-deny" ? decision.statement : undefined;
+        const blocking = decision.blockingCondition;
+        const fix = deny
+          ? `Remove or narrow Deny statement ${deny.label} of ${deny.document}: it refuses bedrock:InvokeModel on ${profileArn}.`
+          : blocking
+            ? `Change the condition ${blocking.text} of statement ${blocking.statement.label} of ${blocking.statement.document}: it does not hold for ${blocking.actual} when the profile ${profileArn} is authorised.`
+            : `Add an Allow statement for bedrock:InvokeModel on ${profileArn} without a bedrock:InferenceProfileArn condition.`;
         findings.push(
           violation(
-            `Add an Allow statement for bedrock:InvokeModel on ${profileArn} without a bedrock:InferenceProfileArn condition.\n  ` +
+            `${fix}\n  ` +
             `${where(document, statement)} allows foundation models only through inference profile ${profileArn} ` +
               `(Condition ${clause.operator} ${clause.key}), but the document does not allow the profile itself (nor do the other policies of its role in the stack) (${decision.reason}). ` +
               `Every call is authorised on the profile ARN first, so it fails with AccessDeniedException. Add an Allow ` +

@@ -131,6 +131,17 @@ describe("policy pack under attack", function () {
     assert.match(v.message.split("\n")[0], /^Remove or narrow Deny statement 'NoSydney'/);
   });
 
+  it("names the Deny that refuses the profile itself, not 'add an Allow'", async () => {
+    const doc = policyDocument(
+      allow(TOKYO),
+      allow(model("ap-*"), { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO } } }),
+      { Sid: "NoProfiles", Effect: "Deny", Action: "bedrock:InvokeModel", Resource: `arn:aws:bedrock:*:*:inference-profile/*` },
+    );
+    const found = blocking((await timed([rolePolicy("p", doc)])).violations).filter((v) => v.policyName !== "iam-policy-readable");
+    assert.ok(found.length > 0);
+    for (const v of found) assert.match(v.message.split("\n")[0], /^Remove or narrow Deny statement 'NoProfiles'/, `${v.policyName}: ${v.message}`);
+  });
+
   it("names the blocking condition first", async () => {
     const doc = policyDocument(allow(TOKYO), allow(model("ap-*"), { Condition: { StringEquals: { "aws:RequestedRegion": "ap-northeast-1" } } }));
     const [v] = blocking(byPolicy((await timed([rolePolicy("p", doc)])).violations, "bedrock-profile-routed-regions"));
