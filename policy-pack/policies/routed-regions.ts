@@ -126,7 +126,7 @@ function checkProfilePattern(pattern: BedrockPattern, action: string, scope: Sco
     violation(
       `Narrow ${pattern.text} to the profile you use, or widen the foundation-model grant: ${where} grants inference profiles ` +
         `by the wildcard ${pattern.text} (${gaps[0].action}); for ${gaps.length} of the ${targets.length} catalogued (profile, source Region) ` +
-        `pairs it matches, ${scope.scope} do not allow the foundation model in every Region the profile routes to. ` +
+        `pairs it matches, ${scope.scope} ${doNot(scope)} allow the foundation model in every Region the profile routes to. ` +
         `First ${examples.length}, with the ARNs to add:${examples.join("")}`,
       urn,
     ),
@@ -170,7 +170,7 @@ function describeGap(where: string, gap: Gap, scope: Scope): string {
   }
   const reasons = missing.filter((m) => m.decision.verdict === "explicit-deny" || m.decision.blockingCondition).map((m) => `\n    ${m.request.region}: ${m.decision.reason}`);
   return (
-    `${todo.join("\n")}\n  Why: ${where} grants inference profile ${model.invokedArn} (${routing}), but ${scope.scope} do not allow ` +
+    `${todo.join("\n")}\n  Why: ${where} grants inference profile ${model.invokedArn} (${routing}), but ${scope.scope} ${doNot(scope)} allow ` +
     `${action} on its foundation model ${model.foundationModelId} in ${missing.length} of them: ${regions.join(", ")}.` +
     (reasons.length > 0 ? reasons.join("") : "")
   );
@@ -194,3 +194,5 @@ function dedupe(findings: Finding[]): Finding[] {
     return true;
   });
 }
+
+const doNot = (scope: Scope) => (scope.scope.startsWith("the policies") ? "do not" : "does not");
