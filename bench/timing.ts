@@ -4,6 +4,8 @@ export interface Timing {
   totalMs: number;
   p50Ms: number;
   p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
 }
 
 export async function time(runs: number, fn: (i: number) => unknown | Promise<unknown>): Promise<Timing> {
@@ -17,7 +19,7 @@ export async function time(runs: number, fn: (i: number) => unknown | Promise<un
   const totalMs = performance.now() - start;
   samples.sort((a, b) => a - b);
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
-  return { runs, totalMs, p50Ms: at(0.5), p95Ms: at(0.95) };
+  return { runs, totalMs, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99), maxMs: samples[samples.length - 1] };
 }
 
 export function report(label: string, t: Timing, unit = "op"): void {

@@ -1,10 +1,24 @@
-// IAM document reading and matching, small and dependency-free, shared by tests and the policy pack.
+// IAM document reading and matching, small and dependency-free, shared by tests, the policy pack and the local cloud.
 // Our own code on purpose: the evaluator we trust as a reference, @cloud-copilot/iam-simulate, is AGPL, so it is a
 // dev-only dependency; test/iam/cross-check.test.ts compares the two on random policies and on every catalog profile.
-export { readPolicyDocument, statementLabel, stringList } from "./document";
+//
+// The entry point: `new PolicySet(documents, { boundary, context, unknownContextKeys }).evaluate({ action, resource,
+// context })` -> Decision (allowed, verdict, the deciding statement, the blocking condition). `evaluateRequest` is
+// the same for a one-off call.
+export { POLICY_VERSIONS, describe, isRecord, policySize, readPolicyDocument, statementLabel, stringList } from "./document";
 export type { Effect, ParsedDocument, ParsedStatement, DocumentDiagnostic, ReadResult } from "./document";
-export { evaluateConditions, evaluateClause, clausesOnKey, contextValues, parseConditionBlock } from "./conditions";
-export type { ConditionClause, ConditionOutcome, RequestContext } from "./conditions";
-export { evaluateRequest, evaluateRequests, matchStatement } from "./evaluate";
-export type { Decision, IamRequest, StatementRef, Verdict } from "./evaluate";
-export { hasPolicyVariable, hasWildcard, matchesAction, matchesResource, matchesWildcard, splitArnFields } from "./wildcard";
+export { ContextIndex, evaluateConditions, evaluateClause, clausesOnKey, contextValues, parseConditionBlock } from "./conditions";
+export type { ConditionClause, ConditionOptions, ConditionOutcome, RequestContext } from "./conditions";
+export {
+  CURRENT_TIME_KEY, EPOCH_TIME_KEY, FILLED_CONTEXT_KEYS, PRINCIPAL_ACCOUNT_KEY, PRINCIPAL_ARN_KEY, PRINCIPAL_TYPE_KEY,
+  REQUESTED_REGION_KEY, SECURE_TRANSPORT_KEY, awsRequestContext,
+} from "./context";
+export type { FilledContext, PrincipalFacts } from "./context";
+export { PolicySet, describeClause, evaluateRequest, evaluateRequests, matchStatement } from "./evaluate";
+export type { BlockingCondition, Decision, IamRequest, PolicySetOptions, StatementMatch, StatementRef, Verdict } from "./evaluate";
+export { compileGlob, matchGlob } from "./glob";
+export type { CompiledGlob, GlobOptions, VariableLookup } from "./glob";
+export {
+  hasPolicyVariable, hasWildcard, matchResource, matchWildcard, matchesAction, matchesResource, matchesWildcard, patternArnFields, splitArnFields,
+} from "./wildcard";
+export type { MatchOptions, MatchResult } from "./wildcard";

@@ -1,56 +1,77 @@
-// IAM's own wildcard rules for the Action and Resource elements.
+// IAM's own wildcard rules for the Action and Resource elements, on the linear-time glob of ./glob.
 // Written for this project (shipped code must not depend on an AGPL evaluator); the tests cross-check it
 // against @cloud-copilot/iam-simulate, which is a dev-only dependency.
+import { CompiledGlob, VariableLookup, cachedGlob, compileGlob, hasUnescapedWildcard, matchGlob, policyVariableAt } from "./glob";
 
-// Policy variables are not expanded here; the document reader flags them so a statement using one is "cannot judge".
-// These three are IAM's escapes for characters that would otherwise be wildcards.
-const ESCAPES: Record<string, string> = { "${*}": "*", "${?}": "?", "${$}": "$" };
-
-const compiled = new Map<string, RegExp>();
-
-/** A glob where `*` is any run of characters and `?` exactly one; everything else is literal. */
-function globRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  const cacheKey = `${caseInsensitive ? "i" : "s"}${pattern}`;
-  let re = compiled.get(cacheKey);
-  if (!re) {
-    let source = "";
-    for (let i = 0; i < pattern.length; i++) {
-      const escape = pattern.startsWith("${", i) ? Object.keys(ESCAPES).find((e) => pattern.startsWith(e, i)) : undefined;
-      if (escape) {
-        source += escapeRegExp(ESCAPES[escape]);
-        i += escape.length - 1;
-      } else if (pattern[i] === "*") source += ".*";
-      else if (pattern[i] === "?") source += ".";
-      else source += escapeRegExp(pattern[i]);
-    }
-    re = new RegExp(`^${source}$`, caseInsensitive ? "is" : "s");
-    compiled.set(cacheKey, re);
-  }
-  return re;
+export interface MatchOptions {
+  caseInsensitive?: boolean;
+  /** Honour `${...}` escapes and variables (documents with Version 2012-10-17). Default true. */
+  variables?: boolean;
+  /** Answers policy variables from the request; without it a variable stays literal text. */
+  lookup?: VariableLookup;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** The outcome of a match that may depend on a policy variable the request does not answer. */
+export type MatchResult = boolean | { unresolved: string };
+
+function glob(pattern: string, options: MatchOptions): CompiledGlob | { unresolved: string } {
+  const caseInsensitive = options.caseInsensitive ?? false;
+  const variables = options.variables ?? true;
+  if (!options.lookup || !variables || policyVariableAt(pattern) < 0) return cachedGlob(pattern, caseInsensitive, variables);
+  const compiled = compileGlob(pattern, { caseInsensitive, variables, lookup: options.lookup });
+  return "glob" in compiled ? compiled.glob : compiled;
+}
+
+/** Glob match of a whole string, `*` spanning anything; may be unresolved when a lookup is given. */
+export function matchWildcard(pattern: string, value: string, options: MatchOptions = {}): MatchResult {
+  const g = glob(pattern, options);
+  return "unresolved" in g ? g : matchGlob(g, value);
 }
 
 /** Glob match of a whole string, `*` spanning anything. */
-export function matchesWildcard(pattern: string, value: string, options: { caseInsensitive?: boolean } = {}): boolean {
-  return globRegExp(pattern, options.caseInsensitive ?? false).test(value);
+export function matchesWildcard(pattern: string, value: string, options: { caseInsensitive?: boolean; variables?: boolean } = {}): boolean {
+  return matchWildcard(pattern, value, options) === true;
 }
 
 /** `Action` matching: IAM compares action names case-insensitively (`bedrock:invoke*` covers `bedrock:InvokeModel`). */
 export function matchesAction(pattern: string, action: string): boolean {
-  return matchesWildcard(pattern, action, { caseInsensitive: true });
+  return matchGlob(cachedGlob(pattern, true, false), action);
 }
 
 const ARN_FIELDS = 5; // arn, partition, service, region, account; everything after is the resource part
 
 /** The six fields of an ARN, or undefined when the text is not one. */
 export function splitArnFields(value: string): string[] | undefined {
-  const parts = value.split(":");
-  if (parts.length <= ARN_FIELDS || parts[0] !== "arn") return undefined;
-  return [...parts.slice(0, ARN_FIELDS), parts.slice(ARN_FIELDS).join(":")];
+  if (!value.startsWith("arn:")) return undefined;
+  const fields: string[] = [];
+  let from = 0;
+  for (let i = 0; i < ARN_FIELDS; i++) {
+    const colon = value.indexOf(":", from);
+    if (colon < 0) return undefined;
+    fields.push(value.slice(from, colon));
+    from = colon + 1;
+  }
+  fields.push(value.slice(from));
+  return fields;
 }
+
+/** Pattern fields, a short ARN (`arn:aws:bedrock:*`) padded with wildcards as IAM does in identity policies. */
+export function patternArnFields(pattern: string): string[] | undefined {
+  if (!pattern.startsWith("arn:")) return undefined;
+  let fields = patternFields.get(pattern);
+  if (fields) return fields;
+  fields = splitArnFields(pattern);
+  if (!fields) {
+    fields = pattern.split(":");
+    while (fields.length < ARN_FIELDS + 1) fields.push("*");
+  }
+  if (patternFields.size >= 20_000) patternFields.clear();
+  patternFields.set(pattern, fields);
+  return fields;
+}
+
+// Policy patterns are matched against many requests: split each once (bounded, like the glob cache).
+const patternFields = new Map<string, string[]>();
 
 /**
  * `Resource` matching. IAM compares ARNs field by field: a wildcard in the Region field cannot swallow the
@@ -58,25 +79,34 @@ export function splitArnFields(value: string): string[] | undefined {
  * Partition, service, Region and account compare case-insensitively; the resource part does not.
  * A short ARN in an identity policy (`arn:aws:bedrock:*`) counts as if its missing fields were `*`.
  */
-export function matchesResource(pattern: string, resource: string): boolean {
+export function matchResource(pattern: string, resource: string, options: MatchOptions = {}, resourceFields = splitArnFields(resource)): MatchResult {
   if (pattern === "*") return true;
-  let patternParts = pattern.split(":");
-  if (patternParts[0] !== "arn") return matchesWildcard(pattern, resource);
-  while (patternParts.length <= ARN_FIELDS) patternParts = [...patternParts, "*"];
-  const patternFields = splitArnFields(patternParts.join(":"))!;
-  const resourceFields = splitArnFields(resource);
+  const patternFields = patternArnFields(pattern);
+  if (!patternFields) return matchWildcard(pattern, resource, options);
   if (!resourceFields) return false;
-  return patternFields.every((field, i) => matchesWildcard(field, resourceFields[i], { caseInsensitive: i < ARN_FIELDS }));
+  let unresolved: { unresolved: string } | undefined;
+  for (let i = 0; i < patternFields.length; i++) {
+    const field = patternFields[i];
+    // Most fields are literal or "*": compare them without a glob.
+    if (field === "*") continue;
+    const caseInsensitive = i < ARN_FIELDS;
+    const result = !options.lookup ? matchGlob(cachedGlob(field, caseInsensitive, options.variables ?? true), resourceFields[i]) : matchWildcard(field, resourceFields[i], { ...options, caseInsensitive });
+    if (result === false) return false;
+    if (result !== true) unresolved ??= result;
+  }
+  return unresolved ?? true;
+}
+
+export function matchesResource(pattern: string, resource: string, options: { variables?: boolean } = {}): boolean {
+  return matchResource(pattern, resource, options) === true;
 }
 
 /** True when the text holds a policy variable such as `${aws:username}` (not one of the three escapes). */
 export function hasPolicyVariable(text: string): boolean {
-  const withoutEscapes = Object.keys(ESCAPES).reduce((acc, e) => acc.split(e).join(""), text);
-  return /\$\{[^}]*\}/.test(withoutEscapes);
+  return policyVariableAt(text) >= 0;
 }
 
 /** True when the text contains an unescaped IAM wildcard. */
-export function hasWildcard(text: string): boolean {
-  const withoutEscapes = Object.keys(ESCAPES).reduce((acc, e) => acc.split(e).join(""), text);
-  return /[*?]/.test(withoutEscapes);
+export function hasWildcard(text: string, variables = true): boolean {
+  return hasUnescapedWildcard(text, variables);
 }

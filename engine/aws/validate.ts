@@ -53,9 +53,20 @@ export function policyProblems(text: unknown, kind: PolicyKind, limit: number): 
   });
   if (kind === "trust") return problems;
   // Statement structure (Effect, exactly one of Action/NotAction and Resource/NotResource, condition blocks).
-  const { diagnostics } = readPolicyDocument(doc, "policy");
+  // The reader judges identity policies; a resource policy's Principal (checked above) is set aside for it.
+  const { diagnostics } = readPolicyDocument(kind === "resource" ? withoutPrincipals(doc as Record<string, unknown>) : doc, "policy");
   for (const d of diagnostics) if (d.kind === "malformed") problems.push(`MalformedPolicyDocument: ${d.message.replace(/^policy: /, "")}`);
   return problems;
+}
+
+function withoutPrincipals(doc: Record<string, unknown>): Record<string, unknown> {
+  const strip = (statement: unknown) => {
+    if (typeof statement !== "object" || statement === null || Array.isArray(statement)) return statement;
+    const { Principal: _principal, NotPrincipal: _notPrincipal, ...rest } = statement as Record<string, unknown>;
+    return rest;
+  };
+  const raw = doc.Statement;
+  return { ...doc, Statement: Array.isArray(raw) ? raw.map(strip) : strip(raw) };
 }
 
 function listOf(value: unknown): string[] {

@@ -1,10 +1,14 @@
-// Reading Bedrock ARNs inside IAM statements, where they may carry wildcards, and turning an inference-profile
-// grant into the concrete (profile, source Region) pairs the routing catalog knows.
+// Reading Bedrock ARNs inside IAM statements, where any field may carry wildcards (account included, and the
+// resource type too: `arn:aws:bedrock:us-east-2:<acct>:*`), and turning an inference-profile grant into the
+// concrete (profile, source Region) pairs the routing catalog knows.
 import { inferenceProfileArn, partitionOf } from "../../bedrock/arn";
 import { INVOKE_MODEL } from "../../bedrock/grants";
 import { PROFILE_PREFIXES } from "../../bedrock/model-id";
 import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
-import { ParsedDocument, ParsedStatement, hasWildcard, matchesAction, matchesWildcard, splitArnFields } from "../../iam";
+import { ParsedDocument, ParsedStatement, hasWildcard, matchesAction, matchesResource, matchesWildcard, patternArnFields } from "../../iam";
+
+/** The two Bedrock runtime actions that call a model; both are authorised on the profile and on every routed model. */
+export const INVOKE_ACTIONS = [INVOKE_MODEL, "bedrock:InvokeModelWithResponseStream"] as const;
 
 /** A Bedrock ARN as written in a policy: any field may hold wildcards. */
 export interface BedrockPattern {
@@ -12,27 +16,40 @@ export interface BedrockPattern {
   partition: string;
   region: string;
   account: string;
-  /** The resource type, e.g. `foundation-model`, `inference-profile`. */
+  /** The resource type, e.g. `foundation-model`, `inference-profile`; `*` when a wildcard spans type and id. */
   type: string;
   /** Everything after the type's slash: a model or profile ID, possibly with wildcards. */
   id: string;
 }
 
+/** A pattern that may name Bedrock resources (`*` and `arn:aws:*:...` included). */
 export function bedrockPattern(text: string): BedrockPattern | undefined {
-  const fields = splitArnFields(text);
-  if (!fields || fields[2].toLowerCase() !== "bedrock") return undefined;
+  if (text === "*") return { text, partition: "*", region: "*", account: "*", type: "*", id: "*" };
+  const fields = patternArnFields(text);
+  if (!fields || !matchesWildcard(fields[2], "bedrock", { caseInsensitive: true })) return undefined;
   const slash = fields[5].indexOf("/");
-  if (slash < 0) return undefined;
+  if (slash < 0) return hasWildcard(fields[5]) ? { text, partition: fields[1], region: fields[3], account: fields[4], type: "*", id: "*" } : undefined;
   return { text, partition: fields[1], region: fields[3], account: fields[4], type: fields[5].slice(0, slash), id: fields[5].slice(slash + 1) };
 }
 
-/** Does the statement's Action (or NotAction) cover bedrock:InvokeModel? */
-export function coversInvokeModel(statement: ParsedStatement): boolean {
-  if (statement.action) return statement.action.some((p) => matchesAction(p, INVOKE_MODEL));
-  return !statement.notAction!.some((p) => matchesAction(p, INVOKE_MODEL));
+/** Could the pattern name a resource of this type (`foundation-model`, `inference-profile`)? */
+export function mayNameType(pattern: BedrockPattern, type: string): boolean {
+  return pattern.type === type || (hasWildcard(pattern.type) && matchesWildcard(pattern.type, type));
 }
 
-/** Allow statements whose actions cover bedrock:InvokeModel, with their document. */
+/** The invoke actions the statement's Action (or NotAction) covers. */
+export function invokeActionsOf(statement: ParsedStatement): string[] {
+  return INVOKE_ACTIONS.filter((action) =>
+    statement.action ? statement.action.some((p) => matchesAction(p, action)) : !statement.notAction!.some((p) => matchesAction(p, action)),
+  );
+}
+
+/** Does the statement's Action (or NotAction) cover bedrock:InvokeModel or bedrock:InvokeModelWithResponseStream? */
+export function coversInvokeModel(statement: ParsedStatement): boolean {
+  return invokeActionsOf(statement).length > 0;
+}
+
+/** Allow statements whose actions cover a Bedrock invoke action, with their document. */
 export function invokeAllowStatements(documents: ParsedDocument[]): { document: ParsedDocument; statement: ParsedStatement }[] {
   return documents.flatMap((document) =>
     document.statements.filter((s) => s.effect === "Allow" && coversInvokeModel(s)).map((statement) => ({ document, statement })),
@@ -60,36 +77,79 @@ export interface ProfileTargets {
   wildcard: boolean;
   /** A concrete profile ID that the routing catalog does not know. */
   uncatalogued?: string;
+  /** A concrete profile in a Region or partition that cannot call it: what is wrong, in one sentence. */
+  impossible?: string;
 }
 
-/** Every catalogued (profile, source Region) pair an inference-profile pattern grants. */
-export function profileTargets(pattern: BedrockPattern): ProfileTargets {
-  const wildcardId = hasWildcard(pattern.id);
-  const ids = wildcardId ? catalogProfileIds().filter((id) => matchesWildcard(pattern.id, id)) : [pattern.id];
-  const wildcard = wildcardId || hasWildcard(pattern.region) || hasWildcard(pattern.partition);
+/**
+ * Every catalogued (profile, source Region) pair an inference-profile pattern grants, by matching the pattern as IAM
+ * does against each candidate ARN. `accounts` are the accounts to try for a wildcard account field (the role's own,
+ * those the document names); without one that fits, a stand-in account is used.
+ */
+export function profileTargets(pattern: BedrockPattern, accounts: string[] = []): ProfileTargets {
+  const literalId = pattern.type === "inference-profile" && !hasWildcard(pattern.id) ? pattern.id : undefined;
+  const wildcard = !literalId || hasWildcard(pattern.region) || hasWildcard(pattern.partition);
+  if (literalId && !catalogProfile(literalId)) return { targets: [], wildcard, uncatalogued: literalId };
+  if (!mayNameType(pattern, "inference-profile")) return { targets: [], wildcard };
+  const ids = literalId ? [literalId] : catalogProfileIds();
+  const account = accountMatching(pattern.account, accounts);
   const targets: ProfileTarget[] = [];
+  if (!account) return { targets, wildcard };
   for (const profileId of ids) {
-    const profile = catalogProfile(profileId);
-    if (!profile) return { targets: [], wildcard, uncatalogued: profileId };
+    const profile = catalogProfile(profileId)!;
     for (const sourceRegion of Object.keys(profile.sourceToDestinations).sort()) {
-      if (!matchesWildcard(pattern.region, sourceRegion, { caseInsensitive: true })) continue;
       const partition = partitionOf(sourceRegion);
-      if (!matchesWildcard(pattern.partition, partition, { caseInsensitive: true })) continue;
-      const account = accountMatching(pattern.account);
-      if (!account) continue;
-      targets.push({ profileId, sourceRegion, partition, account, profileArn: inferenceProfileArn(partition, sourceRegion, account, profileId) });
+      const profileArn = inferenceProfileArn(partition, sourceRegion, account, profileId);
+      if (matchesResource(pattern.text, profileArn)) targets.push({ profileId, sourceRegion, partition, account, profileArn });
     }
   }
+  if (targets.length === 0 && literalId && !wildcard) return { targets, wildcard, impossible: impossibleProfile(pattern, literalId) };
   return { targets, wildcard };
 }
 
-/** A 12-digit account ID the account field matches: itself when concrete, otherwise one that fits the wildcard. */
-export function accountMatching(field: string): string | undefined {
-  if (/^\d{12}$/.test(field)) return field;
+/** Why a literal profile ARN can never be called: the partition does not fit the Region, or the Region is no source. */
+function impossibleProfile(pattern: BedrockPattern, profileId: string): string {
+  const sources = Object.keys(catalogProfile(profileId)!.sourceToDestinations).sort();
+  const expected = partitionOf(pattern.region);
+  if (pattern.partition.toLowerCase() !== expected && sources.includes(pattern.region)) {
+    return `write it in the ${expected} partition (arn:${expected}:bedrock:${pattern.region}:...): ${pattern.text} names partition '${pattern.partition}', where Region ${pattern.region} does not exist, so this grant matches no call`;
+  }
+  return (
+    `grant the profile in a Region that can call it (${sources.join(", ")}): the routing catalog lists no call of ${profileId} ` +
+    `from '${pattern.region}', so ${pattern.text} matches no call`
+  );
+}
+
+/** A 12-digit account ID the account field matches: itself, one of the known accounts, or a stand-in that fits the wildcard. */
+export function accountMatching(field: string, known: string[] = []): string | undefined {
+  if (isAccountId(field)) return field;
+  for (const account of known) if (matchesWildcard(field, account)) return account;
   if (matchesWildcard(field, "123456789012")) return "123456789012";
-  const fixed = field.replace(/\?/g, "0");
-  const stars = fixed.split("*").length - 1;
-  const filler = "0".repeat(Math.max(0, 12 - fixed.replace(/\*/g, "").length));
-  const candidate = stars > 0 ? fixed.replace("*", filler).replace(/\*/g, "") : fixed;
-  return /^\d{12}$/.test(candidate) && matchesWildcard(field, candidate) ? candidate : undefined;
+  // A partly fixed account (`1111*`): fill every `?` and the first `*` with zeros.
+  let fixed = "";
+  for (const c of field) fixed += c === "?" ? "0" : c;
+  const literal = fixed.split("*").join("");
+  const candidate = fixed.includes("*") ? fixed.replace("*", "0".repeat(Math.max(0, 12 - literal.length))).split("*").join("") : fixed;
+  return isAccountId(candidate) && matchesWildcard(field, candidate) ? candidate : undefined;
+}
+
+export function isAccountId(text: string): boolean {
+  if (text.length !== 12) return false;
+  for (const c of text) if (c < "0" || c > "9") return false;
+  return true;
+}
+
+/** The accounts the document's Bedrock ARNs (resources and condition values) name: candidates for wildcard accounts. */
+export function accountsInDocuments(documents: ParsedDocument[]): string[] {
+  const found = new Set<string>();
+  for (const document of documents) {
+    for (const statement of document.statements) {
+      for (const text of [...(statement.resource ?? []), ...statement.conditions.flatMap((c) => c.values)]) {
+        const account = patternArnFields(text)?.[4];
+        if (account && isAccountId(account)) found.add(account);
+        if (found.size >= 8) return [...found];
+      }
+    }
+  }
+  return [...found];
 }

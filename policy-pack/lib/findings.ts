@@ -18,13 +18,41 @@ export const note = (message: string, urn?: string): Finding => ({ kind: "note",
  * a deployment while a real violation still does.
  */
 export function reportFindings(findings: Finding[], reportViolation: ReportViolation): void {
-  for (const finding of findings) {
-    if (finding.kind === "violation") reportViolation(finding.message, finding.urn);
-    else {
-      const advisory = { message: `cannot judge: ${finding.message}`, urn: finding.urn, enforcementLevel: "advisory" };
-      (reportViolation as unknown as (info: typeof advisory) => void)(advisory);
-    }
+  // Always the object form: given a string, @pulumi/policy puts the policy's long description before the message,
+  // and the line that says what to do would be buried. The description stays in the diagnostic's own field.
+  const report = reportViolation as unknown as (info: { message: string; urn?: string; enforcementLevel?: string }) => void;
+  for (const finding of capped(findings)) {
+    if (finding.kind === "violation") report({ message: finding.message, ...(finding.urn ? { urn: finding.urn } : {}) });
+    else report({ message: `cannot judge: ${finding.message}`, ...(finding.urn ? { urn: finding.urn } : {}), enforcementLevel: "advisory" });
   }
+}
+
+/** Findings of one kind shown per resource; a document with thousands of statements must not flood the preview. */
+export const MAX_FINDINGS_PER_RESOURCE = 25;
+
+/** The first findings of each kind per resource, then one line that says how many more there are. */
+export function capped(findings: Finding[]): Finding[] {
+  const counts = new Map<string, number>();
+  const out: Finding[] = [];
+  for (const finding of findings) {
+    const key = `${finding.kind}|${finding.urn ?? ""}`;
+    const n = (counts.get(key) ?? 0) + 1;
+    counts.set(key, n);
+    if (n <= MAX_FINDINGS_PER_RESOURCE) out.push(finding);
+  }
+  for (const [key, n] of counts) {
+    if (n <= MAX_FINDINGS_PER_RESOURCE) continue;
+    const [kind, urn] = [key.slice(0, key.indexOf("|")), key.slice(key.indexOf("|") + 1)];
+    const more = n - MAX_FINDINGS_PER_RESOURCE;
+    const message = `Fix the ${MAX_FINDINGS_PER_RESOURCE} findings above first: ${more} more of the same kind are not shown.`;
+    out.push(kind === "violation" ? violation(message, urn || undefined) : note(`${more} more notes are not shown`, urn || undefined));
+  }
+  return out;
+}
+
+/** A message whose first line says what to do, with the reasoning below it. */
+export function fixFirst(fix: string, detail: string): string {
+  return `${fix}\n  Why: ${detail}`;
 }
 
 /** Formats a list of ARNs one per line, indented under a message. */
@@ -40,6 +68,12 @@ export function safely(what: string, analyse: () => Finding[]): Finding[] {
   try {
     return analyse();
   } catch (e) {
+    if (e instanceof RangeError) return [note(`${what} is nested too deeply to be judged (${e.message}); flatten it`)];
     return [note(`${what} could not be analysed (${e instanceof Error ? e.message : String(e)}); please report this as a bug of the policy pack`)];
   }
+}
+
+/** Runs one check per part (document, statement, state machine): a part that cannot be judged never hides the others. */
+export function eachSafely<T>(parts: T[], what: (part: T) => string, analyse: (part: T) => Finding[]): Finding[] {
+  return parts.flatMap((part) => safely(what(part), () => analyse(part)));
 }

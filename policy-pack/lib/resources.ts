@@ -12,7 +12,20 @@ export const TYPES = {
   policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
   stateMachine: "aws:sfn/stateMachine:StateMachine",
   awsProvider: "pulumi:providers:aws",
+  // aws-native (Cloud Control) types: the same IAM objects under CloudFormation's property names.
+  nativeRole: "aws-native:iam:Role",
+  nativeRolePolicy: "aws-native:iam:RolePolicy",
+  nativeUserPolicy: "aws-native:iam:UserPolicy",
+  nativeGroupPolicy: "aws-native:iam:GroupPolicy",
+  nativeManagedPolicy: "aws-native:iam:ManagedPolicy",
+  nativeStateMachine: "aws-native:stepfunctions:StateMachine",
+  awsNativeProvider: "pulumi:providers:aws-native",
 } as const;
+
+export const ROLE_TYPES: string[] = [TYPES.role, TYPES.nativeRole];
+export const ROLE_POLICY_TYPES: string[] = [TYPES.rolePolicy, TYPES.nativeRolePolicy];
+export const MANAGED_POLICY_TYPES: string[] = [TYPES.policy, TYPES.nativeManagedPolicy];
+export const STATE_MACHINE_TYPES: string[] = [TYPES.stateMachine, TYPES.nativeStateMachine];
 
 export interface PackResource {
   type: string;

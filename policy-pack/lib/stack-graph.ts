@@ -1,7 +1,7 @@
 // Links resources of a stack: a state machine to its execution role, a role to the identity policies that apply
 // to it (inline, RolePolicy, attached managed policies). Links are found through the engine's property
 // dependencies when it gives them (they also work during preview, when ARNs are still unknown), else by value.
-import { PackResource, TYPES } from "./resources";
+import { MANAGED_POLICY_TYPES, PackResource, ROLE_TYPES, TYPES } from "./resources";
 import { isUnknownValue } from "./values";
 
 export interface RolePolicies {
@@ -20,18 +20,18 @@ export class StackGraph {
     for (const r of resources) this.byUrn.set(r.urn, r);
   }
 
-  ofType(type: string): PackResource[] {
-    return this.resources.filter((r) => r.type === type);
+  ofType(...types: string[]): PackResource[] {
+    return this.resources.filter((r) => types.includes(r.type));
   }
 
   /** The resource a property's value came from, by the engine's property dependencies. */
-  private dependency(resource: PackResource, property: string, type: string): PackResource | undefined {
-    return (resource.propertyDependencies[property] ?? []).map((urn) => this.byUrn.get(urn)).find((r) => r?.type === type);
+  private dependency(resource: PackResource, property: string, types: string[]): PackResource | undefined {
+    return (resource.propertyDependencies[property] ?? []).map((urn) => this.byUrn.get(urn)).find((r) => r !== undefined && types.includes(r.type));
   }
 
   /** The execution role of a state machine, or why it cannot be found. */
   roleOf(stateMachine: PackResource): { role: PackResource } | { missing: string } {
-    const byDependency = this.dependency(stateMachine, "roleArn", TYPES.role);
+    const byDependency = this.dependency(stateMachine, "roleArn", ROLE_TYPES);
     if (byDependency) return { role: byDependency };
     const roleArn = stateMachine.props.roleArn;
     if (isUnknownValue(roleArn)) return { missing: "its roleArn is not known during preview and the engine named no role it depends on" };
@@ -42,16 +42,16 @@ export class StackGraph {
 
   /** A role named by ARN, name or id, with Pulumi's auto-naming (`<logical name>-<7 hex>`) as the last resort. */
   private roleByReference(reference: string): PackResource | undefined {
-    const roles = this.ofType(TYPES.role);
+    const roles = this.ofType(...ROLE_TYPES);
     const name = reference.startsWith("arn:") ? reference.split("/").pop() ?? "" : reference;
-    const exact = roles.filter((r) => r.props.arn === reference || r.props.name === name || r.props.id === name);
+    const exact = roles.filter((r) => r.props.arn === reference || r.props.name === name || r.props.roleName === name || r.props.id === name);
     if (exact.length === 1) return exact[0];
     const logical = roles.filter((r) => r.name === name || new RegExp(`^${escape(r.name)}-[0-9a-f]{7}$`).test(name));
     return logical.length === 1 ? logical[0] : undefined;
   }
 
   private refersToRole(resource: PackResource, property: string, role: PackResource): boolean | undefined {
-    const byDependency = this.dependency(resource, property, TYPES.role);
+    const byDependency = this.dependency(resource, property, ROLE_TYPES);
     if (byDependency) return byDependency === role;
     const value = resource.props[property];
     if (isUnknownValue(value)) return undefined;
@@ -61,14 +61,14 @@ export class StackGraph {
   /** The managed policy an ARN names: by value, else by the engine's dependency (the ARN is unknown in preview). */
   private policyByArn(holder: PackResource, property: string, arn: unknown): PackResource | undefined {
     if (typeof arn === "string") {
-      const policies = this.ofType(TYPES.policy);
-      const exact = policies.filter((p) => p.props.arn === arn);
+      const policies = this.ofType(...MANAGED_POLICY_TYPES);
+      const exact = policies.filter((p) => p.props.arn === arn || p.props.policyArn === arn);
       if (exact.length === 1) return exact[0];
       const name = arn.split("/").pop();
-      const named = policies.filter((p) => p.props.name === name || p.name === name);
+      const named = policies.filter((p) => p.props.name === name || p.props.managedPolicyName === name || p.name === name);
       if (named.length === 1) return named[0];
     }
-    const candidates = (holder.propertyDependencies[property] ?? []).map((urn) => this.byUrn.get(urn)).filter((r) => r?.type === TYPES.policy);
+    const candidates = (holder.propertyDependencies[property] ?? []).map((urn) => this.byUrn.get(urn)).filter((r) => r !== undefined && MANAGED_POLICY_TYPES.includes(r.type));
     return candidates.length === 1 ? candidates[0] : undefined;
   }
 
@@ -92,10 +92,22 @@ export class StackGraph {
       if (refers) attach(attachment, "policyArn", attachment.props.policyArn);
       else if (refers === undefined) result.unresolved.push(`RolePolicyAttachment '${attachment.name}'`);
     }
+    for (const rp of this.ofType(TYPES.nativeRolePolicy)) {
+      const refers = this.refersToRole(rp, "roleName", role);
+      if (refers) result.sources.push(rp);
+      else if (refers === undefined) result.unresolved.push(`RolePolicy '${rp.name}'`);
+    }
     for (const attachment of this.ofType(TYPES.policyAttachment)) {
       const roles = attachment.props.roles;
       if (Array.isArray(roles) && roles.some((r) => typeof r === "string" && this.roleByReference(r) === role)) {
         attach(attachment, "policyArn", attachment.props.policyArn);
+      }
+    }
+    // aws-native ManagedPolicy names the roles it attaches to itself.
+    for (const policy of this.ofType(TYPES.nativeManagedPolicy)) {
+      const roles = policy.props.roles;
+      if (Array.isArray(roles) && roles.some((r) => typeof r === "string" && this.roleByReference(r) === role) && !result.sources.includes(policy)) {
+        result.sources.push(policy);
       }
     }
     const managed = role.props.managedPolicyArns;
@@ -110,18 +122,25 @@ export class StackGraph {
       if (managed.some(isUnknownValue)) {
         for (const urn of role.propertyDependencies.managedPolicyArns ?? []) {
           const policy = this.byUrn.get(urn);
-          if (policy?.type === TYPES.policy && !result.sources.includes(policy)) result.sources.push(policy);
+          if (policy && MANAGED_POLICY_TYPES.includes(policy.type) && !result.sources.includes(policy)) result.sources.push(policy);
         }
       }
     }
     return result;
   }
 
+  /** The managed policy in this stack that is the role's permissions boundary, if any. */
+  boundaryOf(role: PackResource): PackResource | undefined {
+    const reference = role.props.permissionsBoundary;
+    if (reference === undefined || reference === null || reference === "") return undefined;
+    return this.policyByArn(role, "permissionsBoundary", reference);
+  }
+
   /** The Region a resource is deployed in: its own `region` input, its provider's, or the stack's only AWS provider's. */
   regionOf(resource: PackResource): string | undefined {
     if (typeof resource.props.region === "string" && resource.props.region !== "") return resource.props.region;
     if (resource.providerRegion) return resource.providerRegion;
-    const regions = new Set(this.ofType(TYPES.awsProvider).map((p) => p.props.region).filter((r): r is string => typeof r === "string"));
+    const regions = new Set(this.ofType(TYPES.awsProvider, TYPES.awsNativeProvider).map((p) => p.props.region).filter((r): r is string => typeof r === "string"));
     return regions.size === 1 ? [...regions][0] : undefined;
   }
 }

@@ -34,35 +34,67 @@ function unwrapProxy(value: unknown): unknown {
 
 /** A plain copy of resource properties, with `Unknown` in place of every value not known during preview. */
 export function plainProperties(props: unknown): Record<string, unknown> {
-  const copy = toPlain(unwrapProxy(props), "");
-  return typeof copy === "object" && copy !== null && !Array.isArray(copy) && !(copy instanceof Unknown) ? (copy as Record<string, unknown>) : {};
-}
-
-function toPlain(value: unknown, path: string): unknown {
-  if (typeof value === "string") return UNKNOWN_SENTINELS.has(value) ? new Unknown(path || ".") : value;
-  if (value instanceof Unknown) return value;
-  if (Array.isArray(value)) return value.map((v, i) => toPlain(v, `${path}[${i}]`));
-  if (typeof value === "object" && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toPlain(v, path ? `${path}.${k}` : k);
-    return out;
+  // Every policy reads the same resource: copy its properties once.
+  const source = unwrapProxy(props);
+  if (typeof source === "object" && source !== null) {
+    const known = copies.get(source);
+    if (known) return known;
   }
-  return value;
+  const copy = toPlain(source);
+  const result = typeof copy === "object" && copy !== null && !Array.isArray(copy) && !(copy instanceof Unknown) ? (copy as Record<string, unknown>) : {};
+  if (typeof source === "object" && source !== null) copies.set(source, result);
+  return result;
 }
 
-/** The first unknown inside a value, if any. */
+const copies = new WeakMap<object, Record<string, unknown>>();
+
+// Iterative (an explicit work list, no recursion): a property nested thousands of levels deep cannot overflow the
+// stack and make the whole resource unjudgeable.
+function toPlain(root: unknown): unknown {
+  const leaf = (value: unknown, path: string): unknown => (typeof value === "string" && UNKNOWN_SENTINELS.has(value) ? new Unknown(path || ".") : value);
+  const isContainer = (value: unknown): value is object => typeof value === "object" && value !== null && !(value instanceof Unknown);
+  if (!isContainer(root)) return leaf(root, "");
+  const out: unknown = Array.isArray(root) ? [] : {};
+  // Shared (or cyclic) objects are copied once: the copy keeps the sharing, so work stays linear in distinct objects.
+  const done = new Map<object, unknown>([[root, out]]);
+  const work: { from: object; to: Record<string, unknown> | unknown[]; path: string }[] = [{ from: root, to: out as Record<string, unknown>, path: "" }];
+  while (work.length > 0) {
+    const { from, to, path } = work.pop()!;
+    const entries: [string, unknown][] = [];
+    if (Array.isArray(from)) for (let i = 0; i < from.length; i++) entries.push([String(i), from[i]]);
+    else for (const k of Object.keys(from)) entries.push([k, (from as Record<string, unknown>)[k]]);
+    for (const [k, v] of entries) {
+      const childPath = Array.isArray(from) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+      const value = unwrapProxy(v);
+      let copy: unknown;
+      if (isContainer(value)) {
+        copy = done.get(value);
+        if (copy === undefined) {
+          copy = Array.isArray(value) ? [] : {};
+          done.set(value, copy);
+          work.push({ from: value, to: copy as Record<string, unknown>, path: childPath });
+        }
+      } else copy = leaf(value, childPath);
+      if (Array.isArray(to)) to[Number(k)] = copy;
+      else to[k] = copy;
+    }
+  }
+  return out;
+}
+
+/** The first unknown inside a value, if any (iterative, like toPlain). */
 export function findUnknown(value: unknown): Unknown | undefined {
-  if (value instanceof Unknown) return value;
-  if (Array.isArray(value)) {
-    for (const v of value) {
-      const found = findUnknown(v);
-      if (found) return found;
+  const work: unknown[] = [value];
+  const seen = new Set<object>();
+  while (work.length > 0) {
+    const v = work.pop();
+    if (v instanceof Unknown) return v;
+    if (typeof v === "object" && v !== null) {
+      if (seen.has(v)) continue;
+      seen.add(v);
     }
-  } else if (typeof value === "object" && value !== null) {
-    for (const v of Object.values(value)) {
-      const found = findUnknown(v);
-      if (found) return found;
-    }
+    if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) work.push(v[i]);
+    else if (typeof v === "object" && v !== null) work.push(...Object.values(v).reverse());
   }
   return undefined;
 }

@@ -6,8 +6,8 @@ import { invokeModelTasks } from "../../workflow/inspect";
 import { accountMatching, bedrockPattern, invokeAllowStatements } from "../lib/bedrock-patterns";
 import { DataResidencyConfig, dataResidencySchema, readDataResidencyConfig } from "../lib/config";
 import { readResourceDocuments } from "../lib/documents";
-import { Finding, reportFindings, safely, violation } from "../lib/findings";
-import { PackResource, TYPES, describeResource, toPackResource } from "../lib/resources";
+import { Finding, fixFirst, reportFindings, safely, violation } from "../lib/findings";
+import { PackResource, STATE_MACHINE_TYPES, describeResource, toPackResource } from "../lib/resources";
 import { StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
 
@@ -31,7 +31,7 @@ export const dataResidencyPolicy: ResourceValidationPolicy = {
 
 export function dataResidencyFindings(resource: PackResource, config: DataResidencyConfig): Finding[] {
   if (config.allowedRegions.length === 0 && config.allowGlobalProfiles) return [];
-  const models = resource.type === TYPES.stateMachine ? calledModels(resource) : grantedProfiles(resource);
+  const models = STATE_MACHINE_TYPES.includes(resource.type) ? calledModels(resource) : grantedProfiles(resource);
   return models.flatMap(({ model, where }) => judge(model, where, config));
 }
 
@@ -39,29 +39,34 @@ function judge(model: ResolvedModel, where: string, config: DataResidencyConfig)
   const routed = routedRegionsOf(model);
   if (routed === "*") {
     if (config.allowGlobalProfiles) return [];
-    return [violation(`${where}: ${model.modelId} is a global inference profile, which may route calls to any commercial Region; allowGlobalProfiles is false. Use a geographic profile (e.g. 'eu.', 'us.', 'apac.') instead.`)];
+    return [violation(fixFirst(`Use a geographic profile (e.g. 'eu.', 'us.', 'apac.') instead of ${model.modelId} (${where}).`, `${model.modelId} is a global inference profile, which may route calls to any commercial Region; allowGlobalProfiles is false.`))];
   }
   if (config.allowedRegions.length === 0) return [];
   const outside = routed.filter((r) => !config.allowedRegions.some((allowed) => matchesWildcard(allowed, r, { caseInsensitive: true })));
   if (outside.length === 0) return [];
   return [
     violation(
-      `${where}: ${model.modelId} called from ${model.sourceRegion} may be routed to ${outside.join(", ")}, outside the allowed ` +
-        `Regions (${config.allowedRegions.join(", ")}). Routed Regions: ${routed.join(", ")}.`,
+      fixFirst(
+        `Use a profile whose Regions are all allowed (e.g. 'eu.' for EU Regions), or a foundation model in an allowed Region, instead of ${model.modelId} (${where}).`,
+        `${model.modelId} called from ${model.sourceRegion} may be routed to ${outside.join(", ")}, outside the allowed ` +
+          `Regions (${config.allowedRegions.join(", ")}). Routed Regions: ${routed.join(", ")}.`,
+      ),
     ),
   ];
 }
 
 /** The models a state machine's Bedrock tasks call, resolved in its Region. */
 function calledModels(machine: PackResource): { model: ResolvedModel; where: string }[] {
-  const definition = machine.props.definition;
+  const definition = machine.props.definitionString ?? machine.props.definition;
   if (findUnknown(definition)) return [];
   const region = new StackGraph([machine]).regionOf(machine);
   const models: { model: ResolvedModel; where: string }[] = [];
   let tasks;
   try {
     tasks = invokeModelTasks(definition);
-  } catch {
+  } catch (e) {
+    // Not valid JSON is the stack view's finding; a definition too deep to walk must not pass silently here.
+    if (e instanceof RangeError) throw e;
     return [];
   }
   for (const task of tasks) {

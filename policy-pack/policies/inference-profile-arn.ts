@@ -3,42 +3,56 @@
 //  - foundation-model grants across Regions (the shape of cross-Region inference) need a grant on a profile;
 //  - a model statement tied to a profile by bedrock:InferenceProfileArn needs that profile granted too;
 //  - a profile statement conditioned on bedrock:InferenceProfileArn never matches (AWS leaves the key unset there).
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { StackValidationPolicy } from "@pulumi/policy";
 import { foundationModelArn, inferenceProfileArn, partitionOf } from "../../bedrock/arn";
 import { INVOKE_MODEL, PROFILE_ARN_KEY, REQUESTED_REGION_KEY } from "../../bedrock/grants";
 import { PROFILE_PREFIXES } from "../../bedrock/model-id";
 import { catalogDestinations, catalogProfile, catalogProfileIds } from "../../bedrock/routing";
 import {
-  ParsedDocument, ParsedStatement, clausesOnKey, evaluateClause, evaluateRequest, hasWildcard, matchesWildcard, statementLabel,
+  ParsedDocument, ParsedStatement, PolicySet, clausesOnKey, evaluateClause, hasWildcard, matchesWildcard, statementLabel,
 } from "../../iam";
-import { bedrockPattern, coversInvokeModel, invokeAllowStatements, profilePrefixOf } from "../lib/bedrock-patterns";
-import { readResourceDocuments } from "../lib/documents";
-import { Finding, arnList, reportFindings, safely, violation } from "../lib/findings";
+import { accountsInDocuments, bedrockPattern, coversInvokeModel, invokeAllowStatements, profilePrefixOf } from "../lib/bedrock-patterns";
+import { DocumentScope, documentScopes } from "../lib/role-policies";
+import { Finding, arnList, eachSafely, reportFindings, safely, violation } from "../lib/findings";
 import { PackResource, toPackResource } from "../lib/resources";
 
 export const INFERENCE_PROFILE_ARN = "bedrock-inference-profile-arn";
 
-export const inferenceProfileArnPolicy: ResourceValidationPolicy = {
+export const inferenceProfileArnPolicy: StackValidationPolicy = {
   name: INFERENCE_PROFILE_ARN,
   description:
     "Calls through a cross-Region inference profile are authorised first on the inference-profile ARN " +
     "(arn:aws:bedrock:<region>:<account>:inference-profile/<profile-id>), then on the foundation model in the Region the " +
     "call lands in. Fix: grant the inference-profile ARN in its own statement without a bedrock:InferenceProfileArn " +
     "condition, and grant the foundation model as arn:aws:bedrock:<region>::foundation-model/<model-id> (the model ID " +
-    "has no 'us.'/'eu.'/'apac.'/'global.' prefix).",
+    "has no 'us.'/'eu.'/'apac.'/'global.' prefix). Grants are judged together with the other policies of the same role.",
   enforcementLevel: "mandatory",
-  validateResource: (args, reportViolation) => {
-    reportFindings(safely(`${args.type} '${args.name}'`, () => inferenceProfileArnFindings(toPackResource(args))), reportViolation);
+  validateStack: (args, reportViolation) => {
+    reportFindings(safely("the stack", () => inferenceProfileArnFindingsInStack(args.resources.map((r) => toPackResource(r)))), reportViolation);
   },
 };
 
+/** What decides together with a document: its role's union of policies (or the document alone). */
+type Judge = Pick<DocumentScope, "documents" | "policies" | "accounts">;
+
+/** The findings for one resource judged alone (kept for callers without a stack). */
 export function inferenceProfileArnFindings(resource: PackResource): Finding[] {
-  return readResourceDocuments(resource).documents.flatMap((document) => [
-    ...profileIdsInModelArns(document),
-    ...modelsAcrossRegionsWithoutProfile(document),
-    ...modelsTiedToUngrantedProfile(document),
-    ...profileStatementsWithProfileCondition(document),
-  ]);
+  return inferenceProfileArnFindingsInStack([resource]);
+}
+
+export function inferenceProfileArnFindingsInStack(resources: PackResource[]): Finding[] {
+  const { scopes, notes } = documentScopes(resources, accountsInDocuments);
+  // One check per document: a document that cannot be judged never hides the findings of the others.
+  const findings = eachSafely(scopes, (s) => s.document.source, (s) =>
+    [
+      ...profileIdsInModelArns(s.document),
+      ...modelsAcrossRegionsWithoutProfile(s.document, s),
+      ...modelsTiedToUngrantedProfile(s.document, s),
+      ...profileStatementsWithProfileCondition(s.document),
+    ].map((f) => ({ ...f, urn: s.from.urn })),
+  );
+  const seen = new Set<string>();
+  return [...notes, ...findings].filter((f) => !seen.has(`${f.urn}|${f.message}`) && seen.add(`${f.urn}|${f.message}`) !== undefined);
 }
 
 const where = (document: ParsedDocument, statement: ParsedStatement) => `${document.source}, statement ${statementLabel(statement)}`;
@@ -70,6 +84,7 @@ function profileIdsInModelArns(document: ParsedDocument): Finding[] {
         : ` and the foundation model in each Region the profile routes to, for example:`;
       findings.push(
         violation(
+          `Replace ${text} (${where(document, statement)}) with the inference-profile ARN and the foundation-model ARNs listed below.\n  ` +
           `${where(document, statement)}: ${text} puts inference profile ID '${profileId}' inside a foundation-model ARN; ` +
             `no foundation model has that ID, so this grant matches nothing. The ${prefix}. prefix belongs to the profile, ` +
             `not the model. Grant instead the inference-profile ARN:${arnList([profileArn])}\n  ${routedNote.trim()}${arnList(models)}`,
@@ -81,7 +96,7 @@ function profileIdsInModelArns(document: ParsedDocument): Finding[] {
 }
 
 // (b) The same model granted in several Regions (or a wildcard/empty Region) with no profile grant at all.
-function modelsAcrossRegionsWithoutProfile(document: ParsedDocument): Finding[] {
+function modelsAcrossRegionsWithoutProfile(document: ParsedDocument, judge: Judge): Finding[] {
   const allows = invokeAllowStatements([document]);
   const byModel = new Map<string, { regions: Set<string>; statements: Set<string> }>();
   for (const { statement } of allows) {
@@ -97,11 +112,12 @@ function modelsAcrossRegionsWithoutProfile(document: ParsedDocument): Finding[] 
   const findings: Finding[] = [];
   for (const [modelId, { regions, statements }] of byModel) {
     const spread = regions.size > 1 || [...regions].some((r) => r === "" || hasWildcard(r));
-    if (!spread || grantsSomeProfileOf(document, modelId)) continue;
+    if (!spread || grantsSomeProfileOf(judge, modelId)) continue;
     const regionText = [...regions].map((r) => (r === "" ? "Region-less" : r)).sort().join(", ");
     const suggestions = profileSuggestions(modelId, [...regions], accountInDocument(document) ?? ACCOUNT_PLACEHOLDER);
     findings.push(
       violation(
+        `Add an Allow for bedrock:InvokeModel on the inference-profile ARN you invoke for ${modelId} (${document.source}).\n  ` +
         `${document.source}, statement ${[...statements].join(", ")}: allows foundation model ${modelId} across Regions ` +
           `(${regionText}) but no inference profile of it. Cross-Region calls go through a profile, and AWS authorises the ` +
           `profile ARN first, so they fail with AccessDeniedException. Add the inference-profile ARN you invoke` +
@@ -113,7 +129,7 @@ function modelsAcrossRegionsWithoutProfile(document: ParsedDocument): Finding[] 
 }
 
 // (c) A model statement tied to one profile by bedrock:InferenceProfileArn, while that profile is not allowed.
-function modelsTiedToUngrantedProfile(document: ParsedDocument): Finding[] {
+function modelsTiedToUngrantedProfile(document: ParsedDocument, judge: Judge): Finding[] {
   const findings: Finding[] = [];
   const reported = new Set<string>();
   for (const { statement } of invokeAllowStatements([document])) {
@@ -124,16 +140,22 @@ function modelsTiedToUngrantedProfile(document: ParsedDocument): Finding[] {
       for (const profileArn of clause.values.filter((v) => !hasWildcard(v))) {
         const profile = bedrockPattern(profileArn);
         if (!profile || reported.has(profileArn)) continue;
-        const decision = evaluateRequest(
-          { action: INVOKE_MODEL, resource: profileArn, context: { [REQUESTED_REGION_KEY]: profile.region } },
-          [document],
-        );
+        const decision = judge.policies.evaluate({ action: INVOKE_MODEL, resource: profileArn, context: { [REQUESTED_REGION_KEY]: profile.region } });
         if (decision.allowed || decision.verdict === "cannot-judge") continue;
         reported.add(profileArn);
+        // The first line names the actual cause: the Deny, the condition, or the missing grant.
+        const deny = decision.verdict === "explicit-deny" ? decision.statement : undefined;
+        const blocking = decision.blockingCondition;
+        const fix = deny
+          ? `Remove or narrow Deny statement ${deny.label} of ${deny.document}: it refuses bedrock:InvokeModel on ${profileArn}.`
+          : blocking
+            ? `Change the condition ${blocking.text} of statement ${blocking.statement.label} of ${blocking.statement.document}: it does not hold for ${blocking.actual} when the profile ${profileArn} is authorised.`
+            : `Add an Allow statement for bedrock:InvokeModel on ${profileArn} without a bedrock:InferenceProfileArn condition.`;
         findings.push(
           violation(
+            `${fix}\n  ` +
             `${where(document, statement)} allows foundation models only through inference profile ${profileArn} ` +
-              `(Condition ${clause.operator} ${clause.key}), but the document does not allow the profile itself (${decision.reason}). ` +
+              `(Condition ${clause.operator} ${clause.key}), but the document does not allow the profile itself (nor do the other policies of its role in the stack) (${decision.reason}). ` +
               `Every call is authorised on the profile ARN first, so it fails with AccessDeniedException. Add an Allow ` +
               `statement for bedrock:InvokeModel on, without a bedrock:InferenceProfileArn condition:${arnList([profileArn])}`,
           ),
@@ -158,6 +180,7 @@ function profileStatementsWithProfileCondition(document: ParsedDocument): Findin
     if (blocking.length === 0) continue;
     findings.push(
       violation(
+        `Move ${profiles.join(", ")} (${where(document, statement)}) into a statement without the bedrock:InferenceProfileArn condition.\n  ` +
         `${where(document, statement)} allows inference profile(s) ${profiles.join(", ")} only under Condition ` +
           `${blocking.map((c) => `${c.operator} ${c.key}`).join(", ")}. AWS does not set bedrock:InferenceProfileArn when it ` +
           `authorises the profile ARN itself, so this statement never allows the call. Move the profile ARN into a statement ` +
@@ -168,18 +191,46 @@ function profileStatementsWithProfileCondition(document: ParsedDocument): Findin
   return findings;
 }
 
-/** Does the document allow InvokeModel on some profile that could wrap this model? */
-function grantsSomeProfileOf(document: ParsedDocument, modelId: string): boolean {
-  for (const { statement } of invokeAllowStatements([document])) {
+/** Do the judge's documents allow InvokeModel on some profile that could wrap this model? */
+function grantsSomeProfileOf(judge: Judge, modelId: string): boolean {
+  for (const { statement } of invokeAllowStatements(judge.documents)) {
     for (const text of statement.resource ?? []) {
-      if (text === "*") return true;
       const pattern = bedrockPattern(text);
       if (!pattern) continue;
+      // "*" (or a wildcard type) grants a profile only if a call on one would be allowed: conditions and Denies count.
+      if (pattern.type === "*") {
+        if (someProfileAllowed(judge, modelId)) return true;
+        continue;
+      }
       // An application profile may wrap any model; only the account knows which, so give it the benefit of the doubt.
       if (pattern.type === "application-inference-profile" || (hasWildcard(pattern.type) && matchesWildcard(pattern.type, "inference-profile"))) return true;
       if (pattern.type !== "inference-profile") continue;
       if (hasWildcard(modelId)) return true;
       if (PROFILE_PREFIXES.some((prefix) => matchesWildcard(pattern.id, `${prefix}.${modelId}`))) return true;
+    }
+  }
+  return false;
+}
+
+/** Is a call on some catalogued profile of the model allowed (or undecidable)? Once per (policies, model). */
+const profileAllowed = new WeakMap<PolicySet, Map<string, boolean>>();
+function someProfileAllowed(judge: Judge, modelId: string): boolean {
+  let known = profileAllowed.get(judge.policies);
+  if (!known) profileAllowed.set(judge.policies, (known = new Map()));
+  let answer = known.get(modelId);
+  if (answer === undefined) known.set(modelId, (answer = anyProfileAllowed(judge, modelId)));
+  return answer;
+}
+
+function anyProfileAllowed(judge: Judge, modelId: string): boolean {
+  const account = judge.accounts[0] ?? "123456789012";
+  for (const profileId of catalogProfileIds()) {
+    const profile = catalogProfile(profileId)!;
+    if (profile.foundationModelId !== modelId && !hasWildcard(modelId)) continue;
+    for (const source of Object.keys(profile.sourceToDestinations)) {
+      const arn = inferenceProfileArn(partitionOf(source), source, account, profileId);
+      const decision = judge.policies.evaluate({ action: INVOKE_MODEL, resource: arn, context: { [REQUESTED_REGION_KEY]: source } });
+      if (decision.allowed || decision.verdict === "cannot-judge") return true;
     }
   }
   return false;

@@ -7,7 +7,7 @@ import { ParsedDocument, ParsedStatement, clausesOnKey, hasWildcard, matchesActi
 import { bedrockPattern, invokeAllowStatements } from "../lib/bedrock-patterns";
 import { LeastPrivilegeConfig, leastPrivilegeSchema, readLeastPrivilegeConfig } from "../lib/config";
 import { readResourceDocuments } from "../lib/documents";
-import { Finding, reportFindings, safely, violation } from "../lib/findings";
+import { Finding, fixFirst, reportFindings, safely, violation } from "../lib/findings";
 import { PackResource, toPackResource } from "../lib/resources";
 
 export const LEAST_PRIVILEGE = "bedrock-least-privilege";
@@ -51,10 +51,10 @@ function broadActions(document: ParsedDocument): Finding[] {
   for (const statement of document.statements.filter((s) => s.effect === "Allow")) {
     const broad = (statement.action ?? []).filter((a) => a === "*" || a.toLowerCase() === "bedrock:*");
     if (broad.length > 0) {
-      findings.push(violation(`${where(document, statement)} allows ${broad.map((a) => `'${a}'`).join(", ")}: every Bedrock action, including model customisation, agents and guardrail changes. A workflow that calls models needs bedrock:InvokeModel only.`));
+      findings.push(violation(fixFirst(`Name the actions ${where(document, statement)} needs (a workflow that calls models needs bedrock:InvokeModel only) instead of ${broad.map((a) => `'${a}'`).join(", ")}.`, `${where(document, statement)} allows ${broad.map((a) => `'${a}'`).join(", ")}: every Bedrock action, including model customisation, agents and guardrail changes.`)));
     }
     if (statement.notAction) {
-      findings.push(violation(`${where(document, statement)} allows every action except ${statement.notAction.join(", ")} (NotAction in an Allow statement). List the actions it needs instead.`));
+      findings.push(violation(fixFirst(`List the actions ${where(document, statement)} needs instead of NotAction.`, `it allows every action except ${statement.notAction.join(", ")} (NotAction in an Allow statement).`)));
     }
   }
   return findings;
@@ -65,7 +65,7 @@ function wildcardResources(document: ParsedDocument, config: LeastPrivilegeConfi
   const accepted = [...WILDCARD_ONLY_ACTIONS, ...config.allowResourceWildcardFor];
   for (const statement of document.statements.filter((s) => s.effect === "Allow")) {
     if (statement.notResource) {
-      findings.push(violation(`${where(document, statement)} allows every resource except ${statement.notResource.join(", ")} (NotResource in an Allow statement). Name the resources it needs instead.`));
+      findings.push(violation(fixFirst(`Name the resources ${where(document, statement)} needs instead of NotResource.`, `it allows every resource except ${statement.notResource.join(", ")} (NotResource in an Allow statement).`)));
       continue;
     }
     if (!statement.resource?.includes("*")) continue;
@@ -75,41 +75,55 @@ function wildcardResources(document: ParsedDocument, config: LeastPrivilegeConfi
       return !accepted.some((a) => matchesAction(a, action));
     });
     if (narrowable.length > 0) {
-      findings.push(violation(`${where(document, statement)} grants ${narrowable.join(", ")} on Resource "*", though these actions accept specific ARNs (the model or inference profile, the bucket's objects). Name those ARNs instead.`));
+      findings.push(violation(fixFirst(`Name the ARNs ${where(document, statement)} needs (the model or inference profile, the bucket's objects) instead of Resource "*".`, `it grants ${narrowable.join(", ")} on Resource "*", though these actions accept specific ARNs.`)));
     }
   }
   return findings;
 }
 
-// Model statements that also allow direct calls, next to a profile grant for the same model.
+// Model statements that also allow direct calls, next to a profile grant for the same model. Each statement is
+// reported once, for the first profile it serves; distinct profile grants are few in any real policy, so they are
+// capped to keep an adversarial document (thousands of profile ARNs) linear.
+const MAX_PROFILES = 64;
+
 function modelsNotTiedToProfile(document: ParsedDocument): Finding[] {
   const findings: Finding[] = [];
   const allows = invokeAllowStatements([document]);
-  const profiles = allows.flatMap(({ statement }) =>
-    (statement.resource ?? []).map(bedrockPattern).filter((p) => p?.type === "inference-profile" && !hasWildcard(p.text)),
-  );
-  for (const profile of profiles) {
-    const [prefix, ...rest] = profile!.id.split(".");
-    if (!prefix || rest.length === 0) continue;
-    const modelId = rest.join(".");
-    const destinations = catalogDestinations(profile!.id, profile!.region);
-    const regions = destinations?.kind === "regions" ? destinations.regions : [profile!.region, ""];
-    const modelArns = regions.map((r) => foundationModelArn(profile!.partition, r, modelId));
-    for (const { statement } of allows) {
-      const grantsModel = (statement.resource ?? []).some((p) => bedrockPattern(p)?.type === "foundation-model" && modelArns.some((arn) => matchesResource(p, arn)));
-      if (!grantsModel) continue;
-      const tied = clausesOnKey(statement.conditions, PROFILE_ARN_KEY).some((c) => !c.unsupported && !/Not/.test(c.operator));
-      if (tied) continue;
-      const sameStatement = (statement.resource ?? []).some((p) => bedrockPattern(p)?.type === "inference-profile");
-      findings.push(
-        violation(
-          `${where(document, statement)} allows foundation model ${modelId} without Condition bedrock:InferenceProfileArn, so it ` +
-            `also allows direct calls to the model, not only calls through ${profile!.text}. ` +
-            (sameStatement ? "Move the foundation-model ARNs into a statement of their own (the profile ARN stays where it is, without the condition) with " : "Add to that statement ") +
-            `Condition {"StringEquals": {"bedrock:InferenceProfileArn": "${profile!.text}"}}.`,
-        ),
-      );
+  const texts = new Set<string>();
+  for (const { statement } of allows) {
+    for (const text of statement.resource ?? []) {
+      const p = bedrockPattern(text);
+      if (p?.type === "inference-profile" && !hasWildcard(p.text) && texts.size < MAX_PROFILES) texts.add(text);
     }
+  }
+  const profiles = [...texts].map((text) => {
+    const profile = bedrockPattern(text)!;
+    const [prefix, ...rest] = profile.id.split(".");
+    if (!prefix || rest.length === 0) return undefined;
+    const modelId = rest.join(".");
+    const destinations = catalogDestinations(profile.id, profile.region);
+    const regions = destinations?.kind === "regions" ? destinations.regions : [profile.region, ""];
+    return { profile, modelId, modelArns: regions.map((r) => foundationModelArn(profile.partition, r, modelId)) };
+  }).filter((p) => p !== undefined);
+  if (profiles.length === 0) return [];
+  for (const { statement } of allows) {
+    const modelPatterns = (statement.resource ?? []).filter((p) => bedrockPattern(p)?.type === "foundation-model");
+    if (modelPatterns.length === 0) continue;
+    const tied = clausesOnKey(statement.conditions, PROFILE_ARN_KEY).some((c) => !c.unsupported && !/Not/.test(c.operator));
+    if (tied) continue;
+    const served = profiles.find((p) => modelPatterns.some((pattern) => p.modelArns.some((arn) => matchesResource(pattern, arn))));
+    if (!served) continue;
+    const sameStatement = (statement.resource ?? []).some((p) => bedrockPattern(p)?.type === "inference-profile");
+    findings.push(
+      violation(
+        (sameStatement
+          ? `Move the foundation-model ARNs of ${where(document, statement)} into a statement of their own (the profile ARN stays where it is, without the condition) with `
+          : `Add to ${where(document, statement)} `) +
+          `Condition {"StringEquals": {"bedrock:InferenceProfileArn": "${served.profile.text}"}}: it allows foundation model ${served.modelId} ` +
+          `without Condition bedrock:InferenceProfileArn, ` +
+          `so it also allows direct calls to the model, not only calls through ${served.profile.text}.`,
+      ),
+    );
   }
   return dedupe(findings);
 }

@@ -6,12 +6,13 @@ import { parseArn } from "../../bedrock/arn";
 import { AuthorizationRequest, routedRequests } from "../../bedrock/grants";
 import { ModelIdError } from "../../bedrock/model-id";
 import { ResolvedModel, RoutingError, resolveModel } from "../../bedrock/resolve";
-import { ParsedDocument, evaluateRequest, matchesAction } from "../../iam";
+import { Decision, ParsedDocument, PolicySet, matchesAction } from "../../iam";
 import { InvokeModelTask, invokeModelTasks } from "../../workflow/inspect";
 import { readResourceDocuments } from "../lib/documents";
+import { rolePolicyUnion } from "../lib/role-policies";
 import { Finding, note, reportFindings, safely, violation } from "../lib/findings";
 import { S3Location, objectArn, payloadLocations } from "../lib/payload-uris";
-import { PackResource, TYPES, describeResource, toPackResource } from "../lib/resources";
+import { PackResource, STATE_MACHINE_TYPES, describeResource, toPackResource } from "../lib/resources";
 import { StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
 
@@ -34,16 +35,18 @@ interface Failure {
   task: string;
   request: { action: string; resource: string; why: string };
   reason: string;
+  decision?: Decision;
 }
 
 export function stackViewFindings(resources: PackResource[]): Finding[] {
   const graph = new StackGraph(resources);
-  return graph.ofType(TYPES.stateMachine).flatMap((machine) => safely(describeResource(machine), () => checkStateMachine(machine, graph)));
+  return graph.ofType(...STATE_MACHINE_TYPES).flatMap((machine) => safely(describeResource(machine), () => checkStateMachine(machine, graph)));
 }
 
 function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] {
   const here = describeResource(machine);
-  const definition = machine.props.definition;
+  // aws-native gives the definition as a JSON string (definitionString) or as an object (definition).
+  const definition = machine.props.definitionString ?? machine.props.definition;
   if (findUnknown(definition)) return [note(`${here}: its definition is not known during preview; it is checked when \`pulumi up\` runs`, machine.urn)];
   let tasks: InvokeModelTask[];
   try {
@@ -58,12 +61,15 @@ function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] 
   if ("missing" in found) return [note(`${here} calls Bedrock, but ${found.missing}`, machine.urn)];
   const { role } = found;
   const policies = graph.policiesOf(role);
-  const documents: ParsedDocument[] = [];
   for (const source of policies.sources) {
     const read = readResourceDocuments(source);
-    documents.push(...read.documents);
     if (read.notes.length > 0) findings.push(note(`${here}: ${read.notes[0].message}`, machine.urn));
   }
+  // The union of the role's policies (bundled AWS-managed ones included) and its permissions boundary, indexed once.
+  const union = rolePolicyUnion(role, graph);
+  findings.push(...union.notes.map((n) => ({ ...n, urn: machine.urn })));
+  const documents = union.documents.map((d) => d.document);
+  const set = union.policies;
   const region = graph.regionOf(machine);
   const account = accountOf(machine, role, documents);
   const failures: Failure[] = [];
@@ -74,21 +80,24 @@ function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] 
     for (const modelId of task.modelIds) {
       const model = resolve(modelId, region, account, `${here}, task '${task.state}'`, findings, machine.urn);
       if (!model) continue;
-      decide(routedRequests(model), task.state, documents, failures, unsure);
+      decide(routedRequests(model), task.state, set, failures, unsure);
     }
   }
   const payloads = payloadRequests(tasks, definition, documents, failures, unsure);
-  for (const { task, request } of payloads) decide([request], task, documents, failures, unsure);
+  for (const { task, request } of payloads) decide([request], task, set, failures, unsure);
 
   const roleText = describeResource(role);
   for (const reason of unsure) findings.push(note(`${here} (role ${roleText}): ${reason}`, machine.urn));
   if (failures.length > 0) {
-    const read = policies.sources.filter((p) => p !== role || documents.some((d) => d.source.endsWith(`of ${roleText}`))).map(describeResource);
-    const external = policies.external.length > 0 ? `\n  The role also has policies this pack cannot read (${policies.external.join(", ")}); if one of them grants these, ignore this.` : "";
+    const read = [
+      ...policies.sources.filter((p) => p !== role || documents.some((d) => d.source.endsWith(`of ${roleText}`))).map(describeResource),
+      ...union.bundled.map((b) => `AWS managed ${b.name} (bundled copy)`),
+    ];
+    const external = union.external.length > 0 ? `\n  The role also has policies this pack cannot read (${union.external.join(", ")}); if one of them grants these, ignore this.` : "";
     findings.push(
       violation(
-        `${here} runs as ${roleText}, whose policies in this stack (${read.join(", ") || "none"}) do not allow ${failures.length} ` +
-          `authorisation(s) its Bedrock tasks make; those calls would fail with AccessDeniedException. Add Allow statements for:` +
+        `${firstStep(failures, roleText)}\n  Why: ${here} runs as ${roleText}, whose policies in this stack (${read.join(", ") || "none"}) do not allow ${failures.length} ` +
+          `authorisation(s) its Bedrock tasks make; those calls would fail with AccessDeniedException:` +
           describeFailures(failures) + external,
         machine.urn,
       ),
@@ -98,6 +107,15 @@ function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] 
     findings.push(note(`${here}: ${policies.unresolved.join(", ")} may attach further policies to ${roleText}; which role they attach to is not known during preview`, machine.urn));
   }
   return findings;
+}
+
+/** The first line: what to change, the Deny or condition when one of them decided, else the grants to add. */
+function firstStep(failures: Failure[], roleText: string): string {
+  const deny = failures.find((f) => f.decision?.verdict === "explicit-deny")?.decision?.statement;
+  if (deny) return `Remove or narrow Deny statement ${deny.label} of ${deny.document}: it refuses calls the workflow of ${roleText} makes (listed below).`;
+  const blocking = failures.find((f) => f.decision?.blockingCondition)?.decision?.blockingCondition;
+  if (blocking) return `Change the condition ${blocking.text} of statement ${blocking.statement.label} of ${blocking.statement.document}: it does not hold for ${blocking.actual}.`;
+  return `Add Allow statements to the policies of ${roleText} for the ${failures.length} authorisation(s) listed below.`;
 }
 
 /** Grouped by task; a reason is shown only when it says more than "nothing allows it". */
@@ -136,15 +154,15 @@ function resolve(modelId: string, region: string | undefined, account: string, w
 function decide(
   requests: (Pick<AuthorizationRequest, "action" | "resource" | "why"> & Partial<Pick<AuthorizationRequest, "context">>)[],
   task: string,
-  documents: ParsedDocument[],
+  policies: PolicySet,
   failures: Failure[],
   unsure: string[],
 ): void {
   for (const request of requests) {
-    const decision = evaluateRequest(request, documents);
+    const decision = policies.evaluate(request);
     if (decision.allowed) continue;
     if (decision.verdict === "cannot-judge") unsure.push(`task '${task}': ${request.action} on ${request.resource}: ${decision.reason}`);
-    else failures.push({ task, request, reason: decision.reason });
+    else failures.push({ task, request, reason: decision.reason, decision });
   }
 }
 

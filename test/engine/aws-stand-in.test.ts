@@ -121,6 +121,15 @@ describe("engine/aws: the AWS provider stand-in", () => {
       assert.deepEqual(await reasons(ROLE, { assumeRolePolicy: secret(trust) }), []);
     });
 
+    it("bucket policies are resource policies: a Principal is required there, and the statements are still read", async () => {
+      const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+      const statement = { Sid: "DenyInsecureTransport", Effect: "Deny", Action: "s3:*", Resource: "arn:aws:s3:::b/*", Condition: { Bool: { "aws:SecureTransport": "false" } } };
+      const policy = (extra: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [{ ...statement, ...extra }] });
+      assert.deepEqual(await reasons(BUCKET_POLICY, { bucket: "b", policy: policy({ Principal: "*" }) }), []);
+      assert.match((await reasons(BUCKET_POLICY, { bucket: "b", policy: policy({}) })).join("\n"), /needs 'Principal'/);
+      assert.match((await reasons(BUCKET_POLICY, { bucket: "b", policy: policy({ Principal: "*", Effect: "Maybe" }) })).join("\n"), /MalformedPolicyDocument/);
+    });
+
     it("bucket names, log retention, state machine definition and logging", async () => {
       assert.match((await reasons(BUCKET, { bucket: "My_Bucket" }))[0], /InvalidBucketName: 'My_Bucket' may contain only lowercase/);
       assert.match((await reasons(BUCKET, { bucket: "192.168.1.1" }))[0], /IP address/);

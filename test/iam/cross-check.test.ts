@@ -120,6 +120,77 @@ describe("iam matcher cross-checked against iam-simulate", () => {
   });
 });
 
+// The linear-time glob, IAM's escapes and variables by Version, and the Date/Numeric/Bool operators on the keys AWS
+// always fills, against the same reference.
+const NOW = "2026-12-01T09:00:00Z";
+const EPOCH = String(Date.parse(NOW) / 1000);
+// Short runs only: the reference builds regular expressions from them and backtracks on long ones (the very
+// problem our glob avoids; test/policy-pack/adversarial.test.ts covers long runs).
+const starRun = fc.integer({ min: 1, max: 5 }).map((n) => "*".repeat(n));
+const newResourcePattern = fc.oneof(
+  // A wildcard inside the resource type (`*inference-profile/`) is where the two differ: iam-simulate keeps the type
+  // literal, we glob the whole resource part (README, "What cannot be verified here"); stars go after the type.
+  starRun.map((stars) => `arn:aws:bedrock:*:*:inference-profile/${stars}apac${stars}`),
+  starRun.map((stars) => `arn:aws:s3:::payloads/${stars}a${stars}`),
+  fc.constantFrom(
+    "arn:aws:s3:::payloads/${*}", "arn:aws:s3:::payloads/in${?}ut/*", "arn:aws:s3:::payloads/${$}x", "arn:aws:s3:::payloads/input/a?json",
+    "arn:aws:s3:::payloads/${aws:PrincipalAccount}/*", "arn:aws:s3:::payloads/${aws:username}/*", `arn:aws:bedrock:*:\${aws:PrincipalAccount}:inference-profile/*`,
+    "arn:aws:s3:::payloads/*", "*",
+  ),
+);
+// Requests name concrete resources (iam-simulate would read a "*" in a request as a pattern).
+const NEW_RESOURCES = [
+  "arn:aws:s3:::payloads/?ut/x", "arn:aws:s3:::payloads/$x", "arn:aws:s3:::payloads/input/a.json",
+  `arn:aws:s3:::payloads/${ACCOUNT}/x`, "arn:aws:s3:::payloads/${aws:PrincipalAccount}/x", "arn:aws:s3:::payloads/aaa", profileArn("ap-northeast-1"),
+];
+const newCondition = fc.option(
+  fc.oneof(
+    fc.constantFrom("DateLessThan", "DateGreaterThan", "DateEquals", "DateNotEquals", "DateLessThanEquals", "DateGreaterThanEquals").chain((op) =>
+      // ISO dates only: for an epoch value (seconds, as aws:EpochTime is) iam-simulate reads milliseconds.
+      fc.constantFrom(NOW, "2020-01-01T00:00:00Z", "2099-01-01T00:00:00Z", "2026-12-01").map((v) => ({ [op]: { "aws:CurrentTime": v } })),
+    ),
+    fc.constantFrom("NumericLessThan", "NumericGreaterThanEquals", "NumericEquals", "NumericNotEquals").chain((op) =>
+      fc.constantFrom(EPOCH, "0", "99999999999").map((v) => ({ [op]: { "aws:EpochTime": v } })),
+    ),
+    fc.constantFrom("true", "false").map((v) => ({ Bool: { "aws:SecureTransport": v } })),
+    fc.constantFrom(ACCOUNT, "999999999999", "${aws:PrincipalAccount}").map((v) => ({ StringEquals: { "aws:PrincipalAccount": v } })),
+    starRun.map((stars) => ({ StringLike: { "aws:RequestedRegion": `${stars}1` } })),
+  ),
+  { nil: undefined },
+);
+const newStatement = fc.record({
+  effect: fc.constantFrom("Allow", "Allow", "Deny"),
+  resources: fc.array(newResourcePattern, { minLength: 1, maxLength: 2 }),
+  condition: newCondition,
+}).map((s) => ({ Effect: s.effect, Action: ["s3:GetObject", "bedrock:InvokeModel"], Resource: s.resources, ...(s.condition ? { Condition: s.condition } : {}) }));
+
+describe("iam matcher cross-checked against iam-simulate: globs, escapes, variables, always-filled keys", () => {
+  it("agrees on star runs, escapes, policy variables by Version, Date/Numeric/Bool conditions", () => {
+    const seen = new Set<string>();
+    let compared = 0;
+    fc.assert(
+      fc.property(fc.constantFrom("2012-10-17", "2008-10-17"), fc.array(newStatement, { minLength: 1, maxLength: 3 }), fc.constantFrom(...NEW_RESOURCES), (version, statements, resource) => {
+        const policy = { Version: version, Statement: statements };
+        const action = resource.startsWith("arn:aws:s3") ? "s3:GetObject" : "bedrock:InvokeModel";
+        const context = { "aws:RequestedRegion": "ap-northeast-1", "aws:CurrentTime": NOW, "aws:EpochTime": EPOCH, "aws:SecureTransport": "true", "aws:PrincipalAccount": ACCOUNT };
+        const req = { action, resource, context };
+        const ours = evaluateRequest(req, [readPolicyDocument(policy, "policy").document!]);
+        // aws:username is not in the request: our answer is "cannot judge"; iam-simulate's guess is not compared.
+        if (ours.verdict === "cannot-judge") return;
+        // Under 2008-10-17 IAM reads ${...} (escapes included) as literal text, as its policy-variable docs say;
+        // iam-simulate expands them in every Version, so those documents are checked by our own tests instead.
+        if (version === "2008-10-17" && JSON.stringify(policy).includes("${")) return;
+        seen.add(ours.verdict);
+        compared++;
+        assert.equal(VERDICTS[ours.verdict], simulate(policy, req), `${JSON.stringify(policy)}\n${JSON.stringify(req)}\nours: ${ours.reason}`);
+      }),
+      { numRuns: 1500, seed: 20261201 },
+    );
+    assert.deepEqual([...seen].sort(), ["allowed", "explicit-deny", "implicit-deny"]);
+    assert.ok(compared > 1000, `${compared} compared`);
+  });
+});
+
 describe("iam matcher and iam-simulate on the component's role policies", () => {
   it("agree on every routed request of every catalogued profile and source Region, with and without one Region", () => {
     let compared = 0;

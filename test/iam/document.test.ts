@@ -68,6 +68,7 @@ describe("iam document reader", () => {
   it("marks unknown condition operators and policy variables as 'cannot judge', not as errors", () => {
     const result = readPolicyDocument(
       {
+        Version: "2012-10-17",
         Statement: [
           { Sid: "Ip", Effect: "Allow", Action: "s3:GetObject", Resource: "*", Condition: { IpAddress: { "aws:SourceIp": "10.0.0.0/8" } } },
           { Sid: "Var", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/${aws:username}/*" },

@@ -56,4 +56,57 @@ describe("policy pack robustness", () => {
       { numRuns: 300, seed: 7 },
     );
   });
+
+  it("answers adversarial fuzzed documents (deep nesting, star runs, many statements) within a bound relative to a small one", async function () {
+    this.timeout(120_000);
+    const small = [rolePolicy("p", { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "bedrock:InvokeModel", Resource: "arn:aws:bedrock:ap-*::foundation-model/x" }] })];
+    const run1 = async (resources: InputResource[]) => {
+      const start = performance.now();
+      const violations = await evaluateResources(resources, { region: "ap-northeast-1" });
+      return { ms: performance.now() - start, violations };
+    };
+    await run1(small);
+    const samples: number[] = [];
+    for (let i = 0; i < 5; i++) samples.push((await run1(small)).ms);
+    const baseline = Math.max(samples.sort((a, b) => a - b)[2], 0.5);
+
+    const stars = fc.integer({ min: 1, max: 3000 }).map((n) => "*".repeat(n));
+    const starPattern = fc.tuple(stars, fc.constantFrom("Z", "a*b", "inference-profile/x", ""), fc.constantFrom("arn:aws:bedrock:", "arn:aws:bedrock:*:*:", "")).map(([s, tail, head]) => `${head}${s}${tail}`);
+    // Nesting depths are generated as numbers and built inside the property (fast-check prints generated values).
+    const nested = fc.integer({ min: 100, max: 5000 }).map((depth) => ({ nestDepth: depth }));
+    const build = (value: unknown): unknown => {
+      if (typeof value !== "object" || value === null || !("nestDepth" in value)) return value;
+      let v: unknown = "x";
+      for (let i = 0; i < (value as { nestDepth: number }).nestDepth; i++) v = i % 2 ? [v] : { k: v };
+      return v;
+    };
+    const statementOf = fc.record({
+      Effect: fc.constantFrom("Allow", "Deny"),
+      Action: fc.constantFrom("bedrock:InvokeModel", "bedrock:*", "*", "bedrock:InvokeModelWithResponseStream"),
+      Resource: fc.oneof(starPattern, fc.constantFrom("*", "arn:aws:bedrock:ap-northeast-1:111122223333:*", "arn:aws:bedrock:*::foundation-model/*"), nested),
+      Condition: fc.option(fc.record({ StringLike: fc.record({ "aws:RequestedRegion": starPattern }) }), { nil: undefined }),
+    });
+    const documentOf = fc.record({
+      Version: fc.constantFrom("2012-10-17", "2008-10-17", "2012-10-18"),
+      Statement: fc.tuple(fc.array(statementOf, { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 400 })).map(([list, copies]) => Array.from({ length: copies }, (_, i) => list[i % list.length])),
+    });
+    let worst = 0;
+    await fc.assert(
+      fc.asyncProperty(documentOf, async (spec) => {
+        // Each distinct nested value is built once and shared by its copies, as a DAG (the pack copies it once).
+        const built = new Map<unknown, unknown>();
+        const once = (r: unknown) => (built.has(r) ? built.get(r) : (built.set(r, build(r)), built.get(r)));
+        const document = { ...spec, Statement: spec.Statement.map((st) => ({ ...st, Resource: once(st.Resource) })) };
+        // As objects: a deep document cannot even be serialised by JSON.stringify.
+        const rp: InputResource = { type: "aws:iam/rolePolicy:RolePolicy", name: "rp", inputs: { role: "exec-role", policy: document } };
+        const { ms, violations } = await run1([role("exec-role", { inlinePolicies: [{ name: "i", policy: document }] }), rp]);
+        assert.ok(violations.every((v) => typeof v.message === "string" && v.message.length > 0));
+        assert.ok(!violations.some((v) => /could not be analysed/.test(v.message)), violations.map((v) => v.message).join("\n").slice(0, 400));
+        worst = Math.max(worst, ms / baseline);
+      }),
+      { numRuns: 40, seed: 8 },
+    );
+    // A ratio, not a wall-clock time: up to 400 statements with thousands of stars stay within 2,000 small documents.
+    assert.ok(worst < 2000, `worst case x${worst.toFixed(0)} of the baseline (${baseline.toFixed(2)} ms)`);
+  });
 });
