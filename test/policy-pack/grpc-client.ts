@@ -1,5 +1,6 @@
 // Runs the pack the way the Pulumi CLI does, without the CLI: start @pulumi/pulumi/cmd/run-policy-pack in
-// policy-pack/ (it loads index.ts with ts-node and serves the Analyzer gRPC service), read the port it prints,
+// policy-pack/ or an unpacked copy of it (it loads the package's main, dist/index.js, and serves the Analyzer gRPC
+// service), read the port it prints,
 // and speak the Analyzer protocol with @pulumi/pulumi/proto. Shared by the gRPC tests and bench/.
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -17,16 +18,16 @@ export const LEVELS: Record<number, string> = {
   [analyzer.EnforcementLevel.DISABLED]: "disabled",
 };
 
-/** The pack's own runner when its dependencies are installed (`npm install` in policy-pack/), else the project's. */
-function runnerPath(): string {
-  const own = path.join(PACK_DIR, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
+/** The pack's own runner when its dependencies are installed (`npm install` in the pack's folder), else the project's. */
+function runnerPath(packDir: string): string {
+  const own = path.join(packDir, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
   return fs.existsSync(own) ? own : path.dirname(require.resolve("@pulumi/pulumi/cmd/run-policy-pack"));
 }
 
-export function startPack(): Promise<{ child: ChildProcess; port: number }> {
+export function startPack(packDir: string = PACK_DIR): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
     // The first argument is the engine address the CLI passes; the runner does not dial it.
-    const child = spawn(process.execPath, [runnerPath(), "127.0.0.1:0", "."], { cwd: PACK_DIR, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [runnerPath(packDir), "127.0.0.1:0", "."], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     const timer = setTimeout(() => reject(new Error(`no port from run-policy-pack within 50 s; stderr: ${err}`)), 50_000);
@@ -79,8 +80,8 @@ export const diagnostics = (response: analyzer.AnalyzeResponse): Diagnostic[] =>
 export class PackClient {
   private constructor(readonly child: ChildProcess, readonly client: AnalyzerClient, readonly info: analyzer.AnalyzerInfo) {}
 
-  static async start(): Promise<PackClient> {
-    const { child, port } = await startPack();
+  static async start(packDir: string = PACK_DIR): Promise<PackClient> {
+    const { child, port } = await startPack(packDir);
     const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     const info = await call<Empty, analyzer.AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
     const pack = new PackClient(child, client, info);
