@@ -34,7 +34,8 @@ module.exports = { build, EXTERNAL };
 
 if (require.main === module) {
   build().then(
-    (r) => console.log(`policy pack bundled: ${Object.keys(r.metafile.outputs).filter((f) => f.endsWith(".js")).map((f) => path.join("policy-pack", f)).join(", ")}`),
+    // stderr: `npm pack --json` keeps stdout for its JSON.
+    (r) => console.error(`policy pack bundled: ${Object.keys(r.metafile.outputs).filter((f) => f.endsWith(".js")).map((f) => path.join("policy-pack", f)).join(", ")}`),
     (e) => {
       console.error(`policy pack build failed: ${e.message}`);
       process.exit(1);
