@@ -7,11 +7,11 @@ import { AuthorizationRequest, routedRequests } from "../../bedrock/grants";
 import { ModelIdError } from "../../bedrock/model-id";
 import { ResolvedModel, RoutingError, resolveModel } from "../../bedrock/resolve";
 import { Decision, ParsedDocument, PolicySet, matchesAction } from "../../iam";
-import { InvokeModelTask, invokeModelTasks } from "../../workflow/inspect";
+import { analyzeDefinition, requiredRequests } from "../../workflow/analysis";
 import { readResourceDocuments } from "../lib/documents";
 import { rolePolicyUnion } from "../lib/role-policies";
 import { Finding, note, reportFindings, safely, violation } from "../lib/findings";
-import { S3Location, objectArn, payloadLocations } from "../lib/payload-uris";
+import { objectArn, payloadLocations } from "../lib/payload-uris";
 import { PackResource, STATE_MACHINE_TYPES, describeResource, toPackResource } from "../lib/resources";
 import { StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
@@ -21,10 +21,11 @@ export const STACK_VIEW = "bedrock-state-machine-role";
 export const stackViewPolicy: StackValidationPolicy = {
   name: STACK_VIEW,
   description:
-    "Each Step Functions state machine that calls Bedrock (arn:aws:states:::bedrock:invokeModel) needs an execution role " +
-    "whose policies in this stack allow every authorisation those calls make: the ModelId itself, the foundation model in " +
-    "every Region an inference profile routes to, and s3:GetObject / s3:PutObject on the payload objects named by " +
-    "Input.S3Uri / Output.S3Uri. Fix: add the grants listed below to the role's policy.",
+    "Each Step Functions state machine that calls Bedrock (the optimized bedrock:invokeModel, the SDK's bedrockruntime " +
+    "InvokeModel and Converse, model customization jobs) needs an execution role whose policies in this stack allow " +
+    "every authorisation those calls make: the ModelId itself, the foundation model in every Region an inference " +
+    "profile routes to, bedrock:ApplyGuardrail on its guardrails, s3:GetObject / s3:PutObject on the payload objects " +
+    "of Input.S3Uri / Output.S3Uri, iam:PassRole. Fix: add the grants listed below to the role's policy.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     reportFindings(safely("the stack", () => stackViewFindings(args.resources.map((r) => toPackResource(r)))), reportViolation);
@@ -43,21 +44,42 @@ export function stackViewFindings(resources: PackResource[]): Finding[] {
   return graph.ofType(...STATE_MACHINE_TYPES).flatMap((machine) => safely(describeResource(machine), () => checkStateMachine(machine, graph)));
 }
 
+/** Stands for the payload bucket in the analysis: a URI computed at run time names no bucket the pack can know. */
+const COMPUTED_BUCKET = "<computed-at-run-time>";
+
 function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] {
   const here = describeResource(machine);
   // aws-native gives the definition as a JSON string (definitionString) or as an object (definition).
   const definition = machine.props.definitionString ?? machine.props.definition;
   if (findUnknown(definition)) return [note(`${here}: its definition is not known during preview; it is checked when \`pulumi up\` runs`, machine.urn)];
-  let tasks: InvokeModelTask[];
-  try {
-    tasks = invokeModelTasks(definition);
-  } catch (e) {
-    return [violation(`${here}: its definition is not valid JSON (${e instanceof Error ? e.message : String(e)})`, machine.urn)];
+  if (typeof definition === "string") {
+    try {
+      JSON.parse(definition);
+    } catch (e) {
+      return [violation(`${here}: its definition is not valid JSON (${e instanceof Error ? e.message : String(e)})`, machine.urn)];
+    }
   }
-  if (tasks.length === 0) return [];
-
-  const findings: Finding[] = [];
   const found = graph.roleOf(machine);
+  const region = graph.regionOf(machine);
+  const findings: Finding[] = [];
+  const account = "role" in found ? accountOf(machine, found.role, graph.policiesOf(found.role).sources.flatMap((s) => readResourceDocuments(s).documents)) : accountOf(machine, undefined, []);
+  // The one analysis of any definition (workflow/analysis.ts): every Bedrock integration (optimized invokeModel,
+  // the SDK's InvokeModel and Converse, customization jobs), guardrails, literal S3 URIs, PassRole. Models are
+  // resolved here, so a ModelId the catalog does not know is a note and a malformed one a violation.
+  const models = new Map<string, ResolvedModel | undefined>();
+  const analysis = analyzeDefinition(definition, {
+    region: region ?? FALLBACK_REGION,
+    account,
+    payloadBucket: COMPUTED_BUCKET,
+    resolveModel: (modelId) => {
+      // Once per ModelId, however many tasks call it: resolve() reports a failure as a finding.
+      if (!models.has(modelId)) models.set(modelId, resolve(modelId, region, account, here, findings, machine.urn));
+      const model = models.get(modelId);
+      if (!model) throw new UnresolvedModel();
+      return model;
+    },
+  });
+  if (analysis.tasks.length === 0) return [];
   if ("missing" in found) return [note(`${here} calls Bedrock, but ${found.missing}`, machine.urn)];
   const { role } = found;
   const policies = graph.policiesOf(role);
@@ -70,21 +92,29 @@ function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] 
   findings.push(...union.notes.map((n) => ({ ...n, urn: machine.urn })));
   const documents = union.documents.map((d) => d.document);
   const set = union.policies;
-  const region = graph.regionOf(machine);
-  const account = accountOf(machine, role, documents);
   const failures: Failure[] = [];
   const unsure: string[] = [];
 
-  for (const task of tasks) {
-    if (task.dynamicModelId) unsure.push(`task '${task.state}' computes its ModelId at run time, so the models it calls cannot be checked`);
-    for (const modelId of task.modelIds) {
-      const model = resolve(modelId, region, account, `${here}, task '${task.state}'`, findings, machine.urn);
-      if (!model) continue;
-      decide(routedRequests(model), task.state, set, failures, unsure);
+  for (const task of analysis.tasks) {
+    if (task.dynamicModelId && !task.integration.startsWith("bedrock:createModelCustomizationJob")) {
+      unsure.push(`task '${task.state}' computes its ModelId at run time, so the models it calls cannot be checked`);
     }
+    if (!task.integration.startsWith("bedrock:createModelCustomizationJob")) {
+      for (const modelId of task.modelIds) {
+        const model = models.get(modelId);
+        if (model) decide(routedRequests(model), task.state, set, failures, unsure);
+      }
+    }
+    // The task's other authorisations, from the same analysis: S3 payloads, guardrails, PassRole.
+    const own = requiredRequests({ ...analysis, tasks: [task], models: [], statements: [] }, { region: region ?? FALLBACK_REGION });
+    const computed = own.filter((r) => r.resource.includes(`:::${COMPUTED_BUCKET}/`));
+    decide(own.filter((r) => !computed.includes(r)), task.state, set, failures, unsure);
+    for (const request of computed) computedPayload(task.state, request.action, definition, documents, set, failures, unsure);
   }
-  const payloads = payloadRequests(tasks, definition, documents, failures, unsure);
-  for (const { task, request } of payloads) decide([request], task, set, failures, unsure);
+  // Customization jobs' own actions (create, track) are statements of the whole analysis, not of one task.
+  const jobs = requiredRequests({ ...analysis, tasks: [], models: [] }, { region: region ?? FALLBACK_REGION });
+  decide(jobs, "model customization", set, failures, unsure);
+  for (const problem of analysis.problems.filter((p) => !/ModelId '|compute[s]? ModelId at run time/.test(p))) unsure.push(`cannot be checked: ${problem}`);
 
   const roleText = describeResource(role);
   for (const reason of unsure) findings.push(note(`${here} (role ${roleText}): ${reason}`, machine.urn));
@@ -108,6 +138,12 @@ function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] 
   }
   return findings;
 }
+
+/** Only for the analysis' Region-dependent ARNs when the stack's Region is unknown; models then need an ARN Region. */
+const FALLBACK_REGION = "us-east-1";
+
+/** A model resolve() already reported (note or violation); the analysis records it as a problem, ignored here. */
+class UnresolvedModel extends Error {}
 
 /** The first line: what to change, the Deny or condition when one of them decided, else the grants to add. */
 function firstStep(failures: Failure[], roleText: string): string {
@@ -166,29 +202,24 @@ function decide(
   }
 }
 
-/** s3:GetObject for Input.S3Uri and s3:PutObject for Output.S3Uri, on the locations the definition names. */
-function payloadRequests(tasks: InvokeModelTask[], definition: unknown, documents: ParsedDocument[], failures: Failure[], unsure: string[]) {
+/**
+ * A payload URI computed at run time: judged on the S3 literals the definition names for it (or, for input, the
+ * prefix a Choice state checks it against); with none, the role must at least grant the action on some object.
+ */
+function computedPayload(task: string, action: string, definition: unknown, documents: ParsedDocument[], set: PolicySet, failures: Failure[], unsure: string[]): void {
   const locations = payloadLocations(definition);
-  const requests: { task: string; request: { action: string; resource: string; why: string } }[] = [];
-  const add = (task: InvokeModelTask, action: string, field: string, places: S3Location[]) => {
-    if (places.length === 0) {
-      if (grantsActionAnywhere(documents, action)) {
-        unsure.push(`task '${task.state}' passes ${field} computed at run time; the pack cannot tell which bucket it names, so check that the role's ${action} grant covers it`);
-      } else {
-        const request = { action, resource: "arn:aws:s3:::<bucket>/<key>", why: `${field} is computed at run time` };
-        failures.push({ task: task.state, request, reason: `the role allows ${action} on no S3 object at all` });
-      }
-      return;
+  const field = action === "s3:GetObject" ? "Input.S3Uri" : "Output.S3Uri";
+  const places = action === "s3:GetObject" ? (locations.input.length > 0 ? locations.input : locations.elsewhere) : locations.output;
+  if (places.length === 0) {
+    if (grantsActionAnywhere(documents, action)) {
+      unsure.push(`task '${task}' passes ${field} computed at run time; the pack cannot tell which bucket it names, so check that the role's ${action} grant covers it`);
+    } else {
+      failures.push({ task, request: { action, resource: "arn:aws:s3:::<bucket>/<key>", why: `${field} is computed at run time` }, reason: `the role allows ${action} on no S3 object at all` });
     }
-    for (const place of places) requests.push({ task: task.state, request: { action, resource: objectArn(place), why: `${field} ${place.exact ? "names" : "starts with"} s3://${place.bucket}/${place.key}` } });
-  };
-  for (const task of tasks) {
-    // A computed input URI is usually checked against a fixed prefix elsewhere (a Choice state); use those literals.
-    const inputs = locations.input.length > 0 ? locations.input : locations.elsewhere;
-    if (task.usesInputS3Uri) add(task, "s3:GetObject", "Input.S3Uri", inputs);
-    if (task.usesOutputS3Uri) add(task, "s3:PutObject", "Output.S3Uri", locations.output);
+    return;
   }
-  return requests;
+  const requests = places.map((place) => ({ action, resource: objectArn(place), why: `${field} ${place.exact ? "names" : "starts with"} s3://${place.bucket}/${place.key}` }));
+  decide(requests, task, set, failures, unsure);
 }
 
 /** Does any Allow statement cover the action, whatever its resource? */
@@ -201,8 +232,8 @@ function grantsActionAnywhere(documents: ParsedDocument[], action: string): bool
 }
 
 /** The account for profile ARNs: the ModelId's, the role's, or one a Bedrock grant of the role names. */
-function accountOf(machine: PackResource, role: PackResource, documents: ParsedDocument[]): string {
-  for (const value of [role.props.arn, machine.props.roleArn, machine.props.arn]) {
+function accountOf(machine: PackResource, role: PackResource | undefined, documents: ParsedDocument[]): string {
+  for (const value of [role?.props.arn, machine.props.roleArn, machine.props.arn]) {
     const account = typeof value === "string" ? parseArn(value)?.account : undefined;
     if (account && /^\d{12}$/.test(account)) return account;
   }

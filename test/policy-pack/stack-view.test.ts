@@ -52,6 +52,12 @@ const stack = (definition: unknown, ...statements: object[]): InputResource[] =>
   stateMachine("workflow", definition),
 ];
 const inTokyo = { region: "ap-northeast-1" };
+/** The Regions the APAC profile routes to from Tokyo, from the bundled catalog. */
+function catalogRegions(): string[] {
+  const routed = catalogDestinations(APAC_SONNET_4, "ap-northeast-1");
+  assert.ok(routed?.kind === "regions");
+  return routed.regions;
+}
 
 describe("policy: state machine role (stack view)", () => {
   describe("the seeds", () => {
@@ -178,6 +184,72 @@ describe("policy: state machine role (stack view)", () => {
     assert.match(blocking(notJson)[0].message, /definition is not valid JSON/);
     const wrongRegion = await run(stackViewPolicy, stack(fixture("seed-001-definition.json"), ...goodBedrock), { region: "us-east-1" });
     assert.match(blocking(wrongRegion)[0].message, /cannot be called from Region 'us-east-1'/);
+  });
+
+  describe("any Bedrock integration, through the one definition analysis (workflow/analysis.ts)", () => {
+    const GUARDRAIL = `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:guardrail/gr-1234abcd`;
+    const applyGuardrail = { Effect: "Allow", Action: "bedrock:ApplyGuardrail", Resource: GUARDRAIL };
+    const converse = (extra: object = {}) => ({
+      QueryLanguage: "JSONata",
+      StartAt: "Ask",
+      States: {
+        Ask: {
+          Type: "Task",
+          Resource: "arn:aws:states:::aws-sdk:bedrockruntime:converse",
+          Arguments: { ModelId: APAC_SONNET_4, Messages: "{% $states.input.messages %}", ...extra },
+          End: true,
+        },
+      },
+    });
+    const sdkInvoke = {
+      StartAt: "Invoke",
+      States: {
+        Invoke: {
+          Type: "Task",
+          Resource: "arn:aws:states:::aws-sdk:bedrockruntime:invokeModel",
+          Parameters: { ModelId: APAC_SONNET_4, GuardrailIdentifier: "gr-1234abcd", GuardrailVersion: "1", "Body.$": "$.body" },
+          End: true,
+        },
+      },
+    };
+
+    it("accepts a Converse task and an SDK InvokeModel task with a guardrail when the role grants everything", async () => {
+      assert.deepEqual(await run(stackViewPolicy, stack(converse(), ...goodBedrock), inTokyo), []);
+      assert.deepEqual(await run(stackViewPolicy, stack(sdkInvoke, ...goodBedrock, applyGuardrail), inTokyo), []);
+    });
+
+    it("rejects a hand-written role missing the guardrail grant, naming the guardrail's ARN and the task", async () => {
+      const [v, ...rest] = blocking(await run(stackViewPolicy, stack(sdkInvoke, ...goodBedrock), inTokyo));
+      assert.equal(rest.length, 0);
+      assert.match(v.message, /task 'Invoke':\n\s+bedrock:ApplyGuardrail on arn:aws:bedrock:ap-northeast-1:111122223333:guardrail\/gr-1234abcd/);
+      const converseGuarded = converse({ GuardrailConfig: { GuardrailIdentifier: GUARDRAIL, GuardrailVersion: "DRAFT" } });
+      const [c] = blocking(await run(stackViewPolicy, stack(converseGuarded, ...goodBedrock), inTokyo));
+      assert.ok(c.message.includes(`bedrock:ApplyGuardrail on ${GUARDRAIL}`), c.message);
+      assert.deepEqual(await run(stackViewPolicy, stack(converseGuarded, ...goodBedrock, applyGuardrail), inTokyo), []);
+    });
+
+    it("rejects a hand-written role missing one Region a Converse model's profile routes to", async () => {
+      const withoutSydney = policyDocument(
+        allow(TOKYO_PROFILE),
+        ...catalogRegions().filter((r) => r !== "ap-southeast-2").map((r) => allow(model(r), { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO_PROFILE } } })),
+      );
+      const resources = [role("exec-role"), rolePolicy("exec-policy", withoutSydney), stateMachine("workflow", converse())];
+      const [v, ...rest] = blocking(await run(stackViewPolicy, resources, inTokyo));
+      assert.equal(rest.length, 0);
+      assert.ok(v.message.includes(`task 'Ask'`), v.message);
+      assert.ok(v.message.includes(`bedrock:InvokeModel on ${model("ap-southeast-2")}`), v.message);
+      assert.ok(!v.message.includes(model("ap-southeast-1")), "only the missing Region is listed");
+    });
+
+    it("judges a literal Input.S3Uri of an optimized task on that object", async () => {
+      const definition = {
+        StartAt: "Invoke",
+        States: { Invoke: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Parameters: { ModelId: APAC_SONNET_4, Input: { S3Uri: `s3://${BUCKET}/fixed/prompt.json` } }, End: true } },
+      };
+      const [v] = blocking(await run(stackViewPolicy, stack(definition, ...goodBedrock, ...goodS3), inTokyo));
+      assert.ok(v.message.includes(`s3:GetObject on arn:aws:s3:::${BUCKET}/fixed/prompt.json`), v.message);
+      assert.deepEqual(await run(stackViewPolicy, stack(definition, ...goodBedrock, s3(["s3:GetObject"], `arn:aws:s3:::${BUCKET}/fixed/*`)), inTokyo), []);
+    });
   });
 
   it("ignores state machines that do not call Bedrock", async () => {
