@@ -20,6 +20,7 @@ async function main(args: string[]): Promise<number> {
   const release = guardStackFiles(PROJECT_ROOT, path.join(backendDir, "salts"), parseArgs(args).command === "config");
   let code = 1;
   try {
+    if (usesProjectPolicyPack(args)) await buildProjectPolicyPack();
     code = await runCli(cli.path, withSafeDefaults(args), env, backendDir);
     return code;
   } finally {
@@ -27,6 +28,23 @@ async function main(args: string[]): Promise<number> {
     const removed = removedStack(args);
     if (code === 0 && removed) fs.rmSync(path.join(backendDir, "salts", removed), { force: true });
   }
+}
+
+const PROJECT_PACK = path.join(PROJECT_ROOT, "policy-pack");
+
+/** `--policy-pack ./policy-pack` (or `=`): this repository's pack, which the CLI runs as its bundle (dist/index.js). */
+function usesProjectPolicyPack(args: string[]): boolean {
+  return args.some((arg, i) => {
+    const value = arg === "--policy-pack" ? args[i + 1] : arg.startsWith("--policy-pack=") ? arg.slice("--policy-pack=".length) : undefined;
+    return value !== undefined && path.resolve(value) === PROJECT_PACK;
+  });
+}
+
+/** Rebuilds the pack's bundle (esbuild, well under a second) so the preview judges with the sources as they are. */
+async function buildProjectPolicyPack(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { build } = require(path.join(PROJECT_PACK, "build.js")) as { build: () => Promise<unknown> };
+  await build();
 }
 
 async function runCli(cli: string, args: string[], env: NodeJS.ProcessEnv, backendDir: string): Promise<number> {

@@ -2,7 +2,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { ResolvedModel, resolveModel, routedRegionsOf } from "../../bedrock/resolve";
 import { ParsedDocument, hasWildcard, matchesWildcard, statementLabel } from "../../iam";
-import { invokeModelTasks } from "../../workflow/inspect";
+import { analyzeDefinition } from "../../workflow/analysis";
 import { accountMatching, bedrockPattern, invokeAllowStatements } from "../lib/bedrock-patterns";
 import { DataResidencyConfig, dataResidencySchema, readDataResidencyConfig } from "../lib/config";
 import { readResourceDocuments } from "../lib/documents";
@@ -63,7 +63,14 @@ function calledModels(machine: PackResource): { model: ResolvedModel; where: str
   const models: { model: ResolvedModel; where: string }[] = [];
   let tasks;
   try {
-    tasks = invokeModelTasks(definition);
+    // The one definition analysis: every integration that calls a model (optimized, SDK InvokeModel, Converse).
+    const resolveOnly = (modelId: string): ResolvedModel => {
+      const model = tryResolve(modelId, region);
+      if (!model) throw new Error(`'${modelId}' cannot be resolved`);
+      return model;
+    };
+    const analysis = analyzeDefinition(definition, { region: region ?? "us-east-1", account: "123456789012", payloadBucket: "unused", resolveModel: resolveOnly });
+    tasks = analysis.tasks.filter((t) => !t.integration.startsWith("bedrock:createModelCustomizationJob"));
   } catch (e) {
     // Not valid JSON is the stack view's finding; a definition too deep to walk must not pass silently here.
     if (e instanceof RangeError) throw e;

@@ -43,6 +43,18 @@ describe("policy: data residency (configurable)", () => {
     assert.match(v.message, /ap-south-1/);
   });
 
+  it("judges the models of SDK tasks too (Converse), as the definition analysis finds them", async () => {
+    const definition = {
+      StartAt: "Ask",
+      States: { Ask: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:bedrockruntime:converse", Parameters: { ModelId: APAC_SONNET_4, "Messages.$": "$.messages" }, End: true } },
+    };
+    const resources = [role("exec-role"), stateMachine("sm", definition)];
+    const [v] = await run(dataResidencyPolicy, resources, { region: "ap-northeast-1", ...config({ allowedRegions: ["ap-northeast-*"] }) });
+    assert.match(v.message, /StateMachine 'sm', task 'Ask'/);
+    assert.match(v.message, /ap-south-1/);
+    assert.deepEqual(await run(dataResidencyPolicy, resources, { region: "ap-northeast-1", ...config({ allowedRegions: ["ap-*"] }) }), []);
+  });
+
   it("reports a malformed configuration with the expected form", async () => {
     const [v] = await run(dataResidencyPolicy, [rolePolicy("p", policyDocument(allow(TOKYO_PROFILE)))], config({ allowedRegions: "eu-west-1" }));
     assert.match(v.message, /allowedRegions must be a list of Region names such as \["eu-central-1", "eu-west-\*"\], got "eu-west-1"/);
