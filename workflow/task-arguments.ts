@@ -25,6 +25,11 @@ export interface ArgumentReading {
 
 const EXPRESSION = /^\s*\{%([\s\S]*)%\}\s*$/;
 
+/** The JSONata expression a `{% ... %}` string holds (the text between the markers), or undefined for a literal. */
+export function jsonataExpressionOf(value: string): string | undefined {
+  return EXPRESSION.exec(value)?.[1];
+}
+
 interface AstNode {
   type?: string;
   value?: unknown;

@@ -2,7 +2,9 @@
 // ItemProcessor/Iterator, with the query language each state runs in. The analysis, the inspection the
 // policy pack uses and the local runners all read definitions through it.
 
-export type QueryLanguage = "JSONata" | "JSONPath";
+import type { QueryLanguage } from "./asl";
+
+export type { QueryLanguage };
 
 /** A state as found in a definition: loose on purpose, since hand-written definitions may hold anything. */
 export type AnyState = { Type?: unknown; Resource?: unknown; QueryLanguage?: unknown; [field: string]: unknown };

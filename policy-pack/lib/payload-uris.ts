@@ -2,6 +2,9 @@
 // definition says it statically: a literal object URI, or the literal prefix of a computed one.
 // workflow/inspect.ts tells whether a task uses Input/Output at all; this adds the S3 locations.
 import jsonata from "jsonata";
+import { isInvokeModelResource } from "../../workflow/contract";
+import { jsonataExpressionOf } from "../../workflow/task-arguments";
+import { walkStates } from "../../workflow/walk";
 
 export interface S3Location {
   bucket: string;
@@ -18,8 +21,6 @@ export interface PayloadLocations {
   elsewhere: S3Location[];
 }
 
-const INVOKE_MODEL = /^arn:aws[a-z-]*:states:::bedrock:invokeModel$/;
-const EXPRESSION = /^\s*\{%([\s\S]*)%\}\s*$/;
 // A bucket name, then key characters up to anything that starts an expression or ends a literal.
 const S3_LITERAL = /s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/([^"'\s{}&$,()\\*]*)/g;
 
@@ -39,34 +40,21 @@ export function payloadLocations(definition: unknown): PayloadLocations {
     }
   }
   const found: PayloadLocations = { input: [], output: [], elsewhere: [] };
-  walk(doc, languageOf(isObject(doc) ? doc.QueryLanguage : undefined, "JSONPath"), found);
+  // The one state walk (workflow/walk.ts): Parallel branches and Map processors included, languages inherited.
+  for (const { state, queryLanguage } of walkStates(doc)) {
+    if (state.Type !== "Task" || !isInvokeModelResource(state.Resource)) continue;
+    const args = (queryLanguage === "JSONata" ? state.Arguments : state.Parameters) as Json | undefined;
+    if (args !== undefined) collect(args, queryLanguage, found);
+  }
   const inTasks = new Set([...found.input, ...found.output].map(place));
   found.elsewhere = literalsIn(JSON.stringify(doc)).filter((l) => !inTasks.has(place(l)));
   return { input: dedupe(found.input), output: dedupe(found.output), elsewhere: dedupe(found.elsewhere) };
 }
 
-function languageOf(value: unknown, inherited: string): string {
-  return value === "JSONata" || value === "JSONPath" ? value : inherited;
-}
-
-function walk(machine: unknown, inherited: string, found: PayloadLocations): void {
-  if (!isObject(machine) || !isObject(machine.States)) return;
-  for (const state of Object.values(machine.States)) {
-    if (!isObject(state)) continue;
-    const language = languageOf(state.QueryLanguage, inherited);
-    if (state.Type === "Task" && typeof state.Resource === "string" && INVOKE_MODEL.test(state.Resource)) {
-      const args = language === "JSONata" ? state.Arguments : state.Parameters;
-      if (args !== undefined) collect(args, language, found);
-    }
-    if (Array.isArray(state.Branches)) state.Branches.forEach((branch) => walk(branch, language, found));
-    for (const nested of [state.ItemProcessor, state.Iterator]) walk(nested, language, found);
-  }
-}
-
 function collect(args: Json, language: string, found: PayloadLocations): void {
   if (typeof args === "string") {
-    const expression = EXPRESSION.exec(args);
-    if (expression) collectFromExpression(expression[1], found);
+    const expression = jsonataExpressionOf(args);
+    if (expression !== undefined) collectFromExpression(expression, found);
     return;
   }
   if (!isObject(args)) return;
@@ -81,7 +69,7 @@ function collect(args: Json, language: string, found: PayloadLocations): void {
 function uriValue(literal: Json | undefined, path: Json | undefined, language: string): S3Location[] {
   if (typeof path === "string") return literalsIn(path);
   if (typeof literal !== "string") return [];
-  if (language === "JSONata" && EXPRESSION.test(literal)) return literalsIn(literal);
+  if (language === "JSONata" && jsonataExpressionOf(literal) !== undefined) return literalsIn(literal);
   const exact = /^s3:\/\/([^/]+)\/(.+)$/.exec(literal);
   return exact ? [{ bucket: exact[1], key: exact[2], exact: true }] : [];
 }
