@@ -1,6 +1,7 @@
 // ARN building and reading for the Bedrock resources this project grants access to.
 // Pure string work: no Pulumi, no AWS SDK, so the program and the policy pack share it.
 
+import { splitArnFields } from "../iam/wildcard";
 import { Partition, partitionOfRegion } from "./regions";
 
 export type { Partition } from "./regions";
@@ -33,10 +34,11 @@ export interface Arn {
 
 /** Splits an ARN into its six fields; the resource part may itself hold colons (model versions do). */
 export function parseArn(arn: string): Arn | undefined {
-  const parts = arn.split(":");
-  if (parts.length < 6 || parts[0] !== "arn") return undefined;
-  const [, partition, service, region, account] = parts;
-  return { partition, service, region, account, resource: parts.slice(5).join(":") };
+  // The one ARN splitter (iam/wildcard.ts), which IAM matching also uses: fields can never be read two ways.
+  const fields = splitArnFields(arn);
+  if (!fields) return undefined;
+  const [, partition, service, region, account, resource] = fields;
+  return { partition, service, region, account, resource };
 }
 
 /** The resource type and id of a Bedrock ARN's resource part (`foundation-model/x` -> ["foundation-model", "x"]). */

@@ -2,6 +2,7 @@
 // judges them instead of as "key absent". Values the stack does not know (the role's ARN during a first preview)
 // are "present, value unknown": a condition on them is "cannot judge", a Null check on them still decides.
 import type { RequestContext } from "./conditions";
+import { splitArnFields } from "./wildcard";
 
 export const SECURE_TRANSPORT_KEY = "aws:SecureTransport";
 export const PRINCIPAL_ACCOUNT_KEY = "aws:PrincipalAccount";
@@ -54,6 +55,6 @@ export function awsRequestContext(facts: PrincipalFacts = {}): FilledContext {
 }
 
 function accountOfArn(arn: string | undefined): string | undefined {
-  const account = arn?.split(":")[4];
+  const account = arn === undefined ? undefined : splitArnFields(arn)?.[4];
   return account && account.length === 12 && [...account].every((c) => c >= "0" && c <= "9") ? account : undefined;
 }

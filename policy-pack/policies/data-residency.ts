@@ -1,5 +1,6 @@
 // Rule 5 (configurable, inactive until configured): models must not be routed outside the allowed Regions.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { parseArn } from "../../bedrock/arn";
 import { ResolvedModel, resolveModel, routedRegionsOf } from "../../bedrock/resolve";
 import { ParsedDocument, hasWildcard, matchesWildcard, statementLabel } from "../../iam";
 import { analyzeDefinition } from "../../workflow/analysis";
@@ -106,7 +107,7 @@ const whereIn = (document: ParsedDocument, label: string) => `${document.source}
 
 // Unresolvable models are other policies' business (routed Regions, stack view); here they are simply skipped.
 function tryResolve(modelId: string, region: string | undefined): ResolvedModel | undefined {
-  const sourceRegion = region ?? (modelId.startsWith("arn:") ? modelId.split(":")[3] : undefined);
+  const sourceRegion = region ?? parseArn(modelId)?.region;
   if (!sourceRegion) return undefined;
   try {
     return resolveModel({ modelId, sourceRegion, account: "123456789012" });
