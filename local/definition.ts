@@ -1,8 +1,9 @@
 // The parts of an Amazon States Language definition the local runners read.
 
+import type { QueryLanguage } from "../workflow/asl";
 import type { Retrier } from "./retry-policy";
 
-export type QueryLanguage = "JSONata" | "JSONPath";
+export type { QueryLanguage };
 
 export interface Catcher {
   ErrorEquals: string[];

@@ -1,15 +1,10 @@
 // Retry and Catch matching and backoff, as the Amazon States Language defines them.
 
+import type { Retrier as WrittenRetrier } from "../workflow/asl";
 import { STATES, StatesError } from "./states-error";
 
-export interface Retrier {
-  ErrorEquals: string[];
-  IntervalSeconds?: number;
-  MaxAttempts?: number;
-  BackoffRate?: number;
-  MaxDelaySeconds?: number;
-  JitterStrategy?: "FULL" | "NONE";
-}
+/** A Retry entry as a definition may hold it: the ASL type (workflow/asl.ts) with only ErrorEquals required. */
+export type Retrier = Pick<WrittenRetrier, "ErrorEquals"> & Partial<Omit<WrittenRetrier, "ErrorEquals">>;
 
 // ASL defaults when a retrier leaves the field out.
 const DEFAULT_INTERVAL_SECONDS = 1;
