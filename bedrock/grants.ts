@@ -96,6 +96,15 @@ export function routedRequests(model: ResolvedModel): AuthorizationRequest[] {
   }
 }
 
+/**
+ * The foundation-model ARNs that calls through this model are authorised against after routing (every destination
+ * Region; for a global profile the source Region and the Region-less ARN); empty for an in-Region model. Derived
+ * from routedRequests, so the role, the pack's messages and the mocks list the same ARNs.
+ */
+export function routedModelArns(model: ResolvedModel): string[] {
+  return routedRequests(model).slice(1).map((r) => r.resource);
+}
+
 function ownArnSid(model: ResolvedModel): string {
   if (model.ref.kind !== "own-arn-model") return "InvokeProvisionedModel";
   const words = model.ref.resourceType.split("-").map((w) => w[0].toUpperCase() + w.slice(1));

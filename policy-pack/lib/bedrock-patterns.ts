@@ -2,7 +2,8 @@
 // resource type too: `arn:aws:bedrock:us-east-2:<acct>:*`), and turning an inference-profile grant into the
 // concrete (profile, source Region) pairs the routing catalog knows.
 import { inferenceProfileArn, partitionOf } from "../../bedrock/arn";
-import { INVOKE_MODEL } from "../../bedrock/grants";
+import { INVOKE_MODEL, routedModelArns } from "../../bedrock/grants";
+import { resolveModel } from "../../bedrock/resolve";
 import { PROFILE_PREFIXES } from "../../bedrock/model-id";
 import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
 import { ParsedDocument, ParsedStatement, hasWildcard, matchesAction, matchesResource, matchesWildcard, patternArnFields } from "../../iam";
@@ -152,4 +153,19 @@ export function accountsInDocuments(documents: ParsedDocument[]): string[] {
     }
   }
   return [...found];
+}
+
+/**
+ * The foundation-model ARNs a system profile routes to from a Region, as the role builder derives them
+ * (bedrock/resolve + routedModelArns); undefined when the catalog does not know the profile there, or when the
+ * ARN's partition is not the Region's (such a grant matches no call; the routed-Regions rule says so).
+ */
+export function routedModelArnsOf(profileId: string, partition: string, region: string, account: string): string[] | undefined {
+  try {
+    const model = resolveModel({ modelId: profileId, sourceRegion: region, account: /^\d{12}$/.test(account) ? account : "123456789012" });
+    if (model.partition !== partition || model.routing.kind === "in-region" || model.routing.kind === "provisioned") return undefined;
+    return routedModelArns(model);
+  } catch {
+    return undefined;
+  }
 }

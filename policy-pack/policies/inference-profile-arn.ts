@@ -7,11 +7,11 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { foundationModelArn, inferenceProfileArn, partitionOf } from "../../bedrock/arn";
 import { INVOKE_MODEL, PROFILE_ARN_KEY, REQUESTED_REGION_KEY } from "../../bedrock/grants";
 import { PROFILE_PREFIXES } from "../../bedrock/model-id";
-import { catalogDestinations, catalogProfile, catalogProfileIds } from "../../bedrock/routing";
+import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
 import {
   ParsedDocument, ParsedStatement, PolicySet, clausesOnKey, evaluateClause, hasWildcard, matchesWildcard, statementLabel,
 } from "../../iam";
-import { accountsInDocuments, bedrockPattern, coversInvokeModel, invokeAllowStatements, profilePrefixOf } from "../lib/bedrock-patterns";
+import { accountsInDocuments, bedrockPattern, coversInvokeModel, invokeAllowStatements, profilePrefixOf, routedModelArnsOf } from "../lib/bedrock-patterns";
 import { DocumentScope, documentScopes } from "../lib/role-policies";
 import { Finding, arnList, eachSafely, reportFindings, safely, violation } from "../lib/findings";
 import { PackResource, toPackResource } from "../lib/resources";
@@ -72,14 +72,11 @@ function profileIdsInModelArns(document: ParsedDocument): Finding[] {
       const partition = hasWildcard(pattern.partition) ? partitionOf(region) : pattern.partition;
       const account = accountInDocument(document) ?? ACCOUNT_PLACEHOLDER;
       const profileArn = inferenceProfileArn(partition, region, account, profileId);
-      const destinations = region === "<region>" ? undefined : catalogDestinations(profileId, region);
-      const models =
-        destinations?.kind === "regions"
-          ? [...new Set([...destinations.regions, region])].sort().map((r) => foundationModelArn(partition, r, modelId))
-          : destinations?.kind === "global"
-            ? [foundationModelArn(partition, region, modelId), foundationModelArn(partition, "", modelId)]
-            : [foundationModelArn(partition, region, modelId)];
-      const routedNote = destinations
+      // The routed ARNs as the role builder derives them; a global profile's list (source and Region-less) as is.
+      const routed = region === "<region>" ? undefined : routedModelArnsOf(profileId, partition, region, account);
+      const source = foundationModelArn(partition, region, modelId);
+      const models = !routed ? [source] : routed.includes(foundationModelArn(partition, "", modelId)) ? routed : [...new Set([...routed, source])].sort();
+      const routedNote = routed
         ? ` and the foundation model in every Region the profile routes to from ${region} (${models.length}):`
         : ` and the foundation model in each Region the profile routes to, for example:`;
       findings.push(

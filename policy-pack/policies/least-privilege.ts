@@ -2,7 +2,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { foundationModelArn } from "../../bedrock/arn";
 import { LOG_DELIVERY_ACTIONS, PROFILE_ARN_KEY, TRACING_ACTIONS } from "../../bedrock/grants";
-import { catalogDestinations } from "../../bedrock/routing";
+import { routedModelArnsOf } from "../lib/bedrock-patterns";
 import { ParsedDocument, ParsedStatement, clausesOnKey, hasWildcard, matchesAction, matchesResource, statementLabel } from "../../iam";
 import { bedrockPattern, invokeAllowStatements } from "../lib/bedrock-patterns";
 import { LeastPrivilegeConfig, leastPrivilegeSchema, readLeastPrivilegeConfig } from "../lib/config";
@@ -101,9 +101,8 @@ function modelsNotTiedToProfile(document: ParsedDocument): Finding[] {
     const [prefix, ...rest] = profile.id.split(".");
     if (!prefix || rest.length === 0) return undefined;
     const modelId = rest.join(".");
-    const destinations = catalogDestinations(profile.id, profile.region);
-    const regions = destinations?.kind === "regions" ? destinations.regions : [profile.region, ""];
-    return { profile, modelId, modelArns: regions.map((r) => foundationModelArn(profile.partition, r, modelId)) };
+    const routed = routedModelArnsOf(profile.id, profile.partition, profile.region, profile.account);
+    return { profile, modelId, modelArns: routed ?? [profile.region, ""].map((r) => foundationModelArn(profile.partition, r, modelId)) };
   }).filter((p) => p !== undefined);
   if (profiles.length === 0) return [];
   for (const { statement } of allows) {
