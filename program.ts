@@ -1,11 +1,14 @@
 // The stack: read and check the config, then declare one BedrockStateMachine and export what users need.
 import * as pulumi from "@pulumi/pulumi";
-import { ApiFrontDoor } from "./components/api-front-door";
-import { BedrockStateMachine } from "./components/bedrock-state-machine";
-import { ConfigError, Settings, readSettings } from "./config/settings";
+import { CONFIG_KEYS, ConfigError, Settings, readSettings } from "./config/settings";
 import { unknownConfigKeys } from "./config/keys";
 import { checkSettings } from "./config/check";
 import { readExtraPolicies, readUserDefinition } from "./config/definition";
+import { library } from "./library";
+import { isBedrockSfnError } from "./src/errors";
+
+// The library, as any user of the package imports it (compiled JavaScript when built: see library.ts).
+const { ApiFrontDoor, BedrockStateMachine } = library;
 
 const configs = new Map<string, pulumi.Config>();
 function lookup(key: string): string | undefined {
@@ -14,13 +17,17 @@ function lookup(key: string): string | undefined {
   return configs.get(namespace)!.get(name);
 }
 
-/** RunError ends `pulumi up` with just this message: bad config is the user's error, not a crash. */
+/**
+ * RunError ends `pulumi up` with just this message: bad config is the user's error, not a crash. A component's
+ * argument error names the argument; the stack names the config key it came from.
+ */
 function asUserError<T>(read: () => T): T {
   try {
     return read();
   } catch (err) {
-    if (err instanceof Error && err.name !== "Error") throw new pulumi.RunError(`invalid stack config:\n${err.message}`);
-    throw err;
+    if (!isBedrockSfnError(err)) throw err;
+    const key = err.kind === "argument" && err.argument && err.argument in CONFIG_KEYS ? CONFIG_KEYS[err.argument as keyof Settings] : undefined;
+    throw new pulumi.RunError(`invalid stack config:\n${key ? `${key}: ` : ""}${err.message}`);
   }
 }
 
@@ -53,7 +60,7 @@ export function program(settings: Settings = loadSettings()) {
   const guardrail = settings.guardrailId
     ? { identifier: settings.guardrailId, version: settings.guardrailVersion!, ...(settings.trace ? { trace: settings.trace } : {}) }
     : undefined;
-  const workflow = new BedrockStateMachine("bedrock-sfn", {
+  const workflow = asUserError(() => new BedrockStateMachine("bedrock-sfn", {
     ...(own
       ? { definition: own.definition, definitionSubstitutions: own.substitutions, allowedModels: settings.allowedModels }
       : { modelId: settings.modelId, guardrail }),
@@ -73,11 +80,11 @@ export function program(settings: Settings = loadSettings()) {
     routingSource: settings.routingSource,
     destinationRegions: settings.destinationRegions,
     underlyingModelId: settings.underlyingModelId,
-  });
+  }));
   // The HTTP front door (bedrock-sfn:api = rest): API Gateway straight to Step Functions, no Lambda.
   const api =
     settings.api === "rest"
-      ? new ApiFrontDoor("bedrock-sfn-http", {
+      ? asUserError(() => new ApiFrontDoor("bedrock-sfn-http", {
           stateMachineArn: workflow.stateMachineArn,
           workflowType: settings.workflowType,
           auth: settings.apiAuth,
@@ -85,7 +92,7 @@ export function program(settings: Settings = loadSettings()) {
           burstLimit: settings.apiBurstLimit,
           logRetentionDays: settings.logRetentionDays,
           region: settings.region,
-        })
+        }))
       : undefined;
   return {
     ...(api ? { apiUrl: api.url, apiRoleArn: api.roleArn, apiAuth: settings.apiAuth, ...(settings.apiAuth === "apiKey" ? { apiKeyId: api.apiKeyId } : {}) } : {}),

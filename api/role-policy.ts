@@ -1,7 +1,7 @@
 // The API Gateway role's policy: exactly the Step Functions calls the front door makes, on this state machine and
 // its executions. One source for the component (writes it), the tests (simulate it) and the pack (compares with it).
 import type { PolicyDocument } from "../bedrock/grants";
-import type { WorkflowType } from "../config/settings";
+import type { WorkflowType } from "../src/defaults";
 
 /** The actions the front door calls for a workflow type. */
 export function frontDoorActions(workflowType: WorkflowType): string[] {

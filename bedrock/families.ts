@@ -12,6 +12,7 @@
  */
 
 import { ModelReference, foundationModelOf, parseModelId } from "./model-id";
+import { BedrockSfnError } from "../src/errors";
 
 export type ModelFamily =
   | "anthropic"
@@ -465,15 +466,16 @@ export function isModelFamily(value: unknown): value is ModelFamily {
 // Family detection
 // ---------------------------------------------------------------------------
 
-export class UnsupportedModelError extends Error {
+export class UnsupportedModelError extends BedrockSfnError {
   constructor(
     readonly modelId: string,
     reason: string,
   ) {
     super(
+      "model-family",
       `Model "${modelId}" is not supported: ${reason}. Supported model families (bedrock-sfn:modelFamily): ${MODEL_FAMILIES.join(", ")}`,
+      "modelId",
     );
-    this.name = "UnsupportedModelError";
   }
 }
 

@@ -1,6 +1,7 @@
 // Parses every form of model identifier that Bedrock's InvokeModel accepts into one typed value.
 // The program uses it to write the role, the policy pack to read one, the workflow builder to pick a body format.
 import { Arn, parseArn, splitResource } from "./arn";
+import { BedrockSfnError } from "../src/errors";
 
 /** Prefixes of system-defined inference profiles. `global.` routes to all commercial Regions. */
 export const PROFILE_PREFIXES = ["us", "eu", "apac", "jp", "au", "ca", "us-gov", "global"] as const;
@@ -29,8 +30,10 @@ export type OwnArnType = (typeof OWN_ARN_TYPES)[number];
 export type ModelKind = ModelReference["kind"];
 
 /** Raised for an identifier that is not a Bedrock model; the message names the value and the valid forms. */
-export class ModelIdError extends Error {
-  override name = "ModelIdError";
+export class ModelIdError extends BedrockSfnError {
+  constructor(message: string, argument = "modelId") {
+    super("model-id", message, argument);
+  }
 }
 
 // provider.model[-version][:n], e.g. anthropic.claude-3-haiku-20240307-v1:0, amazon.titan-text-express-v1

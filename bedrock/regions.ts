@@ -16,6 +16,12 @@ const known = new Set(data.partitions.flatMap((p) => p.regions));
 
 export const REGIONS_SOURCE = data._meta.source;
 
+/**
+ * The shape of a Region name in every partition (us-east-1, us-gov-west-1, eusc-de-east-1, us-isob-east-1);
+ * whether AWS has such a Region is a separate question (isKnownRegion).
+ */
+export const REGION_NAME = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+
 /** Every Region of the bundled list, sorted. */
 export function knownAwsRegions(): string[] {
   return [...known].sort();

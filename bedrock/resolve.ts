@@ -5,16 +5,16 @@ import { ModelReference, ProfilePrefix, parseModelId } from "./model-id";
 import { didYouMean } from "./model-facts";
 import { Destinations, catalogDestinations, catalogProfile, catalogProfileIds, sourceRegionsForPrefix } from "./routing";
 import { summariseList } from "./text";
+import { BedrockSfnError } from "../src/errors";
 
 /** Raised when a model cannot be called from the configured Region, or its routing is unknown offline. */
-export class RoutingError extends Error {
-  override name = "RoutingError";
+export class RoutingError extends BedrockSfnError {
   /** The config setting the problem is about (e.g. "destinationRegions"), when it is not the model ID itself. */
   constructor(
     message: string,
     readonly setting?: string,
   ) {
-    super(message);
+    super("routing", message, setting ?? "modelId");
   }
 }
 

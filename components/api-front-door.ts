@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ApiAuth, EXECUTIONS_PATH, GENERATE_PATH, GENERATE_REQUEST_SCHEMA, STAGE_NAME } from "../api/contract";
+import { API_AUTH_MODES, ApiAuth, EXECUTIONS_PATH, GENERATE_PATH, GENERATE_REQUEST_SCHEMA, STAGE_NAME } from "../api/contract";
 import {
   BAD_REQUEST_BODY_TEMPLATE,
   JSON_CONTENT_TYPE,
@@ -12,24 +12,45 @@ import {
   startRequestTemplate,
 } from "../api/mapping-templates";
 import { executionArnPrefix, frontDoorRolePolicy, frontDoorTrustPolicy } from "../api/role-policy";
-import type { WorkflowType } from "../config/settings";
+import { partitionOf } from "../bedrock/arn";
+import { API_DEFAULTS, API_LIMITS, LOG_RETENTION_DAYS, WORKFLOW_TYPES, type WorkflowType } from "../src/defaults";
+import { argumentChecks } from "./arguments";
 
 export interface ApiFrontDoorArgs {
   /** The state machine the API starts; the API's role may call it (and read its executions) and nothing else. */
   stateMachineArn: pulumi.Input<string>;
   /** EXPRESS: POST /generate answers when the run ends (StartSyncExecution). STANDARD: 202 + GET /executions/{id}. */
   workflowType: WorkflowType;
-  /** `iam` (default): callers sign with SigV4 and need execute-api:Invoke. `apiKey`: an API key and a usage plan. */
+  /**
+   * `iam`: callers sign with SigV4 and need execute-api:Invoke. `apiKey`: an API key and a usage plan.
+   * @default "iam"
+   */
   auth?: ApiAuth;
-  /** Steady-state requests per second for the whole stage (and the usage plan). Default 10. */
+  /**
+   * Steady-state requests per second for the whole stage (and the usage plan), 1 to 10000.
+   * @default 10
+   */
   rateLimit?: number;
-  /** Burst of requests above the rate. Default 20. */
+  /**
+   * Burst of requests above the rate, 1 to 5000.
+   * @default 20
+   */
   burstLimit?: number;
-  /** Access-log retention, in days. Default 30. */
-  logRetentionDays?: number;
-  /** Deploy Region; defaults to the provider's. */
+  /**
+   * Access-log retention, in days (one of the values CloudWatch accepts).
+   * @default 30
+   */
+  logRetentionDays?: pulumi.Input<number>;
+  /**
+   * The Region of the API, its stage and access logs (the `region` input of @pulumi/aws 7).
+   * @default the provider's Region
+   */
   region?: string;
-  tags?: Record<string, string>;
+  /**
+   * Tags on the role, API, stage, log group and (with `apiKey`) the usage plan and key.
+   * @default {}
+   */
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -46,15 +67,35 @@ export class ApiFrontDoor extends pulumi.ComponentResource {
   /** The API key's ID with `apiKey` auth (read its value with `aws apigateway get-api-key --include-value`). */
   readonly apiKeyId: pulumi.Output<string | undefined>;
 
+  /** The API's execution role (starts the workflow only). */
+  readonly role: aws.iam.Role;
+  /** The REST API. */
+  readonly restApi: aws.apigateway.RestApi;
+  /** The stage (`v1`), with access logs and throttling. */
+  readonly stage: aws.apigateway.Stage;
+  /** The access-log group (`/aws/apigateway/<project>-<name>-<stack>/access`). */
+  readonly accessLogGroup: aws.cloudwatch.LogGroup;
+
+  /** @throws BedrockSfnError (before anything is registered) for an argument that cannot work; `argument` names it */
   constructor(name: string, args: ApiFrontDoorArgs, opts?: pulumi.ComponentResourceOptions) {
+    const check = argumentChecks("ApiFrontDoor", name);
+    if (!args?.stateMachineArn) check.fail("stateMachineArn", args?.stateMachineArn, "is required (the ARN of the state machine the API starts)");
+    if (args.workflowType === undefined) check.fail("workflowType", undefined, `is required: ${WORKFLOW_TYPES.join(" or ")}`);
+    check.oneOf("workflowType", args.workflowType, WORKFLOW_TYPES);
+    check.oneOf("auth", args.auth, API_AUTH_MODES);
+    check.wholeNumber("rateLimit", args.rateLimit, API_LIMITS.rateLimit.min, API_LIMITS.rateLimit.max);
+    check.wholeNumber("burstLimit", args.burstLimit, API_LIMITS.burstLimit.min, API_LIMITS.burstLimit.max);
+    check.oneOf("logRetentionDays", args.logRetentionDays, LOG_RETENTION_DAYS);
+    check.region("region", args.region);
     super("bedrock-sfn:index:ApiFrontDoor", name, {}, opts);
     const child = { parent: this };
-    const auth = args.auth ?? "iam";
+    const auth = args.auth ?? API_DEFAULTS.auth;
     const express = args.workflowType === "EXPRESS";
-    const stack = pulumi.getStack();
+    // Physical names carry the project, so two projects' front doors of the same name and stack do not collide.
+    const physical = `${pulumi.getProject()}-${name}-${pulumi.getStack()}`;
     const region = args.region ? pulumi.output(args.region) : aws.getRegionOutput({}, child).region;
-    const partition = aws.getPartitionOutput({}, child).partition;
-    const tags = { "bedrock-sfn:component": "api-front-door", ...args.tags };
+    const partition = args.region ? pulumi.output(partitionOf(args.region)) : aws.getPartitionOutput({}, child).partition;
+    const tags = pulumi.output(args.tags ?? {}).apply((extra) => ({ "bedrock-sfn:component": "api-front-door", ...extra }));
     const arn = pulumi.output(args.stateMachineArn);
 
     const role = new aws.iam.Role(
@@ -71,7 +112,7 @@ export class ApiFrontDoor extends pulumi.ComponentResource {
     const api = new aws.apigateway.RestApi(
       `${name}-api`,
       {
-        name: `${name}-${stack}`,
+        name: physical,
         description: "Bedrock workflow front door (Step Functions service integration)",
         endpointConfiguration: { types: "REGIONAL" },
         apiKeySource: "HEADER",
@@ -190,7 +231,7 @@ export class ApiFrontDoor extends pulumi.ComponentResource {
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-access-logs`,
-      { name: `/aws/apigateway/${name}-${stack}/access`, retentionInDays: args.logRetentionDays ?? 30, region: args.region, tags },
+      { name: `/aws/apigateway/${physical}/access`, retentionInDays: args.logRetentionDays ?? API_DEFAULTS.logRetentionDays, region: args.region, tags },
       child,
     );
     const stage = new aws.apigateway.Stage(
@@ -204,8 +245,8 @@ export class ApiFrontDoor extends pulumi.ComponentResource {
       },
       child,
     );
-    const rateLimit = args.rateLimit ?? 10;
-    const burstLimit = args.burstLimit ?? 20;
+    const rateLimit = args.rateLimit ?? API_DEFAULTS.rateLimit;
+    const burstLimit = args.burstLimit ?? API_DEFAULTS.burstLimit;
     new aws.apigateway.MethodSettings(
       `${name}-throttling`,
       {
@@ -223,7 +264,7 @@ export class ApiFrontDoor extends pulumi.ComponentResource {
       const plan = new aws.apigateway.UsagePlan(
         `${name}-usage-plan`,
         {
-          name: `${name}-${stack}`,
+          name: physical,
           apiStages: [{ apiId: api.id, stage: stage.stageName }],
           throttleSettings: { rateLimit, burstLimit },
           region: args.region,
@@ -231,11 +272,15 @@ export class ApiFrontDoor extends pulumi.ComponentResource {
         },
         child,
       );
-      const key = new aws.apigateway.ApiKey(`${name}-key`, { name: `${name}-${stack}`, enabled: true, region: args.region, tags }, child);
+      const key = new aws.apigateway.ApiKey(`${name}-key`, { name: physical, enabled: true, region: args.region, tags }, child);
       new aws.apigateway.UsagePlanKey(`${name}-plan-key`, { keyId: key.id, keyType: "API_KEY", usagePlanId: plan.id, region: args.region }, child);
       apiKeyId = key.id;
     }
 
+    this.role = role;
+    this.restApi = api;
+    this.stage = stage;
+    this.accessLogGroup = logGroup;
     this.url = pulumi.interpolate`https://${api.id}.execute-api.${region}.amazonaws.com/${stage.stageName}`;
     this.restApiId = api.id;
     this.stageName = stage.stageName;

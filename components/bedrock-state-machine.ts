@@ -4,11 +4,17 @@ import { ModelFamily, familyForModel } from "../bedrock/families";
 import { PolicyDocument, PolicyStatement, loggingStatements, tracingStatements } from "../bedrock/grants";
 import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../bedrock/resolve";
 import { rolePolicyDocument } from "../bedrock/role-policy";
-import { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../config/settings";
+import { partitionOf } from "../bedrock/arn";
+import { DEFAULTS, LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/defaults";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, GuardrailOptions, buildDefinition } from "../workflow";
 import { DefinitionAnalysis, analyzeGrantable, guardrailArn, modelIdsToResolve } from "../workflow/analysis";
 import { substituteDefinition } from "../workflow/definition-source";
+import { checkStateMachineArgs } from "./arguments";
 import { PayloadBucket, payloadBucketName } from "./payload-bucket";
+
+// Any 12 digits do: resolving a model early (to report a routing problem before anything is registered) uses
+// the account only inside ARNs.
+const PLACEHOLDER_ACCOUNT = "000000000000";
 
 export interface BedrockStateMachineArgs {
   /**
@@ -26,48 +32,109 @@ export interface BedrockStateMachineArgs {
    * The generation settings, `queryLanguage`, `modelFamily` and `guardrail` do not apply.
    */
   definition?: string | Record<string, unknown>;
-  /** Your own `${Name}` substitutions for `definition`. */
+  /**
+   * Your own `${Name}` substitutions for `definition`.
+   * @default {}
+   */
   definitionSubstitutions?: Record<string, string>;
-  /** The model IDs a ModelId computed at run time may take; required when `definition` has one. */
+  /**
+   * The model IDs a ModelId computed at run time may take; required when `definition` has one.
+   * @default none (a computed ModelId is then an error)
+   */
   allowedModels?: string[];
-  /** IAM policy documents attached to the execution role as they are, one inline policy each. */
+  /**
+   * IAM policy documents attached to the execution role as they are, one inline policy each.
+   * @default []
+   */
   extraPolicies?: (PolicyDocument | string)[];
-  /** Built-in workflow only: a Bedrock guardrail applied to every call (and `bedrock:ApplyGuardrail` on it). */
+  /**
+   * Built-in workflow only: a Bedrock guardrail applied to every call (and `bedrock:ApplyGuardrail` on it).
+   * @default no guardrail
+   */
   guardrail?: GuardrailOptions;
-  /** STANDARD (durable, up to a year, billed per transition) or EXPRESS (up to 5 minutes, billed per duration). Default STANDARD. */
+  /**
+   * STANDARD (durable, up to a year, billed per transition) or EXPRESS (up to 5 minutes, billed per duration).
+   * @default "STANDARD"
+   */
   workflowType?: WorkflowType;
-  /** JSONata (default, AWS's recommendation for new workflows) or JSONPath. */
+  /**
+   * JSONata (AWS's recommendation for new workflows) or JSONPath. Built-in workflow only.
+   * @default "JSONata"
+   */
   queryLanguage?: QueryLanguage;
-  /** Generation settings placed in the model's native request body when an execution passes a prompt. */
+  /**
+   * Maximum tokens generated per call when an execution passes a prompt (1 to 131072), in the model's native body.
+   * @default 1024
+   */
   maxTokens?: number;
+  /**
+   * Sampling temperature (0 to 1) when an execution passes a prompt.
+   * @default 0.5
+   */
   temperature?: number;
-  systemPrompt?: string;
+  /**
+   * System prompt added to every prompt-built request; an execution's `system` overrides it.
+   * @default none
+   */
+  systemPrompt?: pulumi.Input<string>;
   /**
    * The request/response format when the model ID does not reveal it (application profiles and provisioned
    * models); otherwise derived from the foundation model.
+   * @default derived from the model ID
    */
   modelFamily?: ModelFamily;
-  /** Days before payload objects expire. Default 7. */
-  payloadRetentionDays?: number;
-  /** Execution log level; EXPRESS executions are only visible through logs. Default ERROR. */
+  /**
+   * Days before payload objects expire (1 to 3650). Payloads may hold prompts: keep them short-lived.
+   * @default 7
+   */
+  payloadRetentionDays?: pulumi.Input<number>;
+  /**
+   * Execution log level; EXPRESS executions are only visible through logs.
+   * @default "ERROR"
+   */
   logLevel?: LogLevel;
-  /** Log execution input and output (prompts and answers). Default false. */
+  /**
+   * Log execution input and output (prompts and answers).
+   * @default false
+   */
   logIncludeExecutionData?: boolean;
-  logRetentionDays?: number;
-  /** X-Ray tracing. Default false. */
+  /**
+   * Days CloudWatch Logs keeps the execution log (one of the values CloudWatch accepts).
+   * @default 30
+   */
+  logRetentionDays?: pulumi.Input<number>;
+  /**
+   * X-Ray tracing (and the role's X-Ray statements).
+   * @default false
+   */
   tracing?: boolean;
   /**
    * Where profile routing comes from: `auto` (the bundled catalog when it knows the profile, else
-   * aws.bedrock.getInferenceProfile), `catalog` (never call AWS), `live` (always ask AWS). Default auto.
+   * aws.bedrock.getInferenceProfile), `catalog` (never call AWS), `live` (always ask AWS).
+   * @default "auto"
    */
   routingSource?: RoutingSource;
-  /** Regions to grant, for a profile the catalog does not know, or an application profile offline. */
+  /**
+   * Regions to grant, for a profile the catalog does not know, or an application profile offline.
+   * @default the catalog's (or AWS's) routing
+   */
   destinationRegions?: string[];
-  /** For an application profile offline: the foundation model or system profile it copies. */
+  /**
+   * For an application profile offline: the foundation model or system profile it copies.
+   * @default none (asked of AWS)
+   */
   underlyingModelId?: string;
-  /** Deploy Region; defaults to the provider's. */
+  /**
+   * The Region every regional child (bucket, log group, state machine) is created in and the data sources are
+   * asked in, through the `region` input of @pulumi/aws 7; the role is written for this Region.
+   * @default the provider's Region
+   */
   region?: string;
-  tags?: Record<string, string>;
+  /**
+   * Tags on every child that takes them (role, log group, state machine, payload bucket), after `bedrock-sfn:model`.
+   * @default {}
+   */
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -76,6 +143,14 @@ export interface BedrockStateMachineArgs {
  * for requests and responses over 256 KB, and a log group.
  */
 export class BedrockStateMachine extends pulumi.ComponentResource {
+  /** The execution role: attach more policies to it with `aws.iam.RolePolicyAttachment`. */
+  readonly role: aws.iam.Role;
+  /** The state machine: alarm on its metrics, or pass it to other resources. */
+  readonly stateMachine: aws.sfn.StateMachine;
+  /** The execution log group (`/aws/vendedlogs/states/<project>-<name>-<stack>`). */
+  readonly logGroup: aws.cloudwatch.LogGroup;
+  /** The payload bucket for requests and responses over 256 KB. */
+  readonly payloads: PayloadBucket;
   readonly stateMachineArn: pulumi.Output<string>;
   readonly stateMachineName: pulumi.Output<string>;
   readonly roleArn: pulumi.Output<string>;
@@ -91,28 +166,37 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
   /** For a definition of your own: its analysis (tasks, other tasks, notes). */
   readonly analysis?: pulumi.Output<DefinitionAnalysis>;
 
+  /**
+   * @param name the component's name; physical names are `<project>-<name>-<stack>...`
+   * @throws BedrockSfnError (before anything is registered) for an argument that cannot work; `argument` names it
+   */
   constructor(name: string, rawArgs: BedrockStateMachineArgs, opts?: pulumi.ComponentResourceOptions) {
+    const args = trimmedArgs(rawArgs ?? {});
+    checkStateMachineArgs(name, args);
+    if (!args.definition && args.region) checkRouting(args as BedrockStateMachineArgs & { modelId: string; region: string });
     super("bedrock-sfn:index:BedrockStateMachine", name, {}, opts);
-    const args = trimmedArgs(rawArgs);
     const child = { parent: this };
-    const workflowType = args.workflowType ?? "STANDARD";
-    const queryLanguage = args.queryLanguage ?? "JSONata";
+    const workflowType = args.workflowType ?? DEFAULTS.workflowType;
+    const queryLanguage = args.queryLanguage ?? DEFAULTS.queryLanguage;
     const inputPrefix = DEFAULT_INPUT_PREFIX;
     const outputPrefix = DEFAULT_OUTPUT_PREFIX;
     const own = args.definition !== undefined;
-    if (!own && !args.modelId) throw new Error(`BedrockStateMachine '${name}': give modelId (the built-in workflow) or definition (your own)`);
-    if (own && args.guardrail) throw new Error(`BedrockStateMachine '${name}': guardrail configures the built-in workflow; with definition, write GuardrailIdentifier/GuardrailVersion in your Task's arguments`);
     const modelTag = own ? "definition" : args.modelId!;
-    const tags = { "bedrock-sfn:model": sanitiseTag(modelTag), ...args.tags };
+    const tags = pulumi.output(args.tags ?? {}).apply((extra) => ({ "bedrock-sfn:model": sanitiseTag(modelTag), ...extra }));
 
+    // Every regional child and data source is in args.region when it is given (the provider's Region otherwise);
+    // its partition follows from its name.
+    const inRegion = { region: args.region };
     const region = args.region ? pulumi.output(args.region) : aws.getRegionOutput({}, child).region;
     const identity = aws.getCallerIdentityOutput({}, child);
-    const partition = aws.getPartitionOutput({}, child).partition;
+    const partition = args.region ? pulumi.output(partitionOf(args.region)) : aws.getPartitionOutput({}, child).partition;
 
     // Names and ARNs built from values known at preview (not read back from created resources), so that
-    // `pulumi preview --policy-pack` sees the complete role policy and definition, not unknowns.
+    // `pulumi preview --policy-pack` sees the complete role policy and definition, not unknowns. The project is
+    // part of each, so two projects with the same component and stack names do not collide in one account.
+    const project = pulumi.getProject();
     const stack = pulumi.getStack();
-    const bucketName = pulumi.all([identity.accountId, region]).apply(([account, r]) => payloadBucketName(name, stack, account, r));
+    const bucketName = pulumi.all([identity.accountId, region]).apply(([account, r]) => payloadBucketName(name, stack, account, r, project));
     const bucketArn = pulumi.interpolate`arn:${partition}:s3:::${bucketName}`;
 
     // A definition of your own: substituted, then every model it names resolved (through AWS where the catalog
@@ -128,7 +212,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
           for (const modelId of modelIdsToResolve(doc, args.allowedModels)) {
             try {
               // destinationRegions/underlyingModelId describe the built-in workflow's one model, not these.
-              resolved.set(modelId, await resolveWithRouting({ modelId, routingSource: args.routingSource }, r, account, this));
+              resolved.set(modelId, await resolveWithRouting({ modelId, routingSource: args.routingSource, region: args.region }, r, account, this));
             } catch {
               // Left to the analysis, which reports it naming the state.
             }
@@ -156,18 +240,18 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       ? this.models.apply((models) => familyOfFirst(models))
       : this.model.apply((model) => familyForModel({ modelId: args.modelId!, modelFamily: args.modelFamily, foundationModelId: model!.foundationModelId }));
     // Step Functions documents the vendedlogs prefix: it keeps the Logs resource policy under its size limit.
-    const logGroupName = `/aws/vendedlogs/states/${name}-${stack}`;
+    const logGroupName = `/aws/vendedlogs/states/${project}-${name}-${stack}`;
     const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${identity.accountId}:log-group:${logGroupName}`;
 
     const payloads = new PayloadBucket(
       `${name}-payloads`,
-      { bucketName, retentionDays: args.payloadRetentionDays ?? 7, inputPrefix, outputPrefix },
+      { bucketName, retentionDays: args.payloadRetentionDays ?? DEFAULTS.payloadRetentionDays, inputPrefix, outputPrefix, region: args.region, tags },
       child,
     );
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
-      { name: logGroupName, retentionInDays: args.logRetentionDays ?? 30, tags },
+      { name: logGroupName, retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays, tags, ...inRegion },
       child,
     );
 
@@ -209,7 +293,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
               } satisfies PolicyDocument),
             )
           : pulumi.all([this.model, bucketArn, logGroupArn, region, identity.accountId, partition]).apply(([model, payloadBucketArn, logGroup, r, account, p]) => {
-              const document = rolePolicyDocument({ model: model!, payloadBucketArn, inputPrefix, outputPrefix, logGroupArn: logGroup, tracing: args.tracing ?? false });
+              const document = rolePolicyDocument({ model: model!, payloadBucketArn, inputPrefix, outputPrefix, logGroupArn: logGroup, tracing: args.tracing ?? DEFAULTS.tracing });
               if (args.guardrail) document.Statement.push(guardrailStatement(args.guardrail, p, r, account));
               return JSON.stringify(document);
             }),
@@ -225,7 +309,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
 
     const definition = userDefinition
       ? pulumi.all([userDefinition, analysis!]).apply(([doc]) => JSON.stringify(doc))
-      : pulumi.all([family, bucketName, partition]).apply(([fam, bucket, p]) =>
+      : pulumi.all([family, bucketName, partition, args.systemPrompt]).apply(([fam, bucket, p, systemPrompt]) =>
       JSON.stringify(
         buildDefinition({
           guardrail: args.guardrail,
@@ -236,9 +320,9 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
           payloadBucket: bucket,
           inputPrefix,
           outputPrefix,
-          maxTokens: args.maxTokens ?? 1024,
-          temperature: args.temperature ?? 0.5,
-          systemPrompt: args.systemPrompt,
+          maxTokens: args.maxTokens ?? DEFAULTS.maxTokens,
+          temperature: args.temperature ?? DEFAULTS.temperature,
+          systemPrompt,
           partition: p,
         }),
       ),
@@ -251,17 +335,22 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
         roleArn: role.arn,
         definition,
         loggingConfiguration: {
-          level: args.logLevel ?? "ERROR",
-          includeExecutionData: args.logIncludeExecutionData ?? false,
+          level: args.logLevel ?? DEFAULTS.logLevel,
+          includeExecutionData: args.logIncludeExecutionData ?? DEFAULTS.logIncludeExecutionData,
           logDestination: pulumi.interpolate`${logGroupArn}:*`,
         },
-        tracingConfiguration: { enabled: args.tracing ?? false },
+        tracingConfiguration: { enabled: args.tracing ?? DEFAULTS.tracing },
         tags,
+        ...inRegion,
       },
       // The role must carry its permissions, and the log group exist, before Step Functions validates logging.
       { ...child, dependsOn: [policy, ...extraPolicies, logGroup, payloads] },
     );
 
+    this.role = role;
+    this.stateMachine = stateMachine;
+    this.logGroup = logGroup;
+    this.payloads = payloads;
     this.stateMachineArn = stateMachine.arn;
     this.stateMachineName = stateMachine.name;
     this.roleArn = role.arn;
@@ -312,10 +401,16 @@ async function resolveWithRouting(
     configuredRegions: args.destinationRegions,
     underlyingModelId: args.underlyingModelId,
   };
-  const lookup = routingLookup({ ...input, routingSource: args.routingSource ?? "auto" });
+  const lookup = routingLookup({ ...input, routingSource: args.routingSource ?? DEFAULTS.routingSource });
   if (lookup === undefined) return resolveModel(input);
-  const profile = await aws.bedrock.getInferenceProfile({ inferenceProfileId: lookup }, { parent });
+  const profile = await aws.bedrock.getInferenceProfile({ inferenceProfileId: lookup, region: args.region }, { parent });
   return resolveModel({ ...input, liveModelArns: profile.models.map((m) => m.modelArn) });
+}
+
+/** With the Region known, a model the catalog routes is resolved now: a routing problem throws before anything is registered. */
+function checkRouting(args: BedrockStateMachineArgs & { modelId: string; region: string }): void {
+  const input = { modelId: args.modelId, sourceRegion: args.region, account: PLACEHOLDER_ACCOUNT, configuredRegions: args.destinationRegions, underlyingModelId: args.underlyingModelId };
+  if (routingLookup({ ...input, routingSource: args.routingSource ?? DEFAULTS.routingSource }) === undefined) resolveModel(input);
 }
 
 // An ID or Region with stray whitespace (a quoted YAML value, a pasted line) means the same thing trimmed;

@@ -1,17 +1,46 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULTS, LIMITS } from "../src/defaults";
+import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "../workflow/contract";
+import { argumentChecks } from "./arguments";
 
 export interface PayloadBucketArgs {
-  /** The bucket's name; a name known before deployment lets `pulumi preview` (and its policy pack) judge what refers to it. */
+  /**
+   * The bucket's name; a name known before deployment lets `pulumi preview` (and its policy pack) judge what refers to it.
+   * @default a name Pulumi generates from the component's name
+   */
   bucketName?: pulumi.Input<string>;
-  /** Days after which request and response payloads are deleted. Payloads may hold prompts: keep them short-lived. */
-  retentionDays: number;
-  /** Key prefixes of the two payload directions; the role may read the first and write the second. */
-  inputPrefix: string;
-  outputPrefix: string;
-  /** Empty the bucket on `pulumi destroy`. Payloads are transient, so this defaults to true. */
+  /**
+   * Days after which request and response payloads are deleted. Payloads may hold prompts: keep them short-lived.
+   * @default 7
+   */
+  retentionDays?: pulumi.Input<number>;
+  /**
+   * Key prefix of request payloads (the role may read it).
+   * @default "input/"
+   */
+  inputPrefix?: string;
+  /**
+   * Key prefix of response payloads (the role may write it).
+   * @default "output/"
+   */
+  outputPrefix?: string;
+  /**
+   * Empty the bucket on `pulumi destroy`. Payloads are transient.
+   * @default true
+   */
   forceDestroy?: boolean;
+  /**
+   * The Region of the bucket and its configuration (the `region` input of @pulumi/aws 7).
+   * @default the provider's Region
+   */
+  region?: string;
+  /**
+   * Tags on the bucket.
+   * @default {}
+   */
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -23,33 +52,44 @@ export class PayloadBucket extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   readonly bucketArn: pulumi.Output<string>;
 
-  constructor(name: string, args: PayloadBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: PayloadBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    const checks = argumentChecks("PayloadBucket", name);
+    checks.wholeNumber("retentionDays", args.retentionDays, LIMITS.payloadRetentionDays.min, LIMITS.payloadRetentionDays.max);
+    checks.region("region", args.region);
+    const inputPrefix = args.inputPrefix ?? DEFAULT_INPUT_PREFIX;
+    const outputPrefix = args.outputPrefix ?? DEFAULT_OUTPUT_PREFIX;
+    for (const [argument, prefix] of [["inputPrefix", inputPrefix], ["outputPrefix", outputPrefix]] as const) {
+      if (typeof prefix !== "string" || !/^[\w.!*'()-]+(\/[\w.!*'()-]+)*\/$/.test(prefix)) checks.fail(argument, prefix, "must be a key prefix ending in '/', such as input/");
+    }
+    if (inputPrefix.startsWith(outputPrefix) || outputPrefix.startsWith(inputPrefix)) checks.fail("outputPrefix", outputPrefix, `must not overlap inputPrefix '${inputPrefix}'`);
     super("bedrock-sfn:index:PayloadBucket", name, {}, opts);
     const child = { parent: this };
+    const region = args.region;
 
-    this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: args.forceDestroy ?? true }, child);
+    this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: args.forceDestroy ?? true, tags: args.tags, region }, child);
     const bucket = this.bucket.id;
 
-    const ownership = new aws.s3.BucketOwnershipControls(name, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+    const ownership = new aws.s3.BucketOwnershipControls(name, { bucket, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
     const publicAccess = new aws.s3.BucketPublicAccessBlock(
       name,
-      { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      { bucket, region, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
       child,
     );
     new aws.s3.BucketServerSideEncryptionConfiguration(
       name,
-      { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
+      { bucket, region, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
       child,
     );
     new aws.s3.BucketLifecycleConfiguration(
       name,
       {
         bucket,
-        rules: [args.inputPrefix, args.outputPrefix].map((prefix) => ({
+        region,
+        rules: [inputPrefix, outputPrefix].map((prefix) => ({
           id: `expire-${prefix.replace(/\/$/, "")}`,
           status: "Enabled",
           filter: { prefix },
-          expiration: { days: args.retentionDays },
+          expiration: { days: args.retentionDays ?? DEFAULTS.payloadRetentionDays },
           abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
         })),
       },
@@ -59,6 +99,7 @@ export class PayloadBucket extends pulumi.ComponentResource {
       name,
       {
         bucket,
+        region,
         policy: this.bucket.arn.apply((arn) =>
           JSON.stringify({
             Version: "2012-10-17",
@@ -86,11 +127,11 @@ export class PayloadBucket extends pulumi.ComponentResource {
 }
 
 /**
- * A bucket name that is known at preview and unique per component, stack, account and Region:
- * `<component>-<stack>-<account>-<region>`, lower-cased, cut to S3's 63 characters with a hash when longer.
+ * A bucket name that is known at preview and unique per project, component, stack, account and Region:
+ * `<project>-<component>-<stack>-<account>-<region>`, lower-cased, cut to S3's 63 characters with a hash when longer.
  */
-export function payloadBucketName(component: string, stack: string, account: string, region: string): string {
-  const full = `${component}-${stack}-${account}-${region}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-");
+export function payloadBucketName(component: string, stack: string, account: string, region: string, project?: string): string {
+  const full = `${project ? `${project}-` : ""}${component}-${stack}-${account}-${region}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-");
   if (full.length <= 63) return full.replace(/^-|-$/g, "") || "payloads";
   const hash = createHash("sha256").update(full).digest("hex").slice(0, 8);
   return `${full.slice(0, 54).replace(/-+$/, "")}-${hash}`;

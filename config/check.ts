@@ -1,8 +1,9 @@
 // Checks that need the domain, run before any resource is registered so bad config fails fast and whole.
 import { familyForModel, legacyNoteOf } from "../bedrock/families";
 import { didYouMean, isKnownFoundationModel, maxTokensCeiling } from "../bedrock/model-facts";
-import { ModelIdError, foundationModelOf, parseModelId } from "../bedrock/model-id";
-import { RoutingError, resolveModel, routingLookup } from "../bedrock/resolve";
+import { foundationModelOf, parseModelId } from "../bedrock/model-id";
+import { resolveModel, routingLookup } from "../bedrock/resolve";
+import { isBedrockSfnError } from "../src/errors";
 import { catalogProfile } from "../bedrock/routing";
 import { CONFIG_KEYS, ConfigError, Settings, shownValue } from "./settings";
 
@@ -45,14 +46,15 @@ export function checkSettings(settings: Settings): string[] {
     notes.push(...unknownIdNotes(ref));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    if (err instanceof RoutingError && err.setting && err.setting in CONFIG_KEYS) {
-      const field = err.setting as keyof Settings;
+    // The domain's errors name the argument they are about; one that is not the model ID maps to its own key.
+    if (isBedrockSfnError(err) && err.argument && err.argument !== "modelId" && err.argument in CONFIG_KEYS) {
+      const field = err.argument as keyof Settings;
       throw new ConfigError(`${CONFIG_KEYS[field]} = ${shownValue(settings[field])}: ${message}`);
     }
     // Only an ID that nothing bundled knows can be a typo worth a suggestion.
     const id = modelId.trim();
     const unknownId = !catalogProfile(id) && !isKnownFoundationModel(id);
-    const near = unknownId && (err instanceof ModelIdError || err instanceof RoutingError) ? didYouMean(id) : undefined;
+    const near = unknownId && isBedrockSfnError(err) && (err.kind === "model-id" || err.kind === "routing") ? didYouMean(id) : undefined;
     throw new ConfigError(`${CONFIG_KEYS.modelId} = ${shownValue(modelId)}: ${near ? `did you mean '${near}'? ` : ""}${message}`);
   }
   const ceiling = foundationModelId && maxTokensCeiling(foundationModelId);

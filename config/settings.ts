@@ -5,26 +5,19 @@ import { API_AUTH_MODES, API_TYPES } from "../api/contract";
 import { MODEL_FAMILIES, ModelFamily } from "../bedrock/families";
 import { GUARDRAIL_ID, GUARDRAIL_TRACE_VALUES, GUARDRAIL_VERSION } from "../workflow/options";
 import { didYouMean } from "../bedrock/model-facts";
-import { isKnownRegion, knownAwsRegions } from "../bedrock/regions";
+import { REGION_NAME, isKnownRegion, knownAwsRegions } from "../bedrock/regions";
 import { clip } from "../bedrock/text";
+import { API_DEFAULTS, API_LIMITS, DEFAULTS, LIMITS, LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/defaults";
+import { BedrockSfnError } from "../src/errors";
 
 export const PROJECT = "bedrock-sfn";
 
-export const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"] as const;
-export const QUERY_LANGUAGES = ["JSONata", "JSONPath"] as const;
-export const LOG_LEVELS = ["ALL", "ERROR", "FATAL", "OFF"] as const;
-export const ROUTING_SOURCES = ["auto", "catalog", "live"] as const;
-/** The retention periods CloudWatch Logs accepts. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+// The choices and defaults are the library's (src/defaults.ts); config validates stack values against them.
+export { LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/defaults";
+export type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/defaults";
 
-export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
-export type QueryLanguage = (typeof QUERY_LANGUAGES)[number];
-export type LogLevel = (typeof LOG_LEVELS)[number];
-export type RoutingSource = (typeof ROUTING_SOURCES)[number];
-
-// The shape of a Region name in every partition (us-east-1, us-gov-west-1, eusc-de-east-1, us-isob-east-1);
-// whether AWS has such a Region is checked against the bundled list afterwards.
-const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+// Whether AWS has a Region of the right shape is checked against the bundled list afterwards.
+const REGION = REGION_NAME;
 
 // Config values arrive as strings (stack files, --config, the CLI); coerce here so every source behaves alike.
 const integer = (min: number, max: number) =>
@@ -85,15 +78,15 @@ export const settingsSchema = z.object({
   region: z.string({ error: "is required (the Region to deploy to, e.g. ap-northeast-1)" }).regex(REGION, "must be an AWS Region name such as us-east-1"),
   // Required unless definitionFile is set (checked below); "" means not set.
   modelId: z.string().default(""),
-  workflowType: oneOf(WORKFLOW_TYPES).default("STANDARD"),
-  queryLanguage: oneOf(QUERY_LANGUAGES).default("JSONata"),
-  maxTokens: integer(1, 131072).default(1024),
-  temperature: decimal(0, 1).default(0.5),
-  systemPrompt: z.string().max(100_000, "must be at most 100000 characters").optional(),
+  workflowType: oneOf(WORKFLOW_TYPES).default(DEFAULTS.workflowType),
+  queryLanguage: oneOf(QUERY_LANGUAGES).default(DEFAULTS.queryLanguage),
+  maxTokens: integer(LIMITS.maxTokens.min, LIMITS.maxTokens.max).default(DEFAULTS.maxTokens),
+  temperature: decimal(LIMITS.temperature.min, LIMITS.temperature.max).default(DEFAULTS.temperature),
+  systemPrompt: z.string().max(LIMITS.systemPromptChars.max, `must be at most ${LIMITS.systemPromptChars.max} characters`).optional(),
   modelFamily: oneOf(MODEL_FAMILIES as [ModelFamily, ...ModelFamily[]]).optional(),
-  payloadRetentionDays: integer(1, 3650).default(7),
-  logLevel: oneOf(LOG_LEVELS).default("ERROR"),
-  logIncludeExecutionData: boolean.default(false),
+  payloadRetentionDays: integer(LIMITS.payloadRetentionDays.min, LIMITS.payloadRetentionDays.max).default(DEFAULTS.payloadRetentionDays),
+  logLevel: oneOf(LOG_LEVELS).default(DEFAULTS.logLevel),
+  logIncludeExecutionData: boolean.default(DEFAULTS.logIncludeExecutionData),
   logRetentionDays: z
     .preprocess(
       (v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v),
@@ -101,9 +94,9 @@ export const settingsSchema = z.object({
         error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
       }),
     )
-    .default(30),
-  tracing: boolean.default(false),
-  routingSource: oneOf(ROUTING_SOURCES).default("auto"),
+    .default(DEFAULTS.logRetentionDays),
+  tracing: boolean.default(DEFAULTS.tracing),
+  routingSource: oneOf(ROUTING_SOURCES).default(DEFAULTS.routingSource),
   destinationRegions: regionList.optional(),
   underlyingModelId: z.string().min(1, "must not be empty").optional(),
   definitionFile: z.string().min(1, "must not be empty").optional(),
@@ -116,9 +109,9 @@ export const settingsSchema = z.object({
   allowUnlistedRegion: boolean.default(false),
   // The API front door (api/contract.ts).
   api: oneOf(API_TYPES).default("none"),
-  apiAuth: oneOf(API_AUTH_MODES).default("iam"),
-  apiRateLimit: integer(1, 10_000).default(10),
-  apiBurstLimit: integer(1, 5_000).default(20),
+  apiAuth: oneOf(API_AUTH_MODES).default(API_DEFAULTS.auth),
+  apiRateLimit: integer(API_LIMITS.rateLimit.min, API_LIMITS.rateLimit.max).default(API_DEFAULTS.rateLimit),
+  apiBurstLimit: integer(API_LIMITS.burstLimit.min, API_LIMITS.burstLimit.max).default(API_DEFAULTS.burstLimit),
 });
 
 /** Keys that only make sense together; checked after each value is valid on its own. */
@@ -179,8 +172,10 @@ export const CONFIG_KEYS: Record<keyof Settings, string> = {
 const UNTRIMMED: ReadonlySet<keyof Settings> = new Set(["systemPrompt"]);
 
 /** Raised for bad stack config; the message is one line per problem, naming key, value and valid choices. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
+export class ConfigError extends BedrockSfnError {
+  constructor(message: string, argument?: string) {
+    super("config", message, argument);
+  }
 }
 
 /** Validates raw config values (strings or parsed YAML) into settings, or throws one ConfigError listing every problem. */

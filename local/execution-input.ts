@@ -6,6 +6,7 @@ import { buildRequestBody, type ModelFamily } from "../bedrock/families";
 import { DEFAULT_INPUT_PREFIX, INPUT_FIELDS, type ExecutionInput } from "../workflow/contract";
 import { clip } from "../bedrock/text";
 import { formatS3Uri } from "./s3-uri";
+import { BedrockSfnError } from "../src/errors";
 
 /** Step Functions' limit on an execution input (UTF-8 bytes of its JSON). */
 export const EXECUTION_INPUT_LIMIT_BYTES = 256 * 1024;
@@ -17,8 +18,10 @@ export const INVOKE_MODEL_BODY_LIMIT_BYTES = 25_000_000;
 export const UPLOAD_PROGRESS_THRESHOLD_BYTES = 10 * 1024 * 1024;
 
 /** Bad --prompt / --input-file use; the CLIs report it as a usage error. */
-export class InputError extends Error {
-  override name = "InputError";
+export class InputError extends BedrockSfnError {
+  constructor(message: string) {
+    super("input", message);
+  }
 }
 
 export interface InputSource {

@@ -28,6 +28,11 @@ if (!Object.prototype.hasOwnProperty.call(COMMANDS, command)) {
   process.stderr.write(`error: unknown command '${String(command).slice(0, 40)}'; commands: ${Object.keys(COMMANDS).join(", ")}\n`);
   process.exit(2);
 }
+// npm always packs a package's bin, but the library's tarball ships no CLI sources (they live in the repository).
+if (!require("node:fs").existsSync(path.join(root, "scripts", `${command}.ts`))) {
+  process.stderr.write("error: the bedrock-sfn command-line tools run from a clone of the repository (npm ci there); this package ships the library only\n");
+  process.exit(2);
+}
 require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
 const { runCli } = require(path.join(root, "scripts", "lib", "args.ts"));
 const { main } = require(path.join(root, "scripts", `${command}.ts`));

@@ -9,6 +9,7 @@ import { ResolvedModel, resolveModel } from "../bedrock/resolve";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "./contract";
 import { isObjectLiteral, readTaskArguments, type ArgumentReading } from "./task-arguments";
 import { walkStates, type QueryLanguage } from "./walk";
+import { BedrockSfnError } from "../src/errors";
 
 /** The Task integrations whose grants the analysis derives. */
 export const INTEGRATIONS = [
@@ -81,8 +82,10 @@ export interface DefinitionAnalysis {
 }
 
 /** Raised when a definition cannot be analysed into a role; the message names the state and what to do. */
-export class DefinitionError extends Error {
-  override name = "DefinitionError";
+export class DefinitionError extends BedrockSfnError {
+  constructor(message: string, argument = "definition") {
+    super("definition", message, argument);
+  }
 }
 
 /**

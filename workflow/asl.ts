@@ -3,8 +3,8 @@
  * the definition is data for `JSON.stringify`, validated by asl-validator in tests.
  */
 
-export type QueryLanguage = "JSONata" | "JSONPath";
-export type WorkflowType = "STANDARD" | "EXPRESS";
+import type { QueryLanguage, WorkflowType } from "../src/defaults";
+export type { QueryLanguage, WorkflowType };
 
 export interface Retrier {
   ErrorEquals: string[];

@@ -1,6 +1,8 @@
 import { isModelFamily, MODEL_FAMILIES, type ModelFamily } from "../bedrock/families";
 import type { QueryLanguage, WorkflowType } from "./asl";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "./contract";
+import { BedrockSfnError } from "../src/errors";
+import { QUERY_LANGUAGES, WORKFLOW_TYPES } from "../src/defaults";
 
 export interface DefinitionOptions {
   /** Exactly what goes into ModelId: an inference profile ID, a foundation model ID, or an ARN. */
@@ -52,8 +54,6 @@ export function guardrailArguments(guardrail: GuardrailOptions | undefined): Rec
   };
 }
 
-const QUERY_LANGUAGES: QueryLanguage[] = ["JSONata", "JSONPath"];
-const WORKFLOW_TYPES: WorkflowType[] = ["STANDARD", "EXPRESS"];
 
 // S3 general purpose bucket naming rules (no IP-address check: harmless here).
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -63,17 +63,16 @@ const KEY_PREFIX = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*\/$/;
 export const GUARDRAIL_ID = /^(?:[a-z0-9]+|arn:aws(?:-[a-z]+)*:bedrock:[a-z0-9-]+:\d{12}:guardrail\/[a-z0-9]+)$/;
 export const GUARDRAIL_VERSION = /^(?:DRAFT|[1-9]\d{0,7})$/;
 
-export class DefinitionOptionsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "DefinitionOptionsError";
+export class DefinitionOptionsError extends BedrockSfnError {
+  constructor(message: string, argument?: string) {
+    super("argument", message, argument);
   }
 }
 
 const show = (value: unknown) => (typeof value === "string" ? JSON.stringify(value) : String(value));
 
 function check(ok: boolean, field: string, value: unknown, valid: string): void {
-  if (!ok) throw new DefinitionOptionsError(`Invalid ${field} ${show(value)}: ${valid}`);
+  if (!ok) throw new DefinitionOptionsError(`Invalid ${field} ${show(value)}: ${valid}`, field);
 }
 
 /** Validate the options and fill in defaults; throws DefinitionOptionsError naming the bad field. */
@@ -86,8 +85,8 @@ export function resolveOptions(options: DefinitionOptions): ResolvedOptions {
 
   check(typeof modelId === "string" && /^\S+$/.test(modelId), "modelId", modelId, "expected a non-empty model ID or ARN without spaces");
   check(isModelFamily(family), "family", family, `expected one of ${MODEL_FAMILIES.join(", ")}`);
-  check(QUERY_LANGUAGES.includes(queryLanguage), "queryLanguage", queryLanguage, `expected one of ${QUERY_LANGUAGES.join(", ")}`);
-  check(WORKFLOW_TYPES.includes(workflowType), "workflowType", workflowType, `expected one of ${WORKFLOW_TYPES.join(", ")}`);
+  check((QUERY_LANGUAGES as readonly string[]).includes(queryLanguage), "queryLanguage", queryLanguage, `expected one of ${QUERY_LANGUAGES.join(", ")}`);
+  check((WORKFLOW_TYPES as readonly string[]).includes(workflowType), "workflowType", workflowType, `expected one of ${WORKFLOW_TYPES.join(", ")}`);
   check(
     typeof payloadBucket === "string" && BUCKET_NAME.test(payloadBucket) && !payloadBucket.includes(".."),
     "payloadBucket",

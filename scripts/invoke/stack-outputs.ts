@@ -2,6 +2,7 @@
 
 import * as fs from "node:fs";
 import { isModelFamily, type ModelFamily } from "../../bedrock/families";
+import { WORKFLOW_TYPES } from "../../src/defaults";
 
 export interface DeployedStack {
   stateMachineArn: string;
@@ -18,7 +19,6 @@ export class StackOutputsError extends Error {
   override name = "StackOutputsError";
 }
 
-const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"] as const;
 
 /** Checks the plain `{name: value}` outputs and names whatever is missing or wrong. */
 export function deployedStackFrom(outputs: Record<string, unknown>, source: string): DeployedStack {

@@ -1,12 +1,16 @@
 // Command-line parsing shared by synth, local, invoke and start: `--stack`, repeated `--config key=value`, `--json`,
 // `--help`/`-h`, and path options resolved from the folder the user stands in.
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { ParseArgsConfig, parseArgs } from "node:util";
 import { clip, clipLines } from "../../bedrock/text";
+import { BedrockSfnError, isBedrockSfnError } from "../../src/errors";
 
 /** Bad command-line use: the scripts print the message and exit 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
+export class UsageError extends BedrockSfnError {
+  constructor(message: string) {
+    super("usage", message);
+  }
 }
 
 /** `--help` / `-h`: runCli prints the usage on stdout and exits 0. */
@@ -90,12 +94,9 @@ export function parseOverrides(pairs: string[]): Record<string, string> {
   return overrides;
 }
 
-const USER_ERRORS = ["UsageError", "ConfigError", "StackConfigError", "ModelIdError", "RoutingError", "UnsupportedModelError", "InputError", "DefinitionError"];
-
 /** True for errors that are the user's input, not a bug: they get exit code 2 and no stack trace. */
 export function isUserError(err: unknown): boolean {
-  const e = err as { name?: string; __pulumiRunError?: boolean } | undefined;
-  return !!e && (USER_ERRORS.includes(e.name ?? "") || e.__pulumiRunError === true);
+  return isBedrockSfnError(err) || pulumi.RunError.isInstance(err);
 }
 
 /** Notes for the user (secrets shown as placeholders, unknown model IDs): stderr, so stdout stays pipe-safe. */

@@ -13,17 +13,24 @@ export const MOCK_ACCOUNT = "123456789012";
  * `computedOutputs: false` answers like a first `pulumi preview`: only inputs are known, nothing AWS computes
  * (ARNs, generated names), so tests can show which values the program knows before anything exists.
  */
-export function offlineMocks(region: string, record?: (r: SynthResource) => void, computedOutputs = true): pulumi.runtime.Mocks {
-  const partition = partitionOf(region);
+export function offlineMocks(providerRegion: string, record?: (r: SynthResource) => void, computedOutputs = true): pulumi.runtime.Mocks {
   return {
     newResource(args) {
       const name = args.name;
-      record?.({ type: args.type, name, inputs: args.inputs });
+      // The program's root: the offline tools show it themselves.
+      if (args.type === "pulumi:pulumi:Stack") return { id: undefined, state: {} };
+      const answer = (id: string | undefined, state: Record<string, unknown>) => {
+        record?.({ type: args.type, name, inputs: args.inputs, id: args.custom === false ? undefined : id, outputs: state });
+        return { id, state };
+      };
+      // A regional child created in another Region than the provider's (the `region` input of @pulumi/aws 7).
+      const region = typeof args.inputs.region === "string" ? args.inputs.region : providerRegion;
       const physical = `${name}-0a1b2c3`.toLowerCase();
       const state: Record<string, unknown> = { ...args.inputs };
-      if (!computedOutputs) return { id: undefined, state };
+      if (!computedOutputs) return answer(undefined, state);
       // IDs as the AWS provider reports them (a role's and a bucket's ID are their names), so that
       // references between resources (RolePolicy.role = Role.id) read as they would after a deploy.
+      const partition = partitionOf(region);
       let id = `${physical}-id`;
       switch (args.type) {
         case "aws:s3/bucket:Bucket": {
@@ -47,9 +54,11 @@ export function offlineMocks(region: string, record?: (r: SynthResource) => void
           id = state.arn as string;
           break;
       }
-      return { id, state };
+      return answer(id, state);
     },
     call(args) {
+      const region = typeof args.inputs.region === "string" ? args.inputs.region : providerRegion;
+      const partition = partitionOf(region);
       switch (args.token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
           return { accountId: MOCK_ACCOUNT, arn: `arn:${partition}:iam::${MOCK_ACCOUNT}:user/offline`, userId: "AIDAOFFLINE", id: MOCK_ACCOUNT };

@@ -35,7 +35,11 @@ function isComponent(resource: SynthResource): boolean {
 
 /** Nests resources under their parent: the URN's type chain ends with `<parent type>$<type>`. */
 function renderTree(stack: string, resources: SynthResource[]): string[] {
-  const parentType = (r: SynthResource) => (r.urn?.split("::")[2] ?? r.type).split("$").slice(-2, -1)[0] ?? "";
+  // Children of the stack itself are the tree's roots.
+  const parentType = (r: SynthResource) => {
+    const parent = (r.urn?.split("::")[2] ?? r.type).split("$").slice(-2, -1)[0] ?? "";
+    return parent === "pulumi:pulumi:Stack" ? "" : parent;
+  };
   const rows: { label: string; name: string }[] = [{ label: "pulumi:pulumi:Stack", name: `bedrock-sfn-${stack}` }];
   const walk = (parent: string, indent: string) => {
     const children = resources.filter((r) => parentType(r) === parent);

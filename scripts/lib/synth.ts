@@ -10,6 +10,7 @@ import { unknownConfigKeys } from "../../config/keys";
 import { checkSettings } from "../../config/check";
 import { readSettings } from "../../config/settings";
 import { offlineMocks } from "./mocks";
+import { BedrockSfnError } from "../../src/errors";
 
 export interface SynthResource {
   type: string;
@@ -17,6 +18,10 @@ export interface SynthResource {
   inputs: Record<string, unknown>;
   /** The resource's URN under the mock engine: its type chain shows where it sits in the component tree. */
   urn?: string;
+  /** The ID the mock engine answered (undefined for components, and for a first preview). */
+  id?: string;
+  /** The state the mock engine answered: the inputs plus what AWS would compute (ARNs, names). */
+  outputs?: Record<string, unknown>;
 }
 
 export interface SynthResult {
@@ -38,8 +43,10 @@ export interface SynthOptions {
 }
 
 /** A stack name or config key the project does not have. */
-export class StackConfigError extends Error {
-  override name = "StackConfigError";
+export class StackConfigError extends BedrockSfnError {
+  constructor(message: string) {
+    super("config", message);
+  }
 }
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
@@ -120,37 +127,59 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const mocks = offlineMocks(config["aws:region"] ?? "us-east-1", (r) => resources.push(r), !options.withoutComputedOutputs);
   await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, true);
   pulumi.runtime.setAllConfig(config);
-  // Loaded after the mocks so the program's resources register with the mock engine.
-  const { program } = require("../../program") as typeof import("../../program");
-  const outputs = await resolveOutputs(program() as Record<string, unknown>);
-  // Registrations that no output depends on may still be in flight.
-  await settle();
-  attachUrns(resources);
-  return { stack: options.stack, notes, config, resources, outputs };
+  // The program runs in a stack, as under `pulumi up`: the stack's outputs are what it exports, resolved, and a
+  // stack transformation sees every resource it constructs (to read back each one's URN).
+  const constructed: pulumi.Resource[] = [];
+  const run = pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      constructed.push(args.resource);
+      return undefined;
+    });
+    // Loaded after the mocks so the program's resources register with the mock engine.
+    const { program } = require("../../program") as typeof import("../../program");
+    return program();
+  });
+  // A resource's URN is known once its registration is done: awaiting them all leaves nothing in flight.
+  const { outputs, urns } = await failingLikePulumi(async () => {
+    const result = { outputs: await run, urns: await Promise.all(constructed.map((r) => valueOf(r.urn))) };
+    // The stack's own last calls (its outputs) drain too, as the runner does before it exits.
+    await pulumi.runtime.disconnect();
+    return result;
+  });
+  attachUrns(resources, urns);
+  return { stack: options.stack, notes, config, resources, outputs: (outputs ?? {}) as Record<string, unknown> };
 }
 
-async function resolveOutputs(exports: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const entries = await Promise.all(
-    Object.entries(exports).map(async ([key, value]) => [key, await valueOf(value)] as const),
-  );
-  return Object.fromEntries(entries);
-}
-
-/** An output's value; undefined where the engine would show it as unknown (as in a first preview). */
-async function valueOf(value: unknown): Promise<unknown> {
-  if (!pulumi.Output.isInstance(value)) return value;
-  const output = value as unknown as { isKnown: Promise<boolean>; promise(): Promise<unknown> };
-  return (await output.isKnown) ? output.promise() : undefined;
-}
-
-function attachUrns(resources: SynthResource[]): void {
-  const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources?(): Map<string, unknown> };
-  const urns = [...(monitor.getRegisteredResources?.().keys() ?? [])];
-  for (const resource of resources) {
-    resource.urn = urns.find((urn) => urn.endsWith(`${resource.type}::${resource.name}`));
+/**
+ * An error in an apply (a model the catalog cannot route, say) fails the registrations that depend on it and
+ * surfaces as an unhandled rejection, never settling the stack's outputs; Pulumi's Node.js runner ends the
+ * program with the first such error, and so does this.
+ */
+async function failingLikePulumi<T>(work: () => Promise<T>): Promise<T> {
+  let fail: (error: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  const onRejection = (error: unknown) => fail(withoutSerializingPrefix(error));
+  process.on("unhandledRejection", onRejection);
+  try {
+    return await Promise.race([work(), failed]);
+  } finally {
+    // Registrations failing after the first error are the same error: they still end here, not in the caller.
+    setTimeout(() => process.off("unhandledRejection", onRejection), 1000).unref();
   }
 }
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+/** The SDK prefixes an error thrown while an input is serialized with where it was; the user's error is the rest. */
+function withoutSerializingPrefix(error: unknown): unknown {
+  if (error instanceof Error) error.message = error.message.replace(/^(error serializing property "[^"]*": )+/, "");
+  return error;
+}
+
+/** The value of an output that is always known (a URN). */
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
+
+// URNs end `<parent types>$<type>::<name>`; a name is unique per type within the stack here.
+function attachUrns(resources: SynthResource[], urns: string[]): void {
+  for (const resource of resources) resource.urn = urns.find((urn) => urn.endsWith(`$${resource.type}::${resource.name}`));
 }

@@ -174,10 +174,10 @@ describe("BedrockStateMachine under mocks", function () {
 
   it("knows the whole role policy and definition before anything exists, so a first preview can judge them", async () => {
     const result = await synthesize({ stack: "dev", withoutComputedOutputs: true });
-    const bucket = "bedrock-sfn-dev-123456789012-ap-northeast-1";
+    const bucket = "bedrock-sfn-bedrock-sfn-dev-123456789012-ap-northeast-1";
     const policy = String(one(result, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
     assert.ok(policy.includes(`arn:aws:s3:::${bucket}/input/*`), policy);
-    assert.ok(policy.includes(":log-group:/aws/vendedlogs/states/bedrock-sfn-dev:*"), policy);
+    assert.ok(policy.includes(":log-group:/aws/vendedlogs/states/bedrock-sfn-bedrock-sfn-dev:*"), policy);
     assert.equal(one(result, "aws:s3/bucket:Bucket").inputs.bucket, bucket);
     const definition = String(one(result, "aws:sfn/stateMachine:StateMachine").inputs.definition);
     assert.ok(definition.includes(`s3://${bucket}/input/`), "the definition names the payload bucket");

@@ -122,7 +122,7 @@ describe("real Pulumi engine (offline)", function () {
       assert.equal(deployed.workflowType, "EXPRESS");
       assert.equal(deployed.region, "ap-northeast-1");
       assert.match(deployed.stateMachineArn, /^arn:aws:states:ap-northeast-1:123456789012:stateMachine:bedrock-sfn-workflow-[0-9a-f]{7}$/);
-      assert.equal(deployed.payloadBucketName, "bedrock-sfn-dev-123456789012-ap-northeast-1");
+      assert.equal(deployed.payloadBucketName, "bedrock-sfn-bedrock-sfn-dev-123456789012-ap-northeast-1");
       assert.match(String(outputs.roleArn), /^arn:aws:iam::123456789012:role\/bedrock-sfn-role-[0-9a-f]{7}$/);
       assert.equal(deployed.modelFamily, "anthropic");
     });

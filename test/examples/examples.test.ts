@@ -15,7 +15,7 @@ import { validateDefinition } from "../../local/validate";
 import { analyzeGrantable, requiredRequests } from "../../workflow/analysis";
 
 const REGION = "us-east-1";
-const BUCKET = `bedrock-sfn-dev-${MOCK_ACCOUNT}-${REGION}`;
+const BUCKET = `bedrock-sfn-bedrock-sfn-dev-${MOCK_ACCOUNT}-${REGION}`;
 const one = (result: SynthResult, type: string) => {
   const found = result.resources.filter((r) => r.type === type);
   assert.equal(found.length, 1, `one ${type}`);

@@ -60,7 +60,7 @@ describe("npm run invoke against npm run serve", function () {
     it("round-trips a large prompt through the payload bucket, and an S3 output back", async () => {
       const { code, document } = await invokeCli(serving, ["--input-file", bigPrompt, "--output-to-s3"]);
       assert.equal(code, 0, JSON.stringify(document));
-      assert.match(document.output.outputS3Uri, /^s3:\/\/bedrock-sfn-dev-123456789012-ap-northeast-1\/output\/invoke-.+\.json$/);
+      assert.match(document.output.outputS3Uri, /^s3:\/\/bedrock-sfn-bedrock-sfn-dev-123456789012-ap-northeast-1\/output\/invoke-.+\.json$/);
       assert.match(document.response.text, /to a \d{6}-byte request/);
       // The workflow read the input and wrote the output as the execution role, and was allowed to.
       assert.deepEqual(serving.cloud.s3FrontDoor.decisions.map((d) => [d.request.action, d.allowed]), [["s3:GetObject", true], ["s3:PutObject", true]]);

@@ -1,20 +1,14 @@
 // The pack over what the program itself would create, for each stack: synthesized under Pulumi's mocks.
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
 import { InputResource, evaluateResources } from "../../policy-pack/evaluate";
 import { SynthResult, synthesize } from "../../scripts/lib/synth";
 
 /**
- * The engine hands the pack each resource's outputs in a stack analysis; synthesize() records inputs. Add the
- * mock engine's id and state so links such as RolePolicy.role (the role's id) can be followed, as in a real run.
+ * The engine hands the pack each resource's outputs in a stack analysis; synthesize() records what the mock engine
+ * answered (id and state) beside the inputs, so links such as RolePolicy.role (the role's id) can be followed.
  */
 function withOutputs(result: SynthResult): InputResource[] {
-  const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, { id: string | null; state: Record<string, unknown> }> };
-  const registered = monitor.getRegisteredResources();
-  return result.resources.map((r) => {
-    const entry = r.urn ? registered.get(r.urn) : undefined;
-    return { ...r, id: entry?.id ?? undefined, outputs: entry?.state };
-  });
+  return result.resources.map(({ outputs, ...r }) => ({ ...r, id: r.id, outputs }));
 }
 
 const rolePolicyOf = (resources: InputResource[]) => {

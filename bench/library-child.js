@@ -1,0 +1,55 @@
+// One measured run for bench/library.ts, in a fresh process: `node library-child.js <source|compiled> <count>`
+// creates <count> BedrockStateMachines under mocks; `... <source|compiled> program` synthesizes the dev stack
+// (program.ts through library.ts). Prints {loadCpuMs, synthCpuMs} as JSON.
+"use strict";
+const path = require("node:path");
+const [mode, what] = process.argv.slice(2);
+const root = path.resolve(__dirname, "..");
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+// How a user's `pulumi up` runs: the language host registers ts-node (with its source-map support) for the program.
+require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+process.env.BEDROCK_SFN_LIBRARY = mode;
+
+async function components(count) {
+  const pulumi = require("@pulumi/pulumi");
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:mock:::${args.name}` } }),
+      call: () => ({ accountId: "123456789012", region: "ap-northeast-1", partition: "aws" }),
+    },
+    "bench",
+    "dev",
+    true,
+  );
+  const library = mode === "compiled" ? require(path.join(root, "lib", "src", "index.js")) : require(path.join(root, "src", "index.ts"));
+  const loaded = cpuMs();
+  const value = (output) => new Promise((resolve) => output.apply(resolve));
+  const machines = [];
+  for (let i = 0; i < count; i++) {
+    machines.push(new library.BedrockStateMachine(`m${i}`, { modelId: "apac.anthropic.claude-sonnet-4-20250514-v1:0", region: "ap-northeast-1" }));
+  }
+  await Promise.all(machines.map((m) => Promise.all([value(m.stateMachineArn), value(m.payloads.bucketArn)])));
+  await pulumi.runtime.disconnect();
+  return { loaded, done: cpuMs() };
+}
+
+async function program() {
+  const { synthesize } = require(path.join(root, "scripts", "lib", "synth.ts"));
+  const loaded = cpuMs();
+  await synthesize({ stack: "dev" });
+  return { loaded, done: cpuMs() };
+}
+
+(what === "program" ? program() : components(Number(what))).then(
+  ({ loaded, done }) => {
+    process.stdout.write(JSON.stringify({ loadCpuMs: loaded, synthCpuMs: done - loaded, totalCpuMs: done }));
+    process.exit(0);
+  },
+  (error) => {
+    process.stderr.write(`${error.stack}\n`);
+    process.exit(1);
+  },
+);

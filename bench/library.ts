@@ -1,0 +1,38 @@
+// The library run as compiled JavaScript (lib/, what the package ships) against its TypeScript sources through
+// ts-node (with the source-map support Pulumi's language host registers), each in fresh processes: synth of 1 and of
+// 100 components, and the stack program through library.ts. CPU in ms (user + system, median of RUNS), and the
+// ratio compiled / source in the same run. Figures are printed, never asserted.
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { compiledLibraryIsFresh } from "../library";
+
+const RUNS = 3;
+const child = path.join(__dirname, "library-child.js");
+
+function measure(mode: "source" | "compiled", what: string): { loadCpuMs: number; synthCpuMs: number; totalCpuMs: number } {
+  const samples = Array.from({ length: RUNS }, () => JSON.parse(execFileSync(process.execPath, [child, mode, what], { encoding: "utf8" })));
+  const median = (key: string) => samples.map((s) => s[key] as number).sort((a, b) => a - b)[Math.floor(RUNS / 2)];
+  return { loadCpuMs: median("loadCpuMs"), synthCpuMs: median("synthCpuMs"), totalCpuMs: median("totalCpuMs") };
+}
+
+export async function main(): Promise<void> {
+  if (!compiledLibraryIsFresh()) {
+    console.log("library: lib/ is missing or older than the sources; run `npm run build` first (skipped)");
+    return;
+  }
+  for (const what of ["1", "100", "program"]) {
+    const label = what === "program" ? "the dev stack program (synth)" : `${what} component${what === "1" ? "" : "s"}`;
+    const source = measure("source", what);
+    const compiled = measure("compiled", what);
+    const row = (name: string, m: typeof source) =>
+      `  ${name.padEnd(9)} load ${m.loadCpuMs.toFixed(0).padStart(6)} ms  synth ${m.synthCpuMs.toFixed(0).padStart(6)} ms  total ${m.totalCpuMs.toFixed(0).padStart(6)} ms CPU`;
+    console.log(`library: ${label}, median of ${RUNS} fresh processes`);
+    console.log(row("source", source));
+    console.log(row("compiled", compiled));
+    console.log(
+      `  ratio compiled/source: load ${(compiled.loadCpuMs / source.loadCpuMs).toFixed(2)}  synth ${(compiled.synthCpuMs / source.synthCpuMs).toFixed(2)}  total ${(compiled.totalCpuMs / source.totalCpuMs).toFixed(2)}`,
+    );
+  }
+}
+
+if (require.main === module) main();

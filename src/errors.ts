@@ -1,0 +1,53 @@
+// The one base type of every error that is the user's input, not a bug. Callers tell user errors apart with
+// `instanceof BedrockSfnError` (or `isBedrockSfnError`) and `kind`, never by class name or message text.
+
+/** What the user got wrong. */
+export type BedrockSfnErrorKind =
+  /** A component argument (`argument` names it). */
+  | "argument"
+  /** Stack config: a key, a stack file, a stack name. */
+  | "config"
+  /** Command-line use of the CLIs. */
+  | "usage"
+  /** A model identifier that is not one Bedrock takes. */
+  | "model-id"
+  /** A model that cannot be called from the Region, or whose routing is unknown offline. */
+  | "routing"
+  /** A model whose request/response format the workflow cannot speak. */
+  | "model-family"
+  /** A workflow definition that cannot be analysed into a role. */
+  | "definition"
+  /** Execution input given to the offline tools (--prompt, --input-file). */
+  | "input";
+
+// A registered symbol, so an error thrown by one copy of the library (lib/ compiled, or the TypeScript source)
+// is recognised by another: `instanceof BedrockSfnError` holds across copies.
+const BRAND = Symbol.for("bedrock-sfn.error");
+
+export class BedrockSfnError extends Error {
+  readonly [BRAND] = true;
+  /**
+   * @param kind what the user got wrong
+   * @param argument the argument or setting the problem is about (a component argument such as `modelId`, or a
+   *   config field), when there is one: the stack program maps it to its config key
+   */
+  constructor(
+    readonly kind: BedrockSfnErrorKind,
+    message: string,
+    readonly argument?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // Subclasses keep the ordinary prototype check; the base recognises every copy's errors by the brand.
+    if (this !== BedrockSfnError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return isBedrockSfnError(value);
+  }
+}
+
+/** True for an error of this library (any copy of it): the user's input, with a `kind`. */
+export function isBedrockSfnError(value: unknown): value is BedrockSfnError {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
