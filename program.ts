@@ -56,7 +56,8 @@ export function program(settings: Settings = loadSettings()) {
     own: readUserDefinition(settings, PROJECT_DIR, given),
     extraPolicies: readExtraPolicies(settings.extraPolicyFiles ?? [], PROJECT_DIR),
   }));
-  for (const note of own?.notes ?? []) void pulumi.log.info(note);
+  // Under the offline tools there is no engine: synth reads the notes from the outputs and prints them on stderr.
+  if (pulumi.runtime.hasEngine()) for (const note of own?.notes ?? []) void pulumi.log.info(note);
   const guardrail = settings.guardrailId
     ? { identifier: settings.guardrailId, version: settings.guardrailVersion!, ...(settings.trace ? { trace: settings.trace } : {}) }
     : undefined;

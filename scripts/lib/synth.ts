@@ -147,6 +147,9 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     return result;
   });
   attachUrns(resources, urns);
+  // A definition of your own exports its notes (what `pulumi up` logs); offline they go to stderr with the rest.
+  const own = (outputs as Record<string, unknown> | undefined)?.notes;
+  if (Array.isArray(own)) notes.push(...own.filter((note): note is string => typeof note === "string"));
   return { stack: options.stack, notes, config, resources, outputs: (outputs ?? {}) as Record<string, unknown> };
 }
 

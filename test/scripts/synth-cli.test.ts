@@ -54,6 +54,15 @@ describe("npm run synth", function () {
     assert.deepEqual(models, ["us-east-1", "us-east-2", "us-west-2"].map((r) => foundationModelArn("aws", r, "anthropic.claude-3-haiku-20240307-v1:0")));
   });
 
+  it("--json with a definition of your own: stdout is the document alone, its notes go to stderr", () => {
+    const { code, stdout, stderr } = synth("--stack", "dev", "--config", "aws:region=us-east-1", "--config", "bedrock-sfn:definitionFile=examples/prompt-chain.asl.json", "--json");
+    assert.equal(code, 0, stderr);
+    const doc = JSON.parse(stdout) as Doc;
+    assert.ok(doc.resources.some((r) => r.type === "aws:sfn/stateMachine:StateMachine"));
+    assert.match(stderr, /bedrock-sfn:modelId does not apply: bedrock-sfn:definitionFile replaces the built-in workflow/);
+    assert.doesNotMatch(stdout, /info: \[runtime\]/);
+  });
+
   it("prints a readable tree with the grants and routed Regions for the prod stack", () => {
     const { code, stdout } = synth("--stack", "prod");
     assert.equal(code, 0);
