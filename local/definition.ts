@@ -1,7 +1,7 @@
 // The parts of an Amazon States Language definition the local runners read.
 
 import type { QueryLanguage } from "../workflow/asl";
-import type { Retrier } from "./retry-policy";
+import type { Retrier } from "./runners/retry-matching";
 
 export type { QueryLanguage };
 

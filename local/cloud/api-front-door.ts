@@ -10,7 +10,7 @@ import { ApiAuth, EXECUTIONS_PATH, GENERATE_PATH, GENERATE_REQUEST_SCHEMA, STAGE
 import { BAD_REQUEST_BODY_TEMPLATE, REQUEST_CONTENT_TYPES, describeRequestTemplate, integrationResponses, startRequestTemplate } from "../../api/mapping-templates";
 import { executionArnPrefix } from "../../api/role-policy";
 import { BodyNotJsonError, renderGatewayResponse, renderMappingTemplate } from "../api-gateway/mapping-template";
-import { listenLocally } from "../listen";
+import { listenLocally } from "../stand-ins/listen";
 import type { WorkflowType } from "./executions";
 
 /** API Gateway's payload limit for REST APIs. */

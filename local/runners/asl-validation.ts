@@ -2,7 +2,7 @@
 // its input). Each validation takes tens of milliseconds of CPU, so a definition is validated once per process.
 
 import aslValidator = require("asl-validator");
-import type { StateMachineDefinition } from "./definition";
+import type { StateMachineDefinition } from "../definition";
 import { INVOKE_MODEL_RESOURCE, isInvokeModelResource } from "./invoke-model-task";
 
 export function validateDefinition(definition: StateMachineDefinition): void {

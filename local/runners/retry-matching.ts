@@ -1,6 +1,6 @@
 // Retry and Catch matching and backoff, as the Amazon States Language defines them.
 
-import type { Retrier as WrittenRetrier } from "../workflow/asl";
+import type { Retrier as WrittenRetrier } from "../../workflow/asl";
 import { STATES, StatesError } from "./states-error";
 
 /** A Retry entry as a definition may hold it: the ASL type (workflow/asl.ts) with only ErrorEquals required. */

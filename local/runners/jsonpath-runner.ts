@@ -3,13 +3,13 @@
 // library's own backoff arithmetic, BackoffRate and FULL jitter included, stays what runs.
 
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
-import type { StateDefinition, StateMachineDefinition } from "./definition";
+import type { StateDefinition, StateMachineDefinition } from "../definition";
 import { executionArnOf, type RunnerOptions, type WorkflowRun } from "./execution";
-import { walkStates } from "../workflow/walk";
+import { walkStates } from "../../workflow/walk";
 import { installPromiseWithResolvers } from "./polyfills";
 import { STATES, StatesError } from "./states-error";
 import { invokeModelOnly } from "./task-router";
-import { validateDefinitionOnce } from "./validate";
+import { validateDefinitionOnce } from "./asl-validation";
 
 installPromiseWithResolvers();
 

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createClock, type ClockOptions } from "./clock";
-import { queryLanguageOf, readDefinition } from "./definition";
+import { queryLanguageOf, readDefinition } from "../definition";
 import type { ExecutionIdentity, WorkflowRun } from "./execution";
 import { createInvokeModelTask } from "./invoke-model-task";
 import { runJsonata } from "./jsonata-runner";

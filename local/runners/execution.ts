@@ -1,7 +1,7 @@
 // What both local runners take and give back.
 
 import type { Clock } from "./clock";
-import type { StateMachineDefinition } from "./definition";
+import type { StateMachineDefinition } from "../definition";
 import type { InvokeModelTask } from "./invoke-model-task";
 import type { TaskRunner } from "./task-router";
 

@@ -2,11 +2,11 @@
 // Parallel and (inline) Map, with Arguments, Output, Assign, Retry, Catch and TimeoutSeconds as Step Functions
 // defines them. Branches and iterations read the variables of their enclosing scope; what they assign stays inside.
 
-import type { Catcher, StateDefinition, StateMachineDefinition } from "./definition";
+import type { Catcher, StateDefinition, StateMachineDefinition } from "../definition";
 import { executionArnOf, type RunnerOptions, type WorkflowRun } from "./execution";
 import { invokeModelOnly, type TaskRunner } from "./task-router";
-import { evaluateRequired, evaluateTemplate, type Bindings } from "./jsonata-expressions";
-import { backoffSeconds, firstMatching, maxAttemptsOf } from "./retry-policy";
+import { evaluateRequired, evaluateTemplate, type Bindings } from "./state-field-jsonata";
+import { backoffSeconds, firstMatching, maxAttemptsOf } from "./retry-matching";
 import { asStatesError, STATES, StatesError } from "./states-error";
 
 // Default state outputs, as expressions so that data in the input is never itself evaluated.
