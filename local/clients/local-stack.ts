@@ -3,7 +3,7 @@
 // Typed by shape, so that any synth result (scripts/lib/synth) fits without local/ depending on scripts/.
 
 import { readSettings } from "../../config/settings";
-import type { QueryLanguage } from "../definition";
+import type { QueryLanguage } from "../../workflow/asl";
 import { familyForModel, isModelFamily, type ModelFamily } from "../../bedrock/families";
 
 export const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";

@@ -2,29 +2,27 @@
 // its input). Each validation takes tens of milliseconds of CPU, so a definition is validated once per process.
 
 import aslValidator = require("asl-validator");
-import type { StateMachineDefinition } from "../definition";
-import { INVOKE_MODEL_RESOURCE, isInvokeModelResource } from "./invoke-model-task";
+import type { AnyStateMachine } from "../../workflow/asl";
+import { BEDROCK_INVOKE_MODEL_RESOURCE, isInvokeModelResource } from "../../workflow/contract";
+import { walkStates } from "../../workflow/walk";
 
-export function validateDefinition(definition: StateMachineDefinition): void {
+export function validateDefinition(definition: AnyStateMachine): void {
   const { isValid, errorsText } = aslValidator(withCommercialIntegrationArns(structuredClone(definition)) as never);
   if (!isValid) throw new Error(`the state machine definition is not valid ASL:\n${errorsText("\n")}`);
 }
 
 // asl-validator's schema knows only some partitions' ARNs (not aws-eusc, for one); the integration ARN of any
 // partition is checked by isInvokeModelResource instead, so the validator sees the commercial spelling.
-function withCommercialIntegrationArns<T>(value: T): T {
-  if (Array.isArray(value)) value.forEach(withCommercialIntegrationArns);
-  else if (value && typeof value === "object") {
-    const node = value as Record<string, unknown>;
-    if (node.Type === "Task" && isInvokeModelResource(node.Resource)) node.Resource = INVOKE_MODEL_RESOURCE;
-    Object.values(node).forEach(withCommercialIntegrationArns);
+function withCommercialIntegrationArns<T extends object>(definition: T): T {
+  for (const { state } of walkStates(definition)) {
+    if (state.Type === "Task" && isInvokeModelResource(state.Resource)) state.Resource = BEDROCK_INVOKE_MODEL_RESOURCE;
   }
-  return value;
+  return definition;
 }
 
 const validDefinitions = new Set<string>();
 
-export function validateDefinitionOnce(definition: StateMachineDefinition): void {
+export function validateDefinitionOnce(definition: AnyStateMachine): void {
   const text = JSON.stringify(definition);
   if (validDefinitions.has(text)) return;
   validateDefinition(definition);

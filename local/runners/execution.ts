@@ -1,7 +1,7 @@
 // What both local runners take and give back.
 
 import type { Clock } from "./clock";
-import type { StateMachineDefinition } from "../definition";
+import type { AnyStateMachine } from "../../workflow/asl";
 import type { InvokeModelTask } from "./invoke-model-task";
 import type { TaskRunner } from "./task-router";
 
@@ -22,7 +22,7 @@ export interface WorkflowRun {
 }
 
 export interface RunnerOptions {
-  definition: StateMachineDefinition;
+  definition: AnyStateMachine;
   input: unknown;
   invokeModel: InvokeModelTask;
   /** Serves every Task (Bedrock integrations, mocks); default: `invokeModel` for bedrock:invokeModel, an error otherwise. */

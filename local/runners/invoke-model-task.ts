@@ -7,10 +7,6 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/clie
 import { formatS3Uri, parseS3Uri } from "./s3-uri";
 import { STATES, StatesError } from "./states-error";
 
-export { BEDROCK_INVOKE_MODEL_RESOURCE as INVOKE_MODEL_RESOURCE } from "../../workflow/contract";
-/** The runners accept the integration ARN of every partition, as the stack writes it for GovCloud, China, ... */
-export { isInvokeModelResource } from "../../workflow/contract";
-
 export interface InvokeModelArguments {
   ModelId: string;
   Body?: unknown;
