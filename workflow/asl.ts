@@ -82,6 +82,9 @@ export interface StateMachineDefinition {
 /** A Retry entry as a definition may hold it: only ErrorEquals is required, ASL's defaults fill the rest. */
 export type AnyRetrier = Pick<Retrier, "ErrorEquals"> & Partial<Omit<Retrier, "ErrorEquals">>;
 
+/** What ASL takes for a retrier's fields that a definition leaves out (no MaxDelaySeconds: no cap; no jitter). */
+export const RETRIER_DEFAULTS = { IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 } as const;
+
 export interface AnyCatcher {
   ErrorEquals: string[];
   Next: string;

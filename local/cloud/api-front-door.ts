@@ -11,7 +11,7 @@ import { BAD_REQUEST_BODY_TEMPLATE, REQUEST_CONTENT_TYPES, describeRequestTempla
 import { executionArnPrefix } from "../../api/role-policy";
 import { BodyNotJsonError, renderGatewayResponse, renderMappingTemplate } from "../api-gateway/mapping-template";
 import { listenLocally } from "../stand-ins/listen";
-import type { WorkflowType } from "./executions";
+import type { WorkflowType } from "../../src/defaults";
 
 /** API Gateway's payload limit for REST APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;

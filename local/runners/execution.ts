@@ -2,7 +2,7 @@
 
 import type { Clock } from "./clock";
 import type { AnyStateMachine } from "../../workflow/asl";
-import type { InvokeModelTask } from "./invoke-model-task";
+import type { InvokeModelRunner } from "./invoke-model-task";
 import type { TaskRunner } from "./task-router";
 
 export interface ExecutionIdentity {
@@ -24,7 +24,7 @@ export interface WorkflowRun {
 export interface RunnerOptions {
   definition: AnyStateMachine;
   input: unknown;
-  invokeModel: InvokeModelTask;
+  invokeModel: InvokeModelRunner;
   /** Serves every Task (Bedrock integrations, mocks); default: `invokeModel` for bedrock:invokeModel, an error otherwise. */
   runTask?: TaskRunner;
   clock: Clock;

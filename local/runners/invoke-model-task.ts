@@ -38,9 +38,10 @@ export interface InvokeModelTaskDeps {
   s3: S3Client;
 }
 
-export type InvokeModelTask = (args: unknown) => Promise<InvokeModelResult>;
+/** Runs one call of the optimized integration (named apart from workflow/inspect.ts's InvokeModelTask, a task found in a definition). */
+export type InvokeModelRunner = (args: unknown) => Promise<InvokeModelResult>;
 
-export function createInvokeModelTask({ bedrock, s3 }: InvokeModelTaskDeps): InvokeModelTask {
+export function createInvokeModelTask({ bedrock, s3 }: InvokeModelTaskDeps): InvokeModelRunner {
   return async (rawArgs) => {
     const args = validateArguments(rawArgs);
     const request = args.Input ? await readS3Input(s3, args.Input.S3Uri) : { bytes: Buffer.from(JSON.stringify(args.Body), "utf8") };

@@ -3,7 +3,7 @@
 // library's own backoff arithmetic, BackoffRate and FULL jitter included, stays what runs.
 
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
-import type { AnyStateDefinition, AnyStateMachine } from "../../workflow/asl";
+import { RETRIER_DEFAULTS, type AnyStateDefinition, type AnyStateMachine } from "../../workflow/asl";
 import { executionArnOf, type RunnerOptions, type WorkflowRun } from "./execution";
 import { walkStates } from "../../workflow/walk";
 import { installPromiseWithResolvers } from "./polyfills";
@@ -93,7 +93,7 @@ export function scaleWaits(definition: AnyStateMachine, factors: { waits: number
     if (typeof state.Seconds === "number") state.Seconds *= waits;
     if (waits === 1) continue;
     for (const retrier of state.Retry ?? []) {
-      retrier.IntervalSeconds = (retrier.IntervalSeconds ?? 1) * waits;
+      retrier.IntervalSeconds = (retrier.IntervalSeconds ?? RETRIER_DEFAULTS.IntervalSeconds) * waits;
       if (retrier.MaxDelaySeconds !== undefined) retrier.MaxDelaySeconds *= waits;
     }
   }

@@ -1,12 +1,7 @@
 // Retry and Catch matching and backoff, as the Amazon States Language defines them.
 
-import type { AnyRetrier } from "../../workflow/asl";
+import { RETRIER_DEFAULTS, type AnyRetrier } from "../../workflow/asl";
 import { STATES, StatesError } from "./states-error";
-
-// ASL defaults when a retrier leaves the field out.
-const DEFAULT_INTERVAL_SECONDS = 1;
-const DEFAULT_MAX_ATTEMPTS = 3;
-const DEFAULT_BACKOFF_RATE = 2;
 
 /**
  * Whether an ErrorEquals list matches an error raised by a state.
@@ -29,7 +24,7 @@ export function firstMatching(entries: readonly { ErrorEquals: string[] }[] | un
 }
 
 export function maxAttemptsOf(retrier: AnyRetrier): number {
-  return retrier.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  return retrier.MaxAttempts ?? RETRIER_DEFAULTS.MaxAttempts;
 }
 
 /**
@@ -37,8 +32,8 @@ export function maxAttemptsOf(retrier: AnyRetrier): number {
  * IntervalSeconds * BackoffRate^retriesSoFar, capped by MaxDelaySeconds, then with FULL jitter a uniform draw in [0, that].
  */
 export function backoffSeconds(retrier: AnyRetrier, retriesSoFar: number, random: () => number): number {
-  const interval = retrier.IntervalSeconds ?? DEFAULT_INTERVAL_SECONDS;
-  const rate = retrier.BackoffRate ?? DEFAULT_BACKOFF_RATE;
+  const interval = retrier.IntervalSeconds ?? RETRIER_DEFAULTS.IntervalSeconds;
+  const rate = retrier.BackoffRate ?? RETRIER_DEFAULTS.BackoffRate;
   let delay = interval * Math.pow(rate, retriesSoFar);
   if (retrier.MaxDelaySeconds !== undefined) delay = Math.min(delay, retrier.MaxDelaySeconds);
   if (retrier.JitterStrategy === "FULL") delay = random() * delay;
