@@ -82,6 +82,15 @@ export interface StateMachineDefinition {
 /** A Retry entry as a definition may hold it: only ErrorEquals is required, ASL's defaults fill the rest. */
 export type AnyRetrier = Pick<Retrier, "ErrorEquals"> & Partial<Omit<Retrier, "ErrorEquals">>;
 
+/** Error names of ASL itself: what Step Functions raises, and `States.ALL`, which Retry and Catch match anything with. */
+export const STATES = {
+  ALL: "States.ALL",
+  TaskFailed: "States.TaskFailed",
+  Timeout: "States.Timeout",
+  Runtime: "States.Runtime",
+  QueryEvaluationError: "States.QueryEvaluationError",
+} as const;
+
 /** What ASL takes for a retrier's fields that a definition leaves out (no MaxDelaySeconds: no cap; no jitter). */
 export const RETRIER_DEFAULTS = { IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 } as const;
 
