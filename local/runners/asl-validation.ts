@@ -2,13 +2,14 @@
 // its input). Each validation takes tens of milliseconds of CPU, so a definition is validated once per process.
 
 import aslValidator = require("asl-validator");
+import { BedrockSfnError } from "../../src/errors";
 import type { AnyStateMachine } from "../../workflow/asl";
 import { BEDROCK_INVOKE_MODEL_RESOURCE, isInvokeModelResource } from "../../workflow/contract";
 import { walkStates } from "../../workflow/walk";
 
 export function validateDefinition(definition: AnyStateMachine): void {
   const { isValid, errorsText } = aslValidator(withCommercialIntegrationArns(structuredClone(definition)) as never);
-  if (!isValid) throw new Error(`the state machine definition is not valid ASL:\n${errorsText("\n")}`);
+  if (!isValid) throw new BedrockSfnError("definition", `the state machine definition is not valid ASL:\n${errorsText("\n")}`);
 }
 
 // asl-validator's schema knows only some partitions' ARNs (not aws-eusc, for one); the integration ARN of any
