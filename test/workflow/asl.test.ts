@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { evaluateTemplate } from "../../local/runners/state-field-jsonata";
+import { analyzeDefinition } from "../../workflow/analysis";
 import { jsonataExpressionOf, jsonataTemplate } from "../../workflow/asl";
 import { readTaskArguments } from "../../workflow/task-arguments";
 import { queryLanguageOf, walkStates } from "../../workflow/walk";
@@ -30,6 +31,18 @@ describe("workflow/asl: JSONata {% %} strings", () => {
     assert.equal(reading.field("Body")?.dynamic, true);
     const evaluated = await evaluateTemplate({ ModelId: padded, Body: "{% $states.input.body %}" }, { states: { input: { body: { a: 1 } } } }, "Arguments");
     assert.deepEqual(evaluated, { ModelId: padded, Body: { a: 1 } });
+  });
+
+  it("a padded expression as ModelId is a literal the analysis refuses, not a model computed at run time", () => {
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "A",
+      States: { A: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Arguments: { ModelId: " {% $states.input.model %}", Body: {} }, End: true } },
+    };
+    const analysis = analyzeDefinition(definition, { region: "us-east-1", account: "123456789012", payloadBucket: "payloads" });
+    assert.equal(analysis.problems.length, 1);
+    assert.match(analysis.problems[0], /^state 'A': ModelId ' \{% \$states\.input\.model %\}': .*is not a model identifier/);
+    assert.deepEqual(analysis.models, []);
   });
 });
 
