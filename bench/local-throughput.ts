@@ -1,8 +1,8 @@
 // Throughput of the local runners: N executions of the dev stack's workflow, both query languages,
 // against the Bedrock and S3 stand-ins. Prints executions/second and p50/p95 latency; asserts nothing.
 
-import { startLocalEnvironment } from "../local/environment";
-import { localStackFrom } from "../local/local-stack";
+import { startLocalEnvironment } from "../local/clients/environment";
+import { localStackFrom } from "../local/clients/local-stack";
 import { synthesize } from "../scripts/lib/synth";
 
 export interface ThroughputOptions {

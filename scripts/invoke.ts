@@ -2,9 +2,9 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { readSettings } from "../config/settings";
-import { InputError, newExecutionName, readExecutionInput } from "../local/execution-input";
+import { InputError, newExecutionName, readExecutionInput } from "../local/clients/execution-input";
 import { familyForModel } from "../bedrock/families";
-import { jsonDocument, readableReport } from "../local/report";
+import { jsonDocument, readableReport } from "../local/clients/report";
 import { invokeDeployed, type InvokeReport } from "./invoke/execute";
 import { terminalProgress } from "./invoke/progress";
 import { readOutputsFile, readOutputsWithAutomation, StackOutputsError } from "./invoke/stack-outputs";

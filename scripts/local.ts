@@ -1,15 +1,15 @@
 // npm run local: run the stack's workflow offline against the local cloud (Bedrock and S3 stand-ins that route and
 // authorise every call as AWS would for the execution role): once, or as a batch with --runs.
-import { InputError, readExecutionInput } from "../local/execution-input";
-import { runLocalExecution } from "../local/local-run";
+import { InputError, readExecutionInput } from "../local/clients/execution-input";
+import { runLocalExecution } from "../local/clients/local-run";
 import { runBatch, DEFAULT_CONCURRENCY, type BatchSummary } from "../local/cloud/batch";
 import { cloudStackFrom } from "../local/cloud/cloud-stack";
 import { RouteError } from "../local/cloud/bedrock-routing";
 import { RolePolicyError } from "../local/cloud/execution-role";
 import { startLocalCloud, type LocalCloud } from "../local/cloud/local-cloud";
 import { readRolePolicyFile } from "../local/cloud/role-policy-file";
-import { readMockTasks } from "../local/mock-tasks";
-import { jsonDocument, readableReport } from "../local/report";
+import { readMockTasks } from "../local/clients/mock-tasks";
+import { jsonDocument, readableReport } from "../local/clients/report";
 import { parseCommonArgs, resolveUserPath, runCli, UsageError, writeNotes } from "./lib/args";
 import { synthesize } from "./lib/synth";
 import { wholeNumberFlag } from "./lib/whole-number";

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT, readSettings } from "../config/settings";
 import { startApiFrontDoor, type LocalApiFrontDoor } from "../local/cloud/api-front-door";
-import type { FaultPlan } from "../local/bedrock-stand-in";
+import type { FaultPlan } from "../local/stand-ins/bedrock-stand-in";
 import { RouteError } from "../local/cloud/bedrock-routing";
 import { cloudStackFrom } from "../local/cloud/cloud-stack";
 import { CheckpointError, checkpointPath, readDeployedStack } from "../local/cloud/deployed-stack";

@@ -4,11 +4,11 @@
 // once with a small prompt and once with one too large for the 256 KB execution input (so it travels through the
 // payload bucket); then a batch with routing spread over the destinations, as this stack's role and as the role a
 // seed write-up wrote by hand (profile + source-Region model only), to show the AccessDenied that routing causes.
-import { readableReport } from "../local/report";
-import { runLocalExecution } from "../local/local-run";
+import { readableReport } from "../local/clients/report";
+import { runLocalExecution } from "../local/clients/local-run";
 import { runBatch, type BatchSummary } from "../local/cloud/batch";
 import { cloudStackFrom } from "../local/cloud/cloud-stack";
-import { localStackFrom } from "../local/local-stack";
+import { localStackFrom } from "../local/clients/local-stack";
 import { startLocalCloud } from "../local/cloud/local-cloud";
 import { handWrittenSeedPolicy } from "../local/cloud/seed-role";
 import { createBedrockRouter } from "../local/cloud/bedrock-routing";

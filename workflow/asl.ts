@@ -1,6 +1,7 @@
 /**
- * The slice of the Amazon States Language that our definitions use. Loose on purpose:
- * the definition is data for `JSON.stringify`, validated by asl-validator in tests.
+ * The Amazon States Language in one module: the slice our builder writes (Retrier ... StateMachineDefinition: loose
+ * on purpose, the definition is data for `JSON.stringify`, validated by asl-validator in tests), the shape of any
+ * definition as the local runners read it (Any*), and JSONata's `{% %}` strings. The state walk is in walk.ts.
  */
 
 import type { QueryLanguage, WorkflowType } from "../src/defaults";
@@ -73,4 +74,81 @@ export interface StateMachineDefinition {
   QueryLanguage: QueryLanguage;
   StartAt: string;
   States: Record<string, State>;
+}
+
+// Any definition, as the local runners read it (a user's file, another tool's output): every field but the ones a
+// state machine cannot do without is optional, and fields this module does not name are kept.
+
+/** A Retry entry as a definition may hold it: only ErrorEquals is required, ASL's defaults fill the rest. */
+export type AnyRetrier = Pick<Retrier, "ErrorEquals"> & Partial<Omit<Retrier, "ErrorEquals">>;
+
+/** Error names of ASL itself: what Step Functions raises, and `States.ALL`, which Retry and Catch match anything with. */
+export const STATES = {
+  ALL: "States.ALL",
+  TaskFailed: "States.TaskFailed",
+  Timeout: "States.Timeout",
+  Runtime: "States.Runtime",
+  QueryEvaluationError: "States.QueryEvaluationError",
+} as const;
+
+/** What ASL takes for a retrier's fields that a definition leaves out (no MaxDelaySeconds: no cap; no jitter). */
+export const RETRIER_DEFAULTS = { IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 } as const;
+
+export interface AnyCatcher {
+  ErrorEquals: string[];
+  Next: string;
+  Output?: unknown;
+  Assign?: Record<string, unknown>;
+  ResultPath?: string | null;
+}
+
+export interface AnyChoiceRule {
+  Condition?: unknown;
+  Next: string;
+  Output?: unknown;
+  Assign?: Record<string, unknown>;
+}
+
+/** One state of any type; the fields are those of every type together (walk.ts's AnyState is the unchecked form). */
+export interface AnyStateDefinition {
+  Type: string;
+  QueryLanguage?: QueryLanguage;
+  Next?: string;
+  End?: boolean;
+  Resource?: string;
+  Arguments?: unknown;
+  Output?: unknown;
+  Assign?: Record<string, unknown>;
+  Retry?: AnyRetrier[];
+  Catch?: AnyCatcher[];
+  TimeoutSeconds?: number | string;
+  Choices?: AnyChoiceRule[];
+  Default?: string;
+  Error?: string;
+  Cause?: string;
+  Seconds?: number | string;
+  Timestamp?: string;
+  [field: string]: unknown;
+}
+
+export interface AnyStateMachine {
+  QueryLanguage?: QueryLanguage;
+  StartAt: string;
+  States: Record<string, AnyStateDefinition>;
+  TimeoutSeconds?: number;
+  Comment?: string;
+  [field: string]: unknown;
+}
+
+/**
+ * The JSONata expression a state field's string holds, or undefined for a literal. Step Functions reads a string as
+ * an expression only when it starts with `{%` and ends with `%}`, with nothing before or after: " {% 1 %}" is a literal.
+ */
+export function jsonataExpressionOf(value: string): string | undefined {
+  return value.length >= 4 && value.startsWith("{%") && value.endsWith("%}") ? value.slice(2, -2) : undefined;
+}
+
+/** A JSONata expression as a state field holds it. */
+export function jsonataTemplate(expression: string): string {
+  return `{% ${expression} %}`;
 }

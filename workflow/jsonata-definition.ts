@@ -1,4 +1,4 @@
-import type { StateMachineDefinition, TaskState } from "./asl";
+import { jsonataTemplate, type StateMachineDefinition, type TaskState } from "./asl";
 import { invokeModelResource, STATE_NAMES, VALIDATION_ERROR } from "./contract";
 import {
   FAILURE_ERROR_EXPRESSION,
@@ -10,7 +10,7 @@ import {
 import type { ResolvedOptions } from "./options";
 import { retryPolicyFor } from "./retry-policy";
 
-const expr = (expression: string) => `{% ${expression} %}`;
+const expr = jsonataTemplate;
 
 /**
  * JSONata definition: ValidateInput (Choice) -> InvokeModel (the one Task) -> end.

@@ -4,7 +4,11 @@
 // or one expression building the whole object (every object constructor in it is read, so conditional and
 // merged shapes are covered). Literal strings inside an expression count as static.
 import jsonata from "jsonata";
+import { jsonataExpressionOf } from "./asl";
 import type { QueryLanguage } from "./walk";
+
+/** Re-exported from asl.ts (its home) for the readers that have always found it here. */
+export { jsonataExpressionOf };
 
 export interface FieldReading {
   /** Literal values the field is written with. */
@@ -21,13 +25,6 @@ export interface ArgumentReading {
    * object literal, a path such as `"Parameters.$"`): any field may then be anything.
    */
   opaque: boolean;
-}
-
-const EXPRESSION = /^\s*\{%([\s\S]*)%\}\s*$/;
-
-/** The JSONata expression a `{% ... %}` string holds (the text between the markers), or undefined for a literal. */
-export function jsonataExpressionOf(value: string): string | undefined {
-  return EXPRESSION.exec(value)?.[1];
 }
 
 interface AstNode {
@@ -82,9 +79,9 @@ const OBJECT = Symbol("object");
 function readJsonata(value: unknown, path: string[], reading: Reading): void {
   if (value === undefined) return;
   if (typeof value === "string") {
-    const match = EXPRESSION.exec(value);
-    if (!match) return reading.record(path, { value });
-    const ast = parse(match[1]);
+    const expression = jsonataExpressionOf(value);
+    if (expression === undefined) return reading.record(path, { value });
+    const ast = parse(expression);
     if (!ast) {
       if (path.length === 0) reading.opaque = true;
       return reading.record(path, "dynamic");

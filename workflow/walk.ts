@@ -27,10 +27,15 @@ function languageOf(value: unknown, inherited: QueryLanguage): QueryLanguage {
   return value === "JSONata" || value === "JSONPath" ? value : inherited;
 }
 
+/** The query language of a machine or state: its own QueryLanguage, else the inherited one, else JSONPath (as ASL defines). */
+export function queryLanguageOf(machine: { QueryLanguage?: unknown }, inherited: QueryLanguage = "JSONPath"): QueryLanguage {
+  return languageOf(machine.QueryLanguage, inherited);
+}
+
 /** Every state of a machine (or branch) object, depth first, parents before their nested states. */
 export function* walkStates(machine: unknown, inherited?: QueryLanguage): Generator<VisitedState> {
   if (!isObject(machine)) return;
-  yield* walk(machine, languageOf(machine.QueryLanguage, inherited ?? "JSONPath"), "", 0);
+  yield* walk(machine, queryLanguageOf(machine, inherited), "", 0);
 }
 
 function* walk(machine: Record<string, unknown>, inherited: QueryLanguage, prefix: string, depth: number): Generator<VisitedState> {

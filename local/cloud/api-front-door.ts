@@ -10,8 +10,8 @@ import { ApiAuth, EXECUTIONS_PATH, GENERATE_PATH, GENERATE_REQUEST_SCHEMA, STAGE
 import { BAD_REQUEST_BODY_TEMPLATE, REQUEST_CONTENT_TYPES, describeRequestTemplate, integrationResponses, startRequestTemplate } from "../../api/mapping-templates";
 import { executionArnPrefix } from "../../api/role-policy";
 import { BodyNotJsonError, renderGatewayResponse, renderMappingTemplate } from "../api-gateway/mapping-template";
-import { listenLocally } from "../listen";
-import type { WorkflowType } from "./executions";
+import { listenLocally } from "../stand-ins/listen";
+import type { WorkflowType } from "../../src/defaults";
 
 /** API Gateway's payload limit for REST APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;

@@ -2,7 +2,7 @@
 // how many succeeded, which errors the others ended with, and where Bedrock routed the calls.
 
 import type { ExecutionInput } from "../../workflow/contract";
-import { runLocalExecution, type LocalExecutionReport } from "../local-run";
+import { runLocalExecution, type LocalExecutionReport } from "../clients/local-run";
 import type { LocalCloud } from "./local-cloud";
 
 export const DEFAULT_CONCURRENCY = 4;

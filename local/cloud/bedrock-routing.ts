@@ -6,7 +6,7 @@ import { partitionOf } from "../../bedrock/arn";
 import { routedRequests, type AuthorizationRequest } from "../../bedrock/grants";
 import { resolveModel, routedRegionsOf, type ResolvedModel } from "../../bedrock/resolve";
 import { knownRegions } from "../../bedrock/routing";
-import { repeatKeyedDraws } from "../seeded-draw";
+import { repeatKeyedDraws } from "../stand-ins/seeded-draw";
 
 /** A `--route` that the model cannot land in; the CLIs report it as bad input. */
 export class RouteError extends Error {

@@ -4,7 +4,7 @@
 
 import { resolveModel, type ResolvedModel } from "../../bedrock/resolve";
 import { readSettings, type WorkflowType } from "../../config/settings";
-import { localStackFrom, type LocalStack, type SynthesizedStack } from "../local-stack";
+import { localStackFrom, type LocalStack, type SynthesizedStack } from "../clients/local-stack";
 import type { RolePolicySource } from "./execution-role";
 
 export const ROLE_POLICY_TYPE = "aws:iam/rolePolicy:RolePolicy";

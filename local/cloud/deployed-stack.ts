@@ -4,7 +4,7 @@
 
 import { CheckpointError, readCheckpointResources } from "../../engine/deployed-state";
 import { localBackendDir, stackStatePath } from "../../engine/paths";
-import type { SynthesizedStack } from "../local-stack";
+import type { SynthesizedStack } from "../clients/local-stack";
 
 export { CheckpointError };
 

@@ -2,10 +2,10 @@
 // starting and stopping them (names, idempotent restarts, ABORTED). No HTTP here; the endpoint maps it to JSON.
 
 import { randomUUID } from "node:crypto";
-import type { WorkflowRun } from "../execution";
+import type { WorkflowType } from "../../src/defaults";
+import type { WorkflowRun } from "../runners/execution";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
-export type WorkflowType = "STANDARD" | "EXPRESS";
 
 export interface LocalStateMachine {
   arn: string;

@@ -5,10 +5,10 @@
 
 import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { startBedrockStandIn, type BedrockStandIn, type FaultPlan } from "../bedrock-stand-in";
-import type { LocalEnvironment } from "../environment";
-import { runWorkflow, type RunWorkflowOptions, type WorkflowRun } from "../run-workflow";
-import { startS3StandIn, type S3StandIn } from "../s3-stand-in";
+import { startBedrockStandIn, type BedrockStandIn, type FaultPlan } from "../stand-ins/bedrock-stand-in";
+import type { LocalEnvironment } from "../clients/environment";
+import { runWorkflow, type RunWorkflowOptions, type WorkflowRun } from "../runners/run-workflow";
+import { startS3StandIn, type S3StandIn } from "../stand-ins/s3-stand-in";
 import { createBedrockGate } from "./bedrock-gate";
 import { createBedrockRouter, type BedrockRouter } from "./bedrock-routing";
 import type { CloudStack } from "./cloud-stack";

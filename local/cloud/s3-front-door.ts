@@ -9,7 +9,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { IamRequest } from "../../iam";
-import { listenLocally } from "../listen";
+import { listenLocally } from "../stand-ins/listen";
 import { accessDeniedMessage, type ExecutionRole } from "./execution-role";
 
 /** The access key the workflow's S3 client signs with; requests carrying it are the execution role's. */

@@ -7,7 +7,7 @@ import * as crypto from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ExecutionStore, StepFunctionsError, type Execution, type ExecutionStatus, type LocalStateMachine } from "./executions";
-import { listenLocally } from "../listen";
+import { listenLocally } from "../stand-ins/listen";
 
 const TARGET_PREFIX = "AWSStepFunctions.";
 const ERROR_NAMESPACE = "com.amazonaws.swf.service.v2.model#";

@@ -4,8 +4,8 @@
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { DescribeExecutionCommand, StartExecutionCommand, StartSyncExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
 import { normaliseResponse, type NormalisedResponse } from "../../bedrock/families";
-import { offloadLargeInput, type OffloadOptions } from "../../local/execution-input";
-import { readS3Json } from "../../local/local-run";
+import { offloadLargeInput, type OffloadOptions } from "../../local/clients/execution-input";
+import { readS3Json } from "../../local/clients/local-run";
 import { isS3ExecutionOutput, type ExecutionInput, type ExecutionOutput } from "../../workflow/contract";
 import type { Progress } from "./progress";
 import type { DeployedStack } from "./stack-outputs";

@@ -8,7 +8,7 @@ import { program } from "../../program";
 import { MOCK_ACCOUNT, offlineMocks } from "../../scripts/lib/mocks";
 import { SynthResource, SynthResult, stackConfig, synthesize } from "../../scripts/lib/synth";
 import { simulate } from "../support/simulate";
-import { validateDefinition } from "../../local/validate";
+import { validateDefinition } from "../../local/runners/asl-validation";
 import { invokeModelTasks } from "../../workflow/inspect";
 
 const of = (result: SynthResult, type: string): SynthResource[] => result.resources.filter((r) => r.type === type);

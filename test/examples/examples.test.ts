@@ -11,7 +11,7 @@ import { main } from "../../scripts/local";
 import { MOCK_ACCOUNT } from "../../scripts/lib/mocks";
 import { SynthResult, synthesize } from "../../scripts/lib/synth";
 import { simulate } from "../support/simulate";
-import { validateDefinition } from "../../local/validate";
+import { validateDefinition } from "../../local/runners/asl-validation";
 import { analyzeGrantable, requiredRequests } from "../../workflow/analysis";
 
 const REGION = "us-east-1";

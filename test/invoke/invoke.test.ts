@@ -6,7 +6,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/clie
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StartSyncExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { normaliseResponse, sampleResponse } from "../../bedrock/families";
-import { startS3StandIn, type S3StandIn } from "../../local/s3-stand-in";
+import { startS3StandIn, type S3StandIn } from "../../local/stand-ins/s3-stand-in";
 import { invokeDeployed, type InvokeOptions } from "../../scripts/invoke/execute";
 import { deployedStackFrom, readOutputsFile, StackOutputsError, type DeployedStack } from "../../scripts/invoke/stack-outputs";
 import { main } from "../../scripts/invoke";

@@ -3,8 +3,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runLocalExecution } from "../../local/local-run";
-import { localStackFrom } from "../../local/local-stack";
+import { runLocalExecution } from "../../local/clients/local-run";
+import { localStackFrom } from "../../local/clients/local-stack";
 import { main } from "../../scripts/local";
 import { synthesize } from "../../scripts/lib/synth";
 

@@ -6,7 +6,7 @@ import { foundationModelArn } from "../../bedrock/arn";
 import type { PolicyDocument } from "../../bedrock/grants";
 import { resolveModel, type ResolveInput, type ResolvedModel } from "../../bedrock/resolve";
 import { rolePolicyDocument } from "../../bedrock/role-policy";
-import { startBedrockStandIn } from "../../local/bedrock-stand-in";
+import { startBedrockStandIn } from "../../local/stand-ins/bedrock-stand-in";
 import { createBedrockGate } from "../../local/cloud/bedrock-gate";
 import { createBedrockRouter, destinationsOf, requestsForLanding, RouteError } from "../../local/cloud/bedrock-routing";
 import { executionRole, RolePolicyError } from "../../local/cloud/execution-role";

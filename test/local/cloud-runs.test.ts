@@ -8,7 +8,7 @@ import { runBatch } from "../../local/cloud/batch";
 import { cloudStackFrom, type CloudStack } from "../../local/cloud/cloud-stack";
 import { startLocalCloud } from "../../local/cloud/local-cloud";
 import { handWrittenSeedPolicy } from "../../local/cloud/seed-role";
-import { runLocalExecution } from "../../local/local-run";
+import { runLocalExecution } from "../../local/clients/local-run";
 import { main } from "../../scripts/local";
 import { UsageError } from "../../scripts/lib/args";
 import { synthesize } from "../../scripts/lib/synth";

@@ -1,10 +1,10 @@
 // Test doubles for the local runners: a scripted invokeModel task and a clock that records waits instead of waiting.
 
-import type { Clock } from "../../local/clock";
-import { createClock } from "../../local/clock";
-import type { ExecutionIdentity, RunnerOptions } from "../../local/execution";
-import type { InvokeModelResult } from "../../local/invoke-model-task";
-import { StatesError } from "../../local/states-error";
+import type { Clock } from "../../local/runners/clock";
+import { createClock } from "../../local/runners/clock";
+import type { ExecutionIdentity, RunnerOptions } from "../../local/runners/execution";
+import type { InvokeModelResult } from "../../local/runners/invoke-model-task";
+import { StatesError } from "../../local/runners/states-error";
 
 export type Step = { fail: string; cause?: string } | { result: unknown } | { hang: true } | { failAfterMs: number };
 

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { startLocalEnvironment, type LocalEnvironment } from "../../local/environment";
-import { createInvokeModelTask, type InvokeModelTask } from "../../local/invoke-model-task";
-import { StatesError } from "../../local/states-error";
+import { startLocalEnvironment, type LocalEnvironment } from "../../local/clients/environment";
+import { createInvokeModelTask, type InvokeModelRunner } from "../../local/runners/invoke-model-task";
+import { StatesError } from "../../local/runners/states-error";
 
 const HAIKU = "anthropic.claude-3-haiku-20240307-v1:0";
 const BUCKET = "payload-bucket";
@@ -19,7 +19,7 @@ async function failureOf(promise: Promise<unknown>): Promise<StatesError> {
 
 describe("local bedrock:invokeModel task", () => {
   let env: LocalEnvironment;
-  let task: InvokeModelTask;
+  let task: InvokeModelRunner;
 
   before(async () => {
     env = await startLocalEnvironment({ payloadBucket: BUCKET });

@@ -15,7 +15,7 @@ import {
   StateMachineTypeNotSupported,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import type { WorkflowRun } from "../../local/execution";
+import type { WorkflowRun } from "../../local/runners/execution";
 import type { LocalStateMachine } from "../../local/cloud/executions";
 import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "../../local/cloud/step-functions-endpoint";
 

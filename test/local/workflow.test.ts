@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { buildRequestBody, normaliseResponse } from "../../bedrock/families";
-import { startLocalEnvironment, type LocalEnvironment } from "../../local/environment";
+import { startLocalEnvironment, type LocalEnvironment } from "../../local/clients/environment";
 import { buildDefinition, type QueryLanguage, type WorkflowType } from "../../workflow";
 
 const BUCKET = "bedrock-sfn-payloads-test";

@@ -13,7 +13,7 @@ import { maxTokensCeiling } from "../../bedrock/model-facts";
 import { partitionOf } from "../../bedrock/arn";
 import { invokeModelResource, isInvokeModelResource } from "../../workflow/contract";
 import { parseModelId } from "../../bedrock/model-id";
-import { INVOKE_MODEL_BODY_LIMIT_BYTES, InputError, offloadLargeInput, readExecutionInput } from "../../local/execution-input";
+import { INVOKE_MODEL_BODY_LIMIT_BYTES, InputError, offloadLargeInput, readExecutionInput } from "../../local/clients/execution-input";
 import { HelpRequested, parseCommonArgs, resolveUserPath } from "../../scripts/lib/args";
 import { SECRET_PLACEHOLDER, StackConfigError, stackConfig, synthesize } from "../../scripts/lib/synth";
 

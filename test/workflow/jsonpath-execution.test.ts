@@ -1,4 +1,4 @@
-import { installPromiseWithResolvers } from "../../local/polyfills";
+import { installPromiseWithResolvers } from "../../local/runners/polyfills";
 import { strict as assert } from "node:assert";
 import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
 import { buildRequestBody, MODEL_FAMILIES, normaliseResponse, responseResultPaths, sampleResponse, type ModelFamily } from "../../bedrock/families";

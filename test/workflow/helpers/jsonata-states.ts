@@ -4,6 +4,7 @@
 
 import jsonata from "jsonata";
 import type { StateMachineDefinition } from "../../../workflow";
+import { jsonataExpressionOf } from "../../../workflow/asl";
 
 export interface TaskFailure {
   Error: string;
@@ -17,13 +18,11 @@ export type RunResult =
   | { status: "SUCCEEDED"; output: unknown; path: string[] }
   | { status: "FAILED"; error: string; cause: string; path: string[] };
 
-const EXPRESSION = /^\{%(.*)%\}$/s;
-
 /** Evaluate a JSONata template: a `{% %}` string, or an object/array holding some. */
 export async function evaluateTemplate(template: unknown, states: Record<string, unknown>): Promise<unknown> {
   if (typeof template === "string") {
-    const match = EXPRESSION.exec(template);
-    return match ? jsonata(match[1]).evaluate(null, { states }) : template;
+    const expression = jsonataExpressionOf(template);
+    return expression === undefined ? template : jsonata(expression).evaluate(null, { states });
   }
   if (Array.isArray(template)) {
     return Promise.all(template.map((item) => evaluateTemplate(item, states)));

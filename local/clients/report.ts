@@ -1,6 +1,6 @@
 // How the local and invoke CLIs show a run: a short readable account, or one JSON document.
 
-import type { NormalisedResponse } from "../bedrock/families";
+import type { NormalisedResponse } from "../../bedrock/families";
 
 export interface ReportedRun {
   status: "SUCCEEDED" | "FAILED";

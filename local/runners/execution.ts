@@ -1,8 +1,8 @@
 // What both local runners take and give back.
 
 import type { Clock } from "./clock";
-import type { StateMachineDefinition } from "./definition";
-import type { InvokeModelTask } from "./invoke-model-task";
+import type { AnyStateMachine } from "../../workflow/asl";
+import type { InvokeModelRunner } from "./invoke-model-task";
 import type { TaskRunner } from "./task-router";
 
 export interface ExecutionIdentity {
@@ -22,9 +22,9 @@ export interface WorkflowRun {
 }
 
 export interface RunnerOptions {
-  definition: StateMachineDefinition;
+  definition: AnyStateMachine;
   input: unknown;
-  invokeModel: InvokeModelTask;
+  invokeModel: InvokeModelRunner;
   /** Serves every Task (Bedrock integrations, mocks); default: `invokeModel` for bedrock:invokeModel, an error otherwise. */
   runTask?: TaskRunner;
   clock: Clock;

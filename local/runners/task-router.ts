@@ -4,8 +4,8 @@
 
 import { ConverseCommand, InvokeModelCommand, type BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { integrationOf } from "../workflow/analysis";
-import { bedrockError, createInvokeModelTask, type InvokeModelTask } from "./invoke-model-task";
+import { integrationOf } from "../../workflow/analysis";
+import { bedrockError, createInvokeModelTask, type InvokeModelRunner } from "./invoke-model-task";
 import { STATES, StatesError } from "./states-error";
 
 export interface TaskCall {
@@ -45,7 +45,7 @@ export function createTaskRouter(options: TaskRouterOptions): TaskRunner {
 }
 
 /** The runner the built-in workflow needs when only an invokeModel implementation is given. */
-export function invokeModelOnly(invokeModel: InvokeModelTask): TaskRunner {
+export function invokeModelOnly(invokeModel: InvokeModelRunner): TaskRunner {
   return async (call, args) => {
     if (integrationOf(call.resource) === "bedrock:invokeModel") return invokeModel(args);
     throw unserved(call);

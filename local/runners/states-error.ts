@@ -1,6 +1,10 @@
 // The error a state raises, named the way Step Functions names it (`States.Timeout`, `Bedrock.ThrottlingException`, ...).
 // Retry and Catch match on `name`; `cause` is what Step Functions reports as the error's Cause.
 
+import { STATES } from "../../workflow/asl";
+
+export { STATES };
+
 export class StatesError extends Error {
   /** `States.Runtime` errors end the execution: neither Retry nor Catch (not even `States.ALL`) can handle them. */
   readonly isRetryable: boolean;
@@ -12,20 +16,11 @@ export class StatesError extends Error {
   ) {
     super(cause);
     this.name = errorName;
-    const handleable = errorName !== "States.Runtime";
+    const handleable = errorName !== STATES.Runtime;
     this.isRetryable = handleable;
     this.isCatchable = handleable;
   }
 }
-
-/** Error names Step Functions itself raises. */
-export const STATES = {
-  ALL: "States.ALL",
-  TaskFailed: "States.TaskFailed",
-  Timeout: "States.Timeout",
-  Runtime: "States.Runtime",
-  QueryEvaluationError: "States.QueryEvaluationError",
-} as const;
 
 /** Any thrown value as a StatesError; unknown errors from a Task count as `States.TaskFailed`. */
 export function asStatesError(error: unknown): StatesError {

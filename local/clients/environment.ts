@@ -2,9 +2,9 @@
 
 import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { startBedrockStandIn, type BedrockStandIn, type BedrockStandInOptions } from "./bedrock-stand-in";
-import { runWorkflow, type RunWorkflowOptions, type WorkflowRun } from "./run-workflow";
-import { startS3StandIn, type S3StandIn } from "./s3-stand-in";
+import { startBedrockStandIn, type BedrockStandIn, type BedrockStandInOptions } from "../stand-ins/bedrock-stand-in";
+import { runWorkflow, type RunWorkflowOptions, type WorkflowRun } from "../runners/run-workflow";
+import { startS3StandIn, type S3StandIn } from "../stand-ins/s3-stand-in";
 
 export interface LocalEnvironmentOptions extends BedrockStandInOptions {
   /** Created empty at start, as the stack's payload bucket. */

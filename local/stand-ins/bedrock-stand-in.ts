@@ -6,7 +6,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { sampleResponse } from "../bedrock/families";
+import { sampleResponse } from "../../bedrock/families";
 import { converseRequestProblem, converseResponse } from "./converse-format";
 import { familyForModelId, type ModelFamily } from "./model-family";
 import { listenLocally } from "./listen";

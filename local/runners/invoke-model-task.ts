@@ -7,10 +7,6 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/clie
 import { formatS3Uri, parseS3Uri } from "./s3-uri";
 import { STATES, StatesError } from "./states-error";
 
-export { BEDROCK_INVOKE_MODEL_RESOURCE as INVOKE_MODEL_RESOURCE } from "../workflow/contract";
-/** The runners accept the integration ARN of every partition, as the stack writes it for GovCloud, China, ... */
-export { isInvokeModelResource } from "../workflow/contract";
-
 export interface InvokeModelArguments {
   ModelId: string;
   Body?: unknown;
@@ -42,9 +38,10 @@ export interface InvokeModelTaskDeps {
   s3: S3Client;
 }
 
-export type InvokeModelTask = (args: unknown) => Promise<InvokeModelResult>;
+/** Runs one call of the optimized integration (named apart from workflow/inspect.ts's InvokeModelTask, a task found in a definition). */
+export type InvokeModelRunner = (args: unknown) => Promise<InvokeModelResult>;
 
-export function createInvokeModelTask({ bedrock, s3 }: InvokeModelTaskDeps): InvokeModelTask {
+export function createInvokeModelTask({ bedrock, s3 }: InvokeModelTaskDeps): InvokeModelRunner {
   return async (rawArgs) => {
     const args = validateArguments(rawArgs);
     const request = args.Input ? await readS3Input(s3, args.Input.S3Uri) : { bytes: Buffer.from(JSON.stringify(args.Body), "utf8") };

@@ -1,7 +1,7 @@
 // Which response format the Bedrock stand-in answers in, told from the model identifier the task called.
 
-import { familyForModel, type ModelFamily } from "../bedrock/families";
-import { foundationModelOf, parseModelId } from "../bedrock/model-id";
+import { familyForModel, type ModelFamily } from "../../bedrock/families";
+import { foundationModelOf, parseModelId } from "../../bedrock/model-id";
 
 export type { ModelFamily };
 

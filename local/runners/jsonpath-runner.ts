@@ -3,13 +3,13 @@
 // library's own backoff arithmetic, BackoffRate and FULL jitter included, stays what runs.
 
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
-import type { StateDefinition, StateMachineDefinition } from "./definition";
+import { RETRIER_DEFAULTS, type AnyStateDefinition, type AnyStateMachine } from "../../workflow/asl";
 import { executionArnOf, type RunnerOptions, type WorkflowRun } from "./execution";
-import { walkStates } from "../workflow/walk";
+import { walkStates } from "../../workflow/walk";
 import { installPromiseWithResolvers } from "./polyfills";
 import { STATES, StatesError } from "./states-error";
 import { invokeModelOnly } from "./task-router";
-import { validateDefinitionOnce } from "./validate";
+import { validateDefinitionOnce } from "./asl-validation";
 
 installPromiseWithResolvers();
 
@@ -59,7 +59,7 @@ export async function runJsonPath(options: RunnerOptions): Promise<WorkflowRun> 
  * naming the state and resource). The library keys handlers by state name: same-named Tasks in different branches
  * must call the same resource.
  */
-function taskHandlers(definition: StateMachineDefinition, options: RunnerOptions): Record<string, TaskHandler> {
+function taskHandlers(definition: AnyStateMachine, options: RunnerOptions): Record<string, TaskHandler> {
   const runTask = options.runTask ?? invokeModelOnly(options.invokeModel);
   const handlers: Record<string, TaskHandler> = {};
   const resources = new Map<string, string>();
@@ -76,15 +76,15 @@ function taskHandlers(definition: StateMachineDefinition, options: RunnerOptions
   return handlers;
 }
 
-function* allStates(definition: StateMachineDefinition): Generator<[string, StateDefinition]> {
-  for (const { name, state } of walkStates(definition)) yield [name, state as StateDefinition];
+function* allStates(definition: AnyStateMachine): Generator<[string, AnyStateDefinition]> {
+  for (const { name, state } of walkStates(definition)) yield [name, state as AnyStateDefinition];
 }
 
 /**
  * A copy with retry backoff and Wait seconds multiplied by `waits`, and TimeoutSeconds by `timeouts`;
  * a retrier's default IntervalSeconds is made explicit first so that it scales too.
  */
-export function scaleWaits(definition: StateMachineDefinition, factors: { waits: number; timeouts: number }): StateMachineDefinition {
+export function scaleWaits(definition: AnyStateMachine, factors: { waits: number; timeouts: number }): AnyStateMachine {
   const copy = structuredClone(definition);
   const { waits, timeouts } = factors;
   if (typeof copy.TimeoutSeconds === "number") copy.TimeoutSeconds *= timeouts;
@@ -93,7 +93,7 @@ export function scaleWaits(definition: StateMachineDefinition, factors: { waits:
     if (typeof state.Seconds === "number") state.Seconds *= waits;
     if (waits === 1) continue;
     for (const retrier of state.Retry ?? []) {
-      retrier.IntervalSeconds = (retrier.IntervalSeconds ?? 1) * waits;
+      retrier.IntervalSeconds = (retrier.IntervalSeconds ?? RETRIER_DEFAULTS.IntervalSeconds) * waits;
       if (retrier.MaxDelaySeconds !== undefined) retrier.MaxDelaySeconds *= waits;
     }
   }

@@ -2,11 +2,11 @@
 // Parallel and (inline) Map, with Arguments, Output, Assign, Retry, Catch and TimeoutSeconds as Step Functions
 // defines them. Branches and iterations read the variables of their enclosing scope; what they assign stays inside.
 
-import type { Catcher, StateDefinition, StateMachineDefinition } from "./definition";
+import type { AnyCatcher, AnyStateDefinition, AnyStateMachine } from "../../workflow/asl";
 import { executionArnOf, type RunnerOptions, type WorkflowRun } from "./execution";
 import { invokeModelOnly, type TaskRunner } from "./task-router";
-import { evaluateRequired, evaluateTemplate, type Bindings } from "./jsonata-expressions";
-import { backoffSeconds, firstMatching, maxAttemptsOf } from "./retry-policy";
+import { evaluateRequired, evaluateTemplate, type Bindings } from "./state-field-jsonata";
+import { backoffSeconds, firstMatching, maxAttemptsOf } from "./retry-matching";
 import { asStatesError, STATES, StatesError } from "./states-error";
 
 // Default state outputs, as expressions so that data in the input is never itself evaluated.
@@ -54,7 +54,7 @@ export async function runJsonata(options: RunnerOptions): Promise<WorkflowRun> {
   }
 }
 
-type Machine = Pick<StateMachineDefinition, "StartAt" | "States">;
+type Machine = Pick<AnyStateMachine, "StartAt" | "States">;
 
 interface Scope {
   /** The machine or branch being run. */
@@ -100,7 +100,7 @@ class JsonataExecution {
     let name: string | undefined = machine.StartAt;
     let input = this.scope.input;
     while (name !== undefined && !this.scope.stopped.value) {
-      const state: StateDefinition | undefined = machine.States[name];
+      const state: AnyStateDefinition | undefined = machine.States[name];
       if (!state) throw new StatesError(STATES.Runtime, `transition to '${name}', which is not a state of this machine`);
       this.entered.push(name);
       const outcome = await this.runState(name, state, input);
@@ -120,7 +120,7 @@ class JsonataExecution {
     return new JsonataExecution(this.options, [], { ...this.scope, machine: m, input, mapItem }, this.variables);
   }
 
-  private runState(name: string, state: StateDefinition, input: unknown): Promise<StateOutcome> {
+  private runState(name: string, state: AnyStateDefinition, input: unknown): Promise<StateOutcome> {
     if (state.QueryLanguage === "JSONPath") {
       throw new StatesError(STATES.Runtime, `state '${name}' uses JSONPath inside a JSONata machine, which the local JSONata runner does not run`);
     }
@@ -145,7 +145,7 @@ class JsonataExecution {
     }
   }
 
-  private async runTask(name: string, state: StateDefinition, input: unknown): Promise<StateOutcome> {
+  private async runTask(name: string, state: AnyStateDefinition, input: unknown): Promise<StateOutcome> {
     const retriesSoFar = (state.Retry ?? []).map(() => 0);
     let retryCount = 0;
     for (;;) {
@@ -169,14 +169,14 @@ class JsonataExecution {
   }
 
   /** Every branch on the state's input (or its Arguments), concurrently; the result is their outputs in order. */
-  private async runParallel(name: string, state: StateDefinition, states: StatesVariable): Promise<unknown[]> {
+  private async runParallel(name: string, state: AnyStateDefinition, states: StatesVariable): Promise<unknown[]> {
     const branches = Array.isArray(state.Branches) ? state.Branches : [];
     const input = state.Arguments === undefined ? states.input : await evaluateTemplate(state.Arguments, this.bindings(states), `${name}.Arguments`);
     return Promise.all(branches.map((branch) => this.child(branch, input).run()));
   }
 
   /** Each item of `Items` (default: the input, which must be an array), through ItemSelector, at most MaxConcurrency at once. */
-  private async runMap(name: string, state: StateDefinition, states: StatesVariable): Promise<unknown[]> {
+  private async runMap(name: string, state: AnyStateDefinition, states: StatesVariable): Promise<unknown[]> {
     if (state.ItemReader !== undefined || state.ResultWriter !== undefined) {
       throw new StatesError(STATES.Runtime, `Map '${name}' reads or writes its items in S3 (ItemReader/ResultWriter, Distributed Map), which the local JSONata runner does not run`);
     }
@@ -200,7 +200,7 @@ class JsonataExecution {
     return results;
   }
 
-  private async invokeTask(name: string, state: StateDefinition, states: StatesVariable): Promise<unknown> {
+  private async invokeTask(name: string, state: AnyStateDefinition, states: StatesVariable): Promise<unknown> {
     const args = await evaluateTemplate(state.Arguments ?? {}, this.bindings(states), `${name}.Arguments`);
     const call = this.runTaskWith({ state: name, resource: String(state.Resource) }, args);
     if (state.TimeoutSeconds === undefined) return call;
@@ -219,16 +219,16 @@ class JsonataExecution {
     }
   }
 
-  private async catchError(name: string, state: StateDefinition, input: unknown, failure: StatesError): Promise<StateOutcome> {
+  private async catchError(name: string, state: AnyStateDefinition, input: unknown, failure: StatesError): Promise<StateOutcome> {
     const index = firstMatching(state.Catch, failure, state.Type === "Task");
     if (index < 0) throw failure;
-    const catcher: Catcher = state.Catch![index];
+    const catcher: AnyCatcher = state.Catch![index];
     const errorOutput = { Error: failure.errorName, Cause: failure.cause };
     const states = { ...this.states(name, input), errorOutput };
     return this.finish(name, { Type: state.Type, Output: catcher.Output, Assign: catcher.Assign, Next: catcher.Next }, states, ERROR_OUTPUT);
   }
 
-  private async runChoice(name: string, state: StateDefinition, input: unknown): Promise<StateOutcome> {
+  private async runChoice(name: string, state: AnyStateDefinition, input: unknown): Promise<StateOutcome> {
     const states = this.states(name, input);
     for (const [index, rule] of (state.Choices ?? []).entries()) {
       const field = `${name}.Choices[${index}].Condition`;
@@ -249,7 +249,7 @@ class JsonataExecution {
     return this.finish(name, { ...state, Next: state.Default }, states, INPUT);
   }
 
-  private async runWait(name: string, state: StateDefinition, input: unknown): Promise<StateOutcome> {
+  private async runWait(name: string, state: AnyStateDefinition, input: unknown): Promise<StateOutcome> {
     const states = this.states(name, input);
     if (state.Seconds !== undefined) {
       const seconds = await evaluateRequired(state.Seconds, this.bindings(states), `${name}.Seconds`);
@@ -264,7 +264,7 @@ class JsonataExecution {
     return this.finish(name, state, states, INPUT);
   }
 
-  private async runFail(name: string, state: StateDefinition, input: unknown): Promise<never> {
+  private async runFail(name: string, state: AnyStateDefinition, input: unknown): Promise<never> {
     const bindings = this.bindings(this.states(name, input));
     const error = state.Error === undefined ? "States.Failed" : await evaluateRequired(state.Error, bindings, `${name}.Error`);
     const cause = state.Cause === undefined ? "" : await evaluateRequired(state.Cause, bindings, `${name}.Cause`);
@@ -277,7 +277,7 @@ class JsonataExecution {
    */
   private async finish(
     name: string,
-    state: Pick<StateDefinition, "Output" | "Assign" | "Next" | "End" | "Type">,
+    state: Pick<AnyStateDefinition, "Output" | "Assign" | "Next" | "End" | "Type">,
     states: StatesVariable,
     defaultOutput: string,
   ): Promise<StateOutcome> {

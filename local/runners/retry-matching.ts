@@ -1,15 +1,7 @@
 // Retry and Catch matching and backoff, as the Amazon States Language defines them.
 
-import type { Retrier as WrittenRetrier } from "../workflow/asl";
+import { RETRIER_DEFAULTS, type AnyRetrier } from "../../workflow/asl";
 import { STATES, StatesError } from "./states-error";
-
-/** A Retry entry as a definition may hold it: the ASL type (workflow/asl.ts) with only ErrorEquals required. */
-export type Retrier = Pick<WrittenRetrier, "ErrorEquals"> & Partial<Omit<WrittenRetrier, "ErrorEquals">>;
-
-// ASL defaults when a retrier leaves the field out.
-const DEFAULT_INTERVAL_SECONDS = 1;
-const DEFAULT_MAX_ATTEMPTS = 3;
-const DEFAULT_BACKOFF_RATE = 2;
 
 /**
  * Whether an ErrorEquals list matches an error raised by a state.
@@ -31,17 +23,17 @@ export function firstMatching(entries: readonly { ErrorEquals: string[] }[] | un
   return entries.findIndex((entry) => errorMatches(entry.ErrorEquals, error, raisedByTask));
 }
 
-export function maxAttemptsOf(retrier: Retrier): number {
-  return retrier.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+export function maxAttemptsOf(retrier: AnyRetrier): number {
+  return retrier.MaxAttempts ?? RETRIER_DEFAULTS.MaxAttempts;
 }
 
 /**
  * Seconds to wait before retry number `retriesSoFar + 1` of this retrier:
  * IntervalSeconds * BackoffRate^retriesSoFar, capped by MaxDelaySeconds, then with FULL jitter a uniform draw in [0, that].
  */
-export function backoffSeconds(retrier: Retrier, retriesSoFar: number, random: () => number): number {
-  const interval = retrier.IntervalSeconds ?? DEFAULT_INTERVAL_SECONDS;
-  const rate = retrier.BackoffRate ?? DEFAULT_BACKOFF_RATE;
+export function backoffSeconds(retrier: AnyRetrier, retriesSoFar: number, random: () => number): number {
+  const interval = retrier.IntervalSeconds ?? RETRIER_DEFAULTS.IntervalSeconds;
+  const rate = retrier.BackoffRate ?? RETRIER_DEFAULTS.BackoffRate;
   let delay = interval * Math.pow(rate, retriesSoFar);
   if (retrier.MaxDelaySeconds !== undefined) delay = Math.min(delay, retrier.MaxDelaySeconds);
   if (retrier.JitterStrategy === "FULL") delay = random() * delay;

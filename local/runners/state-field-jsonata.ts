@@ -4,6 +4,7 @@
 
 import * as crypto from "node:crypto";
 import jsonata = require("jsonata");
+import { jsonataExpressionOf } from "../../workflow/asl";
 import { STATES, StatesError } from "./states-error";
 
 export type Bindings = Record<string, unknown>;
@@ -44,11 +45,6 @@ const STEP_FUNCTIONS_EXTRAS: Record<string, { implementation: (...args: never[])
 
 const compiled = new Map<string, jsonata.Expression>();
 
-/** The expression inside "{% ... %}", or undefined when the string is a literal. */
-export function expressionOf(value: string): string | undefined {
-  return value.startsWith("{%") && value.endsWith("%}") && value.length >= 4 ? value.slice(2, -2) : undefined;
-}
-
 function compile(source: string, field: string): jsonata.Expression {
   let expression = compiled.get(source);
   if (expression) return expression;
@@ -85,7 +81,7 @@ export async function evaluateExpression(source: string, bindings: Bindings, fie
 /** Evaluates every "{% %}" string inside a field's value; object members that evaluate to nothing are left out. */
 export async function evaluateTemplate(value: unknown, bindings: Bindings, field: string): Promise<unknown> {
   if (typeof value === "string") {
-    const source = expressionOf(value);
+    const source = jsonataExpressionOf(value);
     return source === undefined ? value : evaluateExpression(source, bindings, field);
   }
   if (Array.isArray(value)) {

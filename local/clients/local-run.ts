@@ -2,14 +2,14 @@
 // S3 output fetched back and normalised, stand-ins down.
 
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { normaliseResponse, type NormalisedResponse } from "../bedrock/families";
-import { isS3ExecutionOutput, type ExecutionInput, type ExecutionOutput } from "../workflow/contract";
-import type { FaultPlan } from "./bedrock-stand-in";
+import { normaliseResponse, type NormalisedResponse } from "../../bedrock/families";
+import { isS3ExecutionOutput, type ExecutionInput, type ExecutionOutput } from "../../workflow/contract";
+import type { FaultPlan } from "../stand-ins/bedrock-stand-in";
 import { startLocalEnvironment, type LocalEnvironment } from "./environment";
-import type { WorkflowRun } from "./execution";
+import type { WorkflowRun } from "../runners/execution";
 import { newExecutionName, offloadLargeInput } from "./execution-input";
 import type { LocalStack } from "./local-stack";
-import { parseS3Uri } from "./s3-uri";
+import { parseS3Uri } from "../runners/s3-uri";
 
 export interface LocalExecutionOptions {
   /** The built-in contract's input, or any JSON value for a definition of your own. */
