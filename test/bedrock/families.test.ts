@@ -182,6 +182,15 @@ describe("bedrock/families", () => {
         temperature: 0.4,
       });
     });
+
+    it("every generation setting gets its own expression, however many a process uses", async () => {
+      // More settings than the compiled-expression cache holds: evicted ones compile again, none is mixed up.
+      for (let maxTokens = 1; maxTokens <= 600; maxTokens += 1) {
+        const body = await buildRequestBody("mistral", { prompt: "p", maxTokens, temperature: maxTokens / 1000 });
+        assert.deepEqual([body.max_tokens, body.temperature], [maxTokens, maxTokens / 1000]);
+      }
+      assert.equal((await buildRequestBody("mistral", { prompt: "p", maxTokens: 1, temperature: 0.001 })).max_tokens, 1);
+    });
   });
 
   describe("normaliseResponse", () => {
