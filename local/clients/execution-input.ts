@@ -127,7 +127,7 @@ export async function offloadLargeInput(options: OffloadOptions): Promise<Offloa
   if (inputSizeBytes(input) <= (options.limitBytes ?? EXECUTION_INPUT_LIMIT_BYTES) || input.inputS3Uri !== undefined) {
     return { input };
   }
-  const body = input.body ?? requestBodyFor(input, options.generation);
+  const body = input.body ?? (await requestBodyFor(input, options.generation));
   const bytes = Buffer.from(JSON.stringify(body), "utf8");
   if (bytes.length > INVOKE_MODEL_BODY_LIMIT_BYTES) {
     throw new InputError(`the request body is ${bytes.length} bytes, over InvokeModel's limit of ${INVOKE_MODEL_BODY_LIMIT_BYTES} bytes; nothing was uploaded`);
@@ -151,7 +151,8 @@ function uploadProgress(bytes: number, uri: string, stream: NodeJS.WriteStream):
   return { done: () => void stream.write(`\r\x1b[Kuploaded ${(bytes / 1e6).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s\n`) };
 }
 
-function requestBodyFor(input: ExecutionInput, generation: OffloadOptions["generation"]): Record<string, unknown> {
+/** The body the workflow would build from the prompt: the same JSONata, evaluated here. */
+async function requestBodyFor(input: ExecutionInput, generation: OffloadOptions["generation"]): Promise<Record<string, unknown>> {
   if (typeof input.prompt !== "string") {
     throw new InputError(`the execution input is over ${EXECUTION_INPUT_LIMIT_BYTES} bytes and has no prompt or body to move to S3`);
   }
@@ -159,7 +160,7 @@ function requestBodyFor(input: ExecutionInput, generation: OffloadOptions["gener
   const system = input.system !== undefined ? input.system : generation.systemPrompt;
   return buildRequestBody(generation.family, {
     prompt: input.prompt,
-    system: system || undefined,
+    system,
     maxTokens: generation.maxTokens,
     temperature: generation.temperature,
   });

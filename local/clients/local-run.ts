@@ -3,7 +3,7 @@
 
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { normaliseResponse, type NormalisedResponse } from "../../bedrock/families";
-import { isS3ExecutionOutput, type ExecutionInput, type ExecutionOutput } from "../../workflow/contract";
+import { isS3ExecutionOutput, type ExecutionInput, type ExecutionOutput, type S3ExecutionOutput } from "../../workflow/contract";
 import type { FaultPlan } from "../stand-ins/bedrock-stand-in";
 import { startLocalEnvironment, type LocalEnvironment } from "./environment";
 import type { WorkflowRun } from "../runners/execution";
@@ -36,8 +36,8 @@ export interface LocalExecutionReport extends WorkflowRun {
   /** Set when the input was moved to the payload bucket. */
   inputS3Uri?: string;
   uploadedBytes?: number;
-  /** The response read back from S3 when the execution wrote it there, normalised. */
-  response?: NormalisedResponse & { raw: unknown };
+  /** The response read back from S3 when the execution wrote it there, normalised: the same fields as an inline output. */
+  response?: NormalisedResponse & { model: string; raw: unknown };
   /** InvokeModel calls the Bedrock stand-in received while the run lasted (retries included; with a shared environment, other runs' too). */
   bedrockCalls: number;
 }
@@ -80,10 +80,12 @@ export async function runLocalExecution(stack: LocalStack, options: LocalExecuti
   }
 }
 
-async function fetchS3Response(s3: S3Client, stack: LocalStack, output: unknown): Promise<(NormalisedResponse & { raw: unknown }) | undefined> {
+// Normalised by the workflow's own expression, so it reads exactly as the inline output would have.
+async function fetchS3Response(s3: S3Client, stack: LocalStack, output: unknown): Promise<(NormalisedResponse & { model: string; raw: unknown }) | undefined> {
   if (output === null || typeof output !== "object" || !isS3ExecutionOutput(output as ExecutionOutput)) return undefined;
-  const raw = await readS3Json(s3, (output as { outputS3Uri: string }).outputS3Uri);
-  return { ...normaliseResponse(stack.family, raw), raw };
+  const { outputS3Uri, model } = output as S3ExecutionOutput;
+  const raw = await readS3Json(s3, outputS3Uri);
+  return { ...(await normaliseResponse(stack.family, raw)), model, raw };
 }
 
 /** The JSON object at an s3:// URI. */

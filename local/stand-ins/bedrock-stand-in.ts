@@ -6,9 +6,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { sampleResponse } from "../../bedrock/families";
-import { converseRequestProblem, converseResponse } from "./converse-format";
-import { familyForModelId, type ModelFamily } from "./model-family";
+import { converseRequestProblem, converseResponse, familyOfInvokedModel, sampleResponse, type ModelFamily } from "../../bedrock/families";
 import { listenLocally } from "./listen";
 import { repeatKeyedDraws } from "./seeded-draw";
 
@@ -144,7 +142,7 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
       call.fault = type;
       return errorAnswer(FAULTS[type].status, type, rejection ?? FAULTS[type].message);
     }
-    const family = familyForModelId(modelId, options.family);
+    const family = familyOfInvokedModel(modelId, options.family);
     const text = replyText({ modelId, body });
     const inputTokens = Math.max(1, Math.ceil(body.length / 4));
     const outputTokens = Math.max(1, text.split(/\s+/).filter(Boolean).length);
@@ -191,7 +189,7 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
 /** Why Bedrock would refuse this request before running the model, or undefined when it would run it. */
 function validateRequest(modelId: string, body: Buffer, family: ModelFamily | undefined, converse = false): string | undefined {
   try {
-    familyForModelId(modelId, family);
+    familyOfInvokedModel(modelId, family);
   } catch {
     return `The provided model identifier is invalid: ${modelId}`;
   }

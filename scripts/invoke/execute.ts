@@ -35,7 +35,8 @@ export interface InvokeReport {
   cause?: string;
   inputS3Uri?: string;
   uploadedBytes?: number;
-  response?: NormalisedResponse & { raw: unknown };
+  /** The response the workflow wrote to S3, read back: the same fields as an inline output. */
+  response?: NormalisedResponse & { model: string; raw: unknown };
 }
 
 export async function invokeDeployed(options: InvokeOptions): Promise<InvokeReport> {
@@ -57,8 +58,9 @@ export async function invokeDeployed(options: InvokeOptions): Promise<InvokeRepo
     ...(offloaded.inputS3Uri ? { inputS3Uri: offloaded.inputS3Uri, uploadedBytes: offloaded.uploadedBytes } : {}),
   };
   if (report.status === "SUCCEEDED" && !options.ownDefinition && isS3Output(report.output)) {
+    // Normalised by the workflow's own expression, so it reads exactly as the inline output would have.
     const raw = await readS3Json(s3, report.output.outputS3Uri);
-    report.response = { ...normaliseResponse(options.generation.family, raw), raw };
+    report.response = { ...(await normaliseResponse(options.generation.family, raw)), model: report.output.model, raw };
   }
   return report;
 }
@@ -108,6 +110,6 @@ function parseOutput(output: string | undefined): unknown {
   }
 }
 
-function isS3Output(output: unknown): output is { outputS3Uri: string } {
+function isS3Output(output: unknown): output is { outputS3Uri: string; model: string } {
   return output !== null && typeof output === "object" && isS3ExecutionOutput(output as ExecutionOutput);
 }

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StartSyncExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
-import { normaliseResponse, sampleResponse } from "../../bedrock/families";
+import { sampleResponse } from "../../bedrock/families";
 import { startS3StandIn, type S3StandIn } from "../../local/stand-ins/s3-stand-in";
 import { invokeDeployed, type InvokeOptions } from "../../scripts/invoke/execute";
 import { deployedStackFrom, readOutputsFile, StackOutputsError, type DeployedStack } from "../../scripts/invoke/stack-outputs";
@@ -100,7 +100,8 @@ describe("npm run invoke", () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "output/invoke-test-1.json", Body: JSON.stringify(raw) }));
     sfnMock.on(StartSyncExecutionCommand).resolves({ status: "SUCCEEDED", output: JSON.stringify({ outputS3Uri: `s3://${BUCKET}/output/invoke-test-1.json`, model: MODEL }) });
     const report = await invokeDeployed(options({ input: { prompt: "hi", outputToS3: true } }));
-    assert.deepEqual(report.response, { ...normaliseResponse("anthropic", raw), raw });
+    // The same fields an inline output has: the workflow's normalisation, the configured model, the raw body.
+    assert.deepEqual(report.response, { text: "from the bucket", stopReason: "end_turn", usage: { inputTokens: 5, outputTokens: 3 }, model: MODEL, raw });
     assert.equal(report.response?.text, "from the bucket");
   });
 

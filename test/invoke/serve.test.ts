@@ -66,6 +66,16 @@ describe("npm run invoke against npm run serve", function () {
       assert.deepEqual(serving.cloud.s3FrontDoor.decisions.map((d) => [d.request.action, d.allowed]), [["s3:GetObject", true], ["s3:PutObject", true]]);
     });
 
+    it("reports a response read back from S3 exactly as the inline output of the same prompt", async () => {
+      // Both are normalised by the family's one JSONata expression: in the workflow inline, by invoke for S3.
+      const prompt = ["--prompt", "Name the longest river in Japan."];
+      const inline = await invokeCli(serving, prompt);
+      const throughS3 = await invokeCli(serving, [...prompt, "--output-to-s3"]);
+      assert.deepEqual([inline.code, throughS3.code], [0, 0], JSON.stringify([inline.document, throughS3.document]));
+      assert.equal(throughS3.document.output.outputS3Uri.startsWith("s3://"), true);
+      assert.deepEqual(throughS3.document.response, inline.document.output);
+    });
+
     it("writes the stack outputs invoke reads, and drops the sync- host prefix only for custom endpoints", () => {
       const outputs = readOutputsFile(serving.outputsFile);
       assert.equal(outputs.stateMachineArn, serving.cloud.stack.stateMachineArn);

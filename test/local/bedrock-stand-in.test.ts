@@ -49,7 +49,7 @@ describe("local Bedrock stand-in", () => {
     ];
     for (const [modelId, family] of cases) {
       const body = await invoke(client, modelId);
-      const normalised = normaliseResponse(family, body);
+      const normalised = await normaliseResponse(family, body);
       assert.match(normalised.text, /Local stand-in reply/, `${modelId} answered ${JSON.stringify(body)}`);
       assert.ok((normalised.usage.outputTokens ?? 0) > 0);
     }

@@ -1,9 +1,12 @@
 // The generated definitions, both query languages, executed end to end through the local Bedrock and S3 stand-ins.
 import * as assert from "node:assert/strict";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { buildRequestBody, normaliseResponse } from "../../bedrock/families";
+import { buildRequestBody, MODEL_FAMILIES, normaliseResponse, type ModelFamily } from "../../bedrock/families";
 import { startLocalEnvironment, type LocalEnvironment } from "../../local/clients/environment";
+import { runLocalExecution } from "../../local/clients/local-run";
+import type { LocalStack } from "../../local/clients/local-stack";
 import { buildDefinition, type QueryLanguage, type WorkflowType } from "../../workflow";
+import { MODEL_IDS } from "../workflow/helpers/fixtures";
 
 const BUCKET = "bedrock-sfn-payloads-test";
 const MODEL = "apac.anthropic.claude-sonnet-4-20250514-v1:0";
@@ -17,12 +20,63 @@ const definitionFor = (queryLanguage: QueryLanguage, workflowType: WorkflowType 
   );
 
 /** A native request body whose JSON is about `size` bytes. */
-function bodyOfSize(size: number): Buffer {
-  const skeleton = buildRequestBody("anthropic", { prompt: "", system: SYSTEM, ...GENERATION });
+async function bodyOfSize(size: number): Promise<Buffer> {
+  const skeleton = await buildRequestBody("anthropic", { prompt: "", system: SYSTEM, ...GENERATION });
   const overhead = Buffer.byteLength(JSON.stringify(skeleton));
   const prompt = "Summarise this log.\n" + "lorem ipsum dolor sit amet ".repeat(Math.ceil((size - overhead) / 27));
-  return Buffer.from(JSON.stringify(buildRequestBody("anthropic", { prompt: prompt.slice(0, size - overhead), system: SYSTEM, ...GENERATION })));
+  return Buffer.from(JSON.stringify(await buildRequestBody("anthropic", { prompt: prompt.slice(0, size - overhead), system: SYSTEM, ...GENERATION })));
 }
+
+// The legacy text format is only ever configured (its models also speak Messages): an identifier that hides its
+// model makes the stand-in answer in the configured format.
+const APPLICATION_PROFILE = "arn:aws:bedrock:ap-southeast-2:123456789012:application-inference-profile/local-test";
+const modelFor = (family: ModelFamily) => (family === "anthropic-text-completions" ? APPLICATION_PROFILE : MODEL_IDS[family]);
+
+function localStackFor(family: ModelFamily, queryLanguage: QueryLanguage): LocalStack {
+  const modelId = modelFor(family);
+  const generation = { family, ...GENERATION, systemPrompt: SYSTEM };
+  return {
+    definition: JSON.stringify(buildDefinition({ modelId, family, queryLanguage, workflowType: "EXPRESS", payloadBucket: BUCKET, systemPrompt: SYSTEM, ...GENERATION })),
+    queryLanguage,
+    stateMachineArn: "arn:aws:states:ap-southeast-2:123456789012:stateMachine:families-test",
+    payloadBucket: BUCKET,
+    modelId,
+    family,
+    ownDefinition: false,
+    generation,
+  };
+}
+
+describe("every family: one request body and one normalisation, in the workflow and offline", function () {
+  this.timeout(60_000);
+
+  for (const family of MODEL_FAMILIES) {
+    it(`${family}: the runners send the body the offline tools build, and a response read back from S3 equals the inline output`, async () => {
+      const env = await startLocalEnvironment({ payloadBucket: BUCKET, family });
+      try {
+        const prompt = "Name a colour {% not JSONata %} \"quoted\"";
+        const expectedBody = await buildRequestBody(family, { prompt, system: SYSTEM, ...GENERATION });
+        for (const queryLanguage of ["JSONata", "JSONPath"] as const) {
+          const stack = localStackFor(family, queryLanguage);
+          const run = (input: object, executionName: string) => runLocalExecution(stack, { input, executionName, environment: env, timeScale: FAST });
+          const inline = await run({ prompt }, `inline-${queryLanguage}`);
+          const toS3 = await run({ prompt, outputToS3: true }, `to-s3-${queryLanguage}`);
+          for (const result of [inline, toS3]) assert.equal(result.status, "SUCCEEDED", `${queryLanguage}: ${result.error}: ${result.cause}`);
+
+          const sent = env.bedrock.calls.splice(0).map((call) => JSON.parse(call.body.toString()));
+          assert.deepEqual(sent, [expectedBody, expectedBody], queryLanguage);
+          assert.match((inline.output as { text: string }).text, /Local stand-in reply/);
+          assert.equal(toS3.response?.model, modelFor(family));
+          // JSONata: the expression the workflow ran inline is the one local-run (and invoke) ran on the S3 copy.
+          // JSONPath reads the first content block only, which for these one-block answers is the same.
+          assert.deepEqual(toS3.response, inline.output, queryLanguage);
+        }
+      } finally {
+        await env.close();
+      }
+    });
+  }
+});
 
 describe("generated workflow, run locally", function () {
   this.timeout(60_000);
@@ -48,11 +102,11 @@ describe("generated workflow, run locally", function () {
         assert.equal(env.bedrock.calls.length, 1);
         const call = env.bedrock.calls[0];
         assert.equal(call.modelId, MODEL);
-        assert.deepEqual(JSON.parse(call.body.toString()), buildRequestBody("anthropic", { prompt: "What is Step Functions?", system: SYSTEM, ...GENERATION }));
+        assert.deepEqual(JSON.parse(call.body.toString()), await buildRequestBody("anthropic", { prompt: "What is Step Functions?", system: SYSTEM, ...GENERATION }));
         const output = result.output as { text: string; model: string; raw: unknown };
         assert.deepEqual(
           { text: output.text, model: output.model },
-          { text: normaliseResponse("anthropic", output.raw).text, model: MODEL },
+          { text: (await normaliseResponse("anthropic", output.raw)).text, model: MODEL },
         );
         assert.match(output.text, new RegExp(`${call.body.length}-byte request`));
         assert.equal(result.states[0], "ValidateInput");
@@ -64,12 +118,12 @@ describe("generated workflow, run locally", function () {
         const uri = `s3://${BUCKET}/output/to-s3-${queryLanguage}.json`;
         assert.deepEqual(result.output, { outputS3Uri: uri, model: MODEL });
         const stored = await env.s3Client.send(new GetObjectCommand({ Bucket: BUCKET, Key: `output/to-s3-${queryLanguage}.json` }));
-        assert.match(normaliseResponse("anthropic", JSON.parse(await stored.Body!.transformToString())).text, /Local stand-in reply/);
+        assert.match((await normaliseResponse("anthropic", JSON.parse(await stored.Body!.transformToString()))).text, /Local stand-in reply/);
       });
 
       for (const [label, size] of [["300 KB", 300 * 1024], ["1 MB", 1024 * 1024], ["10 MB", 10 * 1024 * 1024]] as const) {
         it(`sends a ${label} request through Input.S3Uri with its bytes unchanged`, async () => {
-          const bytes = bodyOfSize(size);
+          const bytes = await bodyOfSize(size);
           const key = `input/${queryLanguage}-${size}.json`;
           await env.s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: bytes, ContentType: "application/json" }));
           const result = await run({ inputS3Uri: `s3://${BUCKET}/${key}`, outputToS3: true }, `big-${queryLanguage}-${size}`);

@@ -73,17 +73,17 @@ describe("workflow JSONPath definition, run with aws-local-stepfunctions", () =>
         const none = await run(options, { prompt: params.prompt, system: "" });
         const unconfigured = await run(optionsFor(family), { prompt: params.prompt });
 
-        assert.deepEqual(configured.calls[0].parameters.Body, buildRequestBody(family, { ...params, system: SYSTEM }));
-        assert.deepEqual(override.calls[0].parameters.Body, buildRequestBody(family, { ...params, system: "Use French.\n" }));
-        assert.deepEqual(none.calls[0].parameters.Body, buildRequestBody(family, params));
-        assert.deepEqual(unconfigured.calls[0].parameters.Body, buildRequestBody(family, params));
+        assert.deepEqual(configured.calls[0].parameters.Body, await buildRequestBody(family, { ...params, system: SYSTEM }));
+        assert.deepEqual(override.calls[0].parameters.Body, await buildRequestBody(family, { ...params, system: "Use French.\n" }));
+        assert.deepEqual(none.calls[0].parameters.Body, await buildRequestBody(family, params));
+        assert.deepEqual(unconfigured.calls[0].parameters.Body, await buildRequestBody(family, params));
 
         const call = configured.calls[0];
         assert.equal(call.state, S.invokeModelWithBody);
         assert.equal(call.parameters.ModelId, MODEL_IDS[family]);
         assert.ok(!("Input" in call.parameters) && !("Output" in call.parameters));
 
-        const expected = normaliseResponse(family, sample(family));
+        const expected = await normaliseResponse(family, sample(family));
         const output = configured.output!;
         assert.equal(output.text, `Answer from ${family}`);
         assert.equal(output.stopReason, expected.stopReason);

@@ -1,6 +1,9 @@
-// The shape every model family fills in (request body, response normalisation, JSONata and JSONPath
-// fragments), and the small helpers the families share. Split from families.ts so that families can live
-// in files of their own (legacy-families.ts) without an import cycle.
+// The shape every model family fills in, and the small helpers the family files share.
+//
+// Each family writes its request body and its response normalisation once, as JSONata: the workflow's JSONata
+// definition embeds those expressions, and the offline tools evaluate the very same text (./jsonata.ts). JSONPath
+// cannot express either (no conditionals, no joins), so a JSONPath definition gets its own fragments here, which
+// the tests hold to the JSONata ones.
 
 /** What a prompt-based request needs. An empty or absent `system` means "no system prompt". */
 export interface PromptParams {
@@ -15,7 +18,7 @@ export interface NormalisedResponse {
   text: string;
   stopReason: string | null;
   usage: { inputTokens: number | null; outputTokens: number | null };
-  /** Only when the response body itself names the model. */
+  /** The configured model identifier, where a caller adds it (as the workflow's output does); never read from the body. */
   model?: string;
 }
 
@@ -48,32 +51,38 @@ export interface ResultPaths {
 
 export type JsonObject = Record<string, unknown>;
 
+export interface GenerationSettings {
+  maxTokens: number;
+  temperature: number;
+}
+
+/** One model family: everything the builder, the stand-ins and the offline tools need to know about its format. */
 export interface FamilyFormat {
   description: string;
   /** Set for a legacy text format: AWS's lifecycle note, shown with the family. */
   legacy?: string;
   /** Which foundation-model IDs belong to the family (matched against `provider.model...`). */
   modelIdPattern: RegExp;
-  buildBody(params: PromptParams): JsonObject;
-  /** JSONata for the same body, in a scope where `$prompt` and `$system` ("" = none) are bound. */
+  /**
+   * THE request body: JSONata in a scope where `$prompt` and `$system` ("" = none) are bound. The JSONata
+   * definition runs it in Step Functions; `buildRequestBody` evaluates it offline.
+   */
   bodyJsonata(settings: GenerationSettings): string;
-  /** JSONPath payload template for the same body, reading the prompt from `$.prompt`. */
+  /** The same body as a JSONPath payload template (Pass state Parameters), reading the prompt from `$.prompt`. */
   bodyJsonPathTemplate(settings: GenerationSettings, system: JsonPathSystemSource): JsonObject;
-  normalise(body: JsonObject): NormalisedResponse;
-  /** JSONata returning `{text, stopReason, usage}`, in a scope where `$body` is bound. */
+  /**
+   * THE normalisation: JSONata returning `{text, stopReason, usage}` in a scope where `$body` is bound. The JSONata
+   * definition runs it on the task result; `normaliseResponse` evaluates it offline (responses read from S3).
+   */
   normaliseJsonata: string;
   /** Paths for a JSONPath ResultSelector; JSONPath cannot join or default, so it reads the first block. */
   resultPaths: ResultPaths;
+  /** A response body as the family's models return it (the local Bedrock stand-in answers with it). */
   sample(params: SampleResponseParams): JsonObject;
 }
 
-export interface GenerationSettings {
-  maxTokens: number;
-  temperature: number;
-}
-
 // ---------------------------------------------------------------------------
-// Small helpers shared by the families
+// Helpers for writing JSONata
 // ---------------------------------------------------------------------------
 
 /** A JSONata string literal (JSONata accepts JSON's escapes). */
@@ -81,46 +90,7 @@ export function jsonataString(value: string): string {
   return JSON.stringify(value);
 }
 
-/** Escape template text for a literal inside an intrinsic function string such as States.Format('...'). */
-export function escapeIntrinsicLiteral(value: string): string {
-  return value.replace(/[\\'{}]/g, (ch) => `\\${ch}`);
-}
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Follow a path of keys and indexes; undefined as soon as a step is missing. */
-export function at(value: unknown, ...path: Array<string | number>): unknown {
-  let current: unknown = value;
-  for (const step of path) {
-    if (typeof step === "number") {
-      if (!Array.isArray(current)) return undefined;
-      current = current[step];
-    } else {
-      if (!isObject(current)) return undefined;
-      current = current[step];
-    }
-  }
-  return current;
-}
-
-export const stringOrNull = (v: unknown): string | null => (typeof v === "string" ? v : null);
-export const numberOrNull = (v: unknown): number | null => (typeof v === "number" ? v : null);
-export const stringOrEmpty = (v: unknown): string => (typeof v === "string" ? v : "");
-
-/** Join the `text` of the blocks of an array, keeping only blocks that pass `keep`. */
-export function joinTexts(blocks: unknown, keep: (block: JsonObject) => boolean = () => true): string {
-  if (!Array.isArray(blocks)) return "";
-  return blocks
-    .filter(isObject)
-    .filter(keep)
-    .map((block) => block.text)
-    .filter((text): text is string => typeof text === "string")
-    .join("");
-}
-
-// JSONata equivalents of the helpers above; each takes a JSONata expression.
+// Each takes a JSONata expression; a field of the wrong type or missing reads as null or "", never as an error.
 export const jStringOrNull = (e: string) => `($v := ${e}; $type($v) = "string" ? $v : null)`;
 export const jNumberOrNull = (e: string) => `($v := ${e}; $type($v) = "number" ? $v : null)`;
 export const jStringOrEmpty = (e: string) => `($v := ${e}; $type($v) = "string" ? $v : "")`;
@@ -128,11 +98,21 @@ export const jStringOrEmpty = (e: string) => `($v := ${e}; $type($v) = "string" 
 export const jJoinTexts = (textsExpr: string) =>
   `($t := ${textsExpr}[$type($) = "string"]; $exists($t) ? $join($t) : "")`;
 
+/** `{text, stopReason, usage}` from one JSONata expression per field ("null" where the body has none). */
 export function jNormalised(text: string, stopReason: string, inputTokens: string, outputTokens: string): string {
   return (
     `{"text": ${text}, "stopReason": ${stopReason}, ` +
     `"usage": {"inputTokens": ${inputTokens}, "outputTokens": ${outputTokens}}}`
   );
+}
+
+// ---------------------------------------------------------------------------
+// Helpers for the JSONPath fragments
+// ---------------------------------------------------------------------------
+
+/** Escape template text for a literal inside an intrinsic function string such as States.Format('...'). */
+export function escapeIntrinsicLiteral(value: string): string {
+  return value.replace(/[\\'{}]/g, (ch) => `\\${ch}`);
 }
 
 /**
@@ -167,3 +147,17 @@ export function jsonPathSystemField(system: JsonPathSystemSource, key: string): 
   }
 }
 
+/** `{"inputText.$": ...}`-style field for formats that prepend the system prompt to the user's text. */
+export function jsonPathPrependedSystem(system: JsonPathSystemSource, key: string, separator: string): JsonObject {
+  return {
+    [`${key}.$`]:
+      system.kind === "none"
+        ? "$.prompt"
+        : jsonPathFormattedPrompt(system, { start: "", systemBlock: (s) => `${s}${separator}`, beforePrompt: "", end: "" }),
+  };
+}
+
+/** The lifecycle note of the legacy text formats that older write-ups use. */
+export const LEGACY_NOTE =
+  "legacy: AWS's model lifecycle page lists this model family as Legacy or end-of-life; a Legacy model stays at least " +
+  "6 months before its EOL date, new customers cannot use it, and calls fail after EOL (https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html)";

@@ -1,4 +1,7 @@
-// The Converse API's response (one format for every model), as the Bedrock stand-in answers `/model/{id}/converse`.
+// The Converse API (Bedrock API reference: Converse), one format for every model: what the local Bedrock
+// stand-in answers on `/model/{id}/converse`, and the one check Converse makes of a request before the model runs.
+
+import { type JsonObject } from "./format";
 
 export interface ConverseReply {
   text: string;
@@ -6,7 +9,7 @@ export interface ConverseReply {
   outputTokens: number;
 }
 
-export function converseResponse(reply: ConverseReply): Record<string, unknown> {
+export function converseResponse(reply: ConverseReply): JsonObject {
   return {
     output: { message: { role: "assistant", content: [{ text: reply.text }] } },
     stopReason: "end_turn",
