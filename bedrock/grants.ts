@@ -34,7 +34,7 @@ export interface AuthorizationRequest {
 }
 
 export function requiredBedrockStatements(model: ResolvedModel): PolicyStatement[] {
-  const { routing, partition, sourceRegion, invokedArn, foundationModelId } = model;
+  const { routing, partition, sourceRegion, invokedArn } = model;
   const allow = (Sid: string, Resource: string[], Condition?: PolicyStatement["Condition"]): PolicyStatement =>
     Condition ? { Sid, Effect: "Allow", Action: [INVOKE_MODEL], Resource, Condition } : { Sid, Effect: "Allow", Action: [INVOKE_MODEL], Resource };
 

@@ -82,7 +82,7 @@ const KNOWN_PROVIDERS = new Set([
 
 function parseModelArn(value: string): ModelReference {
   const arn = parseArn(value);
-  if (!arn || arn.service !== "bedrock") {
+  if (arn?.service !== "bedrock") {
     throw new ModelIdError(`'${value}' is not a Bedrock ARN; expected ${VALID_FORMS}`);
   }
   const [type, id] = splitResource(arn.resource);

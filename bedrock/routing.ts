@@ -25,7 +25,7 @@ export function catalogProfileIds(): string[] {
 }
 
 export function catalogProfile(profileId: string): CatalogProfile | undefined {
-  return Object.prototype.hasOwnProperty.call(catalog.profiles, profileId) ? catalog.profiles[profileId] : undefined;
+  return Object.hasOwn(catalog.profiles, profileId) ? catalog.profiles[profileId] : undefined;
 }
 
 /** Where a profile may be called from and where it routes: "*" for global, or explicit Regions. */
@@ -43,7 +43,8 @@ export function catalogDestinations(profileId: string, sourceRegion: string): De
 export function sourceRegionsForPrefix(prefix: ProfilePrefix): string[] {
   const regions = new Set<string>();
   for (const profile of Object.values(catalog.profiles)) {
-    if (profile.prefix === prefix) Object.keys(profile.sourceToDestinations).forEach((r) => regions.add(r));
+    if (profile.prefix !== prefix) continue;
+    for (const r of Object.keys(profile.sourceToDestinations)) regions.add(r);
   }
   return [...regions].sort();
 }
@@ -54,7 +55,7 @@ export function knownRegions(): string[] {
   for (const profile of Object.values(catalog.profiles)) {
     for (const [source, destinations] of Object.entries(profile.sourceToDestinations)) {
       regions.add(source);
-      if (destinations !== "*") destinations.forEach((r) => regions.add(r));
+      if (destinations !== "*") for (const r of destinations) regions.add(r);
     }
   }
   return [...regions].sort();

@@ -182,7 +182,7 @@ export function evaluateClause(clause: ConditionClause, present: string[] | unde
     // Vacuously true for a missing or empty key, as IAM documents.
     return present === undefined || present.every(holds);
   }
-  if (clause.set === "ForAnyValue") return present !== undefined && present.some(holds);
+  if (clause.set === "ForAnyValue") return present?.some(holds) === true;
   if (present === undefined) return clause.ifExists || negated;
   // A multi-valued key needs ForAnyValue/ForAllValues; a plain operator never matches it.
   if (multiValued) return false;

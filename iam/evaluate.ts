@@ -63,7 +63,7 @@ export function matchStatement(statement: ParsedStatement, request: IamRequest, 
   if (statement.action && !statement.action.some((p) => matchesAction(p, request.action))) {
     return { kind: "no-match", stage: "action", why: `its Action does not cover ${request.action}` };
   }
-  if (statement.notAction && statement.notAction.some((p) => matchesAction(p, request.action))) {
+  if (statement.notAction?.some((p) => matchesAction(p, request.action))) {
     return { kind: "no-match", stage: "action", why: `its NotAction excludes ${request.action}` };
   }
   const context = index ?? new ContextIndex(request.context ?? {}, request.unknownContextKeys);
@@ -173,7 +173,10 @@ export class PolicySet {
     const effect = entry.statement.effect;
     const push = (map: Map<string, Entry[]>, key: string) => {
       let list = map.get(key);
-      if (!list) map.set(key, (list = []));
+      if (!list) {
+        list = [];
+        map.set(key, list);
+      }
       if (list[list.length - 1] !== entry) list.push(entry);
     };
     const { literals, wildRegions } = resourceKeys(entry.statement);

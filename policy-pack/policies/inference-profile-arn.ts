@@ -99,7 +99,7 @@ function modelsAcrossRegionsWithoutProfile(document: ParsedDocument, judge: Judg
   for (const { statement } of allows) {
     for (const text of statement.resource ?? []) {
       const pattern = bedrockPattern(text);
-      if (!pattern || pattern.type !== "foundation-model" || profilePrefixOf(pattern.id)) continue;
+      if (pattern?.type !== "foundation-model" || profilePrefixOf(pattern.id)) continue;
       const entry = byModel.get(pattern.id) ?? { regions: new Set<string>(), statements: new Set<string>() };
       entry.regions.add(pattern.region);
       entry.statements.add(statementLabel(statement));
@@ -213,9 +213,15 @@ function grantsSomeProfileOf(judge: Judge, modelId: string): boolean {
 const profileAllowed = new WeakMap<PolicySet, Map<string, boolean>>();
 function someProfileAllowed(judge: Judge, modelId: string): boolean {
   let known = profileAllowed.get(judge.policies);
-  if (!known) profileAllowed.set(judge.policies, (known = new Map()));
+  if (!known) {
+    known = new Map();
+    profileAllowed.set(judge.policies, known);
+  }
   let answer = known.get(modelId);
-  if (answer === undefined) known.set(modelId, (answer = anyProfileAllowed(judge, modelId)));
+  if (answer === undefined) {
+    answer = anyProfileAllowed(judge, modelId);
+    known.set(modelId, answer);
+  }
   return answer;
 }
 

@@ -20,7 +20,7 @@ const definitionFor = (queryLanguage: QueryLanguage, workflowType: WorkflowType 
 function bodyOfSize(size: number): Buffer {
   const skeleton = buildRequestBody("anthropic", { prompt: "", system: SYSTEM, ...GENERATION });
   const overhead = Buffer.byteLength(JSON.stringify(skeleton));
-  const prompt = "Summarise this log.\n" + "lorem ipsum dolor sit amet ".repeat(Math.ceil((size - overhead) / 27));
+  const prompt = `Summarise this log.\n${"lorem ipsum dolor sit amet ".repeat(Math.ceil((size - overhead) / 27))}`;
   return Buffer.from(JSON.stringify(buildRequestBody("anthropic", { prompt: prompt.slice(0, size - overhead), system: SYSTEM, ...GENERATION })));
 }
 
