@@ -105,11 +105,11 @@ export function writeNotes(notes: readonly string[], stderr: (text: string) => v
 }
 
 /** Runs a CLI's main: user errors print one clear message (exit 2), never a stack trace; set DEBUG for one. */
-export function runCli(main: () => Promise<number | void>): void {
+export function runCli(main: () => Promise<number>): void {
   // The AWS SDK warns on every client that Node 20 support ends in 2027; the README says so once instead.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   main().then(
-    (code) => process.exit(code ?? 0),
+    (code) => process.exit(code),
     (err: unknown) => {
       if (err instanceof HelpRequested) {
         process.stdout.write(`usage: ${err.usage}\n`);
