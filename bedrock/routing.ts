@@ -2,7 +2,7 @@
 // Offline truth is the catalog transcribed from the AWS docs (see its _meta); at deploy time the program
 // prefers aws.bedrock.getInferenceProfile for profiles the catalog does not know.
 import catalogJson from "./inference-profiles.json";
-import { PROFILE_PREFIXES, ProfilePrefix } from "./model-id";
+import { ProfilePrefix } from "./model-id";
 
 export interface CatalogProfile {
   prefix: ProfilePrefix;
@@ -17,8 +17,6 @@ interface Catalog {
 }
 
 const catalog = catalogJson as unknown as Catalog;
-
-export const CATALOG_SOURCE = catalog._meta.source;
 
 export function catalogProfileIds(): string[] {
   return Object.keys(catalog.profiles).sort();
@@ -59,8 +57,4 @@ export function knownRegions(): string[] {
     }
   }
   return [...regions].sort();
-}
-
-export function isProfilePrefix(value: string): value is ProfilePrefix {
-  return (PROFILE_PREFIXES as readonly string[]).includes(value);
 }

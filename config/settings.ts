@@ -13,7 +13,7 @@ import { BedrockSfnError } from "../src/errors";
 export const PROJECT = "bedrock-sfn";
 
 // The choices and defaults are the library's (src/defaults.ts); config validates stack values against them.
-export { LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/defaults";
+export { LOG_LEVELS, LOG_RETENTION_DAYS, WORKFLOW_TYPES } from "../src/defaults";
 export type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/defaults";
 
 // Whether AWS has a Region of the right shape is checked against the bundled list afterwards.

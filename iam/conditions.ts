@@ -127,11 +127,6 @@ export class ContextIndex {
   };
 }
 
-/** Looks a key up case-insensitively; undefined when the request does not carry it. */
-export function contextValues(context: RequestContext, key: string): string[] | undefined {
-  return new ContextIndex(context).get(key);
-}
-
 /** All clauses must hold (operators and keys are ANDed; a clause's values are ORed). */
 export function evaluateConditions(clauses: ConditionClause[], context: RequestContext | ContextIndex, options: ConditionOptions = {}): ConditionOutcome {
   const index = context instanceof ContextIndex ? context : new ContextIndex(context, options.unknownKeys);

@@ -59,7 +59,7 @@ export type StatementMatch =
   | { kind: "cannot-judge"; why: string };
 
 /** Does the statement apply to this request (action, resource and conditions), ignoring its effect? */
-export function matchStatement(statement: ParsedStatement, request: IamRequest, index?: ContextIndex): StatementMatch {
+function matchStatement(statement: ParsedStatement, request: IamRequest, index?: ContextIndex): StatementMatch {
   if (statement.action && !statement.action.some((p) => matchesAction(p, request.action))) {
     return { kind: "no-match", stage: "action", why: `its Action does not cover ${request.action}` };
   }
@@ -366,7 +366,7 @@ function refOf(document: ParsedDocument, statement: ParsedStatement): StatementR
   return { document: document.source, index: statement.index, sid: statement.sid, label: statementLabel(statement) };
 }
 
-export function describeClause(clause: ConditionClause): string {
+function describeClause(clause: ConditionClause): string {
   const values = clause.values.length === 1 ? `"${clause.values[0]}"` : `[${clause.values.map((v) => `"${v}"`).join(", ")}]`;
   return `${clause.operator} ${clause.key} = ${values}`;
 }

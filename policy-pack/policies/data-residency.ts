@@ -12,7 +12,7 @@ import { PackResource, STATE_MACHINE_TYPES, describeResource, toPackResource } f
 import { StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
 
-export const DATA_RESIDENCY = "bedrock-data-residency";
+const DATA_RESIDENCY = "bedrock-data-residency";
 
 export const dataResidencyPolicy: ResourceValidationPolicy = {
   name: DATA_RESIDENCY,
@@ -30,7 +30,7 @@ export const dataResidencyPolicy: ResourceValidationPolicy = {
   },
 };
 
-export function dataResidencyFindings(resource: PackResource, config: DataResidencyConfig): Finding[] {
+function dataResidencyFindings(resource: PackResource, config: DataResidencyConfig): Finding[] {
   if (config.allowedRegions.length === 0 && config.allowGlobalProfiles) return [];
   const models = STATE_MACHINE_TYPES.includes(resource.type) ? calledModels(resource) : grantedProfiles(resource);
   return models.flatMap(({ model, where }) => judge(model, where, config));

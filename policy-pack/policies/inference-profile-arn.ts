@@ -16,7 +16,7 @@ import { DocumentScope, documentScopes } from "../lib/role-policies";
 import { Finding, arnList, eachSafely, reportFindings, safely, violation } from "../lib/findings";
 import { PackResource, toPackResource } from "../lib/resources";
 
-export const INFERENCE_PROFILE_ARN = "bedrock-inference-profile-arn";
+const INFERENCE_PROFILE_ARN = "bedrock-inference-profile-arn";
 
 export const inferenceProfileArnPolicy: StackValidationPolicy = {
   name: INFERENCE_PROFILE_ARN,
@@ -35,12 +35,7 @@ export const inferenceProfileArnPolicy: StackValidationPolicy = {
 /** What decides together with a document: its role's union of policies (or the document alone). */
 type Judge = Pick<DocumentScope, "documents" | "policies" | "accounts">;
 
-/** The findings for one resource judged alone (kept for callers without a stack). */
-export function inferenceProfileArnFindings(resource: PackResource): Finding[] {
-  return inferenceProfileArnFindingsInStack([resource]);
-}
-
-export function inferenceProfileArnFindingsInStack(resources: PackResource[]): Finding[] {
+function inferenceProfileArnFindingsInStack(resources: PackResource[]): Finding[] {
   const { scopes, notes } = documentScopes(resources, accountsInDocuments);
   // One check per document: a document that cannot be judged never hides the findings of the others.
   const findings = eachSafely(scopes, (s) => s.document.source, (s) =>

@@ -44,7 +44,7 @@ const COMMON: Options = {
  * The folder the user ran the command from. `npm run` and `npx` change the working directory to the project
  * root and keep the caller's folder in INIT_CWD.
  */
-export function userDirectory(env: NodeJS.ProcessEnv = process.env): string {
+function userDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return env.INIT_CWD && path.isAbsolute(env.INIT_CWD) ? env.INIT_CWD : process.cwd();
 }
 
@@ -83,7 +83,7 @@ function firstLine(text: string): string {
 }
 
 /** `key=value` pairs; a key without a namespace gets the project's, as `pulumi config set` does. */
-export function parseOverrides(pairs: string[]): Record<string, string> {
+function parseOverrides(pairs: string[]): Record<string, string> {
   const overrides: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
@@ -95,7 +95,7 @@ export function parseOverrides(pairs: string[]): Record<string, string> {
 }
 
 /** True for errors that are the user's input, not a bug: they get exit code 2 and no stack trace. */
-export function isUserError(err: unknown): boolean {
+function isUserError(err: unknown): boolean {
   return isBedrockSfnError(err) || pulumi.RunError.isInstance(err);
 }
 

@@ -51,7 +51,7 @@ export class StackConfigError extends BedrockSfnError {
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
-export function stackNames(projectDir = PROJECT_DIR): string[] {
+function stackNames(projectDir = PROJECT_DIR): string[] {
   return fs
     .readdirSync(projectDir)
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])

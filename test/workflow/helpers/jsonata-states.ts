@@ -20,7 +20,7 @@ export type RunResult =
 const EXPRESSION = /^\{%(.*)%\}$/s;
 
 /** Evaluate a JSONata template: a `{% %}` string, or an object/array holding some. */
-export async function evaluateTemplate(template: unknown, states: Record<string, unknown>): Promise<unknown> {
+async function evaluateTemplate(template: unknown, states: Record<string, unknown>): Promise<unknown> {
   if (typeof template === "string") {
     const match = EXPRESSION.exec(template);
     return match ? jsonata(match[1]).evaluate(null, { states }) : template;
