@@ -14,7 +14,6 @@
 
 export const API_TYPES = ["none", "rest"] as const;
 export const API_AUTH_MODES = ["iam", "apiKey"] as const;
-export type ApiType = (typeof API_TYPES)[number];
 export type ApiAuth = (typeof API_AUTH_MODES)[number];
 
 export const GENERATE_PATH = "/generate";
@@ -26,8 +25,8 @@ export const STAGE_NAME = "v1";
  * JSON escaping writes a character as up to 12 bytes (an astral character as two \uXXXX escapes); these bounds keep
  * every valid request inside that limit, so a large request is refused with 400 here, never half-way in AWS.
  */
-export const MAX_PROMPT_CHARS = 20_000;
-export const MAX_SYSTEM_CHARS = 1_000;
+const MAX_PROMPT_CHARS = 20_000;
+const MAX_SYSTEM_CHARS = 1_000;
 
 /**
  * The request model (JSON Schema draft 4, as API Gateway models are). API Gateway's request validator refuses

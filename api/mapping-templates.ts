@@ -95,9 +95,9 @@ export const DESCRIBE_RESPONSE_TEMPLATE = [
 ].join("\n");
 
 /** Step Functions refused the call (4xx: our configuration or its limits, not the client's request). */
-export const START_REFUSED_TEMPLATE = `{"message": "the workflow could not be started", "request_id": "$context.requestId"}`;
-export const NO_SUCH_EXECUTION_TEMPLATE = `{"message": "no execution with this id", "request_id": "$context.requestId"}`;
-export const UPSTREAM_FAILED_TEMPLATE = `{"message": "Step Functions is unavailable; retry later", "request_id": "$context.requestId"}`;
+const START_REFUSED_TEMPLATE = `{"message": "the workflow could not be started", "request_id": "$context.requestId"}`;
+const NO_SUCH_EXECUTION_TEMPLATE = `{"message": "no execution with this id", "request_id": "$context.requestId"}`;
+const UPSTREAM_FAILED_TEMPLATE = `{"message": "Step Functions is unavailable; retry later", "request_id": "$context.requestId"}`;
 
 /**
  * Gateway response for a body the request validator refuses: names what is wrong. Gateway response templates are

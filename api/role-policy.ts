@@ -3,11 +3,6 @@
 import type { PolicyDocument } from "../bedrock/grants";
 import type { WorkflowType } from "../src/defaults";
 
-/** The actions the front door calls for a workflow type. */
-export function frontDoorActions(workflowType: WorkflowType): string[] {
-  return workflowType === "EXPRESS" ? ["states:StartSyncExecution"] : ["states:StartExecution", "states:DescribeExecution"];
-}
-
 /** `arn:<p>:states:<r>:<a>:stateMachine:<name>` -> the ARN pattern of its executions (STANDARD). */
 export function executionArnPattern(stateMachineArn: string): string {
   return `${executionArnPrefix(stateMachineArn)}*`;

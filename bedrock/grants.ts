@@ -8,7 +8,7 @@ export const INVOKE_MODEL = "bedrock:InvokeModel";
 export const PROFILE_ARN_KEY = "bedrock:InferenceProfileArn";
 export const REQUESTED_REGION_KEY = "aws:RequestedRegion";
 /** The value AWS gives aws:RequestedRegion when it authorises the Region-less model ARN of a global profile. */
-export const UNSPECIFIED_REGION = "unspecified";
+const UNSPECIFIED_REGION = "unspecified";
 
 export interface PolicyStatement {
   Sid?: string;
@@ -34,7 +34,7 @@ export interface AuthorizationRequest {
 }
 
 export function requiredBedrockStatements(model: ResolvedModel): PolicyStatement[] {
-  const { routing, partition, sourceRegion, invokedArn, foundationModelId } = model;
+  const { routing, partition, sourceRegion, invokedArn } = model;
   const allow = (Sid: string, Resource: string[], Condition?: PolicyStatement["Condition"]): PolicyStatement =>
     Condition ? { Sid, Effect: "Allow", Action: [INVOKE_MODEL], Resource, Condition } : { Sid, Effect: "Allow", Action: [INVOKE_MODEL], Resource };
 

@@ -14,14 +14,8 @@ const limits = (limitsJson as unknown as { limits: Limit[] }).limits;
 const models = (modelsJson as unknown as { models: string[] }).models;
 const knownModels = new Set(models);
 
-export const FOUNDATION_MODELS_SOURCE = (modelsJson as unknown as { _meta: { source: string } })._meta.source;
-
 export function isKnownFoundationModel(id: string): boolean {
   return knownModels.has(id);
-}
-
-export function knownFoundationModels(): string[] {
-  return [...models];
 }
 
 /** The most output tokens the model takes per request, with the AWS page that says so; undefined when not documented here. */

@@ -27,8 +27,6 @@ export type ModelReference =
 export const OWN_ARN_TYPES = ["imported-model", "custom-model-deployment", "default-prompt-router", "prompt-router"] as const;
 export type OwnArnType = (typeof OWN_ARN_TYPES)[number];
 
-export type ModelKind = ModelReference["kind"];
-
 /** Raised for an identifier that is not a Bedrock model; the message names the value and the valid forms. */
 export class ModelIdError extends BedrockSfnError {
   constructor(message: string, argument = "modelId") {
@@ -40,7 +38,7 @@ export class ModelIdError extends BedrockSfnError {
 const FOUNDATION_MODEL_ID = /^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9._-]*(:[a-z0-9._-]+)*$/;
 const RESOURCE_ID = /^[a-zA-Z0-9][a-zA-Z0-9._:-]*$/;
 
-export const VALID_FORMS = [
+const VALID_FORMS = [
   "a foundation-model ID (anthropic.claude-3-haiku-20240307-v1:0)",
   `a system inference-profile ID with prefix ${PROFILE_PREFIXES.map((p) => `'${p}.'`).join(", ")} (apac.anthropic.claude-sonnet-4-20250514-v1:0)`,
   "or the ARN of a foundation model, inference profile, application inference profile, provisioned model, imported model, custom-model deployment or prompt router",
@@ -82,7 +80,7 @@ const KNOWN_PROVIDERS = new Set([
 
 function parseModelArn(value: string): ModelReference {
   const arn = parseArn(value);
-  if (!arn || arn.service !== "bedrock") {
+  if (arn?.service !== "bedrock") {
     throw new ModelIdError(`'${value}' is not a Bedrock ARN; expected ${VALID_FORMS}`);
   }
   const [type, id] = splitResource(arn.resource);

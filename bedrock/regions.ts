@@ -14,8 +14,6 @@ const data = regionsJson as unknown as { _meta: Record<string, string>; partitio
 const patterns = data.partitions.map((p) => ({ id: p.id, pattern: new RegExp(p.regionRegex) }));
 const known = new Set(data.partitions.flatMap((p) => p.regions));
 
-export const REGIONS_SOURCE = data._meta.source;
-
 /**
  * The shape of a Region name in every partition (us-east-1, us-gov-west-1, eusc-de-east-1, us-isob-east-1);
  * whether AWS has such a Region is a separate question (isKnownRegion).

@@ -2,7 +2,7 @@
 // Offline truth is the catalog transcribed from the AWS docs (see its _meta); at deploy time the program
 // prefers aws.bedrock.getInferenceProfile for profiles the catalog does not know.
 import catalogJson from "./inference-profiles.json";
-import { PROFILE_PREFIXES, ProfilePrefix } from "./model-id";
+import { ProfilePrefix } from "./model-id";
 
 export interface CatalogProfile {
   prefix: ProfilePrefix;
@@ -18,14 +18,12 @@ interface Catalog {
 
 const catalog = catalogJson as unknown as Catalog;
 
-export const CATALOG_SOURCE = catalog._meta.source;
-
 export function catalogProfileIds(): string[] {
   return Object.keys(catalog.profiles).sort();
 }
 
 export function catalogProfile(profileId: string): CatalogProfile | undefined {
-  return Object.prototype.hasOwnProperty.call(catalog.profiles, profileId) ? catalog.profiles[profileId] : undefined;
+  return Object.hasOwn(catalog.profiles, profileId) ? catalog.profiles[profileId] : undefined;
 }
 
 /** Where a profile may be called from and where it routes: "*" for global, or explicit Regions. */
@@ -43,7 +41,8 @@ export function catalogDestinations(profileId: string, sourceRegion: string): De
 export function sourceRegionsForPrefix(prefix: ProfilePrefix): string[] {
   const regions = new Set<string>();
   for (const profile of Object.values(catalog.profiles)) {
-    if (profile.prefix === prefix) Object.keys(profile.sourceToDestinations).forEach((r) => regions.add(r));
+    if (profile.prefix !== prefix) continue;
+    for (const r of Object.keys(profile.sourceToDestinations)) regions.add(r);
   }
   return [...regions].sort();
 }
@@ -54,12 +53,8 @@ export function knownRegions(): string[] {
   for (const profile of Object.values(catalog.profiles)) {
     for (const [source, destinations] of Object.entries(profile.sourceToDestinations)) {
       regions.add(source);
-      if (destinations !== "*") destinations.forEach((r) => regions.add(r));
+      if (destinations !== "*") for (const r of destinations) regions.add(r);
     }
   }
   return [...regions].sort();
-}
-
-export function isProfilePrefix(value: string): value is ProfilePrefix {
-  return (PROFILE_PREFIXES as readonly string[]).includes(value);
 }

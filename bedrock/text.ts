@@ -3,6 +3,7 @@
 
 /** Values longer than `max` characters are cut with "..." and their length noted; control characters are shown escaped. */
 export function clip(value: string, max = 80): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point (they are shown escaped)
   const shown = value.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
   return shown.length <= max ? shown : `${shown.slice(0, max)}... (${value.length} characters)`;
 }

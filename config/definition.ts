@@ -99,7 +99,7 @@ export function readExtraPolicies(files: string[], baseDir: string): PolicyDocum
 }
 
 /** Shape check only: what the policy grants is the user's decision (and the policy pack's to judge). */
-export function policyDocumentProblem(doc: unknown): string | undefined {
+function policyDocumentProblem(doc: unknown): string | undefined {
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) return "must be a JSON object with Version and Statement";
   const { Version, Statement } = doc as { Version?: unknown; Statement?: unknown };
   if (Version !== "2012-10-17") return `Version must be "2012-10-17", got ${JSON.stringify(Version)}`;

@@ -13,7 +13,7 @@ import { BedrockSfnError } from "../src/errors";
 export const PROJECT = "bedrock-sfn";
 
 // The choices and defaults are the library's (src/defaults.ts); config validates stack values against them.
-export { LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/defaults";
+export { LOG_LEVELS, LOG_RETENTION_DAYS, WORKFLOW_TYPES } from "../src/defaults";
 export type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/defaults";
 
 // Whether AWS has a Region of the right shape is checked against the bundled list afterwards.
@@ -209,10 +209,10 @@ export function shownValue(value: unknown): string {
 // A Region name of the right shape that AWS does not have (us-east-9) would write ARNs no call ever uses.
 function unlistedRegions(raw: SettingsInput, settings: Settings): string[] {
   if (settings.allowUnlistedRegion) return [];
-  const escape = `set ${CONFIG_KEYS.allowUnlistedRegion} true if it is newer than the bundled list`;
+  const override = `set ${CONFIG_KEYS.allowUnlistedRegion} true if it is newer than the bundled list`;
   const problem = (region: string) => {
     const near = didYouMean(region, knownAwsRegions());
-    return `is not a known AWS Region${near ? ` (did you mean ${near}?)` : ""}; ${escape}`;
+    return `is not a known AWS Region${near ? ` (did you mean ${near}?)` : ""}; ${override}`;
   };
   const lines: string[] = [];
   if (!isKnownRegion(settings.region)) lines.push(problemLine(raw, "region", problem(settings.region)));

@@ -30,11 +30,11 @@ export function cachedCliIsUsable(env: NodeJS.ProcessEnv = process.env): boolean
 const LANGUAGE_HOST_LAUNCHER = `#!/usr/bin/env bash
 # The Node.js language host of bedrock-sfn's offline Pulumi build (written by engine/build-cli.ts): it runs
 # engine/language-host.ts of the project that started the engine (BEDROCK_SFN_ROOT, set by 'npm run pulumi').
-if [ -z "\${BEDROCK_SFN_ROOT:-}" ] || [ ! -f "\$BEDROCK_SFN_ROOT/engine/language-host.ts" ]; then
+if [ -z "\${BEDROCK_SFN_ROOT:-}" ] || [ ! -f "$BEDROCK_SFN_ROOT/engine/language-host.ts" ]; then
   echo "pulumi-language-nodejs: this Pulumi build runs Node.js programs only through bedrock-sfn's 'npm run pulumi' (BEDROCK_SFN_ROOT is not set)" >&2
   exit 1
 fi
-exec node --require "\$BEDROCK_SFN_ROOT/node_modules/ts-node/register/transpile-only" "\$BEDROCK_SFN_ROOT/engine/language-host.ts" "\$@"
+exec node --require "$BEDROCK_SFN_ROOT/node_modules/ts-node/register/transpile-only" "$BEDROCK_SFN_ROOT/engine/language-host.ts" "$@"
 `;
 
 /** Writes the language host launcher next to the cached CLI when it is missing or outdated. */
@@ -112,7 +112,7 @@ async function build(env: NodeJS.ProcessEnv, log: Log): Promise<void> {
     const go = spawnSync("go", ["env", "GOVERSION"], { encoding: "utf8", env }).stdout.trim();
     fs.writeFileSync(
       path.join(cacheDir(env), "build.json"),
-      JSON.stringify({ version: PULUMI_VERSION, go, seconds, builtAt: new Date().toISOString(), cores: os.cpus().length }, null, 2) + "\n",
+      `${JSON.stringify({ version: PULUMI_VERSION, go, seconds, builtAt: new Date().toISOString(), cores: os.cpus().length }, null, 2)}\n`,
     );
     log(`built ${cachedCliPath(env)} in ${formatDuration(seconds)}`);
   } finally {

@@ -12,7 +12,7 @@ export const AWS_PROVIDER_VERSION = "7.48.0";
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 /** Pulumi's project name (Pulumi.yaml `name`): the folder under `.pulumi/stacks/` that holds its stacks. */
-export const PROJECT_NAME = "bedrock-sfn";
+const PROJECT_NAME = "bedrock-sfn";
 
 /** The Go package of the CLI, built from the module proxy (never from a checkout). */
 export const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";

@@ -127,11 +127,6 @@ export class ContextIndex {
   };
 }
 
-/** Looks a key up case-insensitively; undefined when the request does not carry it. */
-export function contextValues(context: RequestContext, key: string): string[] | undefined {
-  return new ContextIndex(context).get(key);
-}
-
 /** All clauses must hold (operators and keys are ANDed; a clause's values are ORed). */
 export function evaluateConditions(clauses: ConditionClause[], context: RequestContext | ContextIndex, options: ConditionOptions = {}): ConditionOutcome {
   const index = context instanceof ContextIndex ? context : new ContextIndex(context, options.unknownKeys);
@@ -182,7 +177,7 @@ export function evaluateClause(clause: ConditionClause, present: string[] | unde
     // Vacuously true for a missing or empty key, as IAM documents.
     return present === undefined || present.every(holds);
   }
-  if (clause.set === "ForAnyValue") return present !== undefined && present.some(holds);
+  if (clause.set === "ForAnyValue") return present?.some(holds) === true;
   if (present === undefined) return clause.ifExists || negated;
   // A multi-valued key needs ForAnyValue/ForAllValues; a plain operator never matches it.
   if (multiValued) return false;

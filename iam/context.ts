@@ -4,13 +4,13 @@
 import type { RequestContext } from "./conditions";
 import { splitArnFields } from "./wildcard";
 
-export const SECURE_TRANSPORT_KEY = "aws:SecureTransport";
+const SECURE_TRANSPORT_KEY = "aws:SecureTransport";
 export const PRINCIPAL_ACCOUNT_KEY = "aws:PrincipalAccount";
-export const PRINCIPAL_ARN_KEY = "aws:PrincipalArn";
-export const PRINCIPAL_TYPE_KEY = "aws:PrincipalType";
-export const CURRENT_TIME_KEY = "aws:CurrentTime";
-export const EPOCH_TIME_KEY = "aws:EpochTime";
-export const REQUESTED_REGION_KEY = "aws:RequestedRegion";
+const PRINCIPAL_ARN_KEY = "aws:PrincipalArn";
+const PRINCIPAL_TYPE_KEY = "aws:PrincipalType";
+const CURRENT_TIME_KEY = "aws:CurrentTime";
+const EPOCH_TIME_KEY = "aws:EpochTime";
+const REQUESTED_REGION_KEY = "aws:RequestedRegion";
 
 /** Keys this project fills (or marks present) on every request it judges. */
 export const FILLED_CONTEXT_KEYS: readonly string[] = [

@@ -10,7 +10,7 @@ import { policyVariableAt } from "./glob";
 export type Effect = "Allow" | "Deny";
 
 /** The two policy-language versions IAM accepts; only 2012-10-17 has policy variables. */
-export const POLICY_VERSIONS = ["2012-10-17", "2008-10-17"] as const;
+const POLICY_VERSIONS = ["2012-10-17", "2008-10-17"] as const;
 
 export interface ParsedStatement {
   /** Position in the document's Statement list, from 0. */
@@ -234,18 +234,18 @@ function readPair(raw: Record<string, unknown>, positive: string, negative: stri
   return { values, negated: !hasPositive };
 }
 
-export function stringList(value: unknown): string[] | undefined {
+function stringList(value: unknown): string[] | undefined {
   if (typeof value === "string") return [value];
   if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
   return undefined;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
+function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A short description of a value for messages; never serialises nested values (they may be thousands of levels deep). */
-export function describe(value: unknown): string {
+function describe(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";

@@ -59,11 +59,11 @@ export type StatementMatch =
   | { kind: "cannot-judge"; why: string };
 
 /** Does the statement apply to this request (action, resource and conditions), ignoring its effect? */
-export function matchStatement(statement: ParsedStatement, request: IamRequest, index?: ContextIndex): StatementMatch {
+function matchStatement(statement: ParsedStatement, request: IamRequest, index?: ContextIndex): StatementMatch {
   if (statement.action && !statement.action.some((p) => matchesAction(p, request.action))) {
     return { kind: "no-match", stage: "action", why: `its Action does not cover ${request.action}` };
   }
-  if (statement.notAction && statement.notAction.some((p) => matchesAction(p, request.action))) {
+  if (statement.notAction?.some((p) => matchesAction(p, request.action))) {
     return { kind: "no-match", stage: "action", why: `its NotAction excludes ${request.action}` };
   }
   const context = index ?? new ContextIndex(request.context ?? {}, request.unknownContextKeys);
@@ -173,7 +173,10 @@ export class PolicySet {
     const effect = entry.statement.effect;
     const push = (map: Map<string, Entry[]>, key: string) => {
       let list = map.get(key);
-      if (!list) map.set(key, (list = []));
+      if (!list) {
+        list = [];
+        map.set(key, list);
+      }
       if (list[list.length - 1] !== entry) list.push(entry);
     };
     const { literals, wildRegions } = resourceKeys(entry.statement);
@@ -363,7 +366,7 @@ function refOf(document: ParsedDocument, statement: ParsedStatement): StatementR
   return { document: document.source, index: statement.index, sid: statement.sid, label: statementLabel(statement) };
 }
 
-export function describeClause(clause: ConditionClause): string {
+function describeClause(clause: ConditionClause): string {
   const values = clause.values.length === 1 ? `"${clause.values[0]}"` : `[${clause.values.map((v) => `"${v}"`).join(", ")}]`;
   return `${clause.operator} ${clause.key} = ${values}`;
 }

@@ -62,9 +62,9 @@ export function compileGlob(pattern: string, options: GlobOptions = {}): Compile
       const close = pattern.indexOf("}", i + 2);
       if (close > 0) {
         const inner = pattern.slice(i + 2, close);
-        const escape = ESCAPES[inner];
-        if (escape !== undefined) {
-          push(escape, false);
+        const escaped = ESCAPES[inner];
+        if (escaped !== undefined) {
+          push(escaped, false);
           i = close;
           continue;
         }

@@ -5,20 +5,15 @@
 // The entry point: `new PolicySet(documents, { boundary, context, unknownContextKeys }).evaluate({ action, resource,
 // context })` -> Decision (allowed, verdict, the deciding statement, the blocking condition). `evaluateRequest` is
 // the same for a one-off call.
-export { POLICY_VERSIONS, describe, isRecord, policySize, readPolicyDocument, statementLabel, stringList } from "./document";
+export { policySize, readPolicyDocument, statementLabel } from "./document";
 export type { Effect, ParsedDocument, ParsedStatement, DocumentDiagnostic, ReadResult } from "./document";
-export { ContextIndex, evaluateConditions, evaluateClause, clausesOnKey, contextValues, parseConditionBlock } from "./conditions";
+export { evaluateClause, clausesOnKey } from "./conditions";
 export type { ConditionClause, ConditionOptions, ConditionOutcome, RequestContext } from "./conditions";
-export {
-  CURRENT_TIME_KEY, EPOCH_TIME_KEY, FILLED_CONTEXT_KEYS, PRINCIPAL_ACCOUNT_KEY, PRINCIPAL_ARN_KEY, PRINCIPAL_TYPE_KEY,
-  REQUESTED_REGION_KEY, SECURE_TRANSPORT_KEY, awsRequestContext,
-} from "./context";
+export { PRINCIPAL_ACCOUNT_KEY, awsRequestContext } from "./context";
 export type { FilledContext, PrincipalFacts } from "./context";
-export { PolicySet, describeClause, evaluateRequest, evaluateRequests, matchStatement } from "./evaluate";
+export { PolicySet, evaluateRequest, evaluateRequests } from "./evaluate";
 export type { BlockingCondition, Decision, IamRequest, PolicySetOptions, StatementMatch, StatementRef, Verdict } from "./evaluate";
 export { compileGlob, matchGlob } from "./glob";
 export type { CompiledGlob, GlobOptions, VariableLookup } from "./glob";
-export {
-  hasPolicyVariable, hasWildcard, matchResource, matchWildcard, matchesAction, matchesResource, matchesWildcard, patternArnFields, splitArnFields,
-} from "./wildcard";
+export { hasPolicyVariable, hasWildcard, matchesAction, matchesResource, matchesWildcard, patternArnFields } from "./wildcard";
 export type { MatchOptions, MatchResult } from "./wildcard";

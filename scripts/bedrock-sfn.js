@@ -24,7 +24,7 @@ if (command === undefined || command === "--help" || command === "-h" || command
   (command === undefined ? process.stderr : process.stdout).write(HELP);
   process.exit(command === undefined ? 2 : 0);
 }
-if (!Object.prototype.hasOwnProperty.call(COMMANDS, command)) {
+if (!Object.hasOwn(COMMANDS, command)) {
   process.stderr.write(`error: unknown command '${String(command).slice(0, 40)}'; commands: ${Object.keys(COMMANDS).join(", ")}\n`);
   process.exit(2);
 }

@@ -61,8 +61,8 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
   const synth = await synthesize({ stack: args.stack, overrides: args.overrides });
   writeNotes(synth.notes ?? []);
   const stack = cloudStackFrom(synth);
-  let input;
-  let mockTasks;
+  let input: ReturnType<typeof readExecutionInput>;
+  let mockTasks: ReturnType<typeof readMockTasks>;
   try {
     input = readExecutionInput({
       prompt: args.values.prompt as string | undefined,

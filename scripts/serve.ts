@@ -199,7 +199,9 @@ export async function main(argv: string[] = process.argv.slice(2), deps: ServeDe
     "Serving until Ctrl-C.",
   ];
   stdout(`${lines.join("\n")}\n`);
-  await (deps.stopped ?? new Promise((resolve) => ["SIGINT", "SIGTERM"].forEach((signal) => process.once(signal, resolve))));
+  await (deps.stopped ?? new Promise((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, resolve);
+  }));
   await serving.close();
   stdout("stopped\n");
   return 0;

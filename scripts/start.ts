@@ -6,7 +6,7 @@
 // seed write-up wrote by hand (profile + source-Region model only), to show the AccessDenied that routing causes.
 import { readableReport } from "../local/clients/report";
 import { runLocalExecution } from "../local/clients/local-run";
-import { runBatch, type BatchSummary } from "../local/cloud/batch";
+import { runBatch } from "../local/cloud/batch";
 import { cloudStackFrom } from "../local/cloud/cloud-stack";
 import { localStackFrom } from "../local/clients/local-stack";
 import { startLocalCloud } from "../local/cloud/local-cloud";
@@ -59,8 +59,8 @@ export async function main(argv: string[] = process.argv.slice(2), write: (text:
   const stack = cloudStackFrom(synth);
   const prompt = (args.values.prompt as string | undefined) ?? SAMPLE_PROMPT;
   const cloud = await startLocalCloud({ stack });
-  let small, large;
-  let ours: BatchSummary, seeds: BatchSummary;
+  let small: Awaited<ReturnType<typeof runLocalExecution>>;
+  let large: Awaited<ReturnType<typeof runLocalExecution>>;
   try {
     section(`3. Local run (${stack.queryLanguage}) on the local cloud, as the stack's role: a small prompt`);
     small = await runLocalExecution(stack, { input: { prompt }, executionName: "start-small", environment: cloud });
@@ -85,11 +85,11 @@ export async function main(argv: string[] = process.argv.slice(2), write: (text:
   };
 
   section(`5. A batch of ${BATCH_RUNS} executions, routing spread over the destinations, as this stack's role`);
-  ours = await batchAs();
+  const ours = await batchAs();
   write(`${batchReport(ours, [`${stack.modelId} from ${stack.region} lands in: ${createBedrockRouter({ model: stack.model }).destinations(stack.modelId).join(", ")}`])}\n`);
 
   section("6. The same batch as the role a seed write-up wrote by hand: the profile and the source-Region model only");
-  seeds = await batchAs([handWrittenSeedPolicy(stack)]);
+  const seeds = await batchAs([handWrittenSeedPolicy(stack)]);
   write(`${batchReport(seeds)}\n\n`);
   write(`AccessDenied in ${seeds.failed} of ${seeds.runs} runs (${Object.keys(seeds.accessDeniedRegions).length} Region(s): ${Object.keys(seeds.accessDeniedRegions).join(", ") || "none"}).\n`);
   write(`The fix is this project's role (batch 5): ${ours.succeeded}/${ours.runs} succeeded, wherever the calls landed.\n`);

@@ -42,6 +42,7 @@ export class BedrockSfnError extends Error {
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     // Subclasses keep the ordinary prototype check; the base recognises every copy's errors by the brand.
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof (a subclass or the base), not BedrockSfnError
     if (this !== BedrockSfnError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return isBedrockSfnError(value);
   }

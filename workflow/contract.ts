@@ -127,7 +127,3 @@ export function inputUriPrefix(bucket: string, inputPrefix: string): string {
   return `s3://${bucket}/${inputPrefix}`;
 }
 
-/** Where an execution's response body goes when `outputToS3` is true. */
-export function outputS3Uri(bucket: string, outputPrefix: string, executionName: string): string {
-  return `s3://${bucket}/${outputPrefix}${executionName}.json`;
-}

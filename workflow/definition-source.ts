@@ -7,7 +7,7 @@ import { parse as parseYaml } from "yaml";
 import { DefinitionError } from "./analysis";
 
 /** The placeholders every definition may use; the values come from the stack. */
-export const DEFINITION_SUBSTITUTIONS = ["PayloadBucket", "AWS::Region", "AWS::AccountId", "AWS::Partition"] as const;
+const DEFINITION_SUBSTITUTIONS = ["PayloadBucket", "AWS::Region", "AWS::AccountId", "AWS::Partition"] as const;
 
 export interface BuiltInSubstitutions {
   PayloadBucket: string;

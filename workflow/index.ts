@@ -17,13 +17,10 @@ export type { Catcher, ChoiceState, FailState, PassState, QueryLanguage, Retrier
 export * from "./contract";
 export {
   DefinitionOptionsError,
-  GUARDRAIL_TRACE_VALUES,
-  resolveOptions,
   type DefinitionOptions,
   type GuardrailOptions,
   type GuardrailTrace,
   type ResolvedOptions,
 } from "./options";
 export * from "./analysis";
-export { substituteDefinition, loadDefinitionFile, DEFINITION_SUBSTITUTIONS } from "./definition-source";
-export { EXPRESS_TIME_BUDGET_SECONDS, retryPolicyFor, type TaskRetryPolicy } from "./retry-policy";
+export { EXPRESS_TIME_BUDGET_SECONDS, type TaskRetryPolicy } from "./retry-policy";

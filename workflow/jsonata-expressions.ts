@@ -62,7 +62,7 @@ export function validationProblemsExpression(options: ResolvedOptions): string {
 }
 
 /** `s3://<bucket>/<outputPrefix><execution name>.json`, from the context object. */
-export function outputUriExpression(options: ResolvedOptions): string {
+function outputUriExpression(options: ResolvedOptions): string {
   return `${str(`s3://${options.payloadBucket}/${options.outputPrefix}`)} & $states.context.Execution.Name & ".json"`;
 }
 

@@ -80,16 +80,23 @@ function readJsonata(value: unknown, path: string[], reading: Reading): void {
   if (value === undefined) return;
   if (typeof value === "string") {
     const expression = jsonataExpressionOf(value);
-    if (expression === undefined) return reading.record(path, { value });
+    if (expression === undefined) {
+      reading.record(path, { value });
+      return;
+    }
     const ast = parse(expression);
     if (!ast) {
       if (path.length === 0) reading.opaque = true;
-      return reading.record(path, "dynamic");
+      reading.record(path, "dynamic");
+      return;
     }
     readAst(ast, path, reading, true);
     return;
   }
-  if (!value || typeof value !== "object" || Array.isArray(value)) return reading.record(path, { value });
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    reading.record(path, { value });
+    return;
+  }
   if (path.length > 0) reading.record(path, { value: OBJECT });
   for (const [key, field] of Object.entries(value)) readJsonata(field, [...path, key], reading);
 }
@@ -113,7 +120,10 @@ const literalOf = (node: AstNode | undefined): { value: unknown } | undefined =>
 function readAst(node: AstNode, path: string[], reading: Reading, top: boolean): void {
   if (top) {
     const literal = literalOf(node);
-    if (literal) return reading.record(path, literal);
+    if (literal) {
+      reading.record(path, literal);
+      return;
+    }
     if (!isObjectConstructor(node)) {
       reading.record(path, "dynamic");
       if (path.length === 0 && !containsObjectConstructor(node)) reading.opaque = true;
@@ -135,8 +145,9 @@ function readAst(node: AstNode, path: string[], reading: Reading, top: boolean):
 }
 
 function visitChildren(value: unknown, path: string[], reading: Reading): void {
-  if (Array.isArray(value)) return value.forEach((v) => visitChildren(v, path, reading));
-  if (value && typeof value === "object") readAst(value as AstNode, path, reading, false);
+  if (Array.isArray(value)) {
+    for (const v of value) visitChildren(v, path, reading);
+  } else if (value && typeof value === "object") readAst(value as AstNode, path, reading, false);
 }
 
 function containsObjectConstructor(node: unknown): boolean {

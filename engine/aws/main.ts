@@ -10,11 +10,18 @@ const provider = new AwsStandIn();
 // needs `aws:region`. So wrap the Configure handler of the service it registers, on the gRPC runtime it uses.
 const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdkDir] }));
+/** What the wrapper reads of a Configure call (the SDK's generated protobuf classes carry no types here). */
+interface ConfigureCall {
+  request: {
+    getArgs(): { toJavaScript(): { region?: string } } | undefined;
+    getVariablesMap(): { toArray(): [string, string][] };
+  };
+}
 const addService = grpc.Server.prototype.addService;
-grpc.Server.prototype.addService = function (service: unknown, implementation: Record<string, any>) {
+grpc.Server.prototype.addService = function (service: unknown, implementation: Record<string, unknown>) {
   const configure = implementation.configure;
   if (typeof configure === "function") {
-    implementation.configure = (call: any, callback: unknown) => {
+    implementation.configure = (call: ConfigureCall, callback: unknown) => {
       const args = call.request.getArgs()?.toJavaScript() ?? {};
       const variables: Record<string, string> = Object.fromEntries(call.request.getVariablesMap().toArray());
       provider.configure({ region: args.region ?? variables["aws:region"] ?? variables["aws:config:region"] });

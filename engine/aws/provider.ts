@@ -10,7 +10,7 @@ import { AccountContext, RESOURCE_KINDS, ResourceKind } from "./resources";
 import { Inputs, UNKNOWN, hasUnknown, knownString, sameValue } from "./values";
 
 /** The data sources the program reads; answered as the offline synth answers them (one source of truth). */
-export const DATA_SOURCES = [
+const DATA_SOURCES = [
   "aws:index/getRegion:getRegion",
   "aws:index/getCallerIdentity:getCallerIdentity",
   "aws:index/getPartition:getPartition",

@@ -9,7 +9,7 @@ const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
 
 export type Inputs = Record<string, unknown>;
 
-export function isSecret(value: unknown): value is { value: unknown } {
+function isSecret(value: unknown): value is { value: unknown } {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIGNATURE_KEY] === SECRET_SIGNATURE;
 }
 
@@ -19,7 +19,7 @@ export function secretValue(value: unknown): unknown {
 }
 
 /** The plain value: secrets unwrapped, deeply. */
-export function plain(value: unknown): unknown {
+function plain(value: unknown): unknown {
   if (isSecret(value)) return plain(value.value);
   if (Array.isArray(value)) return value.map(plain);
   if (typeof value === "object" && value !== null) {

@@ -9,7 +9,7 @@ import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
 import { ParsedDocument, ParsedStatement, hasWildcard, matchesAction, matchesResource, matchesWildcard, patternArnFields } from "../../iam";
 
 /** The two Bedrock runtime actions that call a model; both are authorised on the profile and on every routed model. */
-export const INVOKE_ACTIONS = [INVOKE_MODEL, "bedrock:InvokeModelWithResponseStream"] as const;
+const INVOKE_ACTIONS = [INVOKE_MODEL, "bedrock:InvokeModelWithResponseStream"] as const;
 
 /** A Bedrock ARN as written in a policy: any field may hold wildcards. */
 export interface BedrockPattern {
@@ -34,7 +34,7 @@ export function bedrockPattern(text: string): BedrockPattern | undefined {
 }
 
 /** Could the pattern name a resource of this type (`foundation-model`, `inference-profile`)? */
-export function mayNameType(pattern: BedrockPattern, type: string): boolean {
+function mayNameType(pattern: BedrockPattern, type: string): boolean {
   return pattern.type === type || (hasWildcard(pattern.type) && matchesWildcard(pattern.type, type));
 }
 
@@ -134,7 +134,7 @@ export function accountMatching(field: string, known: string[] = []): string | u
   return isAccountId(candidate) && matchesWildcard(field, candidate) ? candidate : undefined;
 }
 
-export function isAccountId(text: string): boolean {
+function isAccountId(text: string): boolean {
   if (text.length !== 12) return false;
   for (const c of text) if (c < "0" || c > "9") return false;
   return true;

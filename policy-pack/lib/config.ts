@@ -9,7 +9,7 @@ export interface DataResidencyConfig {
   allowGlobalProfiles: boolean;
 }
 
-export const DATA_RESIDENCY_DEFAULTS: DataResidencyConfig = { allowedRegions: [], allowGlobalProfiles: true };
+const DATA_RESIDENCY_DEFAULTS: DataResidencyConfig = { allowedRegions: [], allowGlobalProfiles: true };
 
 export const dataResidencySchema: PolicyConfigSchema = {
   properties: {
@@ -32,7 +32,7 @@ export interface LeastPrivilegeConfig {
   allowResourceWildcardFor: string[];
 }
 
-export const LEAST_PRIVILEGE_DEFAULTS: LeastPrivilegeConfig = { allowResourceWildcardFor: [] };
+const LEAST_PRIVILEGE_DEFAULTS: LeastPrivilegeConfig = { allowResourceWildcardFor: [] };
 
 export const leastPrivilegeSchema: PolicyConfigSchema = {
   properties: {

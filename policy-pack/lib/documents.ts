@@ -112,7 +112,7 @@ export function readResourceDocuments(resource: PackResource): ResourceDocuments
   return { documents, notes };
 }
 
-export function sizeMessage(source: string, size: number, kind: PolicyKind): string {
+function sizeMessage(source: string, size: number, kind: PolicyKind): string {
   const shown = size >= 1_000_000 ? "over 1,000,000" : size.toLocaleString("en-US");
   return (
     `${source}: split it into smaller policies (or attach managed policies): it has ${shown} characters without whitespace, ` +

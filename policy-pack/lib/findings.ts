@@ -28,10 +28,10 @@ export function reportFindings(findings: Finding[], reportViolation: ReportViola
 }
 
 /** Findings of one kind shown per resource; a document with thousands of statements must not flood the preview. */
-export const MAX_FINDINGS_PER_RESOURCE = 25;
+const MAX_FINDINGS_PER_RESOURCE = 25;
 
 /** The first findings of each kind per resource, then one line that says how many more there are. */
-export function capped(findings: Finding[]): Finding[] {
+function capped(findings: Finding[]): Finding[] {
   const counts = new Map<string, number>();
   const out: Finding[] = [];
   for (const finding of findings) {

@@ -90,7 +90,10 @@ function collectFromExpression(expression: string, found: PayloadLocations): voi
     return;
   }
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
     if (!node || typeof node !== "object") return;
     const n = node as AstNode;
     if (n.type === "unary" && n.value === "{" && Array.isArray(n.lhs)) {

@@ -23,7 +23,6 @@ export const TYPES = {
 } as const;
 
 export const ROLE_TYPES: string[] = [TYPES.role, TYPES.nativeRole];
-export const ROLE_POLICY_TYPES: string[] = [TYPES.rolePolicy, TYPES.nativeRolePolicy];
 export const MANAGED_POLICY_TYPES: string[] = [TYPES.policy, TYPES.nativeManagedPolicy];
 export const STATE_MACHINE_TYPES: string[] = [TYPES.stateMachine, TYPES.nativeStateMachine];
 

@@ -46,7 +46,7 @@ export class StackGraph {
     const name = reference.startsWith("arn:") ? reference.split("/").pop() ?? "" : reference;
     const exact = roles.filter((r) => r.props.arn === reference || r.props.name === name || r.props.roleName === name || r.props.id === name);
     if (exact.length === 1) return exact[0];
-    const logical = roles.filter((r) => r.name === name || new RegExp(`^${escape(r.name)}-[0-9a-f]{7}$`).test(name));
+    const logical = roles.filter((r) => r.name === name || new RegExp(`^${escapeRegExp(r.name)}-[0-9a-f]{7}$`).test(name));
     return logical.length === 1 ? logical[0] : undefined;
   }
 
@@ -145,6 +145,6 @@ export class StackGraph {
   }
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

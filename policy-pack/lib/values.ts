@@ -3,7 +3,7 @@
 // `Unknown` marker, so that a policy can say "cannot judge during preview" instead of failing as a whole.
 
 /** A value Pulumi will only know after deployment. */
-export class Unknown {
+class Unknown {
   constructor(readonly path: string) {}
   toString(): string {
     return `<unknown during preview: ${this.path}>`;
@@ -97,10 +97,6 @@ export function findUnknown(value: unknown): Unknown | undefined {
     else if (typeof v === "object" && v !== null) work.push(...Object.values(v).reverse());
   }
   return undefined;
-}
-
-export function asString(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
 }
 
 export function isUnknownValue(value: unknown): value is Unknown {

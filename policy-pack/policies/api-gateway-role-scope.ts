@@ -11,10 +11,10 @@ import { StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
 
 export const API_GATEWAY_ROLE_SCOPE = "api-gateway-role-scope";
-export const INTEGRATION_TYPE = "aws:apigateway/integration:Integration";
+const INTEGRATION_TYPE = "aws:apigateway/integration:Integration";
 const API_GATEWAY_SERVICE = "apigateway.amazonaws.com";
 /** The calls an API front door to a workflow makes: start (sync or not), read or stop its executions. */
-export const FRONT_DOOR_ACTIONS = ["states:StartSyncExecution", "states:StartExecution", "states:DescribeExecution", "states:StopExecution"];
+const FRONT_DOOR_ACTIONS = ["states:StartSyncExecution", "states:StartExecution", "states:DescribeExecution", "states:StopExecution"];
 const STATE_MACHINE_ARN = /arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+/g;
 
 export const apiGatewayRoleScopePolicy: StackValidationPolicy = {
@@ -29,7 +29,7 @@ export const apiGatewayRoleScopePolicy: StackValidationPolicy = {
   },
 };
 
-export function apiGatewayRoleScopeFindings(resources: PackResource[]): Finding[] {
+function apiGatewayRoleScopeFindings(resources: PackResource[]): Finding[] {
   const graph = new StackGraph(resources);
   return graph
     .ofType(TYPES.role)

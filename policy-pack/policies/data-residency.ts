@@ -12,7 +12,7 @@ import { PackResource, STATE_MACHINE_TYPES, describeResource, toPackResource } f
 import { StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
 
-export const DATA_RESIDENCY = "bedrock-data-residency";
+const DATA_RESIDENCY = "bedrock-data-residency";
 
 export const dataResidencyPolicy: ResourceValidationPolicy = {
   name: DATA_RESIDENCY,
@@ -30,7 +30,7 @@ export const dataResidencyPolicy: ResourceValidationPolicy = {
   },
 };
 
-export function dataResidencyFindings(resource: PackResource, config: DataResidencyConfig): Finding[] {
+function dataResidencyFindings(resource: PackResource, config: DataResidencyConfig): Finding[] {
   if (config.allowedRegions.length === 0 && config.allowGlobalProfiles) return [];
   const models = STATE_MACHINE_TYPES.includes(resource.type) ? calledModels(resource) : grantedProfiles(resource);
   return models.flatMap(({ model, where }) => judge(model, where, config));
@@ -62,7 +62,7 @@ function calledModels(machine: PackResource): { model: ResolvedModel; where: str
   if (findUnknown(definition)) return [];
   const region = new StackGraph([machine]).regionOf(machine);
   const models: { model: ResolvedModel; where: string }[] = [];
-  let tasks;
+  let tasks: ReturnType<typeof analyzeDefinition>["tasks"];
   try {
     // The one definition analysis: every integration that calls a model (optimized, SDK InvokeModel, Converse).
     const resolveOnly = (modelId: string): ResolvedModel => {
@@ -93,7 +93,7 @@ function grantedProfiles(resource: PackResource): { model: ResolvedModel; where:
     for (const { statement } of invokeAllowStatements([document])) {
       for (const text of statement.resource ?? []) {
         const pattern = bedrockPattern(text);
-        if (!pattern || pattern.type !== "inference-profile" || hasWildcard(pattern.id) || hasWildcard(pattern.region)) continue;
+        if (pattern?.type !== "inference-profile" || hasWildcard(pattern.id) || hasWildcard(pattern.region)) continue;
         const account = accountMatching(pattern.account);
         const model = account ? tryResolve(`arn:${pattern.partition}:bedrock:${pattern.region}:${account}:inference-profile/${pattern.id}`, pattern.region) : undefined;
         if (model) models.push({ model, where: whereIn(document, statementLabel(statement)) });

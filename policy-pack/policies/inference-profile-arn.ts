@@ -16,7 +16,7 @@ import { DocumentScope, documentScopes } from "../lib/role-policies";
 import { Finding, arnList, eachSafely, reportFindings, safely, violation } from "../lib/findings";
 import { PackResource, toPackResource } from "../lib/resources";
 
-export const INFERENCE_PROFILE_ARN = "bedrock-inference-profile-arn";
+const INFERENCE_PROFILE_ARN = "bedrock-inference-profile-arn";
 
 export const inferenceProfileArnPolicy: StackValidationPolicy = {
   name: INFERENCE_PROFILE_ARN,
@@ -35,12 +35,7 @@ export const inferenceProfileArnPolicy: StackValidationPolicy = {
 /** What decides together with a document: its role's union of policies (or the document alone). */
 type Judge = Pick<DocumentScope, "documents" | "policies" | "accounts">;
 
-/** The findings for one resource judged alone (kept for callers without a stack). */
-export function inferenceProfileArnFindings(resource: PackResource): Finding[] {
-  return inferenceProfileArnFindingsInStack([resource]);
-}
-
-export function inferenceProfileArnFindingsInStack(resources: PackResource[]): Finding[] {
+function inferenceProfileArnFindingsInStack(resources: PackResource[]): Finding[] {
   const { scopes, notes } = documentScopes(resources, accountsInDocuments);
   // One check per document: a document that cannot be judged never hides the findings of the others.
   const findings = eachSafely(scopes, (s) => s.document.source, (s) =>
@@ -99,7 +94,7 @@ function modelsAcrossRegionsWithoutProfile(document: ParsedDocument, judge: Judg
   for (const { statement } of allows) {
     for (const text of statement.resource ?? []) {
       const pattern = bedrockPattern(text);
-      if (!pattern || pattern.type !== "foundation-model" || profilePrefixOf(pattern.id)) continue;
+      if (pattern?.type !== "foundation-model" || profilePrefixOf(pattern.id)) continue;
       const entry = byModel.get(pattern.id) ?? { regions: new Set<string>(), statements: new Set<string>() };
       entry.regions.add(pattern.region);
       entry.statements.add(statementLabel(statement));
@@ -213,9 +208,15 @@ function grantsSomeProfileOf(judge: Judge, modelId: string): boolean {
 const profileAllowed = new WeakMap<PolicySet, Map<string, boolean>>();
 function someProfileAllowed(judge: Judge, modelId: string): boolean {
   let known = profileAllowed.get(judge.policies);
-  if (!known) profileAllowed.set(judge.policies, (known = new Map()));
+  if (!known) {
+    known = new Map();
+    profileAllowed.set(judge.policies, known);
+  }
   let answer = known.get(modelId);
-  if (answer === undefined) known.set(modelId, (answer = anyProfileAllowed(judge, modelId)));
+  if (answer === undefined) {
+    answer = anyProfileAllowed(judge, modelId);
+    known.set(modelId, answer);
+  }
   return answer;
 }
 

@@ -10,7 +10,7 @@ import { readResourceDocuments } from "../lib/documents";
 import { Finding, fixFirst, reportFindings, safely, violation } from "../lib/findings";
 import { PackResource, toPackResource } from "../lib/resources";
 
-export const LEAST_PRIVILEGE = "bedrock-least-privilege";
+const LEAST_PRIVILEGE = "bedrock-least-privilege";
 
 export const leastPrivilegePolicy: ResourceValidationPolicy = {
   name: LEAST_PRIVILEGE,
@@ -36,7 +36,7 @@ const WILDCARD_ONLY_ACTIONS = [
 // Services whose actions take resource ARNs, so a wildcard resource is a choice, not a necessity.
 const NARROWABLE_SERVICES = ["bedrock", "s3", "states", "lambda", "dynamodb", "sqs", "sns", "kms", "secretsmanager", "logs"];
 
-export function leastPrivilegeFindings(resource: PackResource, config: LeastPrivilegeConfig = { allowResourceWildcardFor: [] }): Finding[] {
+function leastPrivilegeFindings(resource: PackResource, config: LeastPrivilegeConfig = { allowResourceWildcardFor: [] }): Finding[] {
   return readResourceDocuments(resource).documents.flatMap((document) => [
     ...broadActions(document),
     ...wildcardResources(document, config),

@@ -6,7 +6,7 @@ import { readResourceDocuments } from "../lib/documents";
 import { Finding, note, reportFindings, safely, violation } from "../lib/findings";
 import { PackResource, toPackResource } from "../lib/resources";
 
-export const READABLE_DOCUMENTS = "iam-policy-readable";
+const READABLE_DOCUMENTS = "iam-policy-readable";
 
 export const readableDocumentsPolicy: ResourceValidationPolicy = {
   name: READABLE_DOCUMENTS,
@@ -21,6 +21,6 @@ export const readableDocumentsPolicy: ResourceValidationPolicy = {
   },
 };
 
-export function readableDocumentsFindings(resource: PackResource): Finding[] {
+function readableDocumentsFindings(resource: PackResource): Finding[] {
   return readResourceDocuments(resource).notes.map((n) => (n.kind === "malformed" ? violation(n.message) : note(n.message)));
 }

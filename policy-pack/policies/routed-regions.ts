@@ -10,7 +10,7 @@ import { Finding, arnList, eachSafely, note, reportFindings, safely, violation }
 import { PackResource, toPackResource } from "../lib/resources";
 import { DocumentScope, documentScopes } from "../lib/role-policies";
 
-export const ROUTED_REGIONS = "bedrock-profile-routed-regions";
+const ROUTED_REGIONS = "bedrock-profile-routed-regions";
 
 export const routedRegionsPolicy: StackValidationPolicy = {
   name: ROUTED_REGIONS,
@@ -28,7 +28,7 @@ export const routedRegionsPolicy: StackValidationPolicy = {
 };
 
 /** Pattern characters the evaluator may scan for one role or document (see PolicySet.work): a few hundred ms. */
-export const WORK_BUDGET = 100_000_000;
+const WORK_BUDGET = 100_000_000;
 
 type Scope = Pick<DocumentScope, "policies" | "accounts" | "scope">;
 
@@ -39,12 +39,7 @@ interface Gap {
   missing: { request: AuthorizationRequest; decision: Decision }[];
 }
 
-/** The findings of this rule for one resource judged alone (kept for callers that have no stack). */
-export function routedRegionFindings(resource: PackResource): Finding[] {
-  return routedRegionFindingsInStack([resource]);
-}
-
-export function routedRegionFindingsInStack(resources: PackResource[]): Finding[] {
+function routedRegionFindingsInStack(resources: PackResource[]): Finding[] {
   const { scopes, notes } = documentScopes(resources, accountsInDocuments);
   const findings = eachSafely(scopes, (s) => s.document.source, (s) => documentFindings(s.document, s, s.from.urn));
   return dedupe([...notes, ...findings]);

@@ -16,7 +16,7 @@ import { PackResource, STATE_MACHINE_TYPES, describeResource, toPackResource } f
 import { StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
 
-export const STACK_VIEW = "bedrock-state-machine-role";
+const STACK_VIEW = "bedrock-state-machine-role";
 
 export const stackViewPolicy: StackValidationPolicy = {
   name: STACK_VIEW,
@@ -39,7 +39,7 @@ interface Failure {
   decision?: Decision;
 }
 
-export function stackViewFindings(resources: PackResource[]): Finding[] {
+function stackViewFindings(resources: PackResource[]): Finding[] {
   const graph = new StackGraph(resources);
   return graph.ofType(...STATE_MACHINE_TYPES).flatMap((machine) => safely(describeResource(machine), () => checkStateMachine(machine, graph)));
 }

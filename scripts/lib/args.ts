@@ -44,7 +44,7 @@ const COMMON: Options = {
  * The folder the user ran the command from. `npm run` and `npx` change the working directory to the project
  * root and keep the caller's folder in INIT_CWD.
  */
-export function userDirectory(env: NodeJS.ProcessEnv = process.env): string {
+function userDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return env.INIT_CWD && path.isAbsolute(env.INIT_CWD) ? env.INIT_CWD : process.cwd();
 }
 
@@ -83,7 +83,7 @@ function firstLine(text: string): string {
 }
 
 /** `key=value` pairs; a key without a namespace gets the project's, as `pulumi config set` does. */
-export function parseOverrides(pairs: string[]): Record<string, string> {
+function parseOverrides(pairs: string[]): Record<string, string> {
   const overrides: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
@@ -95,7 +95,7 @@ export function parseOverrides(pairs: string[]): Record<string, string> {
 }
 
 /** True for errors that are the user's input, not a bug: they get exit code 2 and no stack trace. */
-export function isUserError(err: unknown): boolean {
+function isUserError(err: unknown): boolean {
   return isBedrockSfnError(err) || pulumi.RunError.isInstance(err);
 }
 
@@ -105,11 +105,11 @@ export function writeNotes(notes: readonly string[], stderr: (text: string) => v
 }
 
 /** Runs a CLI's main: user errors print one clear message (exit 2), never a stack trace; set DEBUG for one. */
-export function runCli(main: () => Promise<number | void>): void {
+export function runCli(main: () => Promise<number>): void {
   // The AWS SDK warns on every client that Node 20 support ends in 2027; the README says so once instead.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   main().then(
-    (code) => process.exit(code ?? 0),
+    (code) => process.exit(code),
     (err: unknown) => {
       if (err instanceof HelpRequested) {
         process.stdout.write(`usage: ${err.usage}\n`);

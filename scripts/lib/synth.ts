@@ -51,7 +51,7 @@ export class StackConfigError extends BedrockSfnError {
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
-export function stackNames(projectDir = PROJECT_DIR): string[] {
+function stackNames(projectDir = PROJECT_DIR): string[] {
   return fs
     .readdirSync(projectDir)
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
@@ -141,7 +141,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   });
   // A resource's URN is known once its registration is done: awaiting them all leaves nothing in flight.
   const { outputs, urns } = await failingLikePulumi(async () => {
-    const result = { outputs: await run, urns: await Promise.all(constructed.map((r) => valueOf(r.urn))) };
+    const result = { outputs: await run, urns: await Promise.all(constructed.map((r) => knownValue(r.urn))) };
     // The stack's own last calls (its outputs) drain too, as the runner does before it exits.
     await pulumi.runtime.disconnect();
     return result;
@@ -178,7 +178,7 @@ function withoutSerializingPrefix(error: unknown): unknown {
 }
 
 /** The value of an output that is always known (a URN). */
-function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+function knownValue<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => resolve(value)));
 }
 

@@ -26,7 +26,9 @@ describe("real Pulumi engine (offline)", function () {
     }
   });
 
-  after(() => projects.forEach((p) => p.remove()));
+  after(() => {
+    for (const p of projects) p.remove();
+  });
 
   async function scratch(label: string, stacks: string[]): Promise<ScratchProject> {
     if ("reason" in availability) throw new Error(availability.reason);

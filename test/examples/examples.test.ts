@@ -96,7 +96,7 @@ describe("examples/", function () {
         writeJson(inputFile, example.input);
         let printed = "";
         const code = await main(["--stack", "dev", "--config", `aws:region=${REGION}`, "--config", `bedrock-sfn:definitionFile=${example.file}`, "--input-file", inputFile, "--json"], {
-          stdout: (text) => void (printed += text),
+          stdout: (text) => { printed += text; },
           timeScale: 0.001,
         });
         assert.equal(code, 0, printed);
@@ -161,7 +161,7 @@ describe("examples/", function () {
     const run = async (extraArgs: string[]) => {
       let printed = "";
       const code = await main(["--stack", "dev", "--config", `aws:region=${REGION}`, "--config", `bedrock-sfn:definitionFile=${definition}`, "--input-file", input, "--json", ...extraArgs], {
-        stdout: (text) => void (printed += text),
+        stdout: (text) => { printed += text; },
         timeScale: 0.001,
       });
       return { code, run: JSON.parse(printed) };

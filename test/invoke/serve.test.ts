@@ -27,7 +27,7 @@ async function withEnvironment<T>(environment: Record<string, string>, fn: () =>
 
 async function invokeCli(serving: Serving, argv: string[]) {
   let printed = "";
-  const code = await withEnvironment(serving.environment, () => invoke(["--stack", "dev", "--outputs-file", serving.outputsFile, "--json", ...argv], { stdout: (t) => void (printed += t) }));
+  const code = await withEnvironment(serving.environment, () => invoke(["--stack", "dev", "--outputs-file", serving.outputsFile, "--json", ...argv], { stdout: (t) => { printed += t; } }));
   return { code, document: JSON.parse(printed) };
 }
 
@@ -149,8 +149,8 @@ describe("npm run invoke against npm run serve", function () {
   it("npm run serve prints the endpoints and AWS_ENDPOINT_URL_* values, and stops when told", async () => {
     let printed = "";
     let stop!: () => void;
-    const stopped = new Promise<void>((resolve) => (stop = resolve));
-    const serving = serve(["--stack", "dev", "--port", "0"], { stdout: (t) => void (printed += t), stopped });
+    const stopped = new Promise<void>((resolve) => { stop = resolve; });
+    const serving = serve(["--stack", "dev", "--port", "0"], { stdout: (t) => { printed += t; }, stopped });
     while (!printed.includes("Serving until Ctrl-C")) await new Promise((r) => setTimeout(r, 20));
     stop();
     assert.equal(await serving, 0);

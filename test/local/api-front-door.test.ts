@@ -92,8 +92,8 @@ describe("local API front door (npm run serve, bedrock-sfn:api=rest)", function 
   it("npm run serve prints the front door and a curl that works against it, with the API key it accepts", async () => {
     let printed = "";
     let stop!: () => void;
-    const stopped = new Promise<void>((resolve) => (stop = resolve));
-    const serving = serve(["--stack", "dev", "--port", "0", "--config", "bedrock-sfn:api=rest", "--config", "bedrock-sfn:apiAuth=apiKey", "--api-key", "k-123"], { stdout: (t) => void (printed += t), stopped });
+    const stopped = new Promise<void>((resolve) => { stop = resolve; });
+    const serving = serve(["--stack", "dev", "--port", "0", "--config", "bedrock-sfn:api=rest", "--config", "bedrock-sfn:apiAuth=apiKey", "--api-key", "k-123"], { stdout: (t) => { printed += t; }, stopped });
     while (!printed.includes("Serving until Ctrl-C")) await new Promise((r) => setTimeout(r, 20));
     try {
       const url = /API front door\s+(http:\/\/127\.0\.0\.1:\d+\/v1\/generate)/.exec(printed)?.[1];

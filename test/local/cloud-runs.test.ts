@@ -145,7 +145,7 @@ describe("local cloud: whole executions as a role", function () {
 
     const run = async (argv: string[]) => {
       let printed = "";
-      const code = await main(argv, { stdout: (text) => void (printed += text), timeScale: 0.001 });
+      const code = await main(argv, { stdout: (text) => { printed += text; }, timeScale: 0.001 });
       return { code, printed };
     };
 

@@ -42,7 +42,7 @@ export function recordingClock(random = () => 0.5): Clock & { waits: number[] } 
 /** Real waits and timeouts, 1000 times shorter. */
 export const fastClock = () => createClock({ timeScale: 0.001, timeoutScale: 0.001 });
 
-export const IDENTITY: ExecutionIdentity = {
+const IDENTITY: ExecutionIdentity = {
   name: "exec-1",
   stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:demo",
   stateMachineName: "demo",

@@ -23,7 +23,8 @@ const definitionFor = (queryLanguage: QueryLanguage, workflowType: WorkflowType 
 async function bodyOfSize(size: number): Promise<Buffer> {
   const skeleton = await buildRequestBody("anthropic", { prompt: "", system: SYSTEM, ...GENERATION });
   const overhead = Buffer.byteLength(JSON.stringify(skeleton));
-  const prompt = "Summarise this log.\n" + "lorem ipsum dolor sit amet ".repeat(Math.ceil((size - overhead) / 27));
+  const prompt = `Summarise this log.
+${"lorem ipsum dolor sit amet ".repeat(Math.ceil((size - overhead) / 27))}`;
   return Buffer.from(JSON.stringify(await buildRequestBody("anthropic", { prompt: prompt.slice(0, size - overhead), system: SYSTEM, ...GENERATION })));
 }
 

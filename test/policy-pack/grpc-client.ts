@@ -24,7 +24,7 @@ function runnerPath(packDir: string): string {
   return fs.existsSync(own) ? own : path.dirname(require.resolve("@pulumi/pulumi/cmd/run-policy-pack"));
 }
 
-export function startPack(packDir: string = PACK_DIR): Promise<{ child: ChildProcess; port: number }> {
+function startPack(packDir: string = PACK_DIR): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
     // The first argument is the engine address the CLI passes; the runner does not dial it.
     const child = spawn(process.execPath, [runnerPath(packDir), "127.0.0.1:0", "."], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
@@ -47,17 +47,17 @@ export function startPack(packDir: string = PACK_DIR): Promise<{ child: ChildPro
   });
 }
 
-export function call<Req, Res>(method: (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, request: Req): Promise<Res> {
+function call<Req, Res>(method: (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, request: Req): Promise<Res> {
   return new Promise((resolve, reject) => method(request, (e, r) => (e ? reject(e) : resolve(r))));
 }
 
-export function options(): analyzer.AnalyzerResourceOptions {
+function options(): analyzer.AnalyzerResourceOptions {
   return new analyzer.AnalyzerResourceOptions().setProtect(false).setCustomtimeouts(new analyzer.AnalyzerResourceOptions.CustomTimeouts());
 }
 
 export const urnOf = (type: string, name: string) => `urn:pulumi:dev::bedrock-sfn::${type}::${name}`;
 
-export function analyzeRequest(type: string, name: string, props: Record<string, unknown>): analyzer.AnalyzeRequest {
+function analyzeRequest(type: string, name: string, props: Record<string, unknown>): analyzer.AnalyzeRequest {
   return new analyzer.AnalyzeRequest().setType(type).setName(name).setUrn(urnOf(type, name)).setProperties(Struct.fromJavaScript(props as never)).setOptions(options());
 }
 
@@ -73,7 +73,7 @@ export interface Diagnostic {
   message: string;
 }
 
-export const diagnostics = (response: analyzer.AnalyzeResponse): Diagnostic[] =>
+const diagnostics = (response: analyzer.AnalyzeResponse): Diagnostic[] =>
   response.getDiagnosticsList().map((d) => ({ policy: d.getPolicyname(), level: LEVELS[d.getEnforcementlevel()], message: d.getMessage() }));
 
 /** A connected client over a started pack; `configure` sends every policy at its default level with its schema defaults. */

@@ -19,7 +19,7 @@ describe("the published policy pack: npm pack, unpacked alone, npm install, run"
   let work = "";
   let unpacked = "";
 
-  before(async function () {
+  before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-sfn-pack-"));
     const { stdout } = await run(NPM, ["pack", "--json", "--pack-destination", work, ...QUIET], { cwd: PACK_DIR, timeout: 60_000 });
     const [tarball] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];

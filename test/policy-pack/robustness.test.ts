@@ -95,7 +95,10 @@ describe("policy pack robustness", () => {
       fc.asyncProperty(documentOf, async (spec) => {
         // Each distinct nested value is built once and shared by its copies, as a DAG (the pack copies it once).
         const built = new Map<unknown, unknown>();
-        const once = (r: unknown) => (built.has(r) ? built.get(r) : (built.set(r, build(r)), built.get(r)));
+        const once = (r: unknown) => {
+          if (!built.has(r)) built.set(r, build(r));
+          return built.get(r);
+        };
         const document = { ...spec, Statement: spec.Statement.map((st) => ({ ...st, Resource: once(st.Resource) })) };
         // As objects: a deep document cannot even be serialised by JSON.stringify.
         const rp: InputResource = { type: "aws:iam/rolePolicy:RolePolicy", name: "rp", inputs: { role: "exec-role", policy: document } };

@@ -2,7 +2,7 @@
 import { runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import type { AuthorizationRequest, PolicyDocument } from "../../bedrock/grants";
 
-export const TEST_ROLE = "arn:aws:iam::123456789012:role/bedrock-sfn-role";
+const TEST_ROLE = "arn:aws:iam::123456789012:role/bedrock-sfn-role";
 
 /** "Allowed" or the simulator's verdict, for one request against identity policies of one role. */
 export async function simulate(policies: PolicyDocument[], request: AuthorizationRequest, account = "123456789012"): Promise<string> {

@@ -15,9 +15,8 @@ export const MODEL_IDS: Record<ModelFamily, string> = {
 };
 
 export const BUCKET = "bedrock-sfn-payloads-123456789012";
-export const QUERY_LANGUAGES: QueryLanguage[] = ["JSONata", "JSONPath"];
-export const WORKFLOW_TYPES: WorkflowType[] = ["STANDARD", "EXPRESS"];
-export { MODEL_FAMILIES };
+const QUERY_LANGUAGES: QueryLanguage[] = ["JSONata", "JSONPath"];
+const WORKFLOW_TYPES: WorkflowType[] = ["STANDARD", "EXPRESS"];
 
 export function optionsFor(family: ModelFamily, overrides: Partial<DefinitionOptions> = {}): DefinitionOptions {
   return {

@@ -19,7 +19,7 @@ export type RunResult =
   | { status: "FAILED"; error: string; cause: string; path: string[] };
 
 /** Evaluate a JSONata template: a `{% %}` string, or an object/array holding some. */
-export async function evaluateTemplate(template: unknown, states: Record<string, unknown>): Promise<unknown> {
+async function evaluateTemplate(template: unknown, states: Record<string, unknown>): Promise<unknown> {
   if (typeof template === "string") {
     const expression = jsonataExpressionOf(template);
     return expression === undefined ? template : jsonata(expression).evaluate(null, { states });
