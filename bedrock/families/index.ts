@@ -80,7 +80,7 @@ export function legacyNoteOf(family: ModelFamily): string | undefined {
 }
 
 export function isModelFamily(value: unknown): value is ModelFamily {
-  return typeof value === "string" && Object.prototype.hasOwnProperty.call(FAMILY_FORMATS, value);
+  return typeof value === "string" && Object.hasOwn(FAMILY_FORMATS, value);
 }
 
 // ---------------------------------------------------------------------------

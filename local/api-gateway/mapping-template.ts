@@ -77,7 +77,7 @@ function withoutNulls(value: unknown): unknown {
 }
 
 /** `$util`: the functions API Gateway documents for mapping templates. */
-export const UTIL = {
+const UTIL = {
   escapeJavaScript: (value: unknown) => (value === null || value === undefined ? "" : escapeJavaScript(String(value))),
   parseJson: (text: unknown) => withoutNulls(JSON.parse(String(text))),
   urlEncode: (value: unknown) => encodeURIComponent(String(value)).replace(/%20/g, "+"),

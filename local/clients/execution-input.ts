@@ -9,13 +9,13 @@ import { formatS3Uri } from "../runners/s3-uri";
 import { BedrockSfnError } from "../../src/errors";
 
 /** Step Functions' limit on an execution input (UTF-8 bytes of its JSON). */
-export const EXECUTION_INPUT_LIMIT_BYTES = 256 * 1024;
+const EXECUTION_INPUT_LIMIT_BYTES = 256 * 1024;
 
 /** InvokeModel's limit on a request body (the Bedrock API reference: body, at most 25,000,000 bytes). */
 export const INVOKE_MODEL_BODY_LIMIT_BYTES = 25_000_000;
 
 /** Uploads larger than this show a progress line on stderr when it is a terminal. */
-export const UPLOAD_PROGRESS_THRESHOLD_BYTES = 10 * 1024 * 1024;
+const UPLOAD_PROGRESS_THRESHOLD_BYTES = 10 * 1024 * 1024;
 
 /** Bad --prompt / --input-file use; the CLIs report it as a usage error. */
 export class InputError extends BedrockSfnError {
@@ -92,7 +92,7 @@ function parseInputDocument(file: string, text: string): ExecutionInput {
   return value as ExecutionInput;
 }
 
-export function inputSizeBytes(input: unknown): number {
+function inputSizeBytes(input: unknown): number {
   return Buffer.byteLength(JSON.stringify(input), "utf8");
 }
 

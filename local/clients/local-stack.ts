@@ -6,7 +6,7 @@ import { readSettings } from "../../config/settings";
 import type { QueryLanguage } from "../../workflow/asl";
 import { familyForModel, isModelFamily, type ModelFamily } from "../../bedrock/families";
 
-export const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";
+const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";
 
 export interface SynthesizedStack {
   config: Record<string, string>;

@@ -150,7 +150,7 @@ export async function startApiFrontDoor(options: ApiFrontDoorOptions): Promise<L
 }
 
 /** What API Gateway's request validator would say about the body, or undefined when it passes the model. */
-export function requestBodyProblem(body: string, validate: ReturnType<Ajv["compile"]>): string | undefined {
+function requestBodyProblem(body: string, validate: ReturnType<Ajv["compile"]>): string | undefined {
   let parsed: unknown;
   try {
     parsed = body.trim() === "" ? undefined : JSON.parse(body);

@@ -2,7 +2,7 @@
 // authorise every check AWS makes for that landing against the execution role. The Bedrock stand-in asks the gate
 // before it answers; with authorisation off, calls are still routed (and counted per Region) but never refused.
 
-import type { BedrockRouter } from "./bedrock-routing";
+import type { BedrockRouter, RoutedCall } from "./bedrock-routing";
 import { RouteError } from "./bedrock-routing";
 import { accessDeniedMessage, type ExecutionRole } from "./execution-role";
 
@@ -28,7 +28,7 @@ export interface BedrockGateOptions {
 
 export function createBedrockGate({ router, role, authorise = true }: BedrockGateOptions): BedrockGate {
   return (modelId, body) => {
-    let routed;
+    let routed: RoutedCall;
     try {
       routed = router.route(modelId, body);
     } catch (error) {

@@ -7,8 +7,8 @@ import { readSettings, type WorkflowType } from "../../config/settings";
 import { localStackFrom, type LocalStack, type SynthesizedStack } from "../clients/local-stack";
 import type { RolePolicySource } from "./execution-role";
 
-export const ROLE_POLICY_TYPE = "aws:iam/rolePolicy:RolePolicy";
-export const ROLE_TYPE = "aws:iam/role:Role";
+const ROLE_POLICY_TYPE = "aws:iam/rolePolicy:RolePolicy";
+const ROLE_TYPE = "aws:iam/role:Role";
 
 export interface CloudStack extends LocalStack {
   region: string;
@@ -47,7 +47,7 @@ export function cloudStackFrom(synth: SynthesizedStack): CloudStack {
  * Every inline policy of the stack's role(s), named after the resource that holds it; with `roleName`, only
  * RolePolicies attached to that role (a stack can hold other roles, such as the API front door's).
  */
-export function rolePoliciesOf(synth: Pick<SynthesizedStack, "resources">, roleName?: string): RolePolicySource[] {
+function rolePoliciesOf(synth: Pick<SynthesizedStack, "resources">, roleName?: string): RolePolicySource[] {
   const policies: RolePolicySource[] = [];
   for (const resource of synth.resources) {
     const otherRole = roleName !== undefined && typeof resource.inputs.role === "string" && resource.inputs.role !== roleName;

@@ -8,7 +8,7 @@ import type { SynthesizedStack } from "../clients/local-stack";
 
 export { CheckpointError };
 
-export const STACK_RESOURCE_TYPE = "pulumi:pulumi:Stack";
+const STACK_RESOURCE_TYPE = "pulumi:pulumi:Stack";
 
 export function checkpointPath(projectDir: string, project: string, stack: string): string {
   return stackStatePath(stack, localBackendDir(projectDir), project);

@@ -27,7 +27,7 @@ export interface ExecutionRole {
 }
 
 /** Step Functions assumes the execution role under a session of its own; the name is not documented, so this one is ours. */
-export const LOCAL_SESSION_NAME = "local-step-functions";
+const LOCAL_SESSION_NAME = "local-step-functions";
 
 export function executionRole(roleArn: string, policies: RolePolicySource[]): ExecutionRole {
   const match = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);

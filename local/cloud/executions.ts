@@ -50,7 +50,7 @@ export class StepFunctionsError extends Error {
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
-export const MAX_INPUT_BYTES = 256 * 1024;
+const MAX_INPUT_BYTES = 256 * 1024;
 
 export class ExecutionStore {
   private readonly byArn = new Map<string, Execution>();

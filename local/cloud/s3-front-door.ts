@@ -13,7 +13,7 @@ import { listenLocally } from "../stand-ins/listen";
 import { accessDeniedMessage, type ExecutionRole } from "./execution-role";
 
 /** The access key the workflow's S3 client signs with; requests carrying it are the execution role's. */
-export const ROLE_ACCESS_KEY_ID = "ASIALOCALEXECUTIONROLE";
+const ROLE_ACCESS_KEY_ID = "ASIALOCALEXECUTIONROLE";
 const ROLE_CREDENTIALS = { accessKeyId: ROLE_ACCESS_KEY_ID, secretAccessKey: "local-execution-role-secret" };
 
 export interface S3FrontDoorOptions {

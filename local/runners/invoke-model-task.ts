@@ -29,7 +29,7 @@ export interface InvokeModelResult {
 }
 
 /** Builds the reference that replaces the response body when it went to S3. One place to change if AWS documents otherwise. */
-export function OUTPUT_REFERENCE(s3Uri: string): { S3Uri: string } {
+function OUTPUT_REFERENCE(s3Uri: string): { S3Uri: string } {
   return { S3Uri: s3Uri };
 }
 

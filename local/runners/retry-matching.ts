@@ -7,7 +7,7 @@ import { STATES, StatesError } from "./states-error";
  * Whether an ErrorEquals list matches an error raised by a state.
  * `States.ALL` matches everything but `States.Runtime`; `States.TaskFailed` matches any Task error except `States.Timeout`.
  */
-export function errorMatches(errorEquals: readonly string[], error: StatesError, raisedByTask: boolean): boolean {
+function errorMatches(errorEquals: readonly string[], error: StatesError, raisedByTask: boolean): boolean {
   if (!error.isCatchable) return false;
   return errorEquals.some(
     (name) =>
@@ -34,7 +34,7 @@ export function maxAttemptsOf(retrier: AnyRetrier): number {
 export function backoffSeconds(retrier: AnyRetrier, retriesSoFar: number, random: () => number): number {
   const interval = retrier.IntervalSeconds ?? RETRIER_DEFAULTS.IntervalSeconds;
   const rate = retrier.BackoffRate ?? RETRIER_DEFAULTS.BackoffRate;
-  let delay = interval * Math.pow(rate, retriesSoFar);
+  let delay = interval * rate ** retriesSoFar;
   if (retrier.MaxDelaySeconds !== undefined) delay = Math.min(delay, retrier.MaxDelaySeconds);
   if (retrier.JitterStrategy === "FULL") delay = random() * delay;
   return delay;

@@ -66,7 +66,7 @@ function compile(source: string, field: string): jsonata.Expression {
 }
 
 /** Evaluates one expression; `field` names where it sits, for the error message. */
-export async function evaluateExpression(source: string, bindings: Bindings, field: string): Promise<unknown> {
+async function evaluateExpression(source: string, bindings: Bindings, field: string): Promise<unknown> {
   const expression = compile(source, field);
   let value: unknown;
   try {

@@ -17,7 +17,7 @@ export interface TaskCall {
 export type TaskRunner = (call: TaskCall, args: unknown) => Promise<unknown>;
 
 /** The integrations the local runners serve, for messages. */
-export const SERVED_INTEGRATIONS = ["bedrock:invokeModel", "aws-sdk:bedrockruntime:invokeModel", "aws-sdk:bedrockruntime:converse"];
+const SERVED_INTEGRATIONS = ["bedrock:invokeModel", "aws-sdk:bedrockruntime:invokeModel", "aws-sdk:bedrockruntime:converse"];
 
 export interface TaskRouterOptions {
   bedrock: BedrockRuntimeClient;

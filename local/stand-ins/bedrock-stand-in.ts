@@ -18,7 +18,7 @@ const FAULTS: Record<BedrockFault, { status: number; message: string }> = {
   AccessDeniedException: { status: 403, message: "You don't have access to the model with the specified model ID." },
   ValidationException: { status: 400, message: "Malformed input request, please reformat your input and try again." },
 };
-export const BEDROCK_FAULTS = Object.keys(FAULTS) as BedrockFault[];
+const BEDROCK_FAULTS = Object.keys(FAULTS) as BedrockFault[];
 
 export interface FaultPlan {
   /** Faults for the next calls, one per call, in order; consulted first. */
@@ -83,7 +83,7 @@ export interface BedrockStandIn {
 const FAKE_CREDENTIALS = { accessKeyId: "LOCALSTANDIN", secretAccessKey: "local-stand-in-secret" };
 const INVOKE_PATH = /^\/model\/([^/]+)\/(invoke|converse)$/;
 
-export function defaultReplyText(call: ReplyContext): string {
+function defaultReplyText(call: ReplyContext): string {
   const digest = crypto.createHash("sha256").update(call.body).digest("hex").slice(0, 12);
   return `Local stand-in reply from ${call.modelId} to a ${call.body.length}-byte request (sha256 ${digest}).`;
 }
@@ -120,7 +120,7 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
       modelId,
       body,
       contentType: request.headers["content-type"],
-      accept: request.headers["accept"],
+      accept: request.headers.accept,
       status: 200,
     };
     calls.push(call);

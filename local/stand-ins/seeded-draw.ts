@@ -3,7 +3,7 @@
 import * as crypto from "node:crypto";
 
 /** A number in [0, 1) determined by the key alone. */
-export function uniformDraw(key: string): number {
+function uniformDraw(key: string): number {
   return crypto.createHash("sha256").update(key).digest().readUInt32BE(0) / 2 ** 32;
 }
 

@@ -263,7 +263,7 @@ describe("bedrock/families", () => {
 
     it("openai: a 25 MB answer with an unclosed, a repeated or a whitespace-only <reasoning> is read as it is", async () => {
       const answer = async (content: string) => (await normaliseResponse("openai", { choices: [{ message: { content } }] })).text;
-      const unclosed = "<reasoning>" + "x".repeat(MB25);
+      const unclosed = `<reasoning>${"x".repeat(MB25)}`;
       assert.equal(await answer(unclosed), unclosed);
       const repeated = "<reasoning> ".repeat(MB25 / 12);
       assert.equal(await answer(repeated), repeated);
