@@ -58,6 +58,23 @@ export function isS3ExecutionOutput(output: ExecutionOutput): output is S3Execut
   return typeof (output as S3ExecutionOutput).outputS3Uri === "string";
 }
 
+/** How an execution ended, in the same fields however it ran: a local runner, the local cloud or a deployed machine. */
+export interface ExecutionOutcome {
+  /** SUCCEEDED or FAILED locally; a deployed execution can also end TIMED_OUT or ABORTED. */
+  status: string;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  /** With `outputToS3`: the response read back from S3 and normalised, in the inline output's fields. */
+  response?: InlineExecutionOutput;
+}
+
+/** Set when a CLI moved an execution input too large for Step Functions to the payload bucket. */
+export interface OffloadedInput {
+  inputS3Uri?: string;
+  uploadedBytes?: number;
+}
+
 /** Error name of a rejected execution input. */
 export const VALIDATION_ERROR = "ValidationError";
 

@@ -2,8 +2,8 @@
 // S3 output fetched back and normalised, stand-ins down.
 
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { normaliseResponse, type NormalisedResponse } from "../../bedrock/families";
-import { isS3ExecutionOutput, type ExecutionInput, type ExecutionOutput, type S3ExecutionOutput } from "../../workflow/contract";
+import { normaliseResponse, type ModelFamily } from "../../bedrock/families";
+import { isS3ExecutionOutput, type ExecutionInput, type ExecutionOutput, type InlineExecutionOutput, type OffloadedInput, type S3ExecutionOutput } from "../../workflow/contract";
 import type { FaultPlan } from "../stand-ins/bedrock-stand-in";
 import { startLocalEnvironment, type LocalEnvironment } from "./environment";
 import type { WorkflowRun } from "../runners/execution";
@@ -30,14 +30,9 @@ export interface LocalExecutionOptions {
   environment?: Pick<LocalEnvironment, "s3Client" | "run" | "bedrock">;
 }
 
-export interface LocalExecutionReport extends WorkflowRun {
+export interface LocalExecutionReport extends WorkflowRun, OffloadedInput {
   executionName: string;
   queryLanguage: LocalStack["queryLanguage"];
-  /** Set when the input was moved to the payload bucket. */
-  inputS3Uri?: string;
-  uploadedBytes?: number;
-  /** The response read back from S3 when the execution wrote it there, normalised: the same fields as an inline output. */
-  response?: NormalisedResponse & { model: string; raw: unknown };
   /** InvokeModel calls the Bedrock stand-in received while the run lasted (retries included; with a shared environment, other runs' too). */
   bedrockCalls: number;
 }
@@ -66,7 +61,7 @@ export async function runLocalExecution(stack: LocalStack, options: LocalExecuti
       timeScale: options.timeScale,
       mockTasks: options.mockTasks,
     });
-    const response = run.status === "SUCCEEDED" && !stack.ownDefinition ? await fetchS3Response(env.s3Client, stack, run.output) : undefined;
+    const response = run.status === "SUCCEEDED" && !stack.ownDefinition ? await readBackResponse(env.s3Client, stack.family, run.output) : undefined;
     return {
       ...run,
       executionName,
@@ -80,16 +75,19 @@ export async function runLocalExecution(stack: LocalStack, options: LocalExecuti
   }
 }
 
-// Normalised by the workflow's own expression, so it reads exactly as the inline output would have.
-async function fetchS3Response(s3: S3Client, stack: LocalStack, output: unknown): Promise<(NormalisedResponse & { model: string; raw: unknown }) | undefined> {
+/**
+ * The response an execution wrote to S3 (`outputToS3`), read back and normalised by the workflow's own expression,
+ * so it reads exactly as the inline output would have; undefined when the output is not an S3 reference.
+ */
+export async function readBackResponse(s3: S3Client, family: ModelFamily, output: unknown): Promise<InlineExecutionOutput | undefined> {
   if (output === null || typeof output !== "object" || !isS3ExecutionOutput(output as ExecutionOutput)) return undefined;
   const { outputS3Uri, model } = output as S3ExecutionOutput;
   const raw = await readS3Json(s3, outputS3Uri);
-  return { ...(await normaliseResponse(stack.family, raw)), model, raw };
+  return { ...(await normaliseResponse(family, raw)), model, raw };
 }
 
 /** The JSON object at an s3:// URI. */
-export async function readS3Json(s3: S3Client, uri: string): Promise<unknown> {
+async function readS3Json(s3: S3Client, uri: string): Promise<unknown> {
   const { bucket, key } = parseS3Uri(uri);
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   if (!object.Body) throw new Error(`${uri} has no body`);

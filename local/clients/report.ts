@@ -1,16 +1,11 @@
 // How the local and invoke CLIs show a run: a short readable account, or one JSON document.
 
 import type { NormalisedResponse } from "../../bedrock/families";
+import type { ExecutionOutcome } from "../../workflow/contract";
+import type { WorkflowRun } from "../runners/execution";
 
-export interface ReportedRun {
-  status: "SUCCEEDED" | "FAILED";
-  output?: unknown;
-  error?: string;
-  cause?: string;
-  states?: string[];
-  /** The response fetched from S3, when the execution wrote it there. */
-  response?: NormalisedResponse & { raw?: unknown };
-}
+/** Any run the CLIs show: a local one (with the states it entered) or a deployed one. */
+export type ReportedRun = ExecutionOutcome & { status: WorkflowRun["status"]; states?: string[] };
 
 /** `{status, output, states}` (states when known), plus `error`/`cause` on failure and `response` when fetched from S3. */
 export function jsonDocument(run: ReportedRun): Record<string, unknown> {

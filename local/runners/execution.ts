@@ -2,6 +2,7 @@
 
 import type { Clock } from "./clock";
 import type { AnyStateMachine } from "../../workflow/asl";
+import type { ExecutionOutcome } from "../../workflow/contract";
 import type { InvokeModelRunner } from "./invoke-model-task";
 import type { TaskRunner } from "./task-router";
 
@@ -12,11 +13,8 @@ export interface ExecutionIdentity {
   stateMachineName: string;
 }
 
-export interface WorkflowRun {
+export interface WorkflowRun extends ExecutionOutcome {
   status: "SUCCEEDED" | "FAILED";
-  output?: unknown;
-  error?: string;
-  cause?: string;
   /** Names of the states entered, in order (a retried state appears once per entry, not per attempt). */
   states: string[];
 }

@@ -3,10 +3,9 @@
 
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { DescribeExecutionCommand, StartExecutionCommand, StartSyncExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
-import { normaliseResponse, type NormalisedResponse } from "../../bedrock/families";
 import { offloadLargeInput, type OffloadOptions } from "../../local/clients/execution-input";
-import { readS3Json } from "../../local/clients/local-run";
-import { isS3ExecutionOutput, type ExecutionInput, type ExecutionOutput } from "../../workflow/contract";
+import { readBackResponse } from "../../local/clients/local-run";
+import type { ExecutionInput, ExecutionOutcome, OffloadedInput } from "../../workflow/contract";
 import type { Progress } from "./progress";
 import type { DeployedStack } from "./stack-outputs";
 
@@ -27,16 +26,8 @@ export interface InvokeOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export interface InvokeReport {
-  status: string;
+export interface InvokeReport extends ExecutionOutcome, OffloadedInput {
   executionArn?: string;
-  output?: unknown;
-  error?: string;
-  cause?: string;
-  inputS3Uri?: string;
-  uploadedBytes?: number;
-  /** The response the workflow wrote to S3, read back: the same fields as an inline output. */
-  response?: NormalisedResponse & { model: string; raw: unknown };
 }
 
 export async function invokeDeployed(options: InvokeOptions): Promise<InvokeReport> {
@@ -57,10 +48,9 @@ export async function invokeDeployed(options: InvokeOptions): Promise<InvokeRepo
     ...finished,
     ...(offloaded.inputS3Uri ? { inputS3Uri: offloaded.inputS3Uri, uploadedBytes: offloaded.uploadedBytes } : {}),
   };
-  if (report.status === "SUCCEEDED" && !options.ownDefinition && isS3Output(report.output)) {
-    // Normalised by the workflow's own expression, so it reads exactly as the inline output would have.
-    const raw = await readS3Json(s3, report.output.outputS3Uri);
-    report.response = { ...(await normaliseResponse(options.generation.family, raw)), model: report.output.model, raw };
+  if (report.status === "SUCCEEDED" && !options.ownDefinition) {
+    const response = await readBackResponse(s3, options.generation.family, report.output);
+    if (response) report.response = response;
   }
   return report;
 }
@@ -108,8 +98,4 @@ function parseOutput(output: string | undefined): unknown {
   } catch {
     return output;
   }
-}
-
-function isS3Output(output: unknown): output is { outputS3Uri: string; model: string } {
-  return output !== null && typeof output === "object" && isS3ExecutionOutput(output as ExecutionOutput);
 }
