@@ -54,7 +54,7 @@ export function checkSettings(settings: Settings): string[] {
     // Only an ID that nothing bundled knows can be a typo worth a suggestion.
     const id = modelId.trim();
     const unknownId = !catalogProfile(id) && !isKnownFoundationModel(id);
-    const near = unknownId && isBedrockSfnError(err) && (err.kind === "model-id" || err.kind === "routing") ? didYouMean(id) : undefined;
+    const near = unknownId && isBedrockSfnError(err) && (err.kind === "model-id" || err.kind === "routing" || err.kind === "routing-unknown") ? didYouMean(id) : undefined;
     throw new ConfigError(`${CONFIG_KEYS.modelId} = ${shownValue(modelId)}: ${near ? `did you mean '${near}'? ` : ""}${message}`);
   }
   const ceiling = foundationModelId && maxTokensCeiling(foundationModelId);

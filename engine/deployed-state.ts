@@ -2,6 +2,7 @@
 // backend). The AWS provider stand-in records every resource's inputs and the outputs it computed there, so the
 // local cloud can serve a deployed stack's role policies and definition exactly as the engine recorded them.
 import * as fs from "node:fs";
+import { BedrockSfnError } from "../src/errors";
 import { localBackendDir, stackStatePath } from "./paths";
 
 export interface DeployedResource {
@@ -15,8 +16,10 @@ export interface DeployedResource {
 }
 
 /** A checkpoint that exists but cannot be read; reported as it is, never silently replaced by synth. */
-export class CheckpointError extends Error {
-  override name = "CheckpointError";
+export class CheckpointError extends BedrockSfnError {
+  constructor(message: string) {
+    super("input", message);
+  }
 }
 
 /** The stack's resources, or undefined when the backend has no such stack (never deployed offline). */

@@ -180,7 +180,8 @@ function resolve(modelId: string, region: string | undefined, account: string, w
     return resolveModel({ modelId, sourceRegion, account });
   } catch (e) {
     if (e instanceof ModelIdError) findings.push(violation(`${where}: ModelId ${e.message}`, urn));
-    else if (e instanceof RoutingError && /not in the routing catalog/.test(e.message)) findings.push(note(`${where}: ${e.message}`, urn));
+    // Routing only AWS or config can tell is not a fault of the role: say so, judge nothing.
+    else if (e instanceof RoutingError && e.kind === "routing-unknown") findings.push(note(`${where}: ${e.message}`, urn));
     else if (e instanceof RoutingError) findings.push(violation(`${where}: ${e.message}`, urn));
     else throw e;
     return undefined;
