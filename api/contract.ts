@@ -12,10 +12,9 @@
  * No Pulumi here: the component deploys it, the local cloud serves it, the tests render it.
  */
 
-export const API_TYPES = ["none", "rest"] as const;
-export const API_AUTH_MODES = ["iam", "apiKey"] as const;
-export type ApiType = (typeof API_TYPES)[number];
-export type ApiAuth = (typeof API_AUTH_MODES)[number];
+// The choices (API_TYPES, API_AUTH_MODES) live with the other enums in src/defaults.ts; this re-export serves
+// local/cloud/api-front-door.ts until it imports from there.
+export type { ApiAuth } from "../src/defaults";
 
 export const GENERATE_PATH = "/generate";
 export const EXECUTIONS_PATH = "/executions";

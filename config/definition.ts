@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PolicyDocument } from "../bedrock/grants";
-import { partitionOf } from "../bedrock/arn";
+import { PLACEHOLDER_ACCOUNT, partitionOf } from "../bedrock/arn";
 import { parseModelId } from "../bedrock/model-id";
 import { ResolvedModel, resolveModel, routingLookup } from "../bedrock/resolve";
 import { isBedrockSfnError } from "../src/errors";
@@ -12,7 +12,6 @@ import { analyzeGrantable, type DefinitionAnalysis } from "../workflow/analysis"
 import { checkUserSubstitutions, loadDefinitionFile, substituteDefinition } from "../workflow/definition-source";
 import { CONFIG_KEYS, ConfigError, Settings } from "./settings";
 
-const PLACEHOLDER_ACCOUNT = "000000000000";
 const PLACEHOLDER_BUCKET = "payload-bucket-placeholder";
 
 export interface UserDefinition {

@@ -1,6 +1,7 @@
 // Where the offline engine keeps things: one place, so the wrapper, the build, the tests and the local cloud agree.
 import * as os from "node:os";
 import * as path from "node:path";
+import { PROJECT } from "../config/project";
 
 /** The Pulumi CLI version built from source: the same as the `@pulumi/pulumi` SDK this project pins (~3.248.0). */
 export const PULUMI_VERSION = "3.248.0";
@@ -12,7 +13,7 @@ export const AWS_PROVIDER_VERSION = "7.48.0";
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 /** Pulumi's project name (Pulumi.yaml `name`): the folder under `.pulumi/stacks/` that holds its stacks. */
-export const PROJECT_NAME = "bedrock-sfn";
+export const PROJECT_NAME = PROJECT;
 
 /** The Go package of the CLI, built from the module proxy (never from a checkout). */
 export const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";

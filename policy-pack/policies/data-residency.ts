@@ -1,6 +1,6 @@
 // Rule 5 (configurable, inactive until configured): models must not be routed outside the allowed Regions.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { parseArn } from "../../bedrock/arn";
+import { PLACEHOLDER_ACCOUNT, parseArn } from "../../bedrock/arn";
 import { ResolvedModel, resolveModel, routedRegionsOf } from "../../bedrock/resolve";
 import { ParsedDocument, hasWildcard, matchesWildcard, statementLabel } from "../../iam";
 import { analyzeDefinition } from "../../workflow/analysis";
@@ -9,7 +9,7 @@ import { DataResidencyConfig, dataResidencySchema, readDataResidencyConfig } fro
 import { readResourceDocuments } from "../lib/documents";
 import { Finding, fixFirst, reportFindings, safely, violation } from "../lib/findings";
 import { PackResource, STATE_MACHINE_TYPES, describeResource, toPackResource } from "../lib/resources";
-import { StackGraph } from "../lib/stack-graph";
+import { FALLBACK_REGION, StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
 
 export const DATA_RESIDENCY = "bedrock-data-residency";
@@ -70,7 +70,7 @@ function calledModels(machine: PackResource): { model: ResolvedModel; where: str
       if (!model) throw new Error(`'${modelId}' cannot be resolved`);
       return model;
     };
-    const analysis = analyzeDefinition(definition, { region: region ?? "us-east-1", account: "123456789012", payloadBucket: "unused", resolveModel: resolveOnly });
+    const analysis = analyzeDefinition(definition, { region: region ?? FALLBACK_REGION, account: PLACEHOLDER_ACCOUNT, payloadBucket: "unused", resolveModel: resolveOnly });
     tasks = analysis.tasks.filter((t) => !t.integration.startsWith("bedrock:createModelCustomizationJob"));
   } catch (e) {
     // Not valid JSON is the stack view's finding; a definition too deep to walk must not pass silently here.
@@ -110,7 +110,7 @@ function tryResolve(modelId: string, region: string | undefined): ResolvedModel 
   const sourceRegion = region ?? parseArn(modelId)?.region;
   if (!sourceRegion) return undefined;
   try {
-    return resolveModel({ modelId, sourceRegion, account: "123456789012" });
+    return resolveModel({ modelId, sourceRegion, account: PLACEHOLDER_ACCOUNT });
   } catch {
     return undefined;
   }

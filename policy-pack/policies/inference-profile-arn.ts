@@ -4,7 +4,7 @@
 //  - a model statement tied to a profile by bedrock:InferenceProfileArn needs that profile granted too;
 //  - a profile statement conditioned on bedrock:InferenceProfileArn never matches (AWS leaves the key unset there).
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { foundationModelArn, inferenceProfileArn, partitionOf } from "../../bedrock/arn";
+import { PLACEHOLDER_ACCOUNT, foundationModelArn, inferenceProfileArn, partitionOf } from "../../bedrock/arn";
 import { INVOKE_MODEL, PROFILE_ARN_KEY, REQUESTED_REGION_KEY } from "../../bedrock/grants";
 import { PROFILE_PREFIXES } from "../../bedrock/model-id";
 import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
@@ -220,7 +220,7 @@ function someProfileAllowed(judge: Judge, modelId: string): boolean {
 }
 
 function anyProfileAllowed(judge: Judge, modelId: string): boolean {
-  const account = judge.accounts[0] ?? "123456789012";
+  const account = judge.accounts[0] ?? PLACEHOLDER_ACCOUNT;
   for (const profileId of catalogProfileIds()) {
     const profile = catalogProfile(profileId)!;
     if (profile.foundationModelId !== modelId && !hasWildcard(modelId)) continue;

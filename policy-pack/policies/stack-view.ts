@@ -2,7 +2,7 @@
 // them, and whether that role's policies in this stack allow every authorisation those calls can make
 // (every routed Region, the payload objects in S3).
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { parseArn } from "../../bedrock/arn";
+import { PLACEHOLDER_ACCOUNT, parseArn } from "../../bedrock/arn";
 import { AuthorizationRequest, routedRequests } from "../../bedrock/grants";
 import { ModelIdError } from "../../bedrock/model-id";
 import { ResolvedModel, RoutingError, resolveModel } from "../../bedrock/resolve";
@@ -13,7 +13,7 @@ import { rolePolicyUnion } from "../lib/role-policies";
 import { Finding, note, reportFindings, safely, violation } from "../lib/findings";
 import { objectArn, payloadLocations } from "../lib/payload-uris";
 import { PackResource, STATE_MACHINE_TYPES, describeResource, toPackResource } from "../lib/resources";
-import { StackGraph } from "../lib/stack-graph";
+import { FALLBACK_REGION, StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
 
 export const STACK_VIEW = "bedrock-state-machine-role";
@@ -139,9 +139,6 @@ function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] 
   return findings;
 }
 
-/** Only for the analysis' Region-dependent ARNs when the stack's Region is unknown; models then need an ARN Region. */
-const FALLBACK_REGION = "us-east-1";
-
 /** A model resolve() already reported (note or violation); the analysis records it as a problem, ignored here. */
 class UnresolvedModel extends Error {}
 
@@ -246,5 +243,5 @@ function accountOf(machine: PackResource, role: PackResource | undefined, docume
       }
     }
   }
-  return "123456789012";
+  return PLACEHOLDER_ACCOUNT;
 }
