@@ -7,28 +7,28 @@ import { analyzeDefinition } from "../../workflow/analysis";
 import { accountMatching, bedrockPattern, invokeAllowStatements } from "../lib/bedrock-patterns";
 import { DataResidencyConfig, dataResidencySchema, readDataResidencyConfig } from "../lib/config";
 import { readResourceDocuments } from "../lib/documents";
-import { Finding, fixFirst, reportFindings, safely, violation } from "../lib/findings";
-import { PackResource, STATE_MACHINE_TYPES, describeResource, toPackResource } from "../lib/resources";
+import { Finding, fixFirst, violation } from "../lib/findings";
+import { configuredResourcePolicy } from "../lib/policy";
+import { PackResource, STATE_MACHINE_TYPES, describeResource } from "../lib/resources";
 import { FALLBACK_REGION, StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
 
 export const DATA_RESIDENCY = "bedrock-data-residency";
 
-export const dataResidencyPolicy: ResourceValidationPolicy = {
-  name: DATA_RESIDENCY,
-  description:
-    "Bedrock calls must stay in the Regions allowed by the pack's configuration (allowedRegions; allowGlobalProfiles). " +
-    "An inference profile routes each call to any of its destination Regions, so every one of them must be allowed. " +
-    "Inactive until allowedRegions is set or allowGlobalProfiles is false. Fix: use a profile whose Regions are all " +
-    "allowed (e.g. 'eu.' for EU Regions), or a foundation model in an allowed Region.",
-  enforcementLevel: "mandatory",
-  configSchema: dataResidencySchema,
-  validateResource: (args, reportViolation) => {
-    const config = readDataResidencyConfig(args.getConfig<object>());
-    if ("error" in config) return reportViolation(`configuration of ${DATA_RESIDENCY}: ${config.error}`);
-    reportFindings(safely(`${args.type} '${args.name}'`, () => dataResidencyFindings(toPackResource(args), config.config)), reportViolation);
+export const dataResidencyPolicy: ResourceValidationPolicy = configuredResourcePolicy(
+  {
+    name: DATA_RESIDENCY,
+    description:
+      "Bedrock calls must stay in the Regions allowed by the pack's configuration (allowedRegions; allowGlobalProfiles). " +
+      "An inference profile routes each call to any of its destination Regions, so every one of them must be allowed. " +
+      "Inactive until allowedRegions is set or allowGlobalProfiles is false. Fix: use a profile whose Regions are all " +
+      "allowed (e.g. 'eu.' for EU Regions), or a foundation model in an allowed Region.",
+    enforcementLevel: "mandatory",
+    configSchema: dataResidencySchema,
   },
-};
+  readDataResidencyConfig,
+  dataResidencyFindings,
+);
 
 export function dataResidencyFindings(resource: PackResource, config: DataResidencyConfig): Finding[] {
   if (config.allowedRegions.length === 0 && config.allowGlobalProfiles) return [];

@@ -13,24 +13,25 @@ import {
 } from "../../iam";
 import { accountsInDocuments, bedrockPattern, coversInvokeModel, invokeAllowStatements, profilePrefixOf, routedModelArnsOf } from "../lib/bedrock-patterns";
 import { DocumentScope, documentScopes } from "../lib/role-policies";
-import { Finding, arnList, eachSafely, reportFindings, safely, violation } from "../lib/findings";
-import { PackResource, toPackResource } from "../lib/resources";
+import { Finding, arnList, eachSafely, violation } from "../lib/findings";
+import { stackPolicy } from "../lib/policy";
+import { PackResource } from "../lib/resources";
 
 export const INFERENCE_PROFILE_ARN = "bedrock-inference-profile-arn";
 
-export const inferenceProfileArnPolicy: StackValidationPolicy = {
-  name: INFERENCE_PROFILE_ARN,
-  description:
-    "Calls through a cross-Region inference profile are authorised first on the inference-profile ARN " +
-    "(arn:aws:bedrock:<region>:<account>:inference-profile/<profile-id>), then on the foundation model in the Region the " +
-    "call lands in. Fix: grant the inference-profile ARN in its own statement without a bedrock:InferenceProfileArn " +
-    "condition, and grant the foundation model as arn:aws:bedrock:<region>::foundation-model/<model-id> (the model ID " +
-    "has no 'us.'/'eu.'/'apac.'/'global.' prefix). Grants are judged together with the other policies of the same role.",
-  enforcementLevel: "mandatory",
-  validateStack: (args, reportViolation) => {
-    reportFindings(safely("the stack", () => inferenceProfileArnFindingsInStack(args.resources.map((r) => toPackResource(r)))), reportViolation);
+export const inferenceProfileArnPolicy: StackValidationPolicy = stackPolicy(
+  {
+    name: INFERENCE_PROFILE_ARN,
+    description:
+      "Calls through a cross-Region inference profile are authorised first on the inference-profile ARN " +
+      "(arn:aws:bedrock:<region>:<account>:inference-profile/<profile-id>), then on the foundation model in the Region the " +
+      "call lands in. Fix: grant the inference-profile ARN in its own statement without a bedrock:InferenceProfileArn " +
+      "condition, and grant the foundation model as arn:aws:bedrock:<region>::foundation-model/<model-id> (the model ID " +
+      "has no 'us.'/'eu.'/'apac.'/'global.' prefix). Grants are judged together with the other policies of the same role.",
+    enforcementLevel: "mandatory",
   },
-};
+  inferenceProfileArnFindingsInStack,
+);
 
 /** What decides together with a document: its role's union of policies (or the document alone). */
 type Judge = Pick<DocumentScope, "documents" | "policies" | "accounts">;

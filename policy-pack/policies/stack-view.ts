@@ -10,27 +10,28 @@ import { Decision, ParsedDocument, PolicySet, matchesAction } from "../../iam";
 import { analyzeDefinition, requiredRequests } from "../../workflow/analysis";
 import { readResourceDocuments } from "../lib/documents";
 import { rolePolicyUnion } from "../lib/role-policies";
-import { Finding, note, reportFindings, safely, violation } from "../lib/findings";
+import { Finding, note, safely, violation } from "../lib/findings";
 import { objectArn, payloadLocations } from "../lib/payload-uris";
-import { PackResource, STATE_MACHINE_TYPES, describeResource, toPackResource } from "../lib/resources";
+import { stackPolicy } from "../lib/policy";
+import { PackResource, STATE_MACHINE_TYPES, describeResource } from "../lib/resources";
 import { FALLBACK_REGION, StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
 
 export const STACK_VIEW = "bedrock-state-machine-role";
 
-export const stackViewPolicy: StackValidationPolicy = {
-  name: STACK_VIEW,
-  description:
-    "Each Step Functions state machine that calls Bedrock (the optimized bedrock:invokeModel, the SDK's bedrockruntime " +
-    "InvokeModel and Converse, model customization jobs) needs an execution role whose policies in this stack allow " +
-    "every authorisation those calls make: the ModelId itself, the foundation model in every Region an inference " +
-    "profile routes to, bedrock:ApplyGuardrail on its guardrails, s3:GetObject / s3:PutObject on the payload objects " +
-    "of Input.S3Uri / Output.S3Uri, iam:PassRole. Fix: add the grants listed below to the role's policy.",
-  enforcementLevel: "mandatory",
-  validateStack: (args, reportViolation) => {
-    reportFindings(safely("the stack", () => stackViewFindings(args.resources.map((r) => toPackResource(r)))), reportViolation);
+export const stackViewPolicy: StackValidationPolicy = stackPolicy(
+  {
+    name: STACK_VIEW,
+    description:
+      "Each Step Functions state machine that calls Bedrock (the optimized bedrock:invokeModel, the SDK's bedrockruntime " +
+      "InvokeModel and Converse, model customization jobs) needs an execution role whose policies in this stack allow " +
+      "every authorisation those calls make: the ModelId itself, the foundation model in every Region an inference " +
+      "profile routes to, bedrock:ApplyGuardrail on its guardrails, s3:GetObject / s3:PutObject on the payload objects " +
+      "of Input.S3Uri / Output.S3Uri, iam:PassRole. Fix: add the grants listed below to the role's policy.",
+    enforcementLevel: "mandatory",
   },
-};
+  stackViewFindings,
+);
 
 interface Failure {
   task: string;
