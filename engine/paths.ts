@@ -9,6 +9,12 @@ export const PULUMI_VERSION = "3.248.0";
 /** The `@pulumi/aws` plugin version the stand-in reports (the `pulumi` block of `@pulumi/aws`'s package.json). */
 export const AWS_PROVIDER_VERSION = "7.48.0";
 
+/** The stand-in's folder in the plugin cache (`$PULUMI_HOME/plugins/`), named as Pulumi names a resource plugin's. */
+export const AWS_PLUGIN_DIR = `resource-aws-v${AWS_PROVIDER_VERSION}`;
+
+/** The executable Pulumi starts for the `aws` resource plugin. */
+export const AWS_PLUGIN_FILE = "pulumi-resource-aws";
+
 /** The project root (this file lives in `<root>/engine/`). */
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 
@@ -38,7 +44,10 @@ export function cachedCliPath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(cacheDir(env), "bin", "pulumi");
 }
 
-/** The AWS provider stand-in's launcher (`pulumi-resource-aws`): first on PATH for every engine run. */
+/**
+ * The AWS provider stand-in's launcher (`pulumi-resource-aws`), which the copy in the engine's plugin cache runs
+ * (engine/aws/plugin-install.ts).
+ */
 export const PLUGINS_DIR = path.join(PROJECT_ROOT, "engine", "plugins");
 
 /** The local file backend of `npm run pulumi` (gitignored): `PULUMI_BACKEND_URL=file://<root>/.pulumi-local`. */
