@@ -21,7 +21,7 @@ exec "\$BEDROCK_SFN_ROOT/engine/plugins/${AWS_PLUGIN_FILE}" "\$@"
 `;
 
 /** The plugin folder Pulumi reads resource plugins from under a PULUMI_HOME. */
-export function awsPluginDir(pulumiHome: string): string {
+function awsPluginDir(pulumiHome: string): string {
   return path.join(pulumiHome, "plugins", AWS_PLUGIN_DIR);
 }
 

@@ -160,7 +160,9 @@ function describeFailures(failures: Failure[]): string {
       const lines = failures
         .filter((f) => f.task === task)
         .map((f) => {
-          const reason = f.reason.startsWith("no statement allows") && !f.reason.includes(": ") ? "" : ` - ${f.reason}`;
+          // A bare implicit deny says no more than the line itself; any other decision says why.
+          const bare = f.decision?.verdict === "implicit-deny" && !f.decision.byBoundary && !f.decision.misses;
+          const reason = bare ? "" : ` - ${f.reason}`;
           return `\n    ${f.request.action} on ${f.request.resource} (${f.request.why})${reason}`;
         });
       return `\n  task '${task}':${lines.join("")}`;
