@@ -12,9 +12,6 @@
  * No Pulumi here: the component deploys it, the local cloud serves it, the tests render it.
  */
 
-export const API_TYPES = ["none", "rest"] as const;
-export const API_AUTH_MODES = ["iam", "apiKey"] as const;
-export type ApiAuth = (typeof API_AUTH_MODES)[number];
 
 export const GENERATE_PATH = "/generate";
 export const EXECUTIONS_PATH = "/executions";

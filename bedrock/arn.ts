@@ -14,6 +14,12 @@ export function partitionOf(region: string): Partition {
   return partitionOfRegion(region);
 }
 
+/**
+ * The account in ARNs computed before the real one is known (the early config and argument checks, the policy
+ * pack when a stack names no account): resolving and matching use the account only inside ARNs, so any 12 digits do.
+ */
+export const PLACEHOLDER_ACCOUNT = "000000000000";
+
 /** `arn:<p>:bedrock:<region>::foundation-model/<id>`; an empty region gives AWS's Region-less form used by global profiles. */
 export function foundationModelArn(partition: string, region: string, foundationModelId: string): string {
   return `arn:${partition}:bedrock:${region}::foundation-model/${foundationModelId}`;

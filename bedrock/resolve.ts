@@ -7,14 +7,19 @@ import { Destinations, catalogDestinations, catalogProfile, catalogProfileIds, s
 import { summariseList } from "./text";
 import { BedrockSfnError } from "../src/errors";
 
-/** Raised when a model cannot be called from the configured Region, or its routing is unknown offline. */
+/**
+ * Raised when a model cannot be called from the configured Region (kind "routing"), or its routing is unknown
+ * offline (kind "routing-unknown": AWS or config can tell, so callers that can defer the question may).
+ */
 export class RoutingError extends BedrockSfnError {
+  declare readonly kind: "routing" | "routing-unknown";
   /** The config setting the problem is about (e.g. "destinationRegions"), when it is not the model ID itself. */
   constructor(
     message: string,
     readonly setting?: string,
+    kind: "routing" | "routing-unknown" = "routing",
   ) {
-    super("routing", message, setting ?? "modelId");
+    super(kind, message, setting ?? "modelId");
   }
 }
 
@@ -86,6 +91,8 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
           `application inference profile '${input.modelId}' wraps models only your account can name: deploy with AWS credentials ` +
             `(aws.bedrock.getInferenceProfile answers), or set bedrock-sfn:underlyingModelId (and, for a foundation model, ` +
             `bedrock-sfn:destinationRegions) for offline use`,
+          undefined,
+          "routing-unknown",
         );
       }
       return { ...base, account: acct, invokedArn: input.modelId, ...learnt, routing: withSource(learnt.routing, sourceRegion) };
@@ -98,6 +105,8 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
         throw new RoutingError(
           `inference profile '${ref.profileId}' is not in the routing catalog${nearProfile(ref.profileId)}; offline, set ` +
             `bedrock-sfn:destinationRegions (see the README), or deploy with AWS credentials`,
+          undefined,
+          "routing-unknown",
         );
       }
       if (learnt?.routingSource === "config" && catalogued) checkConfiguredCoversCatalog(ref.profileId, sourceRegion, catalogued, input.configuredRegions!);

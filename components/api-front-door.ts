@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { API_AUTH_MODES, ApiAuth, EXECUTIONS_PATH, GENERATE_PATH, GENERATE_REQUEST_SCHEMA, STAGE_NAME } from "../api/contract";
+import { EXECUTIONS_PATH, GENERATE_PATH, GENERATE_REQUEST_SCHEMA, STAGE_NAME } from "../api/contract";
 import {
   BAD_REQUEST_BODY_TEMPLATE,
   JSON_CONTENT_TYPE,
@@ -13,7 +13,7 @@ import {
 } from "../api/mapping-templates";
 import { executionArnPrefix, frontDoorRolePolicy, frontDoorTrustPolicy } from "../api/role-policy";
 import { partitionOf } from "../bedrock/arn";
-import { API_DEFAULTS, API_LIMITS, LOG_RETENTION_DAYS, WORKFLOW_TYPES, type WorkflowType } from "../src/defaults";
+import { API_AUTH_MODES, API_DEFAULTS, API_LIMITS, type ApiAuth, LOG_RETENTION_DAYS, WORKFLOW_TYPES, type WorkflowType } from "../src/defaults";
 import { argumentChecks } from "./arguments";
 
 export interface ApiFrontDoorArgs {

@@ -4,17 +4,13 @@ import { ModelFamily, familyForModel } from "../bedrock/families";
 import { PolicyDocument, PolicyStatement, loggingStatements, tracingStatements } from "../bedrock/grants";
 import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../bedrock/resolve";
 import { rolePolicyDocument } from "../bedrock/role-policy";
-import { partitionOf } from "../bedrock/arn";
+import { PLACEHOLDER_ACCOUNT, partitionOf } from "../bedrock/arn";
 import { DEFAULTS, LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/defaults";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, GuardrailOptions, buildDefinition } from "../workflow";
 import { DefinitionAnalysis, analyzeGrantable, guardrailArn, modelIdsToResolve } from "../workflow/analysis";
 import { substituteDefinition } from "../workflow/definition-source";
 import { checkStateMachineArgs } from "./arguments";
 import { PayloadBucket, payloadBucketName } from "./payload-bucket";
-
-// Any 12 digits do: resolving a model early (to report a routing problem before anything is registered) uses
-// the account only inside ARNs.
-const PLACEHOLDER_ACCOUNT = "000000000000";
 
 export interface BedrockStateMachineArgs {
   /**

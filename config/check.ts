@@ -1,4 +1,5 @@
 // Checks that need the domain, run before any resource is registered so bad config fails fast and whole.
+import { PLACEHOLDER_ACCOUNT } from "../bedrock/arn";
 import { familyForModel, legacyNoteOf } from "../bedrock/families";
 import { didYouMean, isKnownFoundationModel, maxTokensCeiling } from "../bedrock/model-facts";
 import { foundationModelOf, parseModelId } from "../bedrock/model-id";
@@ -6,9 +7,6 @@ import { resolveModel, routingLookup } from "../bedrock/resolve";
 import { isBedrockSfnError } from "../src/errors";
 import { catalogProfile } from "../bedrock/routing";
 import { CONFIG_KEYS, ConfigError, Settings, shownValue } from "./settings";
-
-// Any 12 digits do: offline resolution uses the account only inside ARNs.
-const PLACEHOLDER_ACCOUNT = "000000000000";
 
 /**
  * Throws one ConfigError naming the key for config that cannot work; returns notes (one line each) for config
@@ -54,7 +52,7 @@ export function checkSettings(settings: Settings): string[] {
     // Only an ID that nothing bundled knows can be a typo worth a suggestion.
     const id = modelId.trim();
     const unknownId = !catalogProfile(id) && !isKnownFoundationModel(id);
-    const near = unknownId && isBedrockSfnError(err) && (err.kind === "model-id" || err.kind === "routing") ? didYouMean(id) : undefined;
+    const near = unknownId && isBedrockSfnError(err) && (err.kind === "model-id" || err.kind === "routing" || err.kind === "routing-unknown") ? didYouMean(id) : undefined;
     throw new ConfigError(`${CONFIG_KEYS.modelId} = ${shownValue(modelId)}: ${near ? `did you mean '${near}'? ` : ""}${message}`);
   }
   const ceiling = foundationModelId && maxTokensCeiling(foundationModelId);

@@ -4,14 +4,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PolicyDocument } from "../bedrock/grants";
-import { partitionOf } from "../bedrock/arn";
+import { PLACEHOLDER_ACCOUNT, partitionOf } from "../bedrock/arn";
 import { parseModelId } from "../bedrock/model-id";
 import { ResolvedModel, resolveModel, routingLookup } from "../bedrock/resolve";
+import { isBedrockSfnError } from "../src/errors";
 import { analyzeGrantable, type DefinitionAnalysis } from "../workflow/analysis";
 import { checkUserSubstitutions, loadDefinitionFile, substituteDefinition } from "../workflow/definition-source";
 import { CONFIG_KEYS, ConfigError, Settings } from "./settings";
 
-const PLACEHOLDER_ACCOUNT = "000000000000";
 const PLACEHOLDER_BUCKET = "payload-bucket-placeholder";
 
 export interface UserDefinition {
@@ -33,7 +33,9 @@ export function readUserDefinition(settings: Settings, baseDir: string, given: (
   const key = CONFIG_KEYS.definitionFile;
   const fail = (error: unknown): never => {
     const message = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(message.startsWith(key) ? message : `${key} = '${settings.definitionFile}': ${message.split("\n").join(`\n${key} = '${settings.definitionFile}': `)}`);
+    // The file's own errors and the substitution map's already start with their key; the rest are about the file's content.
+    const keyed = isBedrockSfnError(error) && (error.argument === "definitionFile" || error.argument === "definitionSubstitutions");
+    throw new ConfigError(keyed ? message : `${key} = '${settings.definitionFile}': ${message.split("\n").join(`\n${key} = '${settings.definitionFile}': `)}`);
   };
   let definition: Record<string, unknown>;
   let substitutions: Record<string, string>;

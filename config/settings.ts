@@ -1,16 +1,16 @@
 // The stack's settings: every config key, its default and its limits, validated in one place.
 // Pulumi.yaml declares the same keys for the CLI; a test keeps the two in step.
 import { z } from "zod";
-import { API_AUTH_MODES, API_TYPES } from "../api/contract";
 import { MODEL_FAMILIES, ModelFamily } from "../bedrock/families";
 import { GUARDRAIL_ID, GUARDRAIL_TRACE_VALUES, GUARDRAIL_VERSION } from "../workflow/options";
 import { didYouMean } from "../bedrock/model-facts";
 import { REGION_NAME, isKnownRegion, knownAwsRegions } from "../bedrock/regions";
 import { clip } from "../bedrock/text";
-import { API_DEFAULTS, API_LIMITS, DEFAULTS, LIMITS, LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/defaults";
+import { API_AUTH_MODES, API_DEFAULTS, API_LIMITS, API_TYPES, DEFAULT_API_TYPE, DEFAULTS, LIMITS, LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/defaults";
 import { BedrockSfnError } from "../src/errors";
+import { PROJECT } from "./project";
 
-export const PROJECT = "bedrock-sfn";
+export { PROJECT };
 
 // The choices and defaults are the library's (src/defaults.ts); config validates stack values against them.
 export { LOG_LEVELS, LOG_RETENTION_DAYS, WORKFLOW_TYPES } from "../src/defaults";
@@ -107,8 +107,8 @@ export const settingsSchema = z.object({
   guardrailVersion: z.string().regex(GUARDRAIL_VERSION, "must be DRAFT or a version number such as 1").optional(),
   trace: oneOf(GUARDRAIL_TRACE_VALUES).optional(),
   allowUnlistedRegion: boolean.default(false),
-  // The API front door (api/contract.ts).
-  api: oneOf(API_TYPES).default("none"),
+  // The API front door (components/api-front-door.ts, api/contract.ts).
+  api: oneOf(API_TYPES).default(DEFAULT_API_TYPE),
   apiAuth: oneOf(API_AUTH_MODES).default(API_DEFAULTS.auth),
   apiRateLimit: integer(API_LIMITS.rateLimit.min, API_LIMITS.rateLimit.max).default(API_DEFAULTS.rateLimit),
   apiBurstLimit: integer(API_LIMITS.burstLimit.min, API_LIMITS.burstLimit.max).default(API_DEFAULTS.burstLimit),

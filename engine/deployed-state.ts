@@ -2,21 +2,18 @@
 // backend). The AWS provider stand-in records every resource's inputs and the outputs it computed there, so the
 // local cloud can serve a deployed stack's role policies and definition exactly as the engine recorded them.
 import * as fs from "node:fs";
+import { BedrockSfnError } from "../src/errors";
+import type { RecordedResource } from "../policy-pack/lib/resources";
 import { localBackendDir, stackStatePath } from "./paths";
 
-export interface DeployedResource {
-  urn: string;
-  type: string;
-  /** The resource's logical name (last URN segment). */
-  name: string;
-  id?: string;
-  inputs: Record<string, unknown>;
-  outputs: Record<string, unknown>;
-}
+/** A resource the real engine recorded in a checkpoint: the one recorded-resource shape, with its URN and outputs. */
+export type DeployedResource = RecordedResource & { urn: string; outputs: Record<string, unknown> };
 
 /** A checkpoint that exists but cannot be read; reported as it is, never silently replaced by synth. */
-export class CheckpointError extends Error {
-  override name = "CheckpointError";
+export class CheckpointError extends BedrockSfnError {
+  constructor(message: string) {
+    super("input", message);
+  }
 }
 
 /** The stack's resources, or undefined when the backend has no such stack (never deployed offline). */

@@ -1,7 +1,8 @@
 // The environment every offline engine run gets: a local file backend, a passphrase, no update check, no plugin
-// downloads, and the project's plugin stand-ins first on PATH. Nothing here can reach AWS or Pulumi Cloud.
+// downloads, and plugins only from the engine's own plugin cache (where installAwsStandIn puts the AWS provider
+// stand-in) or bundled with the CLI, never from PATH. Nothing here can reach AWS or Pulumi Cloud.
 import * as path from "node:path";
-import { OFFLINE_PASSPHRASE, PLUGINS_DIR, PROJECT_ROOT, localBackendDir } from "./paths";
+import { OFFLINE_PASSPHRASE, PROJECT_ROOT, localBackendDir } from "./paths";
 
 export interface EngineEnvOptions {
   /** The file backend's folder; default `<project>/.pulumi-local`. */
@@ -16,7 +17,9 @@ export function engineEnv(options: EngineEnvOptions = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
   // A user's cloud backend or access token would send state to Pulumi Cloud: this wrapper is local only.
   delete env.PULUMI_ACCESS_TOKEN;
-  delete env.PULUMI_IGNORE_AMBIENT_PLUGINS; // it would turn off the PATH lookup that finds the stand-ins
+  // A plugin on PATH wins over the plugin cache (with a warning): a real pulumi-resource-aws there would reach AWS.
+  // The language host still comes from beside the CLI, where the engine looks for bundled plugins.
+  env.PULUMI_IGNORE_AMBIENT_PLUGINS = "true";
   env.PULUMI_BACKEND_URL = `file://${backendDir}`;
   // Credentials, workspace settings and plugin folders of this backend, not the user's ~/.pulumi.
   env.PULUMI_HOME = path.join(backendDir, "home");
@@ -25,6 +28,5 @@ export function engineEnv(options: EngineEnvOptions = {}): NodeJS.ProcessEnv {
   env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
   // The cached CLI's language host runs this project's engine/language-host.ts.
   env.BEDROCK_SFN_ROOT = PROJECT_ROOT;
-  env.PATH = [PLUGINS_DIR, env.PATH ?? ""].filter(Boolean).join(path.delimiter);
   return env;
 }

@@ -1,6 +1,7 @@
 // Where the offline engine keeps things: one place, so the wrapper, the build, the tests and the local cloud agree.
 import * as os from "node:os";
 import * as path from "node:path";
+import { PROJECT } from "../config/project";
 
 /** The Pulumi CLI version built from source: the same as the `@pulumi/pulumi` SDK this project pins (~3.248.0). */
 export const PULUMI_VERSION = "3.248.0";
@@ -8,11 +9,17 @@ export const PULUMI_VERSION = "3.248.0";
 /** The `@pulumi/aws` plugin version the stand-in reports (the `pulumi` block of `@pulumi/aws`'s package.json). */
 export const AWS_PROVIDER_VERSION = "7.48.0";
 
+/** The stand-in's folder in the plugin cache (`$PULUMI_HOME/plugins/`), named as Pulumi names a resource plugin's. */
+export const AWS_PLUGIN_DIR = `resource-aws-v${AWS_PROVIDER_VERSION}`;
+
+/** The executable Pulumi starts for the `aws` resource plugin. */
+export const AWS_PLUGIN_FILE = "pulumi-resource-aws";
+
 /** The project root (this file lives in `<root>/engine/`). */
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 /** Pulumi's project name (Pulumi.yaml `name`): the folder under `.pulumi/stacks/` that holds its stacks. */
-const PROJECT_NAME = "bedrock-sfn";
+const PROJECT_NAME = PROJECT;
 
 /** The Go package of the CLI, built from the module proxy (never from a checkout). */
 export const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
@@ -37,7 +44,10 @@ export function cachedCliPath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(cacheDir(env), "bin", "pulumi");
 }
 
-/** The AWS provider stand-in's launcher (`pulumi-resource-aws`): first on PATH for every engine run. */
+/**
+ * The AWS provider stand-in's launcher (`pulumi-resource-aws`), which the copy in the engine's plugin cache runs
+ * (engine/aws/plugin-install.ts).
+ */
 export const PLUGINS_DIR = path.join(PROJECT_ROOT, "engine", "plugins");
 
 /** The local file backend of `npm run pulumi` (gitignored): `PULUMI_BACKEND_URL=file://<root>/.pulumi-local`. */

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { EngineSetupError } from "./build-cli";
 import { locateOrBuildCli, needsStackInit, parseArgs, removedStack, withSafeDefaults } from "./cli";
+import { installAwsStandIn } from "./aws/plugin-install";
 import { engineEnv } from "./environment";
 import { guardStackFiles } from "./offline-salt";
 import { PROJECT_ROOT, localBackendDir } from "./paths";
@@ -14,6 +15,7 @@ async function main(args: string[]): Promise<number> {
   const backendDir = localBackendDir();
   fs.mkdirSync(backendDir, { recursive: true });
   const env = engineEnv({ backendDir });
+  installAwsStandIn(env.PULUMI_HOME!);
   const cli = await locateOrBuildCli(env);
   if (cli.source === "path") process.stderr.write(`[pulumi] using ${cli.version} from PATH (no Go to build the pinned version)\n`);
   // Only `pulumi config ...` is meant to change Pulumi.<stack>.yaml; anything else leaves the tracked files as they were.

@@ -49,6 +49,8 @@ export interface Decision {
   reason: string;
   /** Implicit deny: the first Allow that names the action and resource but whose condition does not hold. */
   blockingCondition?: BlockingCondition;
+  /** Implicit deny: why the statements that name the action and resource still do not allow it (the reason's detail). */
+  misses?: string[];
   /** True when the permissions boundary decided (its Deny, or the lack of an Allow in it). */
   byBoundary?: boolean;
 }
@@ -295,7 +297,13 @@ export class PolicySet {
     }
     const sorted = misses.sort((a, b) => a[0] - b[0]).map(([, m]) => m);
     const detail = sorted.length > 0 ? `: ${sorted.join("; ")}` : "";
-    return { allowed: false, verdict: "implicit-deny", reason: `no statement allows ${request.action} on ${request.resource}${detail}`, ...(blocking ? { blockingCondition: blocking[1] } : {}) };
+    return {
+      allowed: false,
+      verdict: "implicit-deny",
+      reason: `no statement allows ${request.action} on ${request.resource}${detail}`,
+      ...(blocking ? { blockingCondition: blocking[1] } : {}),
+      ...(sorted.length > 0 ? { misses: sorted } : {}),
+    };
   }
 }
 

@@ -5,6 +5,7 @@ import type {
   EnforcementLevel, Policy, PolicyResource, PolicyResourceOptions, ReportViolation, ResourceValidationArgs,
   ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
+import { type RecordedResource, recordedState } from "./lib/resources";
 import { policies as allPolicies } from "./policies";
 
 /**
@@ -12,13 +13,8 @@ import { policies as allPolicies } from "./policies";
  * provider's state) when known: the engine's stack analysis sees outputs, and links such as a RolePolicy's
  * `role` (the role's id) or a state machine's `roleArn` can only be followed with them.
  */
-export interface InputResource {
-  type: string;
-  name: string;
-  urn?: string;
-  id?: string;
+export interface InputResource extends Omit<RecordedResource, "inputs"> {
   inputs?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
   props?: Record<string, unknown>;
   /** Property name -> URNs of the resources its value came from, as the engine reports them. */
   propertyDependencies?: Record<string, string[]>;
@@ -62,7 +58,7 @@ export async function evaluateResources(resources: InputResource[], options: Eva
     type: r.type,
     name: r.name,
     urn: r.urn ?? `urn:pulumi:stack::project::${r.type}::${r.name}`,
-    props: r.props ?? { ...(r.inputs ?? {}), ...(r.outputs ?? {}), ...(r.id !== undefined ? { id: r.id } : {}) },
+    props: r.props ?? recordedState(r),
     propertyDependencies: r.propertyDependencies ?? {},
   }));
 

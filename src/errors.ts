@@ -11,21 +11,27 @@ export type BedrockSfnErrorKind =
   | "usage"
   /** A model identifier that is not one Bedrock takes. */
   | "model-id"
-  /** A model that cannot be called from the Region, or whose routing is unknown offline. */
+  /** A model that cannot be called from the Region, or routing config that contradicts what is known. */
   | "routing"
+  /**
+   * A model whose routing is unknown offline (a profile the catalog lacks, an application profile): AWS
+   * (GetInferenceProfile) or config (destinationRegions, underlyingModelId) can tell, so it may deploy.
+   */
+  | "routing-unknown"
   /** A model whose request/response format the workflow cannot speak. */
   | "model-family"
   /** A workflow definition that cannot be analysed into a role. */
   | "definition"
-  /** Execution input given to the offline tools (--prompt, --input-file). */
-  | "input";
+  /** Input given to the offline tools: execution input (--prompt, --input-file), stack outputs, a checkpoint. */
+  | "input"
+  /** The options of the policy pack's factory, `bedrockPolicies()` (`argument` names the option). */
+  | "policy-pack-options";
 
 // A registered symbol, so an error thrown by one copy of the library (lib/ compiled, or the TypeScript source)
 // is recognised by another: `instanceof BedrockSfnError` holds across copies.
 const BRAND = Symbol.for("bedrock-sfn.error");
 
 export class BedrockSfnError extends Error {
-  readonly [BRAND] = true;
   /**
    * @param kind what the user got wrong
    * @param argument the argument or setting the problem is about (a component argument such as `modelId`, or a
@@ -38,6 +44,8 @@ export class BedrockSfnError extends Error {
   ) {
     super(message);
     this.name = new.target.name;
+    // Not a declared field: the brand stays out of the type, so shipped declarations (the pack's) can describe it.
+    Object.defineProperty(this, BRAND, { value: true });
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

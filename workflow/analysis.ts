@@ -101,23 +101,20 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
   const problems: string[] = [];
 
   const assumedRoles: DefinitionAnalysis["assumedRoles"] = [];
-  for (const visited of walkStates(doc)) {
-    if (visited.state.Type !== "Task") continue;
-    const resource = String(visited.state.Resource ?? "");
-    const integration = integrationOf(resource);
-    if (visited.state.Credentials !== undefined) {
+  for (const visited of taskStates(doc)) {
+    const { path, queryLanguage, state, resource, integration } = visited;
+    if (state.Credentials !== undefined) {
       // The task runs as another role (cross-account): ours only needs to assume it; that role needs the rest.
-      const role = statics(readTaskArguments({ Arguments: visited.state.Credentials, Parameters: visited.state.Credentials }, visited.queryLanguage), "RoleArn");
-      if (role.dynamic || role.strings.length === 0) problems.push(`state '${visited.path}': Credentials.RoleArn must be written literally: sts:AssumeRole is granted on that role only`);
-      for (const roleArn of role.strings) assumedRoles.push({ state: visited.path, roleArn, resource });
+      const role = statics(readTaskArguments({ Arguments: state.Credentials, Parameters: state.Credentials }, queryLanguage), "RoleArn");
+      if (role.dynamic || role.strings.length === 0) problems.push(`state '${path}': Credentials.RoleArn must be written literally: sts:AssumeRole is granted on that role only`);
+      for (const roleArn of role.strings) assumedRoles.push({ state: path, roleArn, resource });
       continue;
     }
     if (!integration) {
-      otherTasks.push({ state: visited.path, resource });
+      otherTasks.push({ state: path, resource });
       continue;
     }
-    const args = readTaskArguments(visited.state as never, visited.queryLanguage);
-    tasks.push(readTask(visited.path, visited.queryLanguage, resource, integration, args, { ...context, partition }, problems));
+    tasks.push(readTask(path, queryLanguage, resource, integration, argumentsOf(visited), { ...context, partition }, problems));
   }
 
   const models: ResolvedModel[] = [];
@@ -132,7 +129,7 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
       problems.push(`${where} '${modelId}': ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  const invoking = tasks.filter((t) => !t.integration.startsWith("bedrock:createModelCustomizationJob"));
+  const invoking = tasks.filter((t) => !isCustomization(t.integration));
   for (const task of invoking) for (const id of task.modelIds) addModel(id, `state '${task.state}': ModelId`);
 
   const dynamic = invoking.filter((t) => t.dynamicModelId);
@@ -207,15 +204,89 @@ export function modelIdsToResolve(definition: unknown, allowedModels: string[] =
   const doc = typeof definition === "string" ? parseJson(definition) : definition;
   const ids = new Set<string>();
   let dynamic = false;
-  for (const visited of walkStates(doc)) {
-    const integration = visited.state.Type === "Task" ? integrationOf(visited.state.Resource) : undefined;
-    if (!integration || integration.startsWith("bedrock:createModelCustomizationJob")) continue;
-    const field = readTaskArguments(visited.state as never, visited.queryLanguage).field("ModelId");
-    for (const literal of field?.literals ?? []) if (typeof literal === "string") ids.add(literal);
-    if (!field || field.dynamic || field.literals.some((l) => typeof l !== "string")) dynamic = true;
+  for (const task of taskStates(doc)) {
+    // The tasks analyzeDefinition resolves models for: its own Bedrock calls, not those run as another role.
+    if (!task.integration || isCustomization(task.integration) || task.state.Credentials !== undefined) continue;
+    const model = modelOf(argumentsOf(task), task.integration);
+    for (const id of model.strings) ids.add(id);
+    dynamic ||= model.dynamic;
   }
   if (dynamic) for (const id of allowedModels) ids.add(id);
   return [...ids];
+}
+
+/** An optimized invokeModel task as the analysis reads it, before any context (Region, account, bucket) applies. */
+export interface InvokeModelTask {
+  /** State name, with enclosing Parallel/Map states as a path ("Fan out/Branch 0/Invoke"). */
+  state: string;
+  queryLanguage: QueryLanguage;
+  /** ModelIds written literally in the definition. */
+  modelIds: string[];
+  /** True when a ModelId is computed at run time, so it cannot be judged statically. */
+  dynamicModelId: boolean;
+  usesInputS3Uri: boolean;
+  usesOutputS3Uri: boolean;
+}
+
+/**
+ * The optimized invokeModel tasks of a definition (object or JSON string) that run as its own role, read by the
+ * same walk and ModelId reading as analyzeDefinition; throws a DefinitionError on text that is not JSON.
+ */
+export function invokeModelTasks(definition: unknown): InvokeModelTask[] {
+  const doc = typeof definition === "string" ? parseJson(definition) : definition;
+  const tasks: InvokeModelTask[] = [];
+  for (const task of taskStates(doc)) {
+    if (task.integration !== "bedrock:invokeModel" || task.state.Credentials !== undefined) continue;
+    const args = argumentsOf(task);
+    const model = modelOf(args, task.integration);
+    tasks.push({
+      state: task.path,
+      queryLanguage: task.queryLanguage,
+      modelIds: model.strings,
+      dynamicModelId: model.dynamic,
+      usesInputS3Uri: args.field("Input") !== undefined,
+      usesOutputS3Uri: args.field("Output") !== undefined,
+    });
+  }
+  return tasks;
+}
+
+interface TaskState {
+  path: string;
+  queryLanguage: QueryLanguage;
+  state: Record<string, unknown>;
+  resource: string;
+  /** The integration the analysis derives grants for; undefined for other services' tasks. */
+  integration: Integration | undefined;
+}
+
+/** Every Task state at any depth, with the integration its Resource names: the analysis' one walk. */
+function* taskStates(doc: unknown): Generator<TaskState> {
+  for (const { path, queryLanguage, state } of walkStates(doc)) {
+    if (state.Type !== "Task") continue;
+    const resource = String(state.Resource ?? "");
+    yield { path, queryLanguage, state, resource, integration: integrationOf(resource) };
+  }
+}
+
+function argumentsOf(task: TaskState): ArgumentReading {
+  return readTaskArguments(task.state as never, task.queryLanguage);
+}
+
+function isCustomization(integration: Integration): boolean {
+  return integration.startsWith("bedrock:createModelCustomizationJob");
+}
+
+/**
+ * The model a Bedrock task calls (ModelId; BaseModelIdentifier for customization jobs): its literal IDs, and whether
+ * it is (also) computed at run time. Any literal that is not a string (an object, a number) names no model: dynamic.
+ */
+function modelOf(args: ArgumentReading, integration: Integration): { strings: string[]; dynamic: boolean } {
+  const reading = args.field(isCustomization(integration) ? "BaseModelIdentifier" : "ModelId");
+  // A missing model field hides the model: it may come from anywhere.
+  if (!reading) return { strings: [], dynamic: true };
+  const strings = reading.literals.filter((l): l is string => typeof l === "string");
+  return { strings: [...new Set(strings)], dynamic: reading.dynamic || strings.length < reading.literals.length };
 }
 
 type Context = AnalysisContext & { partition: string };
@@ -230,9 +301,8 @@ function readTask(
   problems: string[],
 ): AnalyzedTask {
   const task: AnalyzedTask = { state, queryLanguage, resource, integration, modelIds: [], dynamicModelId: false, guardrails: [], s3Reads: [], s3Writes: [], passedRoles: [] };
-  const customization = integration.startsWith("bedrock:createModelCustomizationJob");
-  const modelField = customization ? "BaseModelIdentifier" : "ModelId";
-  const model = statics(args, modelField);
+  const customization = isCustomization(integration);
+  const model = modelOf(args, integration);
   task.modelIds = model.strings;
   task.dynamicModelId = model.dynamic;
 
@@ -278,9 +348,8 @@ function readTask(
 /** The string literals of a field and whether it is (also) dynamic; a non-string literal counts as dynamic. */
 function statics(args: ArgumentReading, field: string): { strings: string[]; dynamic: boolean } {
   const reading = args.field(field);
-  // A missing model field hides the model (it may come from anywhere); a missing guardrail or URI is simply absent,
-  // and an ungranted one fails closed (AccessDenied), never open.
-  if (!reading) return { strings: [], dynamic: field === "ModelId" || field === "BaseModelIdentifier" };
+  // A missing guardrail, role or URI is simply absent, and an ungranted one fails closed (AccessDenied), never open.
+  if (!reading) return { strings: [], dynamic: false };
   const strings = reading.literals.filter((l): l is string => typeof l === "string");
   const dynamic = reading.dynamic || reading.literals.some((l) => typeof l !== "string" && !isObjectLiteral(l));
   return { strings: [...new Set(strings)], dynamic };
@@ -320,7 +389,7 @@ function statementsFor(tasks: AnalyzedTask[], models: ResolvedModel[], context: 
   if (writes.length) statements.push({ Sid: "WritePayloadOutputs", Effect: "Allow", Action: ["s3:PutObject"], Resource: writes });
   if (guardrails.length) statements.push({ Sid: "ApplyGuardrails", Effect: "Allow", Action: ["bedrock:ApplyGuardrail"], Resource: guardrails });
 
-  const customizations = tasks.filter((t) => t.integration.startsWith("bedrock:createModelCustomizationJob"));
+  const customizations = tasks.filter((t) => isCustomization(t.integration));
   if (customizations.length) statements.push(...customizationStatements(customizations, context));
   return statements;
 }

@@ -26,11 +26,11 @@ export function checkUserSubstitutions(user: Record<string, unknown>, key = "bed
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(user)) {
     if ((DEFINITION_SUBSTITUTIONS as readonly string[]).includes(name)) {
-      throw new DefinitionError(`${key}: '${name}' is set by the stack and cannot be overridden`);
+      throw new DefinitionError(`${key}: '${name}' is set by the stack and cannot be overridden`, "definitionSubstitutions");
     }
-    if (!USER_NAME.test(name)) throw new DefinitionError(`${key}: '${name}' is not a valid name (letters, digits and _, starting with a letter)`);
+    if (!USER_NAME.test(name)) throw new DefinitionError(`${key}: '${name}' is not a valid name (letters, digits and _, starting with a letter)`, "definitionSubstitutions");
     if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
-      throw new DefinitionError(`${key}: '${name}' must be a string, got ${JSON.stringify(value)}`);
+      throw new DefinitionError(`${key}: '${name}' must be a string, got ${JSON.stringify(value)}`, "definitionSubstitutions");
     }
     out[name] = String(value);
   }
@@ -62,24 +62,27 @@ export function substituteDefinition(definition: unknown, builtIn: BuiltInSubsti
   return result;
 }
 
-/** Parses ASL text as JSON, or as YAML when it is not JSON; `source` names it in errors. */
-export function parseDefinitionText(text: string, source: string): Record<string, unknown> {
-  if (Buffer.byteLength(text) > MAX_DEFINITION_BYTES) throw new DefinitionError(`${source} is over 1 MB; Step Functions accepts definitions up to 1 MB`);
+/**
+ * Parses ASL text as JSON, or as YAML when it is not JSON; `source` names it in errors, `argument` is the errors'
+ * argument (the setting the text came from).
+ */
+export function parseDefinitionText(text: string, source: string, argument?: string): Record<string, unknown> {
+  if (Buffer.byteLength(text) > MAX_DEFINITION_BYTES) throw new DefinitionError(`${source} is over 1 MB; Step Functions accepts definitions up to 1 MB`, argument);
   let value: unknown;
   try {
     value = text.trimStart().startsWith("{") ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
   } catch (error) {
-    throw new DefinitionError(`${source} is neither JSON nor YAML: ${(error as Error).message.split("\n")[0]}`);
+    throw new DefinitionError(`${source} is neither JSON nor YAML: ${(error as Error).message.split("\n")[0]}`, argument);
   }
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new DefinitionError(`${source} must hold an ASL object with StartAt and States`);
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new DefinitionError(`${source} must hold an ASL object with StartAt and States`, argument);
   const doc = value as Record<string, unknown>;
   if (typeof doc.StartAt !== "string" || !doc.States || typeof doc.States !== "object" || Array.isArray(doc.States)) {
-    throw new DefinitionError(`${source} must hold an ASL object with StartAt (a state name) and States (an object of states)`);
+    throw new DefinitionError(`${source} must hold an ASL object with StartAt (a state name) and States (an object of states)`, argument);
   }
   return doc;
 }
 
-/** Reads a definition file (path relative to `baseDir`, or absolute). */
+/** Reads a definition file (path relative to `baseDir`, or absolute); its errors name `key` (argument "definitionFile"). */
 export function loadDefinitionFile(file: string, baseDir: string, key = "bedrock-sfn:definitionFile"): Record<string, unknown> {
   const full = path.resolve(baseDir, file);
   let text: string;
@@ -87,7 +90,7 @@ export function loadDefinitionFile(file: string, baseDir: string, key = "bedrock
     text = fs.readFileSync(full, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new DefinitionError(`${key} = '${file}': ${code === "ENOENT" ? `no such file (looked for ${full})` : (error as Error).message}`);
+    throw new DefinitionError(`${key} = '${file}': ${code === "ENOENT" ? `no such file (looked for ${full})` : (error as Error).message}`, "definitionFile");
   }
-  return parseDefinitionText(text, `${key} = '${file}'`);
+  return parseDefinitionText(text, `${key} = '${file}'`, "definitionFile");
 }

@@ -1,9 +1,9 @@
 // API Gateway REST API types, for the front door to the workflow (a REST API integrated directly with Step
 // Functions, stage throttling, API keys with a usage plan, access logs). IDs follow API Gateway's formats.
 import { randomBytes } from "node:crypto";
-import type { AccountContext, CheckFailure, ResourceKind } from "./resources";
-import { Inputs, kept, known, knownString, now, secretValue } from "./values";
-import { oneOf, policyProblems } from "./validate";
+import type { AccountContext, ResourceKind } from "./resources";
+import { Inputs, kept, known, knownString, now, regionOf, secretValue } from "./values";
+import { fail, oneOf, policyProblems } from "./validate";
 
 /** API Gateway's 10-character lowercase IDs (REST APIs, keys, usage plans, deployments). */
 function apiId(length = 10): string {
@@ -11,12 +11,11 @@ function apiId(length = 10): string {
   return [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join("");
 }
 
-const fail = (property: string, reason: string | undefined): CheckFailure[] => (reason ? [{ property, reason }] : []);
 const HTTP_METHODS = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "ANY"];
 const STATUS_CODE = /^[1-5]\d\d$/;
 
 const apiArn = (ctx: AccountContext, inputs: Inputs, path: string) =>
-  `arn:${ctx.partition}:apigateway:${knownString(inputs, "region") ?? ctx.region}::${path}`;
+  `arn:${ctx.partition}:apigateway:${regionOf(inputs, ctx)}::${path}`;
 
 /** Sub-resources identified by the API, resource and method (`agm-...`, `agi-...`). */
 const methodScoped = (prefix: string, validate?: ResourceKind["validate"], withStatus = false): ResourceKind => ({
@@ -59,7 +58,7 @@ export const API_GATEWAY_KINDS: Record<string, ResourceKind> = {
         id,
         computed: {
           arn: apiArn(ctx, inputs, `/restapis/${id}`),
-          executionArn: `arn:${ctx.partition}:execute-api:${knownString(inputs, "region") ?? ctx.region}:${ctx.account}:${id}`,
+          executionArn: `arn:${ctx.partition}:execute-api:${regionOf(inputs, ctx)}:${ctx.account}:${id}`,
           rootResourceId: kept(previous, "rootResourceId", apiId),
           createdDate: kept(previous, "createdDate", now),
         },
@@ -110,7 +109,7 @@ export const API_GATEWAY_KINDS: Record<string, ResourceKind> = {
     outputs(inputs, ctx) {
       const api = knownString(inputs, "restApi") ?? "";
       const stage = knownString(inputs, "stageName") ?? "";
-      const region = knownString(inputs, "region") ?? ctx.region;
+      const region = regionOf(inputs, ctx);
       return {
         id: `ags-${api}-${stage}`,
         computed: {

@@ -2,10 +2,10 @@
 // replacement, which physical name AWS needs (autonamed `<name>-<7 hex>` when not given, as pulumi-aws does),
 // what AWS would refuse, and what AWS computes (IDs, ARNs) from the inputs.
 import { randomBytes } from "node:crypto";
-import { LOG_LEVELS, WORKFLOW_TYPES } from "../../config/settings";
-import { BUCKET_POLICY_LIMIT, IAM_LIMITS, bucketNameProblems, definitionProblems, nameProblem, oneOf, policyProblems, retentionProblem } from "./validate";
+import { LOG_LEVELS, WORKFLOW_TYPES } from "../../src/defaults";
+import { BUCKET_POLICY_LIMIT, IAM_LIMITS, bucketNameProblems, definitionProblems, fail, nameProblem, oneOf, policyProblems, retentionProblem } from "./validate";
 import { API_GATEWAY_KINDS } from "./apigateway";
-import { Inputs, kept, known, knownString, now } from "./values";
+import { Inputs, kept, known, knownString, now, regionOf } from "./values";
 
 export interface AccountContext {
   region: string;
@@ -28,7 +28,6 @@ export interface ResourceKind {
   outputs(inputs: Inputs, ctx: AccountContext, previous?: Inputs): { id: string; computed: Inputs };
 }
 
-const fail = (property: string, reason: string | undefined): CheckFailure[] => (reason ? [{ property, reason }] : []);
 
 const tagsAll = (inputs: Inputs): Inputs => ({ tagsAll: inputs.tags ?? {} });
 
@@ -52,7 +51,7 @@ const PROJECT_KINDS: Record<string, ResourceKind> = {
       const duration = known(inputs, "maxSessionDuration");
       const description = knownString(inputs, "description");
       return [
-        ...fail("name", name === undefined ? undefined : nameProblem(name, 64, IAM_NAME, IAM_NAME_CHARS)),
+        ...fail("name", nameProblem(name, 64, IAM_NAME, IAM_NAME_CHARS)),
         ...fail("path", path === undefined || /^\/([\x21-\x7e]*\/)?$/.test(path) ? undefined : "must begin and end with '/'"),
         ...fail("description", description && description.length > 1000 ? "must be at most 1000 characters" : undefined),
         ...fail("maxSessionDuration", duration === undefined || (Number(duration) >= 3600 && Number(duration) <= 43200) ? undefined : "must be 3600 to 43200 seconds"),
@@ -81,7 +80,7 @@ const PROJECT_KINDS: Record<string, ResourceKind> = {
     validate(inputs) {
       const name = knownString(inputs, "name");
       return [
-        ...fail("name", name === undefined ? undefined : nameProblem(name, 128, IAM_NAME, IAM_NAME_CHARS)),
+        ...fail("name", nameProblem(name, 128, IAM_NAME, IAM_NAME_CHARS)),
         ...policyFailures(inputs, "policy", "identity", IAM_LIMITS.inlineRolePolicy),
       ];
     },
@@ -93,7 +92,7 @@ const PROJECT_KINDS: Record<string, ResourceKind> = {
     validate(inputs) {
       const name = knownString(inputs, "name");
       return [
-        ...fail("name", name === undefined ? undefined : nameProblem(name, 512, /^[.\-_/#A-Za-z0-9]+$/, "letters, digits and ._-/#")),
+        ...fail("name", nameProblem(name, 512, /^[.\-_/#A-Za-z0-9]+$/, "letters, digits and ._-/#")),
         ...fail("retentionInDays", retentionProblem(known(inputs, "retentionInDays"))),
         ...fail("logGroupClass", oneOf(known(inputs, "logGroupClass"), ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"])),
       ];
@@ -103,8 +102,8 @@ const PROJECT_KINDS: Record<string, ResourceKind> = {
       return {
         id: name,
         computed: {
-          arn: `arn:${ctx.partition}:logs:${knownString(inputs, "region") ?? ctx.region}:${ctx.account}:log-group:${name}`,
-          region: knownString(inputs, "region") ?? ctx.region,
+          arn: `arn:${ctx.partition}:logs:${regionOf(inputs, ctx)}:${ctx.account}:log-group:${name}`,
+          region: regionOf(inputs, ctx),
           retentionInDays: known(inputs, "retentionInDays") ?? 0,
           logGroupClass: known(inputs, "logGroupClass") ?? "STANDARD",
           ...tagsAll(inputs),
@@ -121,7 +120,7 @@ const PROJECT_KINDS: Record<string, ResourceKind> = {
       const logging = known(inputs, "loggingConfiguration") as { level?: string; logDestination?: string } | undefined;
       const level = logging?.level ?? "OFF";
       return [
-        ...fail("name", name === undefined ? undefined : nameProblem(name, 80, /^[\w-]+$/, "letters, digits, '-' and '_'")),
+        ...fail("name", nameProblem(name, 80, /^[\w-]+$/, "letters, digits, '-' and '_'")),
         ...fail("type", oneOf(known(inputs, "type"), WORKFLOW_TYPES)),
         ...fail("roleArn", roleArn === undefined || /^arn:aws[\w-]*:iam::\d{12}:role\/.+/.test(roleArn) ? undefined : `'${roleArn}' is not an IAM role ARN`),
         ...fail("definition", known(inputs, "definition") === undefined ? undefined : definitionProblems(known(inputs, "definition")).join("; ") || undefined),
@@ -131,7 +130,7 @@ const PROJECT_KINDS: Record<string, ResourceKind> = {
     },
     outputs(inputs, ctx, previous) {
       const name = knownString(inputs, "name") ?? "";
-      const region = knownString(inputs, "region") ?? ctx.region;
+      const region = regionOf(inputs, ctx);
       const arn = `arn:${ctx.partition}:states:${region}:${ctx.account}:stateMachine:${name}`;
       return {
         id: arn,
@@ -158,7 +157,7 @@ const PROJECT_KINDS: Record<string, ResourceKind> = {
     },
     outputs(inputs, ctx) {
       const bucket = knownString(inputs, "bucket") ?? "";
-      const region = knownString(inputs, "region") ?? ctx.region;
+      const region = regionOf(inputs, ctx);
       return {
         id: bucket,
         computed: {
@@ -199,7 +198,7 @@ const PROJECT_KINDS: Record<string, ResourceKind> = {
     validate(inputs) {
       const name = knownString(inputs, "name");
       return [
-        ...fail("name", name === undefined ? undefined : nameProblem(name, 128, IAM_NAME, IAM_NAME_CHARS)),
+        ...fail("name", nameProblem(name, 128, IAM_NAME, IAM_NAME_CHARS)),
         ...policyFailures(inputs, "policy", "identity", IAM_LIMITS.managedPolicy),
       ];
     },

@@ -113,9 +113,16 @@ export function definitionProblems(text: unknown): string[] {
 }
 
 /** A name of `min`..`max` characters matching `pattern` (described for the message). */
-export function nameProblem(name: string, max: number, pattern: RegExp, allowed: string): string | undefined {
+export function nameProblem(name: string | undefined, max: number, pattern: RegExp, allowed: string): string | undefined {
+  // Unknown during preview (or absent and autonamed): nothing to judge yet.
+  if (name === undefined) return undefined;
   if (name.length < 1 || name.length > max) return `must be 1 to ${max} characters long (got ${name.length})`;
   return pattern.test(name) ? undefined : `may contain only ${allowed}`;
+}
+
+/** A check's failure on one property, when there is a reason; none otherwise. */
+export function fail(property: string, reason: string | undefined): { property: string; reason: string }[] {
+  return reason ? [{ property, reason }] : [];
 }
 
 /** One of the listed values, or the reason it is not. */

@@ -42,6 +42,11 @@ export function knownString(inputs: Inputs, key: string): string | undefined {
   return typeof value === "string" && value !== UNKNOWN ? value : undefined;
 }
 
+/** The Region a regional resource is in: its own `region` input (@pulumi/aws 7), else its provider's. */
+export function regionOf(inputs: Inputs, provider: { region: string }): string {
+  return knownString(inputs, "region") ?? provider.region;
+}
+
 /** A known input of any type (secrets unwrapped), or undefined when absent or not fully known. */
 export function known(inputs: Inputs, key: string): unknown {
   const value = plain(inputs[key]);

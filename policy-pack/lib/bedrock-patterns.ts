@@ -1,7 +1,7 @@
 // Reading Bedrock ARNs inside IAM statements, where any field may carry wildcards (account included, and the
 // resource type too: `arn:aws:bedrock:us-east-2:<acct>:*`), and turning an inference-profile grant into the
 // concrete (profile, source Region) pairs the routing catalog knows.
-import { inferenceProfileArn, partitionOf } from "../../bedrock/arn";
+import { PLACEHOLDER_ACCOUNT, inferenceProfileArn, partitionOf } from "../../bedrock/arn";
 import { INVOKE_MODEL, routedModelArns } from "../../bedrock/grants";
 import { resolveModel } from "../../bedrock/resolve";
 import { PROFILE_PREFIXES } from "../../bedrock/model-id";
@@ -125,7 +125,7 @@ function impossibleProfile(pattern: BedrockPattern, profileId: string): string {
 export function accountMatching(field: string, known: string[] = []): string | undefined {
   if (isAccountId(field)) return field;
   for (const account of known) if (matchesWildcard(field, account)) return account;
-  if (matchesWildcard(field, "123456789012")) return "123456789012";
+  if (matchesWildcard(field, PLACEHOLDER_ACCOUNT)) return PLACEHOLDER_ACCOUNT;
   // A partly fixed account (`1111*`): fill every `?` and the first `*` with zeros.
   let fixed = "";
   for (const c of field) fixed += c === "?" ? "0" : c;
@@ -162,7 +162,7 @@ export function accountsInDocuments(documents: ParsedDocument[]): string[] {
  */
 export function routedModelArnsOf(profileId: string, partition: string, region: string, account: string): string[] | undefined {
   try {
-    const model = resolveModel({ modelId: profileId, sourceRegion: region, account: /^\d{12}$/.test(account) ? account : "123456789012" });
+    const model = resolveModel({ modelId: profileId, sourceRegion: region, account: /^\d{12}$/.test(account) ? account : PLACEHOLDER_ACCOUNT });
     if (model.partition !== partition || model.routing.kind === "in-region" || model.routing.kind === "provisioned") return undefined;
     return routedModelArns(model);
   } catch {

@@ -11,14 +11,15 @@ export interface DataResidencyConfig {
 
 const DATA_RESIDENCY_DEFAULTS: DataResidencyConfig = { allowedRegions: [], allowGlobalProfiles: true };
 
+/** A schema property holding a list of strings. */
+const stringList = (defaultValue: string[], description: string) => ({ type: "array", items: { type: "string" }, default: defaultValue, description }) as const;
+
 export const dataResidencySchema: PolicyConfigSchema = {
   properties: {
-    allowedRegions: {
-      type: "array",
-      items: { type: "string" },
-      default: DATA_RESIDENCY_DEFAULTS.allowedRegions,
-      description: 'Regions Bedrock calls may be routed to, e.g. ["eu-central-1", "eu-west-*"]. Empty (the default) means no restriction.',
-    },
+    allowedRegions: stringList(
+      DATA_RESIDENCY_DEFAULTS.allowedRegions,
+      'Regions Bedrock calls may be routed to, e.g. ["eu-central-1", "eu-west-*"]. Empty (the default) means no restriction.',
+    ),
     allowGlobalProfiles: {
       type: "boolean",
       default: DATA_RESIDENCY_DEFAULTS.allowGlobalProfiles,
@@ -36,21 +37,24 @@ const LEAST_PRIVILEGE_DEFAULTS: LeastPrivilegeConfig = { allowResourceWildcardFo
 
 export const leastPrivilegeSchema: PolicyConfigSchema = {
   properties: {
-    allowResourceWildcardFor: {
-      type: "array",
-      items: { type: "string" },
-      default: LEAST_PRIVILEGE_DEFAULTS.allowResourceWildcardFor,
-      description: 'Actions you accept on Resource "*" in addition to the built-in list (log delivery, X-Ray, List* calls).',
-    },
+    allowResourceWildcardFor: stringList(
+      LEAST_PRIVILEGE_DEFAULTS.allowResourceWildcardFor,
+      'Actions you accept on Resource "*" in addition to the built-in list (log delivery, X-Ray, List* calls).',
+    ),
   },
 };
 
 export type ConfigResult<T> = { config: T } | { error: string };
 
+/** The configuration the CLI (or a direct call) sent, as an object; anything else counts as nothing set. */
+function given(raw: unknown): Record<string, unknown> {
+  return (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+}
+
 export function readDataResidencyConfig(raw: unknown): ConfigResult<DataResidencyConfig> {
-  const given = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
-  const allowedRegions = given.allowedRegions ?? DATA_RESIDENCY_DEFAULTS.allowedRegions;
-  const allowGlobalProfiles = given.allowGlobalProfiles ?? DATA_RESIDENCY_DEFAULTS.allowGlobalProfiles;
+  const sent = given(raw);
+  const allowedRegions = sent.allowedRegions ?? DATA_RESIDENCY_DEFAULTS.allowedRegions;
+  const allowGlobalProfiles = sent.allowGlobalProfiles ?? DATA_RESIDENCY_DEFAULTS.allowGlobalProfiles;
   if (!isStringList(allowedRegions)) {
     return { error: `allowedRegions must be a list of Region names such as ["eu-central-1", "eu-west-*"], got ${JSON.stringify(allowedRegions)}` };
   }
@@ -61,8 +65,7 @@ export function readDataResidencyConfig(raw: unknown): ConfigResult<DataResidenc
 }
 
 export function readLeastPrivilegeConfig(raw: unknown): ConfigResult<LeastPrivilegeConfig> {
-  const given = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
-  const allowResourceWildcardFor = given.allowResourceWildcardFor ?? LEAST_PRIVILEGE_DEFAULTS.allowResourceWildcardFor;
+  const allowResourceWildcardFor = given(raw).allowResourceWildcardFor ?? LEAST_PRIVILEGE_DEFAULTS.allowResourceWildcardFor;
   if (!isStringList(allowResourceWildcardFor)) {
     return { error: `allowResourceWildcardFor must be a list of actions such as ["ec2:DescribeInstances"], got ${JSON.stringify(allowResourceWildcardFor)}` };
   }

@@ -1,6 +1,6 @@
 // Where a state machine's Bedrock tasks read (Input.S3Uri) and write (Output.S3Uri) payloads, as far as the
 // definition says it statically: a literal object URI, or the literal prefix of a computed one.
-// workflow/inspect.ts tells whether a task uses Input/Output at all; this adds the S3 locations.
+// workflow/analysis.ts (invokeModelTasks) tells whether a task uses Input/Output at all; this adds the S3 locations.
 import jsonata from "jsonata";
 import { isInvokeModelResource } from "../../workflow/contract";
 import { jsonataExpressionOf } from "../../workflow/task-arguments";

@@ -145,6 +145,12 @@ export class StackGraph {
   }
 }
 
+/**
+ * The Region the definition analysis builds Region-dependent ARNs in when regionOf knows none; a model then needs
+ * the Region of its own ARN, so nothing is judged against this one.
+ */
+export const FALLBACK_REGION = "us-east-1";
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -5,8 +5,9 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { executionArnPattern } from "../../api/role-policy";
 import { ParsedStatement, matchesAction, matchesResource, statementLabel } from "../../iam";
 import { readResourceDocuments } from "../lib/documents";
-import { Finding, arnList, note, reportFindings, safely, violation } from "../lib/findings";
-import { PackResource, TYPES, describeResource, toPackResource } from "../lib/resources";
+import { Finding, arnList, note, safely, violation } from "../lib/findings";
+import { stackPolicy } from "../lib/policy";
+import { PackResource, TYPES, describeResource } from "../lib/resources";
 import { StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
 
@@ -17,17 +18,17 @@ const API_GATEWAY_SERVICE = "apigateway.amazonaws.com";
 const FRONT_DOOR_ACTIONS = ["states:StartSyncExecution", "states:StartExecution", "states:DescribeExecution", "states:StopExecution"];
 const STATE_MACHINE_ARN = /arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+/g;
 
-export const apiGatewayRoleScopePolicy: StackValidationPolicy = {
-  name: API_GATEWAY_ROLE_SCOPE,
-  description:
-    "A role trusted by API Gateway may call only states:StartSyncExecution, StartExecution, DescribeExecution or " +
-    "StopExecution, and only on the state machines its integrations front (and their executions). Fix: name those " +
-    "actions and the state machine's ARN (executions: arn:...:execution:<name>:*) instead of wildcards.",
-  enforcementLevel: "mandatory",
-  validateStack: (args, reportViolation) => {
-    reportFindings(safely("the stack", () => apiGatewayRoleScopeFindings(args.resources.map((r) => toPackResource(r)))), reportViolation);
+export const apiGatewayRoleScopePolicy: StackValidationPolicy = stackPolicy(
+  {
+    name: API_GATEWAY_ROLE_SCOPE,
+    description:
+      "A role trusted by API Gateway may call only states:StartSyncExecution, StartExecution, DescribeExecution or " +
+      "StopExecution, and only on the state machines its integrations front (and their executions). Fix: name those " +
+      "actions and the state machine's ARN (executions: arn:...:execution:<name>:*) instead of wildcards.",
+    enforcementLevel: "mandatory",
   },
-};
+  apiGatewayRoleScopeFindings,
+);
 
 function apiGatewayRoleScopeFindings(resources: PackResource[]): Finding[] {
   const graph = new StackGraph(resources);

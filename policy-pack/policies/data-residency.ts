@@ -1,34 +1,34 @@
 // Rule 5 (configurable, inactive until configured): models must not be routed outside the allowed Regions.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { parseArn } from "../../bedrock/arn";
+import { PLACEHOLDER_ACCOUNT, parseArn } from "../../bedrock/arn";
 import { ResolvedModel, resolveModel, routedRegionsOf } from "../../bedrock/resolve";
 import { ParsedDocument, hasWildcard, matchesWildcard, statementLabel } from "../../iam";
 import { analyzeDefinition } from "../../workflow/analysis";
 import { accountMatching, bedrockPattern, invokeAllowStatements } from "../lib/bedrock-patterns";
 import { DataResidencyConfig, dataResidencySchema, readDataResidencyConfig } from "../lib/config";
 import { readResourceDocuments } from "../lib/documents";
-import { Finding, fixFirst, reportFindings, safely, violation } from "../lib/findings";
-import { PackResource, STATE_MACHINE_TYPES, describeResource, toPackResource } from "../lib/resources";
-import { StackGraph } from "../lib/stack-graph";
+import { Finding, fixFirst, violation } from "../lib/findings";
+import { configuredResourcePolicy } from "../lib/policy";
+import { PackResource, STATE_MACHINE_TYPES, describeResource } from "../lib/resources";
+import { FALLBACK_REGION, StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
 
 const DATA_RESIDENCY = "bedrock-data-residency";
 
-export const dataResidencyPolicy: ResourceValidationPolicy = {
-  name: DATA_RESIDENCY,
-  description:
-    "Bedrock calls must stay in the Regions allowed by the pack's configuration (allowedRegions; allowGlobalProfiles). " +
-    "An inference profile routes each call to any of its destination Regions, so every one of them must be allowed. " +
-    "Inactive until allowedRegions is set or allowGlobalProfiles is false. Fix: use a profile whose Regions are all " +
-    "allowed (e.g. 'eu.' for EU Regions), or a foundation model in an allowed Region.",
-  enforcementLevel: "mandatory",
-  configSchema: dataResidencySchema,
-  validateResource: (args, reportViolation) => {
-    const config = readDataResidencyConfig(args.getConfig<object>());
-    if ("error" in config) return reportViolation(`configuration of ${DATA_RESIDENCY}: ${config.error}`);
-    reportFindings(safely(`${args.type} '${args.name}'`, () => dataResidencyFindings(toPackResource(args), config.config)), reportViolation);
+export const dataResidencyPolicy: ResourceValidationPolicy = configuredResourcePolicy(
+  {
+    name: DATA_RESIDENCY,
+    description:
+      "Bedrock calls must stay in the Regions allowed by the pack's configuration (allowedRegions; allowGlobalProfiles). " +
+      "An inference profile routes each call to any of its destination Regions, so every one of them must be allowed. " +
+      "Inactive until allowedRegions is set or allowGlobalProfiles is false. Fix: use a profile whose Regions are all " +
+      "allowed (e.g. 'eu.' for EU Regions), or a foundation model in an allowed Region.",
+    enforcementLevel: "mandatory",
+    configSchema: dataResidencySchema,
   },
-};
+  readDataResidencyConfig,
+  dataResidencyFindings,
+);
 
 function dataResidencyFindings(resource: PackResource, config: DataResidencyConfig): Finding[] {
   if (config.allowedRegions.length === 0 && config.allowGlobalProfiles) return [];
@@ -70,7 +70,7 @@ function calledModels(machine: PackResource): { model: ResolvedModel; where: str
       if (!model) throw new Error(`'${modelId}' cannot be resolved`);
       return model;
     };
-    const analysis = analyzeDefinition(definition, { region: region ?? "us-east-1", account: "123456789012", payloadBucket: "unused", resolveModel: resolveOnly });
+    const analysis = analyzeDefinition(definition, { region: region ?? FALLBACK_REGION, account: PLACEHOLDER_ACCOUNT, payloadBucket: "unused", resolveModel: resolveOnly });
     tasks = analysis.tasks.filter((t) => !t.integration.startsWith("bedrock:createModelCustomizationJob"));
   } catch (e) {
     // Not valid JSON is the stack view's finding; a definition too deep to walk must not pass silently here.
@@ -110,7 +110,7 @@ function tryResolve(modelId: string, region: string | undefined): ResolvedModel 
   const sourceRegion = region ?? parseArn(modelId)?.region;
   if (!sourceRegion) return undefined;
   try {
-    return resolveModel({ modelId, sourceRegion, account: "123456789012" });
+    return resolveModel({ modelId, sourceRegion, account: PLACEHOLDER_ACCOUNT });
   } catch {
     return undefined;
   }

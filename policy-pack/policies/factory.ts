@@ -1,6 +1,7 @@
 // The policies as a factory, so an organisation can assemble its own pack (its own name, enforcement levels and
 // baked-in configuration) from the same rules, as awsguard exports AwsGuard. index.ts serves the defaults.
 import type { EnforcementLevel, Policies, Policy, PolicyConfigSchema, ResourceValidation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { BedrockSfnError } from "../../src/errors";
 import { policies as defaultPolicies } from "./index";
 
 /** The names of the pack's policies, as the CLI lists them and as `--policy-pack-config` keys them. */
@@ -19,12 +20,14 @@ export interface BedrockPoliciesOptions {
   config?: Record<string, Record<string, unknown>>;
 }
 
-/** A user error in the factory's options: names the option, the bad value and the valid choices. */
-export class BedrockPoliciesOptionsError extends Error {
-  readonly kind = "policy-pack-options";
-  constructor(message: string) {
-    super(message);
-    this.name = "BedrockPoliciesOptionsError";
+/**
+ * A user error in the factory's options: names the option, the bad value and the valid choices. A BedrockSfnError
+ * (kind "policy-pack-options", `argument` the option), like every user error of the project.
+ */
+export class BedrockPoliciesOptionsError extends BedrockSfnError {
+  declare readonly kind: "policy-pack-options";
+  constructor(message: string, option?: string) {
+    super("policy-pack-options", message, option);
   }
 }
 
@@ -48,22 +51,22 @@ export function bedrockPolicies(options: BedrockPoliciesOptions = {}): Policies 
 
 function checkName(option: string, name: string): void {
   if (!POLICY_NAMES.includes(name)) {
-    throw new BedrockPoliciesOptionsError(`${option}: unknown policy '${name}'; the policies are ${POLICY_NAMES.join(", ")}`);
+    throw new BedrockPoliciesOptionsError(`${option}: unknown policy '${name}'; the policies are ${POLICY_NAMES.join(", ")}`, `${option}.${name}`);
   }
 }
 
 function checkLevel(option: string, level: unknown): void {
   if (level !== undefined && !LEVELS.includes(level as EnforcementLevel)) {
-    throw new BedrockPoliciesOptionsError(`${option}: ${JSON.stringify(level)} is not an enforcement level; use one of ${LEVELS.join(", ")}`);
+    throw new BedrockPoliciesOptionsError(`${option}: ${JSON.stringify(level)} is not an enforcement level; use one of ${LEVELS.join(", ")}`, option);
   }
 }
 
 function withConfig(policy: Policy, baked: Record<string, unknown>): Policy {
   const schema = policy.configSchema;
-  if (!schema) throw new BedrockPoliciesOptionsError(`config.${policy.name}: this policy takes no configuration`);
+  if (!schema) throw new BedrockPoliciesOptionsError(`config.${policy.name}: this policy takes no configuration`, `config.${policy.name}`);
   for (const key of Object.keys(baked)) {
     if (!(key in schema.properties)) {
-      throw new BedrockPoliciesOptionsError(`config.${policy.name}.${key}: unknown key; valid keys are ${Object.keys(schema.properties).join(", ")}`);
+      throw new BedrockPoliciesOptionsError(`config.${policy.name}.${key}: unknown key; valid keys are ${Object.keys(schema.properties).join(", ")}`, `config.${policy.name}.${key}`);
     }
   }
   const properties: PolicyConfigSchema["properties"] = {};

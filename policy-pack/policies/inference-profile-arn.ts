@@ -4,7 +4,7 @@
 //  - a model statement tied to a profile by bedrock:InferenceProfileArn needs that profile granted too;
 //  - a profile statement conditioned on bedrock:InferenceProfileArn never matches (AWS leaves the key unset there).
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { foundationModelArn, inferenceProfileArn, partitionOf } from "../../bedrock/arn";
+import { PLACEHOLDER_ACCOUNT, foundationModelArn, inferenceProfileArn, partitionOf } from "../../bedrock/arn";
 import { INVOKE_MODEL, PROFILE_ARN_KEY, REQUESTED_REGION_KEY } from "../../bedrock/grants";
 import { PROFILE_PREFIXES } from "../../bedrock/model-id";
 import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
@@ -13,24 +13,25 @@ import {
 } from "../../iam";
 import { accountsInDocuments, bedrockPattern, coversInvokeModel, invokeAllowStatements, profilePrefixOf, routedModelArnsOf } from "../lib/bedrock-patterns";
 import { DocumentScope, documentScopes } from "../lib/role-policies";
-import { Finding, arnList, eachSafely, reportFindings, safely, violation } from "../lib/findings";
-import { PackResource, toPackResource } from "../lib/resources";
+import { Finding, arnList, eachSafely, violation } from "../lib/findings";
+import { stackPolicy } from "../lib/policy";
+import { PackResource } from "../lib/resources";
 
 const INFERENCE_PROFILE_ARN = "bedrock-inference-profile-arn";
 
-export const inferenceProfileArnPolicy: StackValidationPolicy = {
-  name: INFERENCE_PROFILE_ARN,
-  description:
-    "Calls through a cross-Region inference profile are authorised first on the inference-profile ARN " +
-    "(arn:aws:bedrock:<region>:<account>:inference-profile/<profile-id>), then on the foundation model in the Region the " +
-    "call lands in. Fix: grant the inference-profile ARN in its own statement without a bedrock:InferenceProfileArn " +
-    "condition, and grant the foundation model as arn:aws:bedrock:<region>::foundation-model/<model-id> (the model ID " +
-    "has no 'us.'/'eu.'/'apac.'/'global.' prefix). Grants are judged together with the other policies of the same role.",
-  enforcementLevel: "mandatory",
-  validateStack: (args, reportViolation) => {
-    reportFindings(safely("the stack", () => inferenceProfileArnFindingsInStack(args.resources.map((r) => toPackResource(r)))), reportViolation);
+export const inferenceProfileArnPolicy: StackValidationPolicy = stackPolicy(
+  {
+    name: INFERENCE_PROFILE_ARN,
+    description:
+      "Calls through a cross-Region inference profile are authorised first on the inference-profile ARN " +
+      "(arn:aws:bedrock:<region>:<account>:inference-profile/<profile-id>), then on the foundation model in the Region the " +
+      "call lands in. Fix: grant the inference-profile ARN in its own statement without a bedrock:InferenceProfileArn " +
+      "condition, and grant the foundation model as arn:aws:bedrock:<region>::foundation-model/<model-id> (the model ID " +
+      "has no 'us.'/'eu.'/'apac.'/'global.' prefix). Grants are judged together with the other policies of the same role.",
+    enforcementLevel: "mandatory",
   },
-};
+  inferenceProfileArnFindingsInStack,
+);
 
 /** What decides together with a document: its role's union of policies (or the document alone). */
 type Judge = Pick<DocumentScope, "documents" | "policies" | "accounts">;
@@ -221,7 +222,7 @@ function someProfileAllowed(judge: Judge, modelId: string): boolean {
 }
 
 function anyProfileAllowed(judge: Judge, modelId: string): boolean {
-  const account = judge.accounts[0] ?? "123456789012";
+  const account = judge.accounts[0] ?? PLACEHOLDER_ACCOUNT;
   for (const profileId of catalogProfileIds()) {
     const profile = catalogProfile(profileId)!;
     if (profile.foundationModelId !== modelId && !hasWildcard(modelId)) continue;

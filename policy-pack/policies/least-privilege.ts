@@ -7,25 +7,25 @@ import { ParsedDocument, ParsedStatement, clausesOnKey, hasWildcard, matchesActi
 import { bedrockPattern, invokeAllowStatements } from "../lib/bedrock-patterns";
 import { LeastPrivilegeConfig, leastPrivilegeSchema, readLeastPrivilegeConfig } from "../lib/config";
 import { readResourceDocuments } from "../lib/documents";
-import { Finding, fixFirst, reportFindings, safely, violation } from "../lib/findings";
-import { PackResource, toPackResource } from "../lib/resources";
+import { Finding, fixFirst, violation } from "../lib/findings";
+import { configuredResourcePolicy } from "../lib/policy";
+import { PackResource } from "../lib/resources";
 
 const LEAST_PRIVILEGE = "bedrock-least-privilege";
 
-export const leastPrivilegePolicy: ResourceValidationPolicy = {
-  name: LEAST_PRIVILEGE,
-  description:
-    "IAM policies should grant only what the workflow uses: no 'bedrock:*' or '*' actions, no Resource \"*\" for actions " +
-    "that accept a narrower resource (e.g. any bedrock: or s3: action), and foundation models reached through an inference " +
-    "profile tied to it with Condition StringEquals bedrock:InferenceProfileArn. Fix: name the actions and ARNs you need.",
-  enforcementLevel: "advisory",
-  configSchema: leastPrivilegeSchema,
-  validateResource: (args, reportViolation) => {
-    const config = readLeastPrivilegeConfig(args.getConfig<object>());
-    if ("error" in config) return reportViolation(`configuration of ${LEAST_PRIVILEGE}: ${config.error}`);
-    reportFindings(safely(`${args.type} '${args.name}'`, () => leastPrivilegeFindings(toPackResource(args), config.config)), reportViolation);
+export const leastPrivilegePolicy: ResourceValidationPolicy = configuredResourcePolicy(
+  {
+    name: LEAST_PRIVILEGE,
+    description:
+      "IAM policies should grant only what the workflow uses: no 'bedrock:*' or '*' actions, no Resource \"*\" for actions " +
+      "that accept a narrower resource (e.g. any bedrock: or s3: action), and foundation models reached through an inference " +
+      "profile tied to it with Condition StringEquals bedrock:InferenceProfileArn. Fix: name the actions and ARNs you need.",
+    enforcementLevel: "advisory",
+    configSchema: leastPrivilegeSchema,
   },
-};
+  readLeastPrivilegeConfig,
+  leastPrivilegeFindings,
+);
 
 // Actions AWS documents with no resource-level permissions: they need Resource "*".
 const WILDCARD_ONLY_ACTIONS = [

@@ -6,26 +6,27 @@ import { AuthorizationRequest, routedRequests } from "../../bedrock/grants";
 import { ResolvedModel, RoutingError, resolveModel } from "../../bedrock/resolve";
 import { Decision, ParsedDocument, statementLabel } from "../../iam";
 import { BedrockPattern, ProfileTarget, accountsInDocuments, bedrockPattern, invokeActionsOf, profileTargets } from "../lib/bedrock-patterns";
-import { Finding, arnList, eachSafely, note, reportFindings, safely, violation } from "../lib/findings";
-import { PackResource, toPackResource } from "../lib/resources";
+import { Finding, arnList, eachSafely, note, violation } from "../lib/findings";
+import { stackPolicy } from "../lib/policy";
+import { PackResource } from "../lib/resources";
 import { DocumentScope, documentScopes } from "../lib/role-policies";
 
 const ROUTED_REGIONS = "bedrock-profile-routed-regions";
 
-export const routedRegionsPolicy: StackValidationPolicy = {
-  name: ROUTED_REGIONS,
-  description:
-    "An IAM policy that allows bedrock:InvokeModel (or InvokeModelWithResponseStream) on a system inference profile must, " +
-    "together with the other policies of the same role, also allow the profile's foundation model in every Region the " +
-    "profile routes to from its source Region (for 'global.' profiles: the model in the source Region and the Region-less " +
-    "arn:aws:bedrock:::foundation-model/<model-id>). Otherwise calls that Bedrock routes to a missing Region fail at run " +
-    "time with AccessDeniedException. Fix: add the foundation-model ARNs listed (or a Region wildcard that covers them, " +
-    "such as arn:aws:bedrock:ap-*::foundation-model/<model-id>), or change the Deny or condition the message names.",
-  enforcementLevel: "mandatory",
-  validateStack: (args, reportViolation) => {
-    reportFindings(safely("the stack", () => routedRegionFindingsInStack(args.resources.map((r) => toPackResource(r)))), reportViolation);
+export const routedRegionsPolicy: StackValidationPolicy = stackPolicy(
+  {
+    name: ROUTED_REGIONS,
+    description:
+      "An IAM policy that allows bedrock:InvokeModel (or InvokeModelWithResponseStream) on a system inference profile must, " +
+      "together with the other policies of the same role, also allow the profile's foundation model in every Region the " +
+      "profile routes to from its source Region (for 'global.' profiles: the model in the source Region and the Region-less " +
+      "arn:aws:bedrock:::foundation-model/<model-id>). Otherwise calls that Bedrock routes to a missing Region fail at run " +
+      "time with AccessDeniedException. Fix: add the foundation-model ARNs listed (or a Region wildcard that covers them, " +
+      "such as arn:aws:bedrock:ap-*::foundation-model/<model-id>), or change the Deny or condition the message names.",
+    enforcementLevel: "mandatory",
   },
-};
+  routedRegionFindingsInStack,
+);
 
 /** Pattern characters the evaluator may scan for one role or document (see PolicySet.work): a few hundred ms. */
 const WORK_BUDGET = 100_000_000;

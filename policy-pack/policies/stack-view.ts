@@ -2,7 +2,7 @@
 // them, and whether that role's policies in this stack allow every authorisation those calls can make
 // (every routed Region, the payload objects in S3).
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { parseArn } from "../../bedrock/arn";
+import { PLACEHOLDER_ACCOUNT, parseArn } from "../../bedrock/arn";
 import { AuthorizationRequest, routedRequests } from "../../bedrock/grants";
 import { ModelIdError } from "../../bedrock/model-id";
 import { ResolvedModel, RoutingError, resolveModel } from "../../bedrock/resolve";
@@ -10,27 +10,28 @@ import { Decision, ParsedDocument, PolicySet, matchesAction } from "../../iam";
 import { analyzeDefinition, requiredRequests } from "../../workflow/analysis";
 import { readResourceDocuments } from "../lib/documents";
 import { rolePolicyUnion } from "../lib/role-policies";
-import { Finding, note, reportFindings, safely, violation } from "../lib/findings";
+import { Finding, note, safely, violation } from "../lib/findings";
 import { objectArn, payloadLocations } from "../lib/payload-uris";
-import { PackResource, STATE_MACHINE_TYPES, describeResource, toPackResource } from "../lib/resources";
-import { StackGraph } from "../lib/stack-graph";
+import { stackPolicy } from "../lib/policy";
+import { PackResource, STATE_MACHINE_TYPES, describeResource } from "../lib/resources";
+import { FALLBACK_REGION, StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
 
 const STACK_VIEW = "bedrock-state-machine-role";
 
-export const stackViewPolicy: StackValidationPolicy = {
-  name: STACK_VIEW,
-  description:
-    "Each Step Functions state machine that calls Bedrock (the optimized bedrock:invokeModel, the SDK's bedrockruntime " +
-    "InvokeModel and Converse, model customization jobs) needs an execution role whose policies in this stack allow " +
-    "every authorisation those calls make: the ModelId itself, the foundation model in every Region an inference " +
-    "profile routes to, bedrock:ApplyGuardrail on its guardrails, s3:GetObject / s3:PutObject on the payload objects " +
-    "of Input.S3Uri / Output.S3Uri, iam:PassRole. Fix: add the grants listed below to the role's policy.",
-  enforcementLevel: "mandatory",
-  validateStack: (args, reportViolation) => {
-    reportFindings(safely("the stack", () => stackViewFindings(args.resources.map((r) => toPackResource(r)))), reportViolation);
+export const stackViewPolicy: StackValidationPolicy = stackPolicy(
+  {
+    name: STACK_VIEW,
+    description:
+      "Each Step Functions state machine that calls Bedrock (the optimized bedrock:invokeModel, the SDK's bedrockruntime " +
+      "InvokeModel and Converse, model customization jobs) needs an execution role whose policies in this stack allow " +
+      "every authorisation those calls make: the ModelId itself, the foundation model in every Region an inference " +
+      "profile routes to, bedrock:ApplyGuardrail on its guardrails, s3:GetObject / s3:PutObject on the payload objects " +
+      "of Input.S3Uri / Output.S3Uri, iam:PassRole. Fix: add the grants listed below to the role's policy.",
+    enforcementLevel: "mandatory",
   },
-};
+  stackViewFindings,
+);
 
 interface Failure {
   task: string;
@@ -139,9 +140,6 @@ function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] 
   return findings;
 }
 
-/** Only for the analysis' Region-dependent ARNs when the stack's Region is unknown; models then need an ARN Region. */
-const FALLBACK_REGION = "us-east-1";
-
 /** A model resolve() already reported (note or violation); the analysis records it as a problem, ignored here. */
 class UnresolvedModel extends Error {}
 
@@ -162,7 +160,9 @@ function describeFailures(failures: Failure[]): string {
       const lines = failures
         .filter((f) => f.task === task)
         .map((f) => {
-          const reason = f.reason.startsWith("no statement allows") && !f.reason.includes(": ") ? "" : ` - ${f.reason}`;
+          // A bare implicit deny says no more than the line itself; any other decision says why.
+          const bare = f.decision?.verdict === "implicit-deny" && !f.decision.byBoundary && !f.decision.misses;
+          const reason = bare ? "" : ` - ${f.reason}`;
           return `\n    ${f.request.action} on ${f.request.resource} (${f.request.why})${reason}`;
         });
       return `\n  task '${task}':${lines.join("")}`;
@@ -180,7 +180,8 @@ function resolve(modelId: string, region: string | undefined, account: string, w
     return resolveModel({ modelId, sourceRegion, account });
   } catch (e) {
     if (e instanceof ModelIdError) findings.push(violation(`${where}: ModelId ${e.message}`, urn));
-    else if (e instanceof RoutingError && /not in the routing catalog/.test(e.message)) findings.push(note(`${where}: ${e.message}`, urn));
+    // Routing only AWS or config can tell is not a fault of the role: say so, judge nothing.
+    else if (e instanceof RoutingError && e.kind === "routing-unknown") findings.push(note(`${where}: ${e.message}`, urn));
     else if (e instanceof RoutingError) findings.push(violation(`${where}: ${e.message}`, urn));
     else throw e;
     return undefined;
@@ -245,5 +246,5 @@ function accountOf(machine: PackResource, role: PackResource | undefined, docume
       }
     }
   }
-  return "123456789012";
+  return PLACEHOLDER_ACCOUNT;
 }

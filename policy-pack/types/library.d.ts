@@ -14,10 +14,15 @@ export interface BedrockPoliciesOptions {
   config?: Record<string, Record<string, unknown>>;
 }
 
-/** A user error in the factory's options: names the option, the bad value and the valid choices. */
+/**
+ * A user error in the factory's options: names the option, the bad value and the valid choices. It is a
+ * `BedrockSfnError` of the bedrock-sfn library (`instanceof BedrockSfnError` holds, across copies).
+ */
 export declare class BedrockPoliciesOptionsError extends Error {
   readonly kind: "policy-pack-options";
-  constructor(message: string);
+  /** The option the problem is about, e.g. `enforcementLevels.bedrock-least-privilege`. */
+  readonly argument?: string;
+  constructor(message: string, option?: string);
 }
 
 /** The pack's policies with the given levels and configuration; the defaults give exactly the published pack. */

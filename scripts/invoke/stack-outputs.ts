@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import { isModelFamily, type ModelFamily } from "../../bedrock/families";
 import { WORKFLOW_TYPES } from "../../src/defaults";
+import { BedrockSfnError } from "../../src/errors";
 
 export interface DeployedStack {
   stateMachineArn: string;
@@ -15,8 +16,10 @@ export interface DeployedStack {
 }
 
 /** Missing or malformed stack outputs; the CLI reports it as a usage error. */
-export class StackOutputsError extends Error {
-  override name = "StackOutputsError";
+export class StackOutputsError extends BedrockSfnError {
+  constructor(message: string) {
+    super("input", message);
+  }
 }
 
 

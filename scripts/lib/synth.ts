@@ -11,18 +11,10 @@ import { checkSettings } from "../../config/check";
 import { readSettings } from "../../config/settings";
 import { offlineMocks } from "./mocks";
 import { BedrockSfnError } from "../../src/errors";
+import type { RecordedResource } from "../../policy-pack/lib/resources";
 
-export interface SynthResource {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-  /** The resource's URN under the mock engine: its type chain shows where it sits in the component tree. */
-  urn?: string;
-  /** The ID the mock engine answered (undefined for components, and for a first preview). */
-  id?: string;
-  /** The state the mock engine answered: the inputs plus what AWS would compute (ARNs, names). */
-  outputs?: Record<string, unknown>;
-}
+/** A resource the mock engine registered: the one recorded-resource shape the pack's evaluateResources judges. */
+export type SynthResource = RecordedResource;
 
 export interface SynthResult {
   stack: string;

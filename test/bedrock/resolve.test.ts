@@ -53,15 +53,16 @@ describe("resolveModel", () => {
     assert.deepEqual(routedRegionsOf(model), ["us-east-1", "us-east-2", "us-west-2"]);
   });
 
-  const failures: [string, string, RegExp][] = [
-    ["jp.anthropic.claude-sonnet-4-5-20250929-v1:0", "us-east-1", /cannot be called from Region 'us-east-1'.*ap-northeast-1/],
-    ["us.anthropic.claude-not-in-catalog-v1:0", "us-east-1", /not in the routing catalog.*destinationRegions/],
-    ["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0", "us-west-2", /Region 'us-east-1' but the stack's aws:region is 'us-west-2'/],
-    ["arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc", "us-east-1", /underlyingModelId/],
+  // kind "routing-unknown": only AWS or config can tell the routing, so a caller that can defer the question may.
+  const failures: [string, string, RegExp, RoutingError["kind"]][] = [
+    ["jp.anthropic.claude-sonnet-4-5-20250929-v1:0", "us-east-1", /cannot be called from Region 'us-east-1'.*ap-northeast-1/, "routing"],
+    ["us.anthropic.claude-not-in-catalog-v1:0", "us-east-1", /not in the routing catalog.*destinationRegions/, "routing-unknown"],
+    ["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0", "us-west-2", /Region 'us-east-1' but the stack's aws:region is 'us-west-2'/, "routing"],
+    ["arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc", "us-east-1", /underlyingModelId/, "routing-unknown"],
   ];
-  for (const [modelId, region, message] of failures) {
-    it(`rejects ${modelId} from ${region} with a clear error`, () => {
-      assert.throws(() => resolveModel({ modelId, sourceRegion: region, account }), (e: Error) => e instanceof RoutingError && message.test(e.message));
+  for (const [modelId, region, message, kind] of failures) {
+    it(`rejects ${modelId} from ${region} with a clear error (kind ${kind})`, () => {
+      assert.throws(() => resolveModel({ modelId, sourceRegion: region, account }), (e: Error) => e instanceof RoutingError && e.kind === kind && message.test(e.message));
     });
   }
 });

@@ -9,7 +9,7 @@ import { MOCK_ACCOUNT, offlineMocks } from "../../scripts/lib/mocks";
 import { SynthResource, SynthResult, stackConfig, synthesize } from "../../scripts/lib/synth";
 import { simulate } from "../support/simulate";
 import { validateDefinition } from "../../local/runners/asl-validation";
-import { invokeModelTasks } from "../../workflow/inspect";
+import { invokeModelTasks } from "../../workflow/analysis";
 
 const of = (result: SynthResult, type: string): SynthResource[] => result.resources.filter((r) => r.type === type);
 const one = (result: SynthResult, type: string): SynthResource => {

@@ -3,14 +3,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { checkSettings } from "../../config/check";
-import { CONFIG_KEYS, ConfigError, parseSettings, settingsSchema } from "../../config/settings";
+import { CONFIG_KEYS, ConfigError, PROJECT, parseSettings, settingsSchema } from "../../config/settings";
+import { API_DEFAULTS, DEFAULT_API_TYPE, DEFAULTS } from "../../src/defaults";
 
 const root = path.resolve(__dirname, "..", "..");
 const base = { region: "us-east-1", modelId: "anthropic.claude-3-haiku-20240307-v1:0" };
 
 describe("stack settings", () => {
   it("applies the same defaults as Pulumi.yaml's config schema", () => {
-    const project = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> };
+    const project = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string; config: Record<string, { default?: unknown }> };
+    // The project name is the config namespace (config/project.ts), and the engine's stack folder.
+    assert.equal(project.name, PROJECT);
     // Keys without a namespace belong to the project's, as Pulumi reads them.
     project.config = Object.fromEntries(Object.entries(project.config).map(([k, v]) => [k.includes(":") ? k : `bedrock-sfn:${k}`, v]));
     const settings = parseSettings(base);
@@ -22,6 +25,37 @@ describe("stack settings", () => {
       assert.deepEqual(settings[field as keyof typeof settings], expected, key);
     }
     assert.deepEqual(Object.keys(project.config).sort(), Object.values(CONFIG_KEYS).filter((k) => k !== "aws:region").sort());
+  });
+
+  it("takes its defaults from src/defaults.ts, the API front door's included", () => {
+    const settings = parseSettings(base);
+    const fromLibrary = {
+      ...DEFAULTS,
+      api: DEFAULT_API_TYPE,
+      apiAuth: API_DEFAULTS.auth,
+      apiRateLimit: API_DEFAULTS.rateLimit,
+      apiBurstLimit: API_DEFAULTS.burstLimit,
+    };
+    for (const [field, value] of Object.entries(fromLibrary)) assert.deepEqual(settings[field as keyof typeof settings], value, field);
+  });
+
+  it("is documented in the README's config table with the same defaults", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const rows = new Map([...readme.matchAll(/^\| `([\w-]+:\w+)` \| ([^|]+) \|/gm)].map((m) => [m[1], m[2].trim()]));
+    const settings = parseSettings(base);
+    for (const [field, key] of Object.entries(CONFIG_KEYS)) {
+      const shown = rows.get(key);
+      assert.ok(shown, `the README's table lists ${key}`);
+      if (shown === "(required)" || shown === "(derived)") continue;
+      const actual = settings[field as keyof typeof settings];
+      if (shown === "(none)") {
+        assert.equal(actual, undefined, key);
+        continue;
+      }
+      const literal = /^`([^`]+)`$/.exec(shown)?.[1];
+      assert.ok(literal !== undefined, `${key}: the README shows its default as a literal, got ${shown}`);
+      assert.deepEqual(parseSettings({ ...base, [field]: literal })[field as keyof typeof settings], actual, key);
+    }
   });
 
   it("coerces strings the way the CLI stores them", () => {

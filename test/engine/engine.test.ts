@@ -48,6 +48,8 @@ describe("real Pulumi engine (offline)", function () {
       }
       assert.match(result.stdout, /Policies:\s*\n\s*✅ bedrock-sfn@v[\d.]+ \(local: [^)]*policy-pack\)/);
       assert.match(result.stdout, /\+ \d+ to create/);
+      // The stand-in comes from the engine's plugin cache (installAwsStandIn), the language host from beside the CLI.
+      assert.doesNotMatch(result.output, /from \$PATH/, "the engine took a plugin from PATH");
     });
   }
 

@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { CliLocation, findCli } from "../../engine/cli";
 import { findGo } from "../../engine/build-cli";
+import { installAwsStandIn } from "../../engine/aws/plugin-install";
 import { engineEnv } from "../../engine/environment";
 import { PROJECT_ROOT, cachedCliPath } from "../../engine/paths";
 
@@ -42,6 +43,7 @@ export class ScratchProject {
     }
     fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(this.dir, "node_modules"), "dir");
     this.env = engineEnv({ backendDir: this.backendDir, base: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "engine-tests" } });
+    installAwsStandIn(this.env.PULUMI_HOME!);
   }
 
   /** Adds a module to the program: copied next to index.ts and imported by it. */

@@ -1,6 +1,7 @@
 // The pieces of `npm run pulumi` that need no CLI: locating it, its environment, stack creation, the offline
 // passphrase salt, and the language host's translation of what the engine sends.
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -9,7 +10,8 @@ import { locateOrBuildCli, needsStackInit, parseArgs, removedStack, withSafeDefa
 import { engineEnv } from "../../engine/environment";
 import { configForSdk, requiredPackages, runtimeOptions } from "../../engine/language-host";
 import { guardStackFiles, lendSalts, takeBackSalts } from "../../engine/offline-salt";
-import { PLUGINS_DIR, PROJECT_ROOT, cacheDir, stackStatePath } from "../../engine/paths";
+import { AWS_PLUGIN_DIR, PLUGINS_DIR, PROJECT_ROOT, cacheDir, stackStatePath } from "../../engine/paths";
+import { AWS_STAND_IN_LAUNCHER, installAwsStandIn } from "../../engine/aws/plugin-install";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-sfn-wrapper-"));
 
@@ -30,19 +32,51 @@ describe("engine: the npm run pulumi wrapper", () => {
     });
   });
 
-  it("runs offline: local file backend, passphrase, no update check or plugin download, stand-ins first on PATH", () => {
-    const env = engineEnv({ backendDir: "/b", base: { PATH: "/usr/bin", PULUMI_ACCESS_TOKEN: "pul-123", PULUMI_IGNORE_AMBIENT_PLUGINS: "true" } });
+  it("runs offline: local file backend, passphrase, no update check or plugin download, no plugins from PATH", () => {
+    const env = engineEnv({ backendDir: "/b", base: { PATH: "/usr/bin", PULUMI_ACCESS_TOKEN: "pul-123" } });
     assert.equal(env.PULUMI_BACKEND_URL, "file:///b");
     assert.equal(env.PULUMI_HOME, "/b/home");
     assert.equal(env.PULUMI_SKIP_UPDATE_CHECK, "true");
     assert.equal(env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION, "true");
     assert.ok(env.PULUMI_CONFIG_PASSPHRASE);
     assert.equal(env.PULUMI_ACCESS_TOKEN, undefined);
-    assert.equal(env.PULUMI_IGNORE_AMBIENT_PLUGINS, undefined);
-    assert.equal(env.PATH, `${PLUGINS_DIR}:/usr/bin`);
+    // A real pulumi-resource-aws on the user's PATH must never win over the stand-in in the plugin cache.
+    assert.equal(env.PULUMI_IGNORE_AMBIENT_PLUGINS, "true");
+    assert.equal(env.PATH, "/usr/bin");
     assert.equal(env.BEDROCK_SFN_ROOT, PROJECT_ROOT);
     assert.equal(engineEnv({ base: { PULUMI_CONFIG_PASSPHRASE: "mine" } }).PULUMI_CONFIG_PASSPHRASE, "mine");
     assert.ok(fs.statSync(path.join(PLUGINS_DIR, "pulumi-resource-aws")).mode & 0o100, "the provider launcher is not executable");
+  });
+
+  it("installs the AWS provider stand-in into PULUMI_HOME as Pulumi lays out a resource plugin, once", () => {
+    const home = path.join(tmp(), "home");
+    const dir = installAwsStandIn(home);
+    assert.equal(dir, path.join(home, "plugins", "resource-aws-v7.48.0"));
+    assert.equal(AWS_PLUGIN_DIR, `resource-aws-v${require("@pulumi/aws/package.json").pulumi.version}`, "the folder names the @pulumi/aws plugin version");
+    const binary = path.join(dir, "pulumi-resource-aws");
+    assert.ok(fs.statSync(binary).mode & 0o100, "the installed launcher is not executable");
+    assert.equal(fs.readFileSync(binary, "utf8"), AWS_STAND_IN_LAUNCHER);
+    assert.deepEqual(fs.readdirSync(path.join(home, "plugins")).sort(), ["resource-aws-v7.48.0", "resource-aws-v7.48.0.lock"], "no .partial marker left");
+    assert.deepEqual(fs.readdirSync(dir), ["pulumi-resource-aws"]);
+    // Already there: untouched. Half-installed (a .partial marker) or outdated: installed again.
+    const before = fs.statSync(binary).mtimeMs;
+    installAwsStandIn(home);
+    assert.equal(fs.statSync(binary).mtimeMs, before);
+    fs.writeFileSync(binary, "old");
+    fs.writeFileSync(`${dir}.partial`, "");
+    installAwsStandIn(home);
+    assert.equal(fs.readFileSync(binary, "utf8"), AWS_STAND_IN_LAUNCHER);
+    assert.ok(!fs.existsSync(`${dir}.partial`));
+  });
+
+  it("the installed launcher runs the project's stand-in, and refuses to run outside npm run pulumi", () => {
+    const dir = installAwsStandIn(path.join(tmp(), "home"));
+    const binary = path.join(dir, "pulumi-resource-aws");
+    const version = spawnSync(binary, ["--version"], { encoding: "utf8", env: { ...process.env, BEDROCK_SFN_ROOT: PROJECT_ROOT }, timeout: 60_000 });
+    assert.equal(version.stdout.trim(), "7.48.0", version.stderr);
+    const outside = spawnSync(binary, ["--version"], { encoding: "utf8", env: { PATH: process.env.PATH }, timeout: 60_000 });
+    assert.equal(outside.status, 1);
+    assert.match(outside.stderr, /^pulumi-resource-aws: this is bedrock-sfn's offline stand-in; it runs only through 'npm run pulumi'/);
   });
 
   it("creates a missing local stack for preview/up/config, not for other commands", () => {

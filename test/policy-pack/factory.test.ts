@@ -4,6 +4,7 @@ import { strict as assert } from "node:assert";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { evaluateResources } from "../../policy-pack/evaluate";
 import { BedrockPoliciesOptionsError, POLICY_NAMES, bedrockPolicies } from "../../policy-pack/library";
+import { BedrockSfnError } from "../../src/errors";
 import { policies } from "../../policy-pack/policies";
 import { ACCOUNT, APAC_SONNET_4, allow, policyDocument, rolePolicy } from "./helpers";
 
@@ -49,12 +50,17 @@ describe("bedrockPolicies: the policies as a factory for an organisation's own p
   });
 
   it("refuses unknown policies, levels and config keys in one line naming the choices", () => {
-    const refuses = (options: Parameters<typeof bedrockPolicies>[0], pattern: RegExp) =>
-      assert.throws(() => bedrockPolicies(options), (e: unknown) => e instanceof BedrockPoliciesOptionsError && e.kind === "policy-pack-options" && pattern.test(e.message) && !e.message.includes("\n"));
-    refuses({ enforcementLevels: { "bedrock-least-privlege": "mandatory" } }, /enforcementLevels: unknown policy 'bedrock-least-privlege'; the policies are .*bedrock-least-privilege/);
-    refuses({ enforcementLevels: { "bedrock-least-privilege": "strict" as never } }, /enforcementLevels\.bedrock-least-privilege: "strict" is not an enforcement level; use one of advisory, mandatory, remediate, disabled/);
-    refuses({ enforcementLevel: "warn" as never }, /enforcementLevel: "warn" is not an enforcement level/);
-    refuses({ config: { "bedrock-data-residency": { allowedRegion: ["eu-*"] } } }, /config\.bedrock-data-residency\.allowedRegion: unknown key; valid keys are allowedRegions, allowGlobalProfiles/);
-    refuses({ config: { "iam-policy-readable": { strict: true } } }, /config\.iam-policy-readable: this policy takes no configuration/);
+    // One of the project's user errors (the one base, so `instanceof BedrockSfnError` holds), naming the option.
+    const refuses = (options: Parameters<typeof bedrockPolicies>[0], pattern: RegExp, option: string) =>
+      assert.throws(
+        () => bedrockPolicies(options),
+        (e: unknown) =>
+          e instanceof BedrockPoliciesOptionsError && e instanceof BedrockSfnError && e.kind === "policy-pack-options" && e.argument === option && pattern.test(e.message) && !e.message.includes("\n"),
+      );
+    refuses({ enforcementLevels: { "bedrock-least-privlege": "mandatory" } }, /enforcementLevels: unknown policy 'bedrock-least-privlege'; the policies are .*bedrock-least-privilege/, "enforcementLevels.bedrock-least-privlege");
+    refuses({ enforcementLevels: { "bedrock-least-privilege": "strict" as never } }, /enforcementLevels\.bedrock-least-privilege: "strict" is not an enforcement level; use one of advisory, mandatory, remediate, disabled/, "enforcementLevels.bedrock-least-privilege");
+    refuses({ enforcementLevel: "warn" as never }, /enforcementLevel: "warn" is not an enforcement level/, "enforcementLevel");
+    refuses({ config: { "bedrock-data-residency": { allowedRegion: ["eu-*"] } } }, /config\.bedrock-data-residency\.allowedRegion: unknown key; valid keys are allowedRegions, allowGlobalProfiles/, "config.bedrock-data-residency.allowedRegion");
+    refuses({ config: { "iam-policy-readable": { strict: true } } }, /config\.iam-policy-readable: this policy takes no configuration/, "config.iam-policy-readable");
   });
 });

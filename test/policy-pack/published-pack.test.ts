@@ -7,6 +7,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { BedrockPoliciesOptionsError } from "../../policy-pack/library";
+import { BedrockSfnError, isBedrockSfnError } from "../../src/errors";
 import { PACK_DIR } from "./grpc-client";
 import { packOverGrpcSuite } from "./grpc-suite";
 
@@ -63,6 +65,21 @@ console.log(JSON.stringify({ names: POLICY_NAMES, level: p.find((x) => x.name ==
     const answer = JSON.parse(stdout) as { names: string[]; level: string };
     assert.equal(answer.level, "mandatory");
     assert.ok(answer.names.includes("bedrock-state-machine-role") && answer.names.includes("api-gateway-role-scope"), stdout);
+  });
+
+  it("throws option errors that the library's BedrockSfnError recognises across copies (the bundle has its own)", () => {
+    const shipped = require(path.join(unpacked, "dist", "library.js")) as typeof import("../../policy-pack/library");
+    assert.throws(
+      () => shipped.bedrockPolicies({ enforcementLevel: "warn" as never }),
+      (e: unknown) => {
+        // Another copy's class: the source's own class does not match, the one base does.
+        const named = isBedrockSfnError(e) && e.kind === "policy-pack-options" && e.argument === "enforcementLevel";
+        const base = e instanceof BedrockSfnError;
+        const ownCopy = e instanceof BedrockPoliciesOptionsError;
+        const shippedCopy = e instanceof shipped.BedrockPoliciesOptionsError;
+        return named && base && shippedCopy && !ownCopy;
+      },
+    );
   });
 
   describe("over gRPC, from the unpacked folder", () => packOverGrpcSuite(() => unpacked));

@@ -172,6 +172,17 @@ describe("policy: state machine role (stack view)", () => {
       assert.match(advisory(violations)[0].message, /Region is unknown/);
     });
 
+    it("a model whose routing only AWS or config can tell (a profile the catalog lacks, an application profile)", async () => {
+      const invoke = (modelId: string) => ({ StartAt: "I", States: { I: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Parameters: { ModelId: modelId, Body: {} }, End: true } } });
+      const uncatalogued = await run(stackViewPolicy, stack(invoke("apac.anthropic.claude-not-catalogued-v1:0"), ...goodBedrock), inTokyo);
+      assert.deepEqual(blocking(uncatalogued), []);
+      assert.match(advisory(uncatalogued)[0].message, /is not in the routing catalog/);
+      const application = `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:application-inference-profile/abcd1234efgh`;
+      const wrapped = await run(stackViewPolicy, stack(invoke(application), ...goodBedrock), inTokyo);
+      assert.deepEqual(blocking(wrapped), []);
+      assert.match(advisory(wrapped)[0].message, /wraps models only your account can name/);
+    });
+
     it("the role's policy unknown during preview", async () => {
       const resources = [role("exec-role"), rolePolicy("p", UNKNOWN), stateMachine("sm", fixture("seed-001-definition.json"))];
       const violations = await run(stackViewPolicy, resources, inTokyo);

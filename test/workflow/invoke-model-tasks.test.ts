@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
-import { invokeModelTasks } from "../../workflow/inspect";
+import { analyzeDefinition, invokeModelTasks, modelIdsToResolve } from "../../workflow/analysis";
 
-describe("invokeModelTasks", () => {
+describe("invokeModelTasks (the analysis' reading of invokeModel tasks, before any context)", () => {
   it("reads JSONPath Parameters, including the seeds' SAM definition shape", () => {
     const tasks = invokeModelTasks({
       StartAt: "InvokeModel",
@@ -54,6 +54,33 @@ describe("invokeModelTasks", () => {
         ["Fan/Branch 2/C", [], true, false, false],
       ],
     );
+  });
+
+  it("reads ModelId exactly as analyzeDefinition and modelIdsToResolve do: a non-string literal is no model, a task run as another role is not ours", () => {
+    const invoke = (args: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Parameters: args, End: true, ...extra });
+    const definition = {
+      StartAt: "P",
+      States: {
+        P: {
+          Type: "Parallel",
+          End: true,
+          Branches: [
+            { StartAt: "Obj", States: { Obj: invoke({ ModelId: { id: "amazon.nova-lite-v1:0" }, Body: {} }) } },
+            { StartAt: "Other", States: { Other: invoke({ ModelId: "amazon.nova-pro-v1:0", Body: {} }, { Credentials: { RoleArn: "arn:aws:iam::111122223333:role/other" } }) } },
+            { StartAt: "Own", States: { Own: invoke({ ModelId: "amazon.nova-lite-v1:0", Body: {} }) } },
+          ],
+        },
+      },
+    };
+    const tasks = invokeModelTasks(definition);
+    assert.deepEqual(tasks.map((t) => [t.state, t.modelIds, t.dynamicModelId]), [
+      ["P/Branch 0/Obj", [], true],
+      ["P/Branch 2/Own", ["amazon.nova-lite-v1:0"], false],
+    ]);
+    const analysis = analyzeDefinition(definition, { region: "us-east-1", account: "111122223333", payloadBucket: "b" });
+    assert.deepEqual(analysis.tasks.map((t) => [t.state, t.modelIds, t.dynamicModelId]), tasks.map((t) => [t.state, t.modelIds, t.dynamicModelId]));
+    assert.match(analysis.problems.join("\n"), /'P\/Branch 0\/Obj' computes ModelId at run time/);
+    assert.deepEqual(modelIdsToResolve(definition, ["amazon.titan-text-express-v1"]), ["amazon.nova-lite-v1:0", "amazon.titan-text-express-v1"]);
   });
 
   it("ignores other tasks and throws on text that is not JSON", () => {

@@ -1,0 +1,40 @@
+// The components' `@default` docs say what src/defaults.ts applies: a library user reads the docs, the component
+// applies DEFAULTS / API_DEFAULTS, and neither may drift from the other.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { API_DEFAULTS, DEFAULTS } from "../../src/defaults";
+import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "../../workflow/contract";
+
+const root = path.resolve(__dirname, "..", "..");
+
+/** Argument name -> the literal its doc comment gives after `@default`, for every literal (JSON) default. */
+function documentedDefaults(file: string): Map<string, unknown> {
+  const text = fs.readFileSync(path.join(root, file), "utf8");
+  const found = new Map<string, unknown>();
+  for (const match of text.matchAll(/@default (.+)\n\s*\*\/\n\s*(\w+)\?:/g)) {
+    try {
+      found.set(match[2], JSON.parse(match[1].trim()));
+    } catch {
+      // Prose ("the provider's Region"): not a value to compare.
+    }
+  }
+  return found;
+}
+
+describe("the components' documented defaults", () => {
+  const cases: [string, Record<string, unknown>][] = [
+    ["components/bedrock-state-machine.ts", DEFAULTS],
+    ["components/api-front-door.ts", { auth: API_DEFAULTS.auth, rateLimit: API_DEFAULTS.rateLimit, burstLimit: API_DEFAULTS.burstLimit, logRetentionDays: API_DEFAULTS.logRetentionDays }],
+    ["components/payload-bucket.ts", { retentionDays: DEFAULTS.payloadRetentionDays, inputPrefix: DEFAULT_INPUT_PREFIX, outputPrefix: DEFAULT_OUTPUT_PREFIX }],
+  ];
+  for (const [file, applied] of cases) {
+    it(`${path.basename(file)}: every @default of a value src/defaults.ts owns is that value`, () => {
+      const documented = documentedDefaults(file);
+      for (const [argument, value] of Object.entries(applied)) {
+        assert.ok(documented.has(argument), `${file} documents the default of ${argument}`);
+        assert.deepEqual(documented.get(argument), value, `${file}: ${argument}`);
+      }
+    });
+  }
+});
