@@ -13,7 +13,7 @@ import { PROJECT } from "./project";
 export { PROJECT };
 
 // The choices and defaults are the library's (src/defaults.ts); config validates stack values against them.
-export { LOG_LEVELS, LOG_RETENTION_DAYS, WORKFLOW_TYPES } from "../src/defaults";
+export { LOG_RETENTION_DAYS } from "../src/defaults";
 export type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/defaults";
 
 // Whether AWS has a Region of the right shape is checked against the bundled list afterwards.

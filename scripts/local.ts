@@ -4,8 +4,6 @@ import { InputError, readExecutionInput } from "../local/clients/execution-input
 import { runLocalExecution } from "../local/clients/local-run";
 import { runBatch, DEFAULT_CONCURRENCY, type BatchSummary } from "../local/cloud/batch";
 import { cloudStackFrom } from "../local/cloud/cloud-stack";
-import { RouteError } from "../local/cloud/bedrock-routing";
-import { RolePolicyError } from "../local/cloud/execution-role";
 import { startLocalCloud, type LocalCloud } from "../local/cloud/local-cloud";
 import { readRolePolicyFile } from "../local/cloud/role-policy-file";
 import { readMockTasks } from "../local/clients/mock-tasks";
@@ -81,18 +79,13 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
   const seed = wholeNumberFlag(args.values.seed, "seed", ...LIMITS.seed);
   const rolePolicyFile = args.values["role-policy-file"] as string | undefined;
 
-  let cloud: LocalCloud;
-  try {
-    cloud = await startLocalCloud({
-      stack,
-      rolePolicies: rolePolicyFile ? [readRolePolicyFile(rolePolicyFile)] : undefined,
-      seed,
-      route: args.values.route as string | undefined,
-    });
-  } catch (error) {
-    if (error instanceof RolePolicyError || error instanceof RouteError) throw new UsageError(error.message);
-    throw error;
-  }
+  // A role policy that cannot be read and a --route the model cannot land in are BedrockSfnErrors: exit 2, one line.
+  const cloud: LocalCloud = await startLocalCloud({
+    stack,
+    rolePolicies: rolePolicyFile ? [readRolePolicyFile(rolePolicyFile)] : undefined,
+    seed,
+    route: args.values.route as string | undefined,
+  });
   const role = rolePolicyFile ? `the role policy in ${rolePolicyFile}` : `the stack's role ${stack.roleArn}`;
   try {
     if (runs !== undefined) {

@@ -8,10 +8,8 @@ import * as path from "node:path";
 import { PROJECT, readSettings } from "../config/settings";
 import { startApiFrontDoor, type LocalApiFrontDoor } from "../local/cloud/api-front-door";
 import type { FaultPlan } from "../local/stand-ins/bedrock-stand-in";
-import { RouteError } from "../local/cloud/bedrock-routing";
 import { cloudStackFrom } from "../local/cloud/cloud-stack";
 import { CheckpointError, checkpointPath, readDeployedStack } from "../local/cloud/deployed-stack";
-import { RolePolicyError } from "../local/cloud/execution-role";
 import type { Execution } from "../local/cloud/executions";
 import { startLocalCloud, type LocalCloud } from "../local/cloud/local-cloud";
 import { readRolePolicyFile } from "../local/cloud/role-policy-file";
@@ -164,24 +162,19 @@ export async function main(argv: string[] = process.argv.slice(2), deps: ServeDe
     USAGE,
   );
   const port = wholeNumberFlag(args.values.port, "port", 0, 65_532);
-  let serving: Serving;
-  try {
-    serving = await startServing({
-      stack: args.stack,
-      overrides: args.overrides,
-      port,
-      rolePolicyFile: args.values["role-policy-file"] as string | undefined,
-      seed: wholeNumberFlag(args.values.seed, "seed", 0, 2 ** 31 - 1),
-      route: args.values.route as string | undefined,
-      apiKey: args.values["api-key"] as string | undefined,
-      onFinished: (execution) =>
-        stdout(`execution ${execution.name}: ${execution.status}${execution.error ? ` (${execution.error})` : ""}\n`),
-      onApiAccess: (entry) => stdout(`api ${entry.httpMethod} ${entry.path}: ${entry.status} in ${entry.latencyMs} ms (request ${entry.requestId})\n`),
-    });
-  } catch (error) {
-    if (error instanceof RolePolicyError || error instanceof RouteError || error instanceof CheckpointError) throw new UsageError(error.message);
-    throw error;
-  }
+  // Unreadable role policies, unroutable --route values and bad checkpoints are BedrockSfnErrors: exit 2, one line.
+  const serving: Serving = await startServing({
+    stack: args.stack,
+    overrides: args.overrides,
+    port,
+    rolePolicyFile: args.values["role-policy-file"] as string | undefined,
+    seed: wholeNumberFlag(args.values.seed, "seed", 0, 2 ** 31 - 1),
+    route: args.values.route as string | undefined,
+    apiKey: args.values["api-key"] as string | undefined,
+    onFinished: (execution) =>
+      stdout(`execution ${execution.name}: ${execution.status}${execution.error ? ` (${execution.error})` : ""}\n`),
+    onApiAccess: (entry) => stdout(`api ${entry.httpMethod} ${entry.path}: ${entry.status} in ${entry.latencyMs} ms (request ${entry.requestId})\n`),
+  });
   const { cloud, sfn, environment } = serving;
   const stack = cloud.stack;
   const lines = [

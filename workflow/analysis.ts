@@ -333,7 +333,7 @@ function readTask(
       const uri = statics(args, field);
       const parent = args.field(field.split(".")[0]);
       // Input/Output given as a whole at run time ("Input.$", an expression) hides the URI: treat it as dynamic.
-      const hidden = parent !== undefined && parent.dynamic && !args.field(field);
+      const hidden = parent?.dynamic && !args.field(field);
       if (uri.dynamic || hidden || (args.opaque && uri.strings.length === 0)) out.push(`${bucketArn}/${prefix}*`);
       for (const value of uri.strings) {
         const arn = s3ObjectArn(value, context.partition);

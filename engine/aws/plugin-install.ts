@@ -13,11 +13,11 @@ import { AWS_PLUGIN_DIR, AWS_PLUGIN_FILE } from "../paths";
 export const AWS_STAND_IN_LAUNCHER = `#!/usr/bin/env bash
 # The AWS provider stand-in of bedrock-sfn's offline engine (installed by engine/aws/plugin-install.ts): it runs
 # engine/plugins/pulumi-resource-aws of the project that started the engine (BEDROCK_SFN_ROOT, set by 'npm run pulumi').
-if [ -z "\${BEDROCK_SFN_ROOT:-}" ] || [ ! -x "\$BEDROCK_SFN_ROOT/engine/plugins/${AWS_PLUGIN_FILE}" ]; then
+if [ -z "\${BEDROCK_SFN_ROOT:-}" ] || [ ! -x "$BEDROCK_SFN_ROOT/engine/plugins/${AWS_PLUGIN_FILE}" ]; then
   echo "${AWS_PLUGIN_FILE}: this is bedrock-sfn's offline stand-in; it runs only through 'npm run pulumi' (BEDROCK_SFN_ROOT is not set)" >&2
   exit 1
 fi
-exec "\$BEDROCK_SFN_ROOT/engine/plugins/${AWS_PLUGIN_FILE}" "\$@"
+exec "$BEDROCK_SFN_ROOT/engine/plugins/${AWS_PLUGIN_FILE}" "$@"
 `;
 
 /** The plugin folder Pulumi reads resource plugins from under a PULUMI_HOME. */

@@ -9,7 +9,8 @@ const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
 
 export type Inputs = Record<string, unknown>;
 
-function isSecret(value: unknown): value is { value: unknown } {
+/** A value wrapped as secret, as a provider receives it and as a checkpoint records it (there with ciphertext). */
+export function isSecret(value: unknown): value is { value: unknown } {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIGNATURE_KEY] === SECRET_SIGNATURE;
 }
 

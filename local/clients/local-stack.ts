@@ -3,6 +3,7 @@
 // Typed by shape, so that any synth result (scripts/lib/synth) fits without local/ depending on scripts/.
 
 import { readSettings } from "../../config/settings";
+import type { RecordedResource } from "../../policy-pack/lib/resources";
 import type { QueryLanguage } from "../../workflow/asl";
 import { familyForModel, isModelFamily, type ModelFamily } from "../../bedrock/families";
 
@@ -10,7 +11,7 @@ const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";
 
 export interface SynthesizedStack {
   config: Record<string, string>;
-  resources: { type: string; name: string; inputs: Record<string, unknown> }[];
+  resources: Pick<RecordedResource, "type" | "name" | "inputs">[];
   outputs: Record<string, unknown>;
 }
 

@@ -6,11 +6,14 @@ import { partitionOf } from "../../bedrock/arn";
 import { routedRequests, type AuthorizationRequest } from "../../bedrock/grants";
 import { resolveModel, routedRegionsOf, type ResolvedModel } from "../../bedrock/resolve";
 import { knownRegions } from "../../bedrock/routing";
+import { BedrockSfnError } from "../../src/errors";
 import { repeatKeyedDraws } from "../stand-ins/seeded-draw";
 
-/** A `--route` that the model cannot land in; the CLIs report it as bad input. */
-export class RouteError extends Error {
-  override name = "RouteError";
+/** A model identifier the local cloud cannot route, or a `--route` the model cannot land in: the user's input. */
+export class RouteError extends BedrockSfnError {
+  constructor(message: string) {
+    super("routing", message);
+  }
 }
 
 export interface RoutedCall {

@@ -2,7 +2,9 @@
 // `<project>/.pulumi-local/.pulumi/stacks/<project>/<stack>.json`, resources under `checkpoint.latest.resources[]`.
 // `serve` serves this (the role policy and definition as recorded) when it exists, otherwise what synth produces.
 
+import { isSecret } from "../../engine/aws/values";
 import { CheckpointError, readCheckpointResources } from "../../engine/deployed-state";
+import { recordedState } from "../../policy-pack/lib/resources";
 import { localBackendDir, stackStatePath } from "../../engine/paths";
 import type { SynthesizedStack } from "../clients/local-stack";
 
@@ -17,7 +19,7 @@ export function checkpointPath(projectDir: string, project: string, stack: strin
 /**
  * The deployed stack as a synth-shaped result (type, name, inputs; outputs of the stack resource), or undefined when
  * nothing is deployed (no file, or a checkpoint without resources: never deployed or destroyed).
- * A resource's recorded outputs win over its inputs: they are what the provider reported after the deploy.
+ * A resource's recorded outputs win over its inputs (recordedState): they are what the provider reported after the deploy.
  */
 export function readDeployedStack(file: string, config: Record<string, string>): SynthesizedStack | undefined {
   const resources = readCheckpointResources(file);
@@ -27,13 +29,12 @@ export function readDeployedStack(file: string, config: Record<string, string>):
     config,
     resources: resources
       .filter((resource) => resource.type !== STACK_RESOURCE_TYPE)
-      .map((resource) => ({ type: resource.type, name: resource.name, inputs: { ...resource.inputs, ...plain(resource.outputs) } })),
+      .map((resource) => ({ type: resource.type, name: resource.name, inputs: plain(recordedState(resource)) })),
     outputs: plain(stackResource?.outputs),
   };
 }
 
 // Secret values are ciphertext in a checkpoint; leave them out rather than pass ciphertext on as a value.
 function plain(values: Record<string, unknown> | undefined): Record<string, unknown> {
-  const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-  return Object.fromEntries(Object.entries(values ?? {}).filter(([, value]) => !(value && typeof value === "object" && SECRET_SIG in value)));
+  return Object.fromEntries(Object.entries(values ?? {}).filter(([, value]) => !isSecret(value)));
 }

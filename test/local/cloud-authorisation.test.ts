@@ -134,7 +134,7 @@ describe("local cloud: routed and authorised Bedrock calls", () => {
     assert.deepEqual([...counts.keys()].sort(), destinationsOf(model));
     // 400 draws over 8 Regions: 50 expected each, about 6.6 standard deviation; 4 of them either side.
     for (const [region, count] of counts) assert.ok(Math.abs(count - 50) <= 27, `${region}: ${count}`);
-    assert.throws(() => createBedrockRouter({ model, pin: "eu-west-1" }), (e: Error) => e instanceof RouteError && /lands in: ap-northeast-1, ap-northeast-2/.test(e.message));
+    assert.throws(() => createBedrockRouter({ model, pin: "eu-west-1" }), (e: Error) => e instanceof RouteError && (e as RouteError).kind === "routing" && /lands in: ap-northeast-1, ap-northeast-2/.test(e.message));
   });
 
   it("refuses an identifier it cannot route with ValidationException, and a malformed role policy up front", () => {
@@ -142,7 +142,7 @@ describe("local cloud: routed and authorised Bedrock calls", () => {
     const role = executionRole(ROLE_ARN, [{ source: "p", policy: stackPolicy(model) }]);
     const gate = createBedrockGate({ router: createBedrockRouter({ model }), role });
     assert.equal(gate("jp.anthropic.claude-sonnet-4-20250514-v1:0", BODY).refusal?.type, "ValidationException");
-    assert.throws(() => executionRole(ROLE_ARN, [{ source: "file.json", policy: { Statement: [{ Effect: "Maybe", Action: "x", Resource: "*" }] } }]), (e: Error) => e instanceof RolePolicyError && /file\.json.*Effect/.test(e.message));
+    assert.throws(() => executionRole(ROLE_ARN, [{ source: "file.json", policy: { Statement: [{ Effect: "Maybe", Action: "x", Resource: "*" }] } }]), (e: Error) => e instanceof RolePolicyError && (e as RolePolicyError).kind === "input" && /file\.json.*Effect/.test(e.message));
     assert.throws(() => executionRole("not-an-arn", []), RolePolicyError);
   });
 

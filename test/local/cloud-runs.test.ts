@@ -10,7 +10,7 @@ import { startLocalCloud } from "../../local/cloud/local-cloud";
 import { handWrittenSeedPolicy } from "../../local/cloud/seed-role";
 import { runLocalExecution } from "../../local/clients/local-run";
 import { main } from "../../scripts/local";
-import { UsageError } from "../../scripts/lib/args";
+import { BedrockSfnError } from "../../src/errors";
 import { synthesize } from "../../scripts/lib/synth";
 
 const ACCOUNT = "123456789012";
@@ -192,7 +192,7 @@ describe("local cloud: whole executions as a role", function () {
       fs.writeFileSync(path.join(dir, "bad.json"), JSON.stringify({ Statement: [{ Effect: "Allow", Resource: "*" }] }));
       cases.push([["--role-policy-file", path.join(dir, "bad.json")], /statement #1: needs 'Action' or 'NotAction'/]);
       for (const [flags, message] of cases) {
-        await assert.rejects(run(["--stack", "dev", "--prompt", "x", ...flags]), (e: Error) => e instanceof UsageError && message.test(e.message), flags.join(" "));
+        await assert.rejects(run(["--stack", "dev", "--prompt", "x", ...flags]), (e: Error) => e instanceof BedrockSfnError && message.test(e.message), flags.join(" "));
       }
     });
   });
