@@ -9,12 +9,12 @@ import { PROJECT, readSettings } from "../config/settings";
 import { startApiFrontDoor, type LocalApiFrontDoor } from "../local/cloud/api-front-door";
 import type { FaultPlan } from "../local/stand-ins/bedrock-stand-in";
 import { cloudStackFrom } from "../local/cloud/cloud-stack";
-import { CheckpointError, checkpointPath, readDeployedStack } from "../local/cloud/deployed-stack";
+import { checkpointPath, readDeployedStack } from "../local/cloud/deployed-stack";
 import type { Execution } from "../local/cloud/executions";
 import { startLocalCloud, type LocalCloud } from "../local/cloud/local-cloud";
 import { readRolePolicyFile } from "../local/cloud/role-policy-file";
 import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "../local/cloud/step-functions-endpoint";
-import { parseCommonArgs, runCli, UsageError } from "./lib/args";
+import { parseCommonArgs, runCli, } from "./lib/args";
 import { PROJECT_DIR, stackConfig, synthesize } from "./lib/synth";
 import { wholeNumberFlag } from "./lib/whole-number";
 
