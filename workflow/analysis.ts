@@ -6,7 +6,7 @@ import { foundationModelArn, parseArn, partitionOf } from "../bedrock/arn";
 import { AuthorizationRequest, PolicyStatement, REQUESTED_REGION_KEY, requiredBedrockStatements, routedRequests } from "../bedrock/grants";
 import { parseModelId } from "../bedrock/model-id";
 import { ResolvedModel, resolveModel } from "../bedrock/resolve";
-import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "./contract";
+import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, integrationNameOf } from "./contract";
 import { isObjectLiteral, readTaskArguments, type ArgumentReading } from "./task-arguments";
 import { walkStates, type QueryLanguage } from "./walk";
 import { BedrockSfnError } from "../src/errors";
@@ -21,12 +21,9 @@ export const INTEGRATIONS = [
 ] as const;
 export type Integration = (typeof INTEGRATIONS)[number];
 
-const TASK_RESOURCE = /^arn:(aws[a-z-]*):states:::(.+)$/;
-
-/** The integration a Task's Resource names, in any partition; undefined for every other resource. */
+/** The Bedrock integration a Task's Resource names, in any partition; undefined for every other resource. */
 export function integrationOf(resource: unknown): Integration | undefined {
-  if (typeof resource !== "string") return undefined;
-  const service = TASK_RESOURCE.exec(resource)?.[2];
+  const service = integrationNameOf(resource);
   return (INTEGRATIONS as readonly string[]).includes(service ?? "") ? (service as Integration) : undefined;
 }
 

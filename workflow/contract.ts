@@ -100,11 +100,16 @@ export const NON_RETRYABLE_BEDROCK_ERRORS = [
 
 export const BEDROCK_INVOKE_MODEL_RESOURCE = "arn:aws:states:::bedrock:invokeModel";
 
-/** The integration ARN in any partition: arn:aws:..., arn:aws-us-gov:..., arn:aws-cn:..., arn:aws-eusc:... */
-const INVOKE_MODEL_RESOURCE_PATTERN = /^arn:aws(-[a-z]+)*:states:::bedrock:invokeModel$/;
+/** A Task's service-integration ARN in any partition: arn:aws:states:::..., arn:aws-us-gov:..., arn:aws-cn:..., arn:aws-eusc:... */
+const INTEGRATION_RESOURCE_PATTERN = /^arn:aws(?:-[a-z]+)*:states:::(.+)$/;
+
+/** The integration a Task's Resource names (e.g. "bedrock:invokeModel"), in any partition; undefined for any other resource. */
+export function integrationNameOf(resource: unknown): string | undefined {
+  return typeof resource === "string" ? INTEGRATION_RESOURCE_PATTERN.exec(resource)?.[1] : undefined;
+}
 
 export function isInvokeModelResource(resource: unknown): boolean {
-  return typeof resource === "string" && INVOKE_MODEL_RESOURCE_PATTERN.test(resource);
+  return integrationNameOf(resource) === "bedrock:invokeModel";
 }
 
 export function invokeModelResource(partition = "aws"): string {
