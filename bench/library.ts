@@ -2,17 +2,16 @@
 // ts-node (with the source-map support Pulumi's language host registers), each in fresh processes: synth of 1 and of
 // 100 components, and the stack program through library.ts. CPU in ms (user + system, median of RUNS), and the
 // ratio compiled / source in the same run. Figures are printed, never asserted.
-import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { compiledLibraryIsFresh } from "../library";
+import { freshProcessRuns, medianOf } from "./timing";
 
 const RUNS = 3;
 const child = path.join(__dirname, "library-child.js");
 
 function measure(mode: "source" | "compiled", what: string): { loadCpuMs: number; synthCpuMs: number; totalCpuMs: number } {
-  const samples = Array.from({ length: RUNS }, () => JSON.parse(execFileSync(process.execPath, [child, mode, what], { encoding: "utf8" })));
-  const median = (key: string) => samples.map((s) => s[key] as number).sort((a, b) => a - b)[Math.floor(RUNS / 2)];
-  return { loadCpuMs: median("loadCpuMs"), synthCpuMs: median("synthCpuMs"), totalCpuMs: median("totalCpuMs") };
+  const samples = freshProcessRuns([child, mode, what], RUNS);
+  return { loadCpuMs: medianOf(samples, "loadCpuMs"), synthCpuMs: medianOf(samples, "synthCpuMs"), totalCpuMs: medianOf(samples, "totalCpuMs") };
 }
 
 export async function main(): Promise<void> {
