@@ -16,8 +16,9 @@ const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
-// The same conditions as library-child.js: ts-node registered (a CDK app is TypeScript run through ts-node too).
-require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+// The same conditions as library-child.js: ts-node registered on the project's tsconfig.json (a CDK app in
+// TypeScript runs through ts-node too).
+require("ts-node").register({ project: path.join(root, "tsconfig.json") });
 
 const cdkRequire = createRequire(path.join(folder, "package.json"));
 const cdk = cdkRequire("aws-cdk-lib");

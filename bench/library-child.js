@@ -9,8 +9,11 @@ const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
-// How a user's `pulumi up` runs: the language host registers ts-node (with its source-map support) for the program.
-require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+// How a user's `pulumi up` runs the program (@pulumi/pulumi/cmd/run): the SDK's source-map support, then ts-node
+// (with its own) on the project's tsconfig.json, whose "ts-node" section decides type-checking;
+// BEDROCK_SFN_BENCH_TYPECHECK=1 type-checks as ts-node does by default.
+require(require.resolve("source-map-support/register", { paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json"))] }));
+require("ts-node").register({ project: path.join(root, "tsconfig.json"), ...(process.env.BEDROCK_SFN_BENCH_TYPECHECK === "1" ? { transpileOnly: false } : {}) });
 process.env.BEDROCK_SFN_LIBRARY = mode;
 // What the mocks saw: resources and components registered, data sources invoked.
 const counts = { registrations: 0, invokes: 0 };
