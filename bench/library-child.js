@@ -1,6 +1,6 @@
 // One measured run for bench/library.ts, in a fresh process: `node library-child.js <source|compiled> <count>`
 // creates <count> BedrockStateMachines under mocks; `... <source|compiled> program` synthesizes the dev stack
-// (program.ts through library.ts). Prints {loadCpuMs, synthCpuMs} as JSON.
+// (program.ts through library.ts). Prints {loadCpuMs, synthCpuMs, totalCpuMs, registrations, invokes} as JSON.
 "use strict";
 const path = require("node:path");
 const [mode, what] = process.argv.slice(2);
@@ -9,16 +9,27 @@ const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
-// How a user's `pulumi up` runs: the language host registers ts-node (with its source-map support) for the program.
-require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+// How a user's `pulumi up` runs the program (@pulumi/pulumi/cmd/run): the SDK's source-map support, then ts-node
+// (with its own) on the project's tsconfig.json, whose "ts-node" section decides type-checking;
+// BEDROCK_SFN_BENCH_TYPECHECK=1 type-checks as ts-node does by default.
+require(require.resolve("source-map-support/register", { paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json"))] }));
+require("ts-node").register({ project: path.join(root, "tsconfig.json"), ...(process.env.BEDROCK_SFN_BENCH_TYPECHECK === "1" ? { transpileOnly: false } : {}) });
 process.env.BEDROCK_SFN_LIBRARY = mode;
+// What the mocks saw: resources and components registered, data sources invoked.
+const counts = { registrations: 0, invokes: 0 };
 
 async function components(count) {
   const pulumi = require("@pulumi/pulumi");
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:mock:::${args.name}` } }),
-      call: () => ({ accountId: "123456789012", region: "ap-northeast-1", partition: "aws" }),
+      newResource: (args) => {
+        counts.registrations++;
+        return { id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:mock:::${args.name}` } };
+      },
+      call: () => {
+        counts.invokes++;
+        return { accountId: "123456789012", region: "ap-northeast-1", partition: "aws" };
+      },
     },
     "bench",
     "dev",
@@ -45,7 +56,7 @@ async function program() {
 
 (what === "program" ? program() : components(Number(what))).then(
   ({ loaded, done }) => {
-    process.stdout.write(JSON.stringify({ loadCpuMs: loaded, synthCpuMs: done - loaded, totalCpuMs: done }));
+    process.stdout.write(JSON.stringify({ loadCpuMs: loaded, synthCpuMs: done - loaded, totalCpuMs: done, ...counts }));
     process.exit(0);
   },
   (error) => {

@@ -1,18 +1,18 @@
 // The library run as compiled JavaScript (lib/, what the package ships) against its TypeScript sources through
 // ts-node (with the source-map support Pulumi's language host registers), each in fresh processes: synth of 1 and of
-// 100 components, and the stack program through library.ts. CPU in ms (user + system, median of RUNS), and the
-// ratio compiled / source in the same run. Figures are printed, never asserted.
-import { execFileSync } from "node:child_process";
+// 100 components, and the stack program through library.ts (also type-checked, as ts-node does unless told not
+// to). CPU in ms (user + system, median of RUNS), and the ratio compiled / source in the same run. Figures are
+// printed, never asserted.
 import * as path from "node:path";
 import { compiledLibraryIsFresh } from "../library";
+import { freshProcessRuns, medianOf } from "./timing";
 
 const RUNS = 3;
 const child = path.join(__dirname, "library-child.js");
 
-function measure(mode: "source" | "compiled", what: string): { loadCpuMs: number; synthCpuMs: number; totalCpuMs: number } {
-  const samples = Array.from({ length: RUNS }, () => JSON.parse(execFileSync(process.execPath, [child, mode, what], { encoding: "utf8" })));
-  const median = (key: string) => samples.map((s) => s[key] as number).sort((a, b) => a - b)[Math.floor(RUNS / 2)];
-  return { loadCpuMs: median("loadCpuMs"), synthCpuMs: median("synthCpuMs"), totalCpuMs: median("totalCpuMs") };
+function measure(mode: "source" | "compiled", what: string, env: NodeJS.ProcessEnv = process.env): { loadCpuMs: number; synthCpuMs: number; totalCpuMs: number } {
+  const samples = freshProcessRuns([child, mode, what], RUNS, env);
+  return { loadCpuMs: medianOf(samples, "loadCpuMs"), synthCpuMs: medianOf(samples, "synthCpuMs"), totalCpuMs: medianOf(samples, "totalCpuMs") };
 }
 
 export async function main(): Promise<void> {
@@ -33,6 +33,14 @@ export async function main(): Promise<void> {
       `  ratio compiled/source: load ${(compiled.loadCpuMs / source.loadCpuMs).toFixed(2)}  synth ${(compiled.synthCpuMs / source.synthCpuMs).toFixed(2)}  total ${(compiled.totalCpuMs / source.totalCpuMs).toFixed(2)}`,
     );
   }
+  // What tsconfig.json's "ts-node": {"transpileOnly": true} saves each `pulumi preview`/`up` of the stack program:
+  // ts-node type-checks by default (Pulumi's runner passes no choice of its own), `npm run typecheck` does it instead.
+  const transpiled = measure("compiled", "program");
+  const checked = measure("compiled", "program", { ...process.env, BEDROCK_SFN_BENCH_TYPECHECK: "1" });
+  console.log(`library: the dev stack program (synth, compiled library), median of ${RUNS} fresh processes`);
+  console.log(`  transpile-only  total ${transpiled.totalCpuMs.toFixed(0).padStart(6)} ms CPU`);
+  console.log(`  type-checked    total ${checked.totalCpuMs.toFixed(0).padStart(6)} ms CPU`);
+  console.log(`  ratio transpile-only/type-checked: ${(transpiled.totalCpuMs / checked.totalCpuMs).toFixed(2)}`);
 }
 
 if (require.main === module) main();

@@ -28,3 +28,19 @@ export function report(label: string, t: Timing, unit = "op"): void {
     `${label.padEnd(48)} ${t.runs.toString().padStart(6)} ${unit}s  ${perSecond.toFixed(1).padStart(10)} ${unit}/s  p50 ${t.p50Ms.toFixed(3)} ms  p95 ${t.p95Ms.toFixed(3)} ms`,
   );
 }
+
+/** CPU figures (ms, user + system) that a bench child process prints as one JSON object on stdout. */
+export type ChildCpu = Record<string, number>;
+
+/** Runs `node <args>` afresh `runs` times and returns each run's printed figures. */
+export function freshProcessRuns(args: string[], runs: number, env: NodeJS.ProcessEnv = process.env): ChildCpu[] {
+  // Required lazily: this module is also loaded by benchmarks that never start a child.
+  const { execFileSync } = require("node:child_process") as typeof import("node:child_process");
+  return Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8", env })) as ChildCpu);
+}
+
+/** The median of one figure over runs. */
+export function medianOf(samples: ChildCpu[], key: string): number {
+  const sorted = samples.map((s) => s[key]).sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}

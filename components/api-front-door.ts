@@ -15,6 +15,7 @@ import { executionArnPrefix, frontDoorRolePolicy, frontDoorTrustPolicy } from ".
 import { partitionOf } from "../bedrock/arn";
 import { API_AUTH_MODES, API_DEFAULTS, API_LIMITS, type ApiAuth, LOG_RETENTION_DAYS, WORKFLOW_TYPES, type WorkflowType } from "../src/defaults";
 import { argumentChecks } from "./arguments";
+import { leanRegistration } from "./registration-stacks";
 
 export interface ApiFrontDoorArgs {
   /** The state machine the API starts; the API's role may call it (and read its executions) and nothing else. */
@@ -88,6 +89,9 @@ export class ApiFrontDoor extends pulumi.ComponentResource {
     check.oneOf("logRetentionDays", args.logRetentionDays, LOG_RETENTION_DAYS);
     check.region("region", args.region);
     super("bedrock-sfn:index:ApiFrontDoor", name, {}, opts);
+    // Children register with lean stack captures (registration-stacks.ts says why).
+    const lean = leanRegistration();
+    try {
     const child = { parent: this };
     const auth = args.auth ?? API_DEFAULTS.auth;
     const express = args.workflowType === "EXPRESS";
@@ -287,6 +291,11 @@ export class ApiFrontDoor extends pulumi.ComponentResource {
     this.roleArn = role.arn;
     this.apiKeyId = apiKeyId;
     this.registerOutputs({ url: this.url, restApiId: this.restApiId, stageName: this.stageName, roleArn: this.roleArn, apiKeyId: this.apiKeyId });
+    } catch (error) {
+      throw lean.failed(error);
+    } finally {
+      lean.end();
+    }
   }
 }
 

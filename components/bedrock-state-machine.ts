@@ -10,6 +10,7 @@ import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, GuardrailOptions, buildDef
 import { DefinitionAnalysis, analyzeGrantable, guardrailArn, modelIdsToResolve } from "../workflow/analysis";
 import { substituteDefinition } from "../workflow/definition-source";
 import { checkStateMachineArgs } from "./arguments";
+import { leanRegistration } from "./registration-stacks";
 import { PayloadBucket, payloadBucketName } from "./payload-bucket";
 
 export interface BedrockStateMachineArgs {
@@ -171,6 +172,9 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
     checkStateMachineArgs(name, args);
     if (!args.definition && args.region) checkRouting(args as BedrockStateMachineArgs & { modelId: string; region: string });
     super("bedrock-sfn:index:BedrockStateMachine", name, {}, opts);
+    // Children register with lean stack captures (registration-stacks.ts says why).
+    const lean = leanRegistration();
+    try {
     const child = { parent: this };
     const workflowType = args.workflowType ?? DEFAULTS.workflowType;
     const queryLanguage = args.queryLanguage ?? DEFAULTS.queryLanguage;
@@ -364,6 +368,11 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       routedRegions: this.routedRegions,
       modelFamily: this.modelFamily,
     });
+    } catch (error) {
+      throw lean.failed(error);
+    } finally {
+      lean.end();
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS, LIMITS } from "../src/defaults";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "../workflow/contract";
 import { argumentChecks } from "./arguments";
+import { leanRegistration } from "./registration-stacks";
 
 export interface PayloadBucketArgs {
   /**
@@ -63,66 +64,74 @@ export class PayloadBucket extends pulumi.ComponentResource {
     }
     if (inputPrefix.startsWith(outputPrefix) || outputPrefix.startsWith(inputPrefix)) checks.fail("outputPrefix", outputPrefix, `must not overlap inputPrefix '${inputPrefix}'`);
     super("bedrock-sfn:index:PayloadBucket", name, {}, opts);
-    const child = { parent: this };
-    const region = args.region;
+    // Children register with lean stack captures (registration-stacks.ts says why).
+    const lean = leanRegistration();
+    try {
+      const child = { parent: this };
+      const region = args.region;
 
-    this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: args.forceDestroy ?? true, tags: args.tags, region }, child);
-    const bucket = this.bucket.id;
+      this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: args.forceDestroy ?? true, tags: args.tags, region }, child);
+      const bucket = this.bucket.id;
 
-    const ownership = new aws.s3.BucketOwnershipControls(name, { bucket, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      name,
-      { bucket, region, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      child,
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      name,
-      { bucket, region, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
-      child,
-    );
-    new aws.s3.BucketLifecycleConfiguration(
-      name,
-      {
-        bucket,
-        region,
-        rules: [inputPrefix, outputPrefix].map((prefix) => ({
-          id: `expire-${prefix.replace(/\/$/, "")}`,
-          status: "Enabled",
-          filter: { prefix },
-          expiration: { days: args.retentionDays ?? DEFAULTS.payloadRetentionDays },
-          abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-        })),
-      },
-      child,
-    );
-    new aws.s3.BucketPolicy(
-      name,
-      {
-        bucket,
-        region,
-        policy: this.bucket.arn.apply((arn) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [arn, `${arn}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-              },
-            ],
-          }),
-        ),
-      },
-      // A bucket policy put before the public access block can be refused as public by S3.
-      { ...child, dependsOn: [publicAccess, ownership] },
-    );
+      const ownership = new aws.s3.BucketOwnershipControls(name, { bucket, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+      const publicAccess = new aws.s3.BucketPublicAccessBlock(
+        name,
+        { bucket, region, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        child,
+      );
+      new aws.s3.BucketServerSideEncryptionConfiguration(
+        name,
+        { bucket, region, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
+        child,
+      );
+      new aws.s3.BucketLifecycleConfiguration(
+        name,
+        {
+          bucket,
+          region,
+          rules: [inputPrefix, outputPrefix].map((prefix) => ({
+            id: `expire-${prefix.replace(/\/$/, "")}`,
+            status: "Enabled",
+            filter: { prefix },
+            expiration: { days: args.retentionDays ?? DEFAULTS.payloadRetentionDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          })),
+        },
+        child,
+      );
+      new aws.s3.BucketPolicy(
+        name,
+        {
+          bucket,
+          region,
+          policy: this.bucket.arn.apply((arn) =>
+            JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [
+                {
+                  Sid: "DenyInsecureTransport",
+                  Effect: "Deny",
+                  Principal: "*",
+                  Action: "s3:*",
+                  Resource: [arn, `${arn}/*`],
+                  Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+              ],
+            }),
+          ),
+        },
+        // A bucket policy put before the public access block can be refused as public by S3.
+        { ...child, dependsOn: [publicAccess, ownership] },
+      );
 
-    this.bucketName = this.bucket.bucket;
-    this.bucketArn = this.bucket.arn;
-    this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
+      this.bucketName = this.bucket.bucket;
+      this.bucketArn = this.bucket.arn;
+      this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
+    } catch (error) {
+      throw lean.failed(error);
+    } finally {
+      lean.end();
+    }
   }
 }
 
