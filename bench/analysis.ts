@@ -1,10 +1,10 @@
 // How long the definition analysis takes: the examples, and a wide generated definition (a Parallel of many
-// branches, each a Map around a Bedrock task), against the plain walk over the same definition (inspect.ts) as
+// branches, each a Map around a Bedrock task), against the plain walk over the same definition (invokeModelTasks) as
 // the baseline in the same run.
 import * as path from "node:path";
 import { analyzeDefinition } from "../workflow/analysis";
 import { loadDefinitionFile, substituteDefinition } from "../workflow/definition-source";
-import { invokeModelTasks } from "../workflow/inspect";
+import { invokeModelTasks } from "../workflow/analysis";
 import { report, time } from "./timing";
 
 const CONTEXT = { region: "us-east-1", account: "123456789012", payloadBucket: "bench-payloads" };
@@ -45,7 +45,7 @@ export async function main(): Promise<void> {
   const big = wide(300);
   const walk = await time(20, () => invokeModelTasks(big));
   const analysis = await time(20, () => analyzeDefinition(big, CONTEXT));
-  report("walk only (inspect): 300 branches x Map x Task", walk, "run");
+  report("walk only (invokeModelTasks): 300 branches x Map x Task", walk, "run");
   report("analysis: 300 branches x Map x Task", analysis, "run");
   console.log(`analysis / walk (p50): ${(analysis.p50Ms / walk.p50Ms).toFixed(2)}x`);
 }
