@@ -61,39 +61,43 @@ export function program(settings: Settings = loadSettings()) {
   const guardrail = settings.guardrailId
     ? { identifier: settings.guardrailId, version: settings.guardrailVersion!, ...(settings.trace ? { trace: settings.trace } : {}) }
     : undefined;
-  const workflow = asUserError(() => new BedrockStateMachine("bedrock-sfn", {
-    ...(own
-      ? { definition: own.definition, definitionSubstitutions: own.substitutions, allowedModels: settings.allowedModels }
-      : { modelId: settings.modelId, guardrail }),
-    extraPolicies,
-    region: settings.region,
-    workflowType: settings.workflowType,
-    queryLanguage: settings.queryLanguage,
-    maxTokens: settings.maxTokens,
-    temperature: settings.temperature,
-    systemPrompt: settings.systemPrompt,
-    modelFamily: settings.modelFamily,
-    payloadRetentionDays: settings.payloadRetentionDays,
-    logLevel: settings.logLevel,
-    logIncludeExecutionData: settings.logIncludeExecutionData,
-    logRetentionDays: settings.logRetentionDays,
-    tracing: settings.tracing,
-    routingSource: settings.routingSource,
-    destinationRegions: settings.destinationRegions,
-    underlyingModelId: settings.underlyingModelId,
-  }));
+  const workflow = asUserError(
+    () =>
+      new BedrockStateMachine("bedrock-sfn", {
+        ...(own ? { definition: own.definition, definitionSubstitutions: own.substitutions, allowedModels: settings.allowedModels } : { modelId: settings.modelId, guardrail }),
+        extraPolicies,
+        region: settings.region,
+        workflowType: settings.workflowType,
+        queryLanguage: settings.queryLanguage,
+        maxTokens: settings.maxTokens,
+        temperature: settings.temperature,
+        systemPrompt: settings.systemPrompt,
+        modelFamily: settings.modelFamily,
+        payloadRetentionDays: settings.payloadRetentionDays,
+        logLevel: settings.logLevel,
+        logIncludeExecutionData: settings.logIncludeExecutionData,
+        logRetentionDays: settings.logRetentionDays,
+        tracing: settings.tracing,
+        routingSource: settings.routingSource,
+        destinationRegions: settings.destinationRegions,
+        underlyingModelId: settings.underlyingModelId,
+      }),
+  );
   // The HTTP front door (bedrock-sfn:api = rest): API Gateway straight to Step Functions, no Lambda.
   const api =
     settings.api === "rest"
-      ? asUserError(() => new ApiFrontDoor("bedrock-sfn-http", {
-          stateMachineArn: workflow.stateMachineArn,
-          workflowType: settings.workflowType,
-          auth: settings.apiAuth,
-          rateLimit: settings.apiRateLimit,
-          burstLimit: settings.apiBurstLimit,
-          logRetentionDays: settings.logRetentionDays,
-          region: settings.region,
-        }))
+      ? asUserError(
+          () =>
+            new ApiFrontDoor("bedrock-sfn-http", {
+              stateMachineArn: workflow.stateMachineArn,
+              workflowType: settings.workflowType,
+              auth: settings.apiAuth,
+              rateLimit: settings.apiRateLimit,
+              burstLimit: settings.apiBurstLimit,
+              logRetentionDays: settings.logRetentionDays,
+              region: settings.region,
+            }),
+        )
       : undefined;
   return {
     ...(api ? { apiUrl: api.url, apiRoleArn: api.roleArn, apiAuth: settings.apiAuth, ...(settings.apiAuth === "apiKey" ? { apiKeyId: api.apiKeyId } : {}) } : {}),

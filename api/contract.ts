@@ -12,7 +12,6 @@
  * No Pulumi here: the component deploys it, the local cloud serves it, the tests render it.
  */
 
-
 export const GENERATE_PATH = "/generate";
 export const EXECUTIONS_PATH = "/executions";
 export const STAGE_NAME = "v1";

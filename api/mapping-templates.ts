@@ -31,7 +31,7 @@ export function startRequestTemplate(stateMachineArn: string): string {
     "#set($prompt = $input.json('$.prompt'))",
     "#set($system = $input.json('$.system'))",
     // A missing field: `null` here and in Velocity's docs; an empty rendering is treated alike, to be safe.
-    "#if($system == \"null\" || \"$!system\" == \"\")#set($executionInput = \"{${q}prompt${q}: $prompt}\")#else#set($executionInput = \"{${q}prompt${q}: $prompt, ${q}system${q}: $system}\")#end",
+    '#if($system == "null" || "$!system" == "")#set($executionInput = "{${q}prompt${q}: $prompt}")#else#set($executionInput = "{${q}prompt${q}: $prompt, ${q}system${q}: $system}")#end',
     "{",
     `  "stateMachineArn": "${stateMachineArn}",`,
     `  "name": "$context.requestId",`,
@@ -52,10 +52,10 @@ export function describeRequestTemplate(executionArnPrefix: string): string {
 // HTTP status through $context.responseOverride.status when it is not 200. The raw execution record (input,
 // ARNs, the native response, the cause of non-validation errors) never reaches the client.
 const OUTCOME = [
-  "#if($status == \"SUCCEEDED\")",
+  '#if($status == "SUCCEEDED")',
   "#set($out = $util.parseJson($output))",
   `{"generated_text": ${jsonString("$out.text")}, "stop_reason": ${jsonStringOrNull("$out.stopReason")}, "usage": {"input_tokens": ${jsonNumberOrNull("$out.usage.inputTokens")}, "output_tokens": ${jsonNumberOrNull("$out.usage.outputTokens")}}, "model": ${jsonString("$out.model")}}`,
-  "#elseif($error == \"ValidationError\")",
+  '#elseif($error == "ValidationError")',
   "#set($context.responseOverride.status = 400)",
   `{"message": ${jsonString(`"$!cause"`)}, "error": "ValidationError", "request_id": "$context.requestId"}`,
   `#elseif(${anyOf("$error", BUSY_ERRORS)})`,
@@ -81,13 +81,12 @@ const READ_RECORD = [
 export const SYNC_RESPONSE_TEMPLATE = `${READ_RECORD}\n${OUTCOME}`;
 
 /** StartExecution's 200 -> 202 with the execution id: the execution is named after the request (STANDARD). */
-export const STARTED_RESPONSE_TEMPLATE =
-  `{"execution_id": "$context.requestId", "status": "RUNNING", "status_url": "/$context.stage${EXECUTIONS_PATH}/$context.requestId"}`;
+export const STARTED_RESPONSE_TEMPLATE = `{"execution_id": "$context.requestId", "status": "RUNNING", "status_url": "/$context.stage${EXECUTIONS_PATH}/$context.requestId"}`;
 
 /** DescribeExecution's 200 -> RUNNING, or the answer POST /generate would have given (STANDARD). */
 export const DESCRIBE_RESPONSE_TEMPLATE = [
   READ_RECORD,
-  "#if($status == \"RUNNING\")",
+  '#if($status == "RUNNING")',
   `{"execution_id": ${jsonString("$input.path('$.name')")}, "status": "RUNNING"}`,
   "#else",
   OUTCOME,

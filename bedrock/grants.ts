@@ -102,7 +102,9 @@ export function routedRequests(model: ResolvedModel): AuthorizationRequest[] {
  * from routedRequests, so the role, the pack's messages and the mocks list the same ARNs.
  */
 export function routedModelArns(model: ResolvedModel): string[] {
-  return routedRequests(model).slice(1).map((r) => r.resource);
+  return routedRequests(model)
+    .slice(1)
+    .map((r) => r.resource);
 }
 
 function ownArnSid(model: ResolvedModel): string {

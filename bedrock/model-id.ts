@@ -65,17 +65,30 @@ function parsePlainId(id: string): ModelReference {
   // "xx.anthropic.claude..." looks like a profile with an unknown prefix rather than a model of provider "xx".
   const rest = id.slice(firstDot + 1);
   if (/^[a-z0-9-]+\.[a-z0-9]/.test(rest) && KNOWN_PROVIDERS.has(rest.split(".")[0])) {
-    throw new ModelIdError(
-      `'${id}' looks like an inference profile with unknown prefix '${head}.'; valid prefixes: ${PROFILE_PREFIXES.join(", ")}`,
-    );
+    throw new ModelIdError(`'${id}' looks like an inference profile with unknown prefix '${head}.'; valid prefixes: ${PROFILE_PREFIXES.join(", ")}`);
   }
   return { kind: "foundation-model", foundationModelId: id };
 }
 
 // Only used to tell an unknown profile prefix from a model ID; an unlisted provider still parses as a foundation model.
 const KNOWN_PROVIDERS = new Set([
-  "amazon", "anthropic", "ai21", "cohere", "meta", "mistral", "stability", "deepseek", "writer",
-  "twelvelabs", "openai", "qwen", "luma", "google", "minimax", "moonshot", "nvidia",
+  "amazon",
+  "anthropic",
+  "ai21",
+  "cohere",
+  "meta",
+  "mistral",
+  "stability",
+  "deepseek",
+  "writer",
+  "twelvelabs",
+  "openai",
+  "qwen",
+  "luma",
+  "google",
+  "minimax",
+  "moonshot",
+  "nvidia",
 ]);
 
 function parseModelArn(value: string): ModelReference {
@@ -95,9 +108,7 @@ function parseModelArn(value: string): ModelReference {
       needsRegion("foundation-model");
       const parsed = parsePlainId(id);
       if (parsed.kind !== "foundation-model") {
-        throw new ModelIdError(
-          `'${value}' puts inference profile '${id}' inside a foundation-model ARN; use the profile ID '${id}' or its inference-profile ARN instead`,
-        );
+        throw new ModelIdError(`'${value}' puts inference profile '${id}' inside a foundation-model ARN; use the profile ID '${id}' or its inference-profile ARN instead`);
       }
       return { ...parsed, arn };
     }

@@ -110,7 +110,10 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
         );
       }
       if (learnt?.routingSource === "config" && catalogued) checkConfiguredCoversCatalog(ref.profileId, sourceRegion, catalogued, input.configuredRegions!);
-      const routed = learnt ?? { routing: catalogued!.kind === "global" ? ({ kind: "global" } as Routing) : { kind: "regions" as const, regions: catalogued!.regions }, routingSource: "catalog" as const };
+      const routed = learnt ?? {
+        routing: catalogued!.kind === "global" ? ({ kind: "global" } as Routing) : { kind: "regions" as const, regions: catalogued!.regions },
+        routingSource: "catalog" as const,
+      };
       const routing: Routing = ref.prefix === "global" ? { kind: "global" } : withSource(routed.routing, sourceRegion);
       return {
         ...base,
@@ -130,10 +133,7 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
  */
 function checkConfiguredCoversCatalog(profileId: string, sourceRegion: string, catalogued: Destinations, configured: string[]): void {
   if (catalogued.kind === "global") {
-    throw new RoutingError(
-      `'${profileId}' is a global profile (it routes to every commercial Region), so destinationRegions does not apply; remove it`,
-      "destinationRegions",
-    );
+    throw new RoutingError(`'${profileId}' is a global profile (it routes to every commercial Region), so destinationRegions does not apply; remove it`, "destinationRegions");
   }
   const given = new Set([...configured, sourceRegion]);
   const missing = catalogued.regions.filter((r) => !given.has(r));
@@ -219,9 +219,7 @@ function fromUnderlying(input: ResolveInput): Pick<ResolvedModel, "routing" | "r
     return { routing: { kind: "regions", regions: [...new Set(regions)].sort() }, routingSource: "config", foundationModelId: underlying.foundationModelId };
   }
   if (underlying.kind !== "system-profile" || underlying.arn) {
-    throw new RoutingError(
-      `bedrock-sfn:underlyingModelId '${input.underlyingModelId}' must be a foundation-model ID or a system inference-profile ID`,
-    );
+    throw new RoutingError(`bedrock-sfn:underlyingModelId '${input.underlyingModelId}' must be a foundation-model ID or a system inference-profile ID`);
   }
   const profile = resolveModel({ ...input, modelId: underlying.profileId, liveModelArns: undefined, underlyingModelId: undefined });
   return { routing: profile.routing, routingSource: profile.routingSource, foundationModelId: profile.foundationModelId };

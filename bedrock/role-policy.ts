@@ -1,12 +1,6 @@
 // The whole execution-role policy of a BedrockStateMachine, as one pure function, so that tests and
 // the policy pack can judge exactly what the component writes without running Pulumi.
-import {
-  PolicyDocument,
-  loggingStatements,
-  payloadStatements,
-  requiredBedrockStatements,
-  tracingStatements,
-} from "./grants";
+import { PolicyDocument, loggingStatements, payloadStatements, requiredBedrockStatements, tracingStatements } from "./grants";
 import { ResolvedModel } from "./resolve";
 
 export interface RolePolicyInput {

@@ -14,7 +14,11 @@ function setup(): void {
   fs.mkdirSync(folder, { recursive: true });
   const manifest = { name: "bedrock-sfn-cdk-bench", private: true, description: "Scratch install for bedrock-sfn's bench/cdk.ts", dependencies: CDK_PACKAGES };
   fs.writeFileSync(path.join(folder, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  console.log(`installing ${Object.entries(CDK_PACKAGES).map(([n, v]) => `${n}@${v}`).join(", ")} into ${folder}`);
+  console.log(
+    `installing ${Object.entries(CDK_PACKAGES)
+      .map(([n, v]) => `${n}@${v}`)
+      .join(", ")} into ${folder}`,
+  );
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   execFileSync(npm, ["install", "--no-audit", "--no-fund", "--no-package-lock", "--omit=dev"], { cwd: folder, stdio: "inherit" });
   if (!cdkInstalled(folder)) throw new Error(`npm install finished but ${folder}/node_modules lacks ${Object.keys(CDK_PACKAGES).join(" or ")}`);

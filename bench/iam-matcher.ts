@@ -44,7 +44,10 @@ export async function main(): Promise<void> {
   );
   report("policy pack: all policies on the component's policy", pack, "resource");
 
-  const wildcard = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "bedrock:InvokeModel", Resource: ["arn:aws:bedrock:*:*:inference-profile/*", "arn:aws:bedrock:*::foundation-model/*"] }] };
+  const wildcard = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "bedrock:InvokeModel", Resource: ["arn:aws:bedrock:*:*:inference-profile/*", "arn:aws:bedrock:*::foundation-model/*"] }],
+  };
   const sam = await time(20, () => evaluateResources([{ type: "aws:iam/rolePolicy:RolePolicy", name: "p", inputs: { role: "r", policy: JSON.stringify(wildcard) } }]));
   report(`policy pack: a wildcard grant over all ${cases.length} catalog pairs`, sam, "resource");
 }

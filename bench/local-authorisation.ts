@@ -50,7 +50,9 @@ export async function main(options: AuthorisationBenchOptions = {}): Promise<Aut
     const off = median(perSecond.off);
     const on = median(perSecond.on);
     figures.push({ stack: name, offPerSecond: off, onPerSecond: on, ratio: on / off });
-    print(`${`${name} (${stack.model.routing.kind})`.padEnd(20)} off ${off.toFixed(1).padStart(7)} executions/s   on ${on.toFixed(1).padStart(7)} executions/s   on/off ${(on / off).toFixed(2)}`);
+    print(
+      `${`${name} (${stack.model.routing.kind})`.padEnd(20)} off ${off.toFixed(1).padStart(7)} executions/s   on ${on.toFixed(1).padStart(7)} executions/s   on/off ${(on / off).toFixed(2)}`,
+    );
   }
   return figures;
 }

@@ -45,7 +45,13 @@ export async function main(options: ThroughputOptions = {}): Promise<ThroughputF
         while (next < executions) {
           const index = next++;
           const started = performance.now();
-          const run = await env.run({ definition: stack.definition, input: { prompt: `benchmark question ${index}` }, executionName: `bench-${index}`, stateMachineArn: stack.stateMachineArn, timeScale: 0.001 });
+          const run = await env.run({
+            definition: stack.definition,
+            input: { prompt: `benchmark question ${index}` },
+            executionName: `bench-${index}`,
+            stateMachineArn: stack.stateMachineArn,
+            timeScale: 0.001,
+          });
           latencies.push(performance.now() - started);
           if (run.status === "SUCCEEDED") succeeded++;
         }

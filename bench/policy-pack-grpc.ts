@@ -20,7 +20,14 @@ function catalogPolicies(): string[] {
       const m = resolveModel({ modelId: id, sourceRegion, account: ACCOUNT });
       void routedRequests;
       return JSON.stringify(
-        rolePolicyDocument({ model: m, payloadBucketArn: "arn:aws:s3:::payloads", inputPrefix: "input/", outputPrefix: "output/", logGroupArn: `arn:aws:logs:${sourceRegion}:${ACCOUNT}:log-group:x`, tracing: false }),
+        rolePolicyDocument({
+          model: m,
+          payloadBucketArn: "arn:aws:s3:::payloads",
+          inputPrefix: "input/",
+          outputPrefix: "output/",
+          logGroupArn: `arn:aws:logs:${sourceRegion}:${ACCOUNT}:log-group:x`,
+          tracing: false,
+        }),
       );
     }),
   );
@@ -43,21 +50,35 @@ function starDocument(): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
-      { Effect: "Allow", Action: "bedrock:InvokeModel", Resource: [`arn:aws:bedrock:${stars}Z`, TOKYO, model("ap-*")], Condition: { StringLike: { "aws:RequestedRegion": `${stars}Z` } } },
+      {
+        Effect: "Allow",
+        Action: "bedrock:InvokeModel",
+        Resource: [`arn:aws:bedrock:${stars}Z`, TOKYO, model("ap-*")],
+        Condition: { StringLike: { "aws:RequestedRegion": `${stars}Z` } },
+      },
       { Effect: "Deny", Action: "bedrock:*", Resource: `arn:aws:bedrock:*:*:${"*a".repeat(10000)}Z` },
     ],
   });
 }
 
 function stackOf(machines: number) {
-  const definition = JSON.stringify({ QueryLanguage: "JSONata", StartAt: "Call", States: { Call: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Arguments: { ModelId: APAC, Body: {} }, End: true } } });
+  const definition = JSON.stringify({
+    QueryLanguage: "JSONata",
+    StartAt: "Call",
+    States: { Call: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Arguments: { ModelId: APAC, Body: {} }, End: true } },
+  });
   const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "bedrock:InvokeModel", Resource: [TOKYO, model("ap-*")] }] });
   return Array.from({ length: machines }, (_, i) => {
     const roleUrn = urnOf("aws:iam/role:Role", `role-${i}`);
     return [
       stackResource("aws:iam/role:Role", `role-${i}`, { name: `role-${i}`, arn: `arn:aws:iam::${ACCOUNT}:role/role-${i}` }),
       stackResource(ROLE_POLICY, `policy-${i}`, { role: `role-${i}`, policy }, { role: [roleUrn] }),
-      stackResource("aws:sfn/stateMachine:StateMachine", `sm-${i}`, { roleArn: `arn:aws:iam::${ACCOUNT}:role/role-${i}`, definition, region: "ap-northeast-1" }, { roleArn: [roleUrn] }),
+      stackResource(
+        "aws:sfn/stateMachine:StateMachine",
+        `sm-${i}`,
+        { roleArn: `arn:aws:iam::${ACCOUNT}:role/role-${i}`, definition, region: "ap-northeast-1" },
+        { roleArn: [roleUrn] },
+      ),
     ];
   }).flat();
 }

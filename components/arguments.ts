@@ -8,7 +8,7 @@ import { clip } from "../bedrock/text";
 import { LIMITS, LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/defaults";
 import { BedrockSfnError } from "../src/errors";
 
-const shown = (value: unknown) => `'${clip(typeof value === "string" ? value : JSON.stringify(value) ?? String(value))}'`;
+const shown = (value: unknown) => `'${clip(typeof value === "string" ? value : (JSON.stringify(value) ?? String(value)))}'`;
 
 /** A checker for one component: every error names the component and the argument. */
 export function argumentChecks(component: string, name: string) {

@@ -175,199 +175,209 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
     // Children register with lean stack captures (registration-stacks.ts says why).
     const lean = leanRegistration();
     try {
-    const child = { parent: this };
-    const workflowType = args.workflowType ?? DEFAULTS.workflowType;
-    const queryLanguage = args.queryLanguage ?? DEFAULTS.queryLanguage;
-    const inputPrefix = DEFAULT_INPUT_PREFIX;
-    const outputPrefix = DEFAULT_OUTPUT_PREFIX;
-    const own = args.definition !== undefined;
-    const modelTag = own ? "definition" : args.modelId!;
-    const tags = pulumi.output(args.tags ?? {}).apply((extra) => ({ "bedrock-sfn:model": sanitiseTag(modelTag), ...extra }));
+      const child = { parent: this };
+      const workflowType = args.workflowType ?? DEFAULTS.workflowType;
+      const queryLanguage = args.queryLanguage ?? DEFAULTS.queryLanguage;
+      const inputPrefix = DEFAULT_INPUT_PREFIX;
+      const outputPrefix = DEFAULT_OUTPUT_PREFIX;
+      const own = args.definition !== undefined;
+      const modelTag = own ? "definition" : args.modelId!;
+      const tags = pulumi.output(args.tags ?? {}).apply((extra) => ({ "bedrock-sfn:model": sanitiseTag(modelTag), ...extra }));
 
-    // Every regional child and data source is in args.region when it is given (the provider's Region otherwise);
-    // its partition follows from its name.
-    const inRegion = { region: args.region };
-    const region = args.region ? pulumi.output(args.region) : aws.getRegionOutput({}, child).region;
-    const identity = aws.getCallerIdentityOutput({}, child);
-    const partition = args.region ? pulumi.output(partitionOf(args.region)) : aws.getPartitionOutput({}, child).partition;
+      // Every regional child and data source is in args.region when it is given (the provider's Region otherwise);
+      // its partition follows from its name.
+      const inRegion = { region: args.region };
+      const region = args.region ? pulumi.output(args.region) : aws.getRegionOutput({}, child).region;
+      const identity = aws.getCallerIdentityOutput({}, child);
+      const partition = args.region ? pulumi.output(partitionOf(args.region)) : aws.getPartitionOutput({}, child).partition;
 
-    // Names and ARNs built from values known at preview (not read back from created resources), so that
-    // `pulumi preview --policy-pack` sees the complete role policy and definition, not unknowns. The project is
-    // part of each, so two projects with the same component and stack names do not collide in one account.
-    const project = pulumi.getProject();
-    const stack = pulumi.getStack();
-    const bucketName = pulumi.all([identity.accountId, region]).apply(([account, r]) => payloadBucketName(name, stack, account, r, project));
-    const bucketArn = pulumi.interpolate`arn:${partition}:s3:::${bucketName}`;
+      // Names and ARNs built from values known at preview (not read back from created resources), so that
+      // `pulumi preview --policy-pack` sees the complete role policy and definition, not unknowns. The project is
+      // part of each, so two projects with the same component and stack names do not collide in one account.
+      const project = pulumi.getProject();
+      const stack = pulumi.getStack();
+      const bucketName = pulumi.all([identity.accountId, region]).apply(([account, r]) => payloadBucketName(name, stack, account, r, project));
+      const bucketArn = pulumi.interpolate`arn:${partition}:s3:::${bucketName}`;
 
-    // A definition of your own: substituted, then every model it names resolved (through AWS where the catalog
-    // cannot answer), then analysed into the role's statements.
-    const userDefinition = own
-      ? pulumi.all([region, identity.accountId, partition, bucketName]).apply(([r, account, p, bucket]) =>
-          substituteDefinition(args.definition, { PayloadBucket: bucket, "AWS::Region": r, "AWS::AccountId": account, "AWS::Partition": p }, args.definitionSubstitutions),
-        )
-      : undefined;
-    const analysis = userDefinition
-      ? pulumi.all([userDefinition, region, identity.accountId, partition, bucketName]).apply(async ([doc, r, account, p, bucket]) => {
-          const resolved = new Map<string, ResolvedModel>();
-          for (const modelId of modelIdsToResolve(doc, args.allowedModels)) {
-            try {
-              // destinationRegions/underlyingModelId describe the built-in workflow's one model, not these.
-              resolved.set(modelId, await resolveWithRouting({ modelId, routingSource: args.routingSource, region: args.region }, r, account, this));
-            } catch {
-              // Left to the analysis, which reports it naming the state.
-            }
-          }
-          return analyzeGrantable(doc, {
-            region: r,
-            account,
-            partition: p,
-            payloadBucket: bucket,
-            inputPrefix,
-            outputPrefix,
-            allowedModels: args.allowedModels,
-            resolveModel: (modelId) => resolved.get(modelId) ?? resolveModel({ modelId, sourceRegion: r, account }),
-          });
-        })
-      : undefined;
-    this.analysis = analysis;
-
-    this.models = analysis
-      ? analysis.apply((a) => a.models)
-      : pulumi.all([region, identity.accountId]).apply(async ([sourceRegion, account]) => [await resolveWithRouting({ ...args, modelId: args.modelId! }, sourceRegion, account, this)]);
-    // For a definition of your own, the first model it calls (undefined when it calls none, e.g. only customization jobs).
-    this.model = this.models.apply((models) => models[0]);
-    const family = own
-      ? this.models.apply((models) => familyOfFirst(models))
-      : this.model.apply((model) => familyForModel({ modelId: args.modelId!, modelFamily: args.modelFamily, foundationModelId: model!.foundationModelId }));
-    // Step Functions documents the vendedlogs prefix: it keeps the Logs resource policy under its size limit.
-    const logGroupName = `/aws/vendedlogs/states/${project}-${name}-${stack}`;
-    const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${identity.accountId}:log-group:${logGroupName}`;
-
-    const payloads = new PayloadBucket(
-      `${name}-payloads`,
-      { bucketName, retentionDays: args.payloadRetentionDays ?? DEFAULTS.payloadRetentionDays, inputPrefix, outputPrefix, region: args.region, tags },
-      child,
-    );
-
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-logs`,
-      { name: logGroupName, retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays, tags, ...inRegion },
-      child,
-    );
-
-    const role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        description: `Execution role of the ${name} Bedrock workflow`,
-        assumeRolePolicy: pulumi.all([identity.accountId, region, partition]).apply(([account, r, p]) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Principal: { Service: "states.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                // Only this account's state machines may assume the role (confused-deputy protection).
-                Condition: {
-                  StringEquals: { "aws:SourceAccount": account },
-                  ArnLike: { "aws:SourceArn": `arn:${p}:states:${r}:${account}:stateMachine:*` },
-                },
-              },
-            ],
-          }),
-        ),
-        tags,
-      },
-      child,
-    );
-
-    const policy = new aws.iam.RolePolicy(
-      `${name}-invoke`,
-      {
-        role: role.id,
-        policy: analysis
-          ? pulumi.all([analysis, logGroupArn]).apply(([a, logGroup]) =>
-              JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [...a.statements, ...loggingStatements(logGroup), ...(args.tracing ? tracingStatements() : [])],
-              } satisfies PolicyDocument),
+      // A definition of your own: substituted, then every model it names resolved (through AWS where the catalog
+      // cannot answer), then analysed into the role's statements.
+      const userDefinition = own
+        ? pulumi
+            .all([region, identity.accountId, partition, bucketName])
+            .apply(([r, account, p, bucket]) =>
+              substituteDefinition(args.definition, { PayloadBucket: bucket, "AWS::Region": r, "AWS::AccountId": account, "AWS::Partition": p }, args.definitionSubstitutions),
             )
-          : pulumi.all([this.model, bucketArn, logGroupArn, region, identity.accountId, partition]).apply(([model, payloadBucketArn, logGroup, r, account, p]) => {
-              const document = rolePolicyDocument({ model: model!, payloadBucketArn, inputPrefix, outputPrefix, logGroupArn: logGroup, tracing: args.tracing ?? DEFAULTS.tracing });
-              if (args.guardrail) document.Statement.push(guardrailStatement(args.guardrail, p, r, account));
-              return JSON.stringify(document);
+        : undefined;
+      const analysis = userDefinition
+        ? pulumi.all([userDefinition, region, identity.accountId, partition, bucketName]).apply(async ([doc, r, account, p, bucket]) => {
+            const resolved = new Map<string, ResolvedModel>();
+            for (const modelId of modelIdsToResolve(doc, args.allowedModels)) {
+              try {
+                // destinationRegions/underlyingModelId describe the built-in workflow's one model, not these.
+                resolved.set(modelId, await resolveWithRouting({ modelId, routingSource: args.routingSource, region: args.region }, r, account, this));
+              } catch {
+                // Left to the analysis, which reports it naming the state.
+              }
+            }
+            return analyzeGrantable(doc, {
+              region: r,
+              account,
+              partition: p,
+              payloadBucket: bucket,
+              inputPrefix,
+              outputPrefix,
+              allowedModels: args.allowedModels,
+              resolveModel: (modelId) => resolved.get(modelId) ?? resolveModel({ modelId, sourceRegion: r, account }),
+            });
+          })
+        : undefined;
+      this.analysis = analysis;
+
+      this.models = analysis
+        ? analysis.apply((a) => a.models)
+        : pulumi
+            .all([region, identity.accountId])
+            .apply(async ([sourceRegion, account]) => [await resolveWithRouting({ ...args, modelId: args.modelId! }, sourceRegion, account, this)]);
+      // For a definition of your own, the first model it calls (undefined when it calls none, e.g. only customization jobs).
+      this.model = this.models.apply((models) => models[0]);
+      const family = own
+        ? this.models.apply((models) => familyOfFirst(models))
+        : this.model.apply((model) => familyForModel({ modelId: args.modelId!, modelFamily: args.modelFamily, foundationModelId: model!.foundationModelId }));
+      // Step Functions documents the vendedlogs prefix: it keeps the Logs resource policy under its size limit.
+      const logGroupName = `/aws/vendedlogs/states/${project}-${name}-${stack}`;
+      const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${identity.accountId}:log-group:${logGroupName}`;
+
+      const payloads = new PayloadBucket(
+        `${name}-payloads`,
+        { bucketName, retentionDays: args.payloadRetentionDays ?? DEFAULTS.payloadRetentionDays, inputPrefix, outputPrefix, region: args.region, tags },
+        child,
+      );
+
+      const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-logs`,
+        { name: logGroupName, retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays, tags, ...inRegion },
+        child,
+      );
+
+      const role = new aws.iam.Role(
+        `${name}-role`,
+        {
+          description: `Execution role of the ${name} Bedrock workflow`,
+          assumeRolePolicy: pulumi.all([identity.accountId, region, partition]).apply(([account, r, p]) =>
+            JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [
+                {
+                  Effect: "Allow",
+                  Principal: { Service: "states.amazonaws.com" },
+                  Action: "sts:AssumeRole",
+                  // Only this account's state machines may assume the role (confused-deputy protection).
+                  Condition: {
+                    StringEquals: { "aws:SourceAccount": account },
+                    ArnLike: { "aws:SourceArn": `arn:${p}:states:${r}:${account}:stateMachine:*` },
+                  },
+                },
+              ],
             }),
-      },
-      child,
-    );
-
-    // Extra documents are separate inline policies: the derived one stays exactly what the analysis wrote.
-    const extraPolicies = (args.extraPolicies ?? []).map(
-      (document, i) =>
-        new aws.iam.RolePolicy(`${name}-extra-${i + 1}`, { role: role.id, policy: typeof document === "string" ? document : JSON.stringify(document) }, child),
-    );
-
-    const definition = userDefinition
-      ? pulumi.all([userDefinition, analysis!]).apply(([doc]) => JSON.stringify(doc))
-      : pulumi.all([family, bucketName, partition, args.systemPrompt]).apply(([fam, bucket, p, systemPrompt]) =>
-      JSON.stringify(
-        buildDefinition({
-          guardrail: args.guardrail,
-          modelId: args.modelId!,
-          family: fam!,
-          queryLanguage,
-          workflowType,
-          payloadBucket: bucket,
-          inputPrefix,
-          outputPrefix,
-          maxTokens: args.maxTokens ?? DEFAULTS.maxTokens,
-          temperature: args.temperature ?? DEFAULTS.temperature,
-          systemPrompt,
-          partition: p,
-        }),
-      ),
-    );
-
-    const stateMachine = new aws.sfn.StateMachine(
-      `${name}-workflow`,
-      {
-        type: workflowType,
-        roleArn: role.arn,
-        definition,
-        loggingConfiguration: {
-          level: args.logLevel ?? DEFAULTS.logLevel,
-          includeExecutionData: args.logIncludeExecutionData ?? DEFAULTS.logIncludeExecutionData,
-          logDestination: pulumi.interpolate`${logGroupArn}:*`,
+          ),
+          tags,
         },
-        tracingConfiguration: { enabled: args.tracing ?? DEFAULTS.tracing },
-        tags,
-        ...inRegion,
-      },
-      // The role must carry its permissions, and the log group exist, before Step Functions validates logging.
-      { ...child, dependsOn: [policy, ...extraPolicies, logGroup, payloads] },
-    );
+        child,
+      );
 
-    this.role = role;
-    this.stateMachine = stateMachine;
-    this.logGroup = logGroup;
-    this.payloads = payloads;
-    this.stateMachineArn = stateMachine.arn;
-    this.stateMachineName = stateMachine.name;
-    this.roleArn = role.arn;
-    this.payloadBucketName = payloads.bucketName;
-    this.modelFamily = family;
-    this.routedRegions = this.models.apply((models) => {
-      const regions = models.map(routedRegionsOf);
-      return regions.includes("*") ? ["*"] : [...new Set(regions.flat() as string[])].sort();
-    });
-    this.registerOutputs({
-      stateMachineArn: this.stateMachineArn,
-      stateMachineName: this.stateMachineName,
-      roleArn: this.roleArn,
-      payloadBucketName: this.payloadBucketName,
-      routedRegions: this.routedRegions,
-      modelFamily: this.modelFamily,
-    });
+      const policy = new aws.iam.RolePolicy(
+        `${name}-invoke`,
+        {
+          role: role.id,
+          policy: analysis
+            ? pulumi.all([analysis, logGroupArn]).apply(([a, logGroup]) =>
+                JSON.stringify({
+                  Version: "2012-10-17",
+                  Statement: [...a.statements, ...loggingStatements(logGroup), ...(args.tracing ? tracingStatements() : [])],
+                } satisfies PolicyDocument),
+              )
+            : pulumi.all([this.model, bucketArn, logGroupArn, region, identity.accountId, partition]).apply(([model, payloadBucketArn, logGroup, r, account, p]) => {
+                const document = rolePolicyDocument({
+                  model: model!,
+                  payloadBucketArn,
+                  inputPrefix,
+                  outputPrefix,
+                  logGroupArn: logGroup,
+                  tracing: args.tracing ?? DEFAULTS.tracing,
+                });
+                if (args.guardrail) document.Statement.push(guardrailStatement(args.guardrail, p, r, account));
+                return JSON.stringify(document);
+              }),
+        },
+        child,
+      );
+
+      // Extra documents are separate inline policies: the derived one stays exactly what the analysis wrote.
+      const extraPolicies = (args.extraPolicies ?? []).map(
+        (document, i) => new aws.iam.RolePolicy(`${name}-extra-${i + 1}`, { role: role.id, policy: typeof document === "string" ? document : JSON.stringify(document) }, child),
+      );
+
+      const definition = userDefinition
+        ? pulumi.all([userDefinition, analysis!]).apply(([doc]) => JSON.stringify(doc))
+        : pulumi.all([family, bucketName, partition, args.systemPrompt]).apply(([fam, bucket, p, systemPrompt]) =>
+            JSON.stringify(
+              buildDefinition({
+                guardrail: args.guardrail,
+                modelId: args.modelId!,
+                family: fam!,
+                queryLanguage,
+                workflowType,
+                payloadBucket: bucket,
+                inputPrefix,
+                outputPrefix,
+                maxTokens: args.maxTokens ?? DEFAULTS.maxTokens,
+                temperature: args.temperature ?? DEFAULTS.temperature,
+                systemPrompt,
+                partition: p,
+              }),
+            ),
+          );
+
+      const stateMachine = new aws.sfn.StateMachine(
+        `${name}-workflow`,
+        {
+          type: workflowType,
+          roleArn: role.arn,
+          definition,
+          loggingConfiguration: {
+            level: args.logLevel ?? DEFAULTS.logLevel,
+            includeExecutionData: args.logIncludeExecutionData ?? DEFAULTS.logIncludeExecutionData,
+            logDestination: pulumi.interpolate`${logGroupArn}:*`,
+          },
+          tracingConfiguration: { enabled: args.tracing ?? DEFAULTS.tracing },
+          tags,
+          ...inRegion,
+        },
+        // The role must carry its permissions, and the log group exist, before Step Functions validates logging.
+        { ...child, dependsOn: [policy, ...extraPolicies, logGroup, payloads] },
+      );
+
+      this.role = role;
+      this.stateMachine = stateMachine;
+      this.logGroup = logGroup;
+      this.payloads = payloads;
+      this.stateMachineArn = stateMachine.arn;
+      this.stateMachineName = stateMachine.name;
+      this.roleArn = role.arn;
+      this.payloadBucketName = payloads.bucketName;
+      this.modelFamily = family;
+      this.routedRegions = this.models.apply((models) => {
+        const regions = models.map(routedRegionsOf);
+        return regions.includes("*") ? ["*"] : [...new Set(regions.flat() as string[])].sort();
+      });
+      this.registerOutputs({
+        stateMachineArn: this.stateMachineArn,
+        stateMachineName: this.stateMachineName,
+        roleArn: this.roleArn,
+        payloadBucketName: this.payloadBucketName,
+        routedRegions: this.routedRegions,
+        modelFamily: this.modelFamily,
+      });
     } catch (error) {
       throw lean.failed(error);
     } finally {
@@ -393,12 +403,7 @@ function familyOfFirst(models: ResolvedModel[]): ModelFamily | undefined {
 }
 
 /** Asks AWS for a profile's destinations only when the catalog cannot answer (or when told to). */
-async function resolveWithRouting(
-  args: BedrockStateMachineArgs & { modelId: string },
-  sourceRegion: string,
-  account: string,
-  parent: pulumi.Resource,
-): Promise<ResolvedModel> {
+async function resolveWithRouting(args: BedrockStateMachineArgs & { modelId: string }, sourceRegion: string, account: string, parent: pulumi.Resource): Promise<ResolvedModel> {
   const input = {
     modelId: args.modelId,
     sourceRegion,
@@ -414,7 +419,13 @@ async function resolveWithRouting(
 
 /** With the Region known, a model the catalog routes is resolved now: a routing problem throws before anything is registered. */
 function checkRouting(args: BedrockStateMachineArgs & { modelId: string; region: string }): void {
-  const input = { modelId: args.modelId, sourceRegion: args.region, account: PLACEHOLDER_ACCOUNT, configuredRegions: args.destinationRegions, underlyingModelId: args.underlyingModelId };
+  const input = {
+    modelId: args.modelId,
+    sourceRegion: args.region,
+    account: PLACEHOLDER_ACCOUNT,
+    configuredRegions: args.destinationRegions,
+    underlyingModelId: args.underlyingModelId,
+  };
   if (routingLookup({ ...input, routingSource: args.routingSource ?? DEFAULTS.routingSource }) === undefined) resolveModel(input);
 }
 

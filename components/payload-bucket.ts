@@ -59,7 +59,10 @@ export class PayloadBucket extends pulumi.ComponentResource {
     checks.region("region", args.region);
     const inputPrefix = args.inputPrefix ?? DEFAULT_INPUT_PREFIX;
     const outputPrefix = args.outputPrefix ?? DEFAULT_OUTPUT_PREFIX;
-    for (const [argument, prefix] of [["inputPrefix", inputPrefix], ["outputPrefix", outputPrefix]] as const) {
+    for (const [argument, prefix] of [
+      ["inputPrefix", inputPrefix],
+      ["outputPrefix", outputPrefix],
+    ] as const) {
       if (typeof prefix !== "string" || !/^[\w.!*'()-]+(\/[\w.!*'()-]+)*\/$/.test(prefix)) checks.fail(argument, prefix, "must be a key prefix ending in '/', such as input/");
     }
     if (inputPrefix.startsWith(outputPrefix) || outputPrefix.startsWith(inputPrefix)) checks.fail("outputPrefix", outputPrefix, `must not overlap inputPrefix '${inputPrefix}'`);
@@ -140,7 +143,10 @@ export class PayloadBucket extends pulumi.ComponentResource {
  * `<project>-<component>-<stack>-<account>-<region>`, lower-cased, cut to S3's 63 characters with a hash when longer.
  */
 export function payloadBucketName(component: string, stack: string, account: string, region: string, project?: string): string {
-  const full = `${project ? `${project}-` : ""}${component}-${stack}-${account}-${region}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-");
+  const full = `${project ? `${project}-` : ""}${component}-${stack}-${account}-${region}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-+/g, "-");
   if (full.length <= 63) return full.replace(/^-|-$/g, "") || "payloads";
   const hash = createHash("sha256").update(full).digest("hex").slice(0, 8);
   return `${full.slice(0, 54).replace(/-+$/, "")}-${hash}`;

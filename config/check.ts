@@ -57,9 +57,7 @@ export function checkSettings(settings: Settings): string[] {
   }
   const ceiling = foundationModelId && maxTokensCeiling(foundationModelId);
   if (ceiling && settings.maxTokens > ceiling.maxTokens) {
-    throw new ConfigError(
-      `${CONFIG_KEYS.maxTokens} = '${settings.maxTokens}': ${foundationModelId} generates at most ${ceiling.maxTokens} tokens a request (${ceiling.page})`,
-    );
+    throw new ConfigError(`${CONFIG_KEYS.maxTokens} = '${settings.maxTokens}': ${foundationModelId} generates at most ${ceiling.maxTokens} tokens a request (${ceiling.page})`);
   }
   return notes;
 }

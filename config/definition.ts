@@ -61,10 +61,7 @@ export function readUserDefinition(settings: Settings, baseDir: string, given: (
     return fail(error);
   }
   const ignored = BUILT_IN_ONLY.filter((field) => given(CONFIG_KEYS[field])).map((field) => CONFIG_KEYS[field]);
-  const notes = [
-    ...(ignored.length ? [`${ignored.join(", ")} ${ignored.length > 1 ? "do" : "does"} not apply: ${key} replaces the built-in workflow`] : []),
-    ...analysis.notes,
-  ];
+  const notes = [...(ignored.length ? [`${ignored.join(", ")} ${ignored.length > 1 ? "do" : "does"} not apply: ${key} replaces the built-in workflow`] : []), ...analysis.notes];
   return { definition, substitutions, analysis, notes };
 }
 
@@ -79,7 +76,16 @@ function resolveOrDefer(modelId: string, settings: Settings): ResolvedModel {
     return resolveModel({ modelId, sourceRegion, account: PLACEHOLDER_ACCOUNT });
   }
   const ref = parseModelId(modelId);
-  return { modelId, ref, sourceRegion, partition: partitionOf(sourceRegion), account: PLACEHOLDER_ACCOUNT, invokedArn: modelId, routing: { kind: "in-region" }, routingSource: "live" };
+  return {
+    modelId,
+    ref,
+    sourceRegion,
+    partition: partitionOf(sourceRegion),
+    account: PLACEHOLDER_ACCOUNT,
+    invokedArn: modelId,
+    routing: { kind: "in-region" },
+    routingSource: "live",
+  };
 }
 
 /** The policy documents of bedrock-sfn:extraPolicyFiles, attached to the role as they are. */

@@ -6,7 +6,20 @@ import { GUARDRAIL_ID, GUARDRAIL_TRACE_VALUES, GUARDRAIL_VERSION } from "../work
 import { didYouMean } from "../bedrock/model-facts";
 import { REGION_NAME, isKnownRegion, knownAwsRegions } from "../bedrock/regions";
 import { clip } from "../bedrock/text";
-import { API_AUTH_MODES, API_DEFAULTS, API_LIMITS, API_TYPES, DEFAULT_API_TYPE, DEFAULTS, LIMITS, LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/defaults";
+import {
+  API_AUTH_MODES,
+  API_DEFAULTS,
+  API_LIMITS,
+  API_TYPES,
+  DEFAULT_API_TYPE,
+  DEFAULTS,
+  LIMITS,
+  LOG_LEVELS,
+  LOG_RETENTION_DAYS,
+  QUERY_LANGUAGES,
+  ROUTING_SOURCES,
+  WORKFLOW_TYPES,
+} from "../src/defaults";
 import { BedrockSfnError } from "../src/errors";
 import { PROJECT } from "./project";
 
@@ -30,13 +43,15 @@ const decimal = (min: number, max: number) =>
     (v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v),
     z.number({ error: "must be a number" }).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`),
   );
-const boolean = z.preprocess((v) => {
-  if (typeof v !== "string") return v;
-  const s = v.trim().toLowerCase();
-  return s === "true" ? true : s === "false" ? false : v;
-}, z.boolean({ error: "must be true or false" }));
-const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: `must be one of ${values.join(", ")}` });
+const boolean = z.preprocess(
+  (v) => {
+    if (typeof v !== "string") return v;
+    const s = v.trim().toLowerCase();
+    return s === "true" ? true : s === "false" ? false : v;
+  },
+  z.boolean({ error: "must be true or false" }),
+);
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(", ")}` });
 /** A list given as YAML list, JSON array or comma-separated string. */
 function splitList(v: unknown): unknown {
   // Entries lose surrounding whitespace (a quoted YAML value often carries some), in every form.
@@ -125,10 +140,16 @@ function combinationProblems(s: Settings): [keyof Settings, string][] {
   }
   const guardrailKeys = (["guardrailId", "guardrailVersion", "trace"] as const).filter((k) => s[k] !== undefined);
   if (own && guardrailKeys.length) {
-    problems.push([guardrailKeys[0], `${guardrailKeys.map((k) => CONFIG_KEYS[k]).join(", ")} configure the built-in workflow; with bedrock-sfn:definitionFile, write GuardrailIdentifier/GuardrailVersion in your Task's arguments`]);
+    problems.push([
+      guardrailKeys[0],
+      `${guardrailKeys.map((k) => CONFIG_KEYS[k]).join(", ")} configure the built-in workflow; with bedrock-sfn:definitionFile, write GuardrailIdentifier/GuardrailVersion in your Task's arguments`,
+    ]);
   } else if (guardrailKeys.length && (!s.guardrailId || !s.guardrailVersion)) {
     const missing = !s.guardrailId ? "guardrailId" : "guardrailVersion";
-    problems.push([missing, `is required when ${guardrailKeys.map((k) => CONFIG_KEYS[k]).join(", ")} ${guardrailKeys.length > 1 ? "are" : "is"} set: a guardrail needs both bedrock-sfn:guardrailId and bedrock-sfn:guardrailVersion`]);
+    problems.push([
+      missing,
+      `is required when ${guardrailKeys.map((k) => CONFIG_KEYS[k]).join(", ")} ${guardrailKeys.length > 1 ? "are" : "is"} set: a guardrail needs both bedrock-sfn:guardrailId and bedrock-sfn:guardrailVersion`,
+    ]);
   }
   return problems;
 }

@@ -197,9 +197,7 @@ class LanguageHost {
     }
     const options = runtimeOptions(info?.getOptions()?.toJavaScript());
     // Policy packs take the pack directory last, other plugins first (as the Go host passes them).
-    const args = isPolicyPack
-      ? [runPath, ...options.nodeargs, ...req.getArgsList(), programDir]
-      : [runPath, ...options.nodeargs, programDir, ...req.getArgsList()];
+    const args = isPolicyPack ? [runPath, ...options.nodeargs, ...req.getArgsList(), programDir] : [runPath, ...options.nodeargs, programDir, ...req.getArgsList()];
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const entry of req.getEnvList() as string[]) {
       const eq = entry.indexOf("=");
@@ -245,9 +243,7 @@ class LanguageHost {
     } catch {
       // No package.json: no dependencies to report.
     }
-    response.setDependenciesList(
-      Object.entries(dependencies).map(([name, version]) => new langproto.DependencyInfo().setName(name).setVersion(String(version))),
-    );
+    response.setDependenciesList(Object.entries(dependencies).map(([name, version]) => new langproto.DependencyInfo().setName(name).setVersion(String(version))));
     callback(null, response);
   };
 

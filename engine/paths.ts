@@ -25,13 +25,7 @@ const PROJECT_NAME = PROJECT;
 export const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
 
 /** Release-build flags, kept identical everywhere so that Go's build cache is shared between builds. */
-export const GO_BUILD_FLAGS = [
-  "-trimpath",
-  "-tags",
-  "osusergo,grpcnotrace",
-  "-ldflags",
-  `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}`,
-];
+export const GO_BUILD_FLAGS = ["-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}`];
 
 /** Binaries only, outside any work tree, keyed by version: `${XDG_CACHE_HOME:-~/.cache}/bedrock-sfn/pulumi-v<version>/`. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -5,24 +5,59 @@ import type { VariableLookup } from "./glob";
 import { MatchResult, matchResource, matchWildcard, splitArnFields } from "./wildcard";
 
 type BaseOperator =
-  | "StringEquals" | "StringNotEquals" | "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase"
-  | "StringLike" | "StringNotLike"
-  | "ArnEquals" | "ArnLike" | "ArnNotEquals" | "ArnNotLike"
-  | "NumericEquals" | "NumericNotEquals" | "NumericLessThan" | "NumericLessThanEquals" | "NumericGreaterThan" | "NumericGreaterThanEquals"
-  | "DateEquals" | "DateNotEquals" | "DateLessThan" | "DateLessThanEquals" | "DateGreaterThan" | "DateGreaterThanEquals"
-  | "Bool" | "Null";
+  | "StringEquals"
+  | "StringNotEquals"
+  | "StringEqualsIgnoreCase"
+  | "StringNotEqualsIgnoreCase"
+  | "StringLike"
+  | "StringNotLike"
+  | "ArnEquals"
+  | "ArnLike"
+  | "ArnNotEquals"
+  | "ArnNotLike"
+  | "NumericEquals"
+  | "NumericNotEquals"
+  | "NumericLessThan"
+  | "NumericLessThanEquals"
+  | "NumericGreaterThan"
+  | "NumericGreaterThanEquals"
+  | "DateEquals"
+  | "DateNotEquals"
+  | "DateLessThan"
+  | "DateLessThanEquals"
+  | "DateGreaterThan"
+  | "DateGreaterThanEquals"
+  | "Bool"
+  | "Null";
 
 const SUPPORTED: ReadonlySet<string> = new Set<BaseOperator>([
-  "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
-  "StringLike", "StringNotLike", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
-  "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals",
-  "DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
-  "Bool", "Null",
+  "StringEquals",
+  "StringNotEquals",
+  "StringEqualsIgnoreCase",
+  "StringNotEqualsIgnoreCase",
+  "StringLike",
+  "StringNotLike",
+  "ArnEquals",
+  "ArnLike",
+  "ArnNotEquals",
+  "ArnNotLike",
+  "NumericEquals",
+  "NumericNotEquals",
+  "NumericLessThan",
+  "NumericLessThanEquals",
+  "NumericGreaterThan",
+  "NumericGreaterThanEquals",
+  "DateEquals",
+  "DateNotEquals",
+  "DateLessThan",
+  "DateLessThanEquals",
+  "DateGreaterThan",
+  "DateGreaterThanEquals",
+  "Bool",
+  "Null",
 ]);
 
-const NEGATED = new Set<BaseOperator>([
-  "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike", "NumericNotEquals", "DateNotEquals",
-]);
+const NEGATED = new Set<BaseOperator>(["StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike", "NumericNotEquals", "DateNotEquals"]);
 
 export interface ConditionClause {
   /** The operator as written, e.g. `ForAnyValue:StringLikeIfExists`. */

@@ -14,7 +14,13 @@ const REQUESTED_REGION_KEY = "aws:RequestedRegion";
 
 /** Keys this project fills (or marks present) on every request it judges. */
 export const FILLED_CONTEXT_KEYS: readonly string[] = [
-  SECURE_TRANSPORT_KEY, PRINCIPAL_ACCOUNT_KEY, PRINCIPAL_ARN_KEY, PRINCIPAL_TYPE_KEY, CURRENT_TIME_KEY, EPOCH_TIME_KEY, REQUESTED_REGION_KEY,
+  SECURE_TRANSPORT_KEY,
+  PRINCIPAL_ACCOUNT_KEY,
+  PRINCIPAL_ARN_KEY,
+  PRINCIPAL_TYPE_KEY,
+  CURRENT_TIME_KEY,
+  EPOCH_TIME_KEY,
+  REQUESTED_REGION_KEY,
 ];
 
 export interface PrincipalFacts {

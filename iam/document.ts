@@ -117,7 +117,8 @@ export function readPolicyDocument(input: unknown, source: string): ReadResult {
     });
   }
   for (const key of Object.keys(value)) {
-    if (!DOCUMENT_KEYS.has(key)) diagnostics.push({ kind: "malformed", message: `${source}: remove the element '${key}'; IAM accepts only Version, Id and Statement at the top level` });
+    if (!DOCUMENT_KEYS.has(key))
+      diagnostics.push({ kind: "malformed", message: `${source}: remove the element '${key}'; IAM accepts only Version, Id and Statement at the top level` });
   }
   const rawStatements = value.Statement;
   if (rawStatements === undefined) {
@@ -158,7 +159,8 @@ function readStatement(raw: unknown, index: number, source: string, variables: b
   if (raw.Sid !== undefined && typeof raw.Sid !== "string") malformed(fallbackLabel, `'Sid' must be a string of letters and digits, got ${describe(raw.Sid)}`);
   if (sid !== undefined && !isAlphanumeric(sid)) malformed(label, `use only letters A-Z, a-z and digits 0-9 in 'Sid' (IAM refuses other characters), got ${describe(sid)}`);
   for (const key of Object.keys(raw)) {
-    if (key === "Principal" || key === "NotPrincipal") malformed(label, `remove '${key}': an identity policy applies to whoever it is attached to, and IAM refuses a principal in it`);
+    if (key === "Principal" || key === "NotPrincipal")
+      malformed(label, `remove '${key}': an identity policy applies to whoever it is attached to, and IAM refuses a principal in it`);
     else if (!STATEMENT_KEYS.has(key)) malformed(label, `remove the element '${key}'; IAM accepts only Sid, Effect, Action/NotAction, Resource/NotResource and Condition`);
   }
   if (raw.Effect !== "Allow" && raw.Effect !== "Deny") {

@@ -153,7 +153,10 @@ export class PolicySet {
   /** Pattern characters scanned so far by evaluate(): callers judging many requests can stop at a budget. */
   work = 0;
 
-  constructor(readonly documents: ParsedDocument[], private readonly options: PolicySetOptions = {}) {
+  constructor(
+    readonly documents: ParsedDocument[],
+    private readonly options: PolicySetOptions = {},
+  ) {
     let order = 0;
     const seenStatements = new Set<string>();
     for (const document of documents) {
@@ -214,13 +217,14 @@ export class PolicySet {
 
   /** Is this request allowed, and if not, which Deny, condition or gap decided it? */
   evaluate(request: IamRequest): Decision {
-    const full: IamRequest = this.options.context || this.options.unknownContextKeys
-      ? {
-          ...request,
-          context: { ...this.options.context, ...request.context },
-          unknownContextKeys: [...(this.options.unknownContextKeys ?? []), ...(request.unknownContextKeys ?? [])],
-        }
-      : request;
+    const full: IamRequest =
+      this.options.context || this.options.unknownContextKeys
+        ? {
+            ...request,
+            context: { ...this.options.context, ...request.context },
+            unknownContextKeys: [...(this.options.unknownContextKeys ?? []), ...(request.unknownContextKeys ?? [])],
+          }
+        : request;
     const identity = this.evaluateOwn(full);
     if (!this.boundary || identity.verdict === "explicit-deny") return identity;
     const boundary = this.boundary.evaluateOwn(full);

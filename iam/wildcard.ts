@@ -90,7 +90,9 @@ export function matchResource(pattern: string, resource: string, options: MatchO
     // Most fields are literal or "*": compare them without a glob.
     if (field === "*") continue;
     const caseInsensitive = i < ARN_FIELDS;
-    const result = !options.lookup ? matchGlob(cachedGlob(field, caseInsensitive, options.variables ?? true), resourceFields[i]) : matchWildcard(field, resourceFields[i], { ...options, caseInsensitive });
+    const result = !options.lookup
+      ? matchGlob(cachedGlob(field, caseInsensitive, options.variables ?? true), resourceFields[i])
+      : matchWildcard(field, resourceFields[i], { ...options, caseInsensitive });
     if (result === false) return false;
     if (result !== true) unresolved ??= result;
   }

@@ -35,7 +35,13 @@ module.exports = { build, EXTERNAL };
 if (require.main === module) {
   build().then(
     // stderr: `npm pack --json` keeps stdout for its JSON.
-    (r) => console.error(`policy pack bundled: ${Object.keys(r.metafile.outputs).filter((f) => f.endsWith(".js")).map((f) => path.join("policy-pack", f)).join(", ")}`),
+    (r) =>
+      console.error(
+        `policy pack bundled: ${Object.keys(r.metafile.outputs)
+          .filter((f) => f.endsWith(".js"))
+          .map((f) => path.join("policy-pack", f))
+          .join(", ")}`,
+      ),
     (e) => {
       console.error(`policy pack build failed: ${e.message}`);
       process.exit(1);

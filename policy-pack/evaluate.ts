@@ -2,8 +2,15 @@
 // without the Pulumi CLI: for `npm start` (policy results of the synthesized stack, offline) and for tests.
 // The CLI's engine does more (serialisation, unknowns from real previews); the gRPC test covers that path.
 import type {
-  EnforcementLevel, Policy, PolicyResource, PolicyResourceOptions, ReportViolation, ResourceValidationArgs,
-  ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
+  EnforcementLevel,
+  Policy,
+  PolicyResource,
+  PolicyResourceOptions,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
 } from "@pulumi/policy";
 import { type RecordedResource, recordedState } from "./lib/resources";
 import { policies as allPolicies } from "./policies";

@@ -90,7 +90,11 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
   try {
     if (runs !== undefined) {
       const { summary } = await runBatch(cloud, { input, runs, concurrency, namePrefix: "local", timeScale: deps.timeScale, mockTasks });
-      stdout(args.json ? `${JSON.stringify(summary)}\n` : `${batchReport(summary, [`local runs of stack '${args.stack}' (${stack.queryLanguage}, ${stack.workflowType}) as ${role}`])}\n`);
+      stdout(
+        args.json
+          ? `${JSON.stringify(summary)}\n`
+          : `${batchReport(summary, [`local runs of stack '${args.stack}' (${stack.queryLanguage}, ${stack.workflowType}) as ${role}`])}\n`,
+      );
       return summary.failed === 0 ? 0 : 1;
     }
     const report = await runLocalExecution(stack, { input, timeScale: deps.timeScale, environment: cloud, mockTasks });

@@ -14,7 +14,7 @@ import type { Execution } from "../local/cloud/executions";
 import { startLocalCloud, type LocalCloud } from "../local/cloud/local-cloud";
 import { readRolePolicyFile } from "../local/cloud/role-policy-file";
 import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "../local/cloud/step-functions-endpoint";
-import { parseCommonArgs, runCli, } from "./lib/args";
+import { parseCommonArgs, runCli } from "./lib/args";
 import { PROJECT_DIR, stackConfig, synthesize } from "./lib/synth";
 import { wholeNumberFlag } from "./lib/whole-number";
 
@@ -171,8 +171,7 @@ export async function main(argv: string[] = process.argv.slice(2), deps: ServeDe
     seed: wholeNumberFlag(args.values.seed, "seed", 0, 2 ** 31 - 1),
     route: args.values.route as string | undefined,
     apiKey: args.values["api-key"] as string | undefined,
-    onFinished: (execution) =>
-      stdout(`execution ${execution.name}: ${execution.status}${execution.error ? ` (${execution.error})` : ""}\n`),
+    onFinished: (execution) => stdout(`execution ${execution.name}: ${execution.status}${execution.error ? ` (${execution.error})` : ""}\n`),
     onApiAccess: (entry) => stdout(`api ${entry.httpMethod} ${entry.path}: ${entry.status} in ${entry.latencyMs} ms (request ${entry.requestId})\n`),
   });
   const { cloud, sfn, environment } = serving;
@@ -192,9 +191,10 @@ export async function main(argv: string[] = process.argv.slice(2), deps: ServeDe
     "Serving until Ctrl-C.",
   ];
   stdout(`${lines.join("\n")}\n`);
-  await (deps.stopped ?? new Promise((resolve) => {
-    for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, resolve);
-  }));
+  await (deps.stopped ??
+    new Promise((resolve) => {
+      for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, resolve);
+    }));
   await serving.close();
   stdout("stopped\n");
   return 0;
@@ -202,9 +202,7 @@ export async function main(argv: string[] = process.argv.slice(2), deps: ServeDe
 
 /** How to call the local API front door (the same requests the deployed API takes). */
 function apiLines(api: LocalApiFrontDoor, workflowType: string, region: string): string[] {
-  const auth = api.apiKey
-    ? `-H 'x-api-key: ${api.apiKey}'`
-    : `--user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --aws-sigv4 "aws:amz:${region}:execute-api"`;
+  const auth = api.apiKey ? `-H 'x-api-key: ${api.apiKey}'` : `--user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" --aws-sigv4 "aws:amz:${region}:execute-api"`;
   return [
     `  API front door   ${api.endpoint}/v1/generate   (${workflowType === "EXPRESS" ? "answers when the run ends" : "202, then GET /v1/executions/{id}"}; ${api.apiKey ? "API key" : "SigV4 (signature not verified locally)"})`,
     `    curl -s ${auth} -H 'content-type: application/json' -d '{"prompt":"What is the highest mountain in Japan?"}' ${api.endpoint}/v1/generate`,

@@ -51,7 +51,9 @@ export async function main(argv: string[] = process.argv.slice(2), write: (text:
     // A definition of your own has its own input; the sample prompts are the built-in workflow's contract.
     section("3. Local run");
     write(`Your definition (${synth.config["bedrock-sfn:definitionFile"]}) takes its own input: run it with
-  npm run local -- --stack ${args.stack} ${Object.entries(args.overrides).map(([k, v]) => `--config ${k}=${v}`).join(" ")} --input-file <input.json>
+  npm run local -- --stack ${args.stack} ${Object.entries(args.overrides)
+    .map(([k, v]) => `--config ${k}=${v}`)
+    .join(" ")} --input-file <input.json>
 `);
     section(blocking.length === 0 ? "Done: preview and policies succeeded" : "Done, with failures (see above)");
     return blocking.length === 0 ? 0 : 1;
@@ -70,7 +72,6 @@ export async function main(argv: string[] = process.argv.slice(2), write: (text:
     large = await runLocalExecution(stack, { input: { prompt: `${"Summarise this log line. ".repeat(12_500)}${prompt}` }, executionName: "start-large", environment: cloud });
     const moved = large.inputS3Uri ? `input: ${large.uploadedBytes} bytes uploaded to ${large.inputS3Uri}, read by the task through Input.S3Uri` : "input: passed inline";
     write(`${readableReport(large, [moved, `Bedrock stand-in calls: ${large.bedrockCalls}`])}\n`);
-
   } finally {
     await cloud.close();
   }
@@ -91,7 +92,9 @@ export async function main(argv: string[] = process.argv.slice(2), write: (text:
   section("6. The same batch as the role a seed write-up wrote by hand: the profile and the source-Region model only");
   const seeds = await batchAs([handWrittenSeedPolicy(stack)]);
   write(`${batchReport(seeds)}\n\n`);
-  write(`AccessDenied in ${seeds.failed} of ${seeds.runs} runs (${Object.keys(seeds.accessDeniedRegions).length} Region(s): ${Object.keys(seeds.accessDeniedRegions).join(", ") || "none"}).\n`);
+  write(
+    `AccessDenied in ${seeds.failed} of ${seeds.runs} runs (${Object.keys(seeds.accessDeniedRegions).length} Region(s): ${Object.keys(seeds.accessDeniedRegions).join(", ") || "none"}).\n`,
+  );
   write(`The fix is this project's role (batch 5): ${ours.succeeded}/${ours.runs} succeeded, wherever the calls landed.\n`);
 
   // The hand-written role is expected to fail: it is the demonstration, not a failure of this stack.

@@ -413,7 +413,13 @@ function customizationStatements(tasks: AnalyzedTask[], context: Context): Polic
   }
   const roles = [...new Set(tasks.flatMap((t) => t.passedRoles))].sort();
   if (roles.length) {
-    statements.push({ Sid: "PassCustomizationRole", Effect: "Allow", Action: ["iam:PassRole"], Resource: roles, Condition: { StringEquals: { "iam:PassedToService": "bedrock.amazonaws.com" } } });
+    statements.push({
+      Sid: "PassCustomizationRole",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: roles,
+      Condition: { StringEquals: { "iam:PassedToService": "bedrock.amazonaws.com" } },
+    });
   }
   return statements;
 }

@@ -148,4 +148,3 @@ export const STATE_NAMES = {
 export function inputUriPrefix(bucket: string, inputPrefix: string): string {
   return `s3://${bucket}/${inputPrefix}`;
 }
-

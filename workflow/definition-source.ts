@@ -57,7 +57,9 @@ export function substituteDefinition(definition: unknown, builtIn: BuiltInSubsti
   if (unknown.size > 0) {
     const names = [...unknown].map((n) => `\${${n}}`).join(", ");
     const known = [...DEFINITION_SUBSTITUTIONS, ...Object.keys(user)].map((n) => `\${${n}}`).join(", ");
-    throw new DefinitionError(`the definition uses unknown substitution${unknown.size > 1 ? "s" : ""} ${names}; known: ${known} (add your own in bedrock-sfn:definitionSubstitutions)`);
+    throw new DefinitionError(
+      `the definition uses unknown substitution${unknown.size > 1 ? "s" : ""} ${names}; known: ${known} (add your own in bedrock-sfn:definitionSubstitutions)`,
+    );
   }
   return result;
 }

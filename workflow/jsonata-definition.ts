@@ -1,12 +1,6 @@
 import { jsonataTemplate, type StateMachineDefinition, type TaskState } from "./asl";
 import { invokeModelResource, STATE_NAMES, VALIDATION_ERROR } from "./contract";
-import {
-  FAILURE_ERROR_EXPRESSION,
-  failureCauseExpression,
-  invokeArgumentsExpression,
-  invokeOutputExpression,
-  validationProblemsExpression,
-} from "./jsonata-expressions";
+import { FAILURE_ERROR_EXPRESSION, failureCauseExpression, invokeArgumentsExpression, invokeOutputExpression, validationProblemsExpression } from "./jsonata-expressions";
 import type { ResolvedOptions } from "./options";
 import { retryPolicyFor } from "./retry-policy";
 

@@ -1,14 +1,5 @@
-import {
-  jsonataString as str,
-  normaliseResponseJsonata,
-  requestBodyJsonata,
-} from "../bedrock/families";
-import {
-  INPUT_FIELDS,
-  inputUriPrefix,
-  REQUEST_FIELDS,
-  TRANSIENT_BEDROCK_ERRORS,
-} from "./contract";
+import { jsonataString as str, normaliseResponseJsonata, requestBodyJsonata } from "../bedrock/families";
+import { INPUT_FIELDS, inputUriPrefix, REQUEST_FIELDS, TRANSIENT_BEDROCK_ERRORS } from "./contract";
 import { guardrailArguments, type ResolvedOptions } from "./options";
 
 /**
@@ -124,7 +115,9 @@ export const FAILURE_ERROR_EXPRESSION = `$type($states.input.Error) = "string" ?
 /** Fail state Cause: the original cause, plus a hint on what to check. */
 export function failureCauseExpression(options: ResolvedOptions, timeoutSeconds: number): string {
   const hints = failureHints(options, timeoutSeconds);
-  const hintObject = `{${Object.entries(hints).map(([k, v]) => `${str(k)}: ${str(v)}`).join(", ")}}`;
+  const hintObject = `{${Object.entries(hints)
+    .map(([k, v]) => `${str(k)}: ${str(v)}`)
+    .join(", ")}}`;
   return line(
     "(",
     `$cause := $type($states.input.Cause) = "string" ? $states.input.Cause : "";`,

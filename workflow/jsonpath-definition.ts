@@ -1,9 +1,4 @@
-import {
-  escapeIntrinsicLiteral,
-  requestBodyJsonPathTemplate,
-  responseResultPaths,
-  type JsonPathSystemSource,
-} from "../bedrock/families";
+import { escapeIntrinsicLiteral, requestBodyJsonPathTemplate, responseResultPaths, type JsonPathSystemSource } from "../bedrock/families";
 import type { ChoiceState, FailState, PassState, State, StateMachineDefinition, TaskState } from "./asl";
 import { INPUT_FIELDS, inputUriPrefix, invokeModelResource, REQUEST_FIELDS, STATE_NAMES, VALIDATION_ERROR } from "./contract";
 import { guardrailArguments, type ResolvedOptions } from "./options";
@@ -31,9 +26,7 @@ function rejectionStates(options: ResolvedOptions): Record<string, FailState> {
   const requests = REQUEST_FIELDS.join(", ");
   const uriPrefix = inputUriPrefix(options.payloadBucket, options.inputPrefix);
   return {
-    [S.rejectMissingRequest]: rejection(
-      `The execution input must be a JSON object with exactly one of ${requests}; none was given (valid fields: ${INPUT_FIELDS.join(", ")})`,
-    ),
+    [S.rejectMissingRequest]: rejection(`The execution input must be a JSON object with exactly one of ${requests}; none was given (valid fields: ${INPUT_FIELDS.join(", ")})`),
     [S.rejectConflictingRequests]: rejection(`Give exactly one of ${requests}; the input has more than one`),
     [S.rejectInvalidPrompt]: rejection("prompt must be a non-empty string"),
     [S.rejectInvalidSystem]: rejection("system must be a string, and is only used together with prompt"),
@@ -168,9 +161,7 @@ function invokeTask(options: ResolvedOptions, input: "body" | "s3", toS3: boolea
       ...(input === "body" ? { "Body.$": "$.body" } : { Input: { "S3Uri.$": "$.inputS3Uri" } }),
       ...(toS3 ? { Output: { "S3Uri.$": outputUriFormat(options) } } : {}),
     },
-    ResultSelector: toS3
-      ? { "outputS3Uri.$": outputUriFormat(options), model: options.modelId }
-      : normalisingSelector(options),
+    ResultSelector: toS3 ? { "outputS3Uri.$": outputUriFormat(options), model: options.modelId } : normalisingSelector(options),
     TimeoutSeconds: policy.timeoutSeconds,
     Retry: policy.retry,
     Catch: [{ ErrorEquals: ["States.ALL"], Next: S.invocationFailed }],

@@ -54,7 +54,6 @@ export function guardrailArguments(guardrail: GuardrailOptions | undefined): Rec
   };
 }
 
-
 // S3 general purpose bucket naming rules (no IP-address check: harmless here).
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 // Plain key prefixes only: wildcards or backslashes would change meaning in IAM patterns and StringMatches.
@@ -116,9 +115,24 @@ export function resolveOptions(options: DefinitionOptions): ResolvedOptions {
 
   const guardrail = options.guardrail;
   if (guardrail) {
-    check(typeof guardrail.identifier === "string" && GUARDRAIL_ID.test(guardrail.identifier), "guardrail.identifier", guardrail.identifier, "expected a guardrail ID (e.g. gr4x9b1z2k3m) or a guardrail ARN");
-    check(typeof guardrail.version === "string" && GUARDRAIL_VERSION.test(guardrail.version), "guardrail.version", guardrail.version, "expected DRAFT or a version number such as 1");
-    check(guardrail.trace === undefined || GUARDRAIL_TRACE_VALUES.includes(guardrail.trace), "guardrail.trace", guardrail.trace, `expected one of ${GUARDRAIL_TRACE_VALUES.join(", ")}`);
+    check(
+      typeof guardrail.identifier === "string" && GUARDRAIL_ID.test(guardrail.identifier),
+      "guardrail.identifier",
+      guardrail.identifier,
+      "expected a guardrail ID (e.g. gr4x9b1z2k3m) or a guardrail ARN",
+    );
+    check(
+      typeof guardrail.version === "string" && GUARDRAIL_VERSION.test(guardrail.version),
+      "guardrail.version",
+      guardrail.version,
+      "expected DRAFT or a version number such as 1",
+    );
+    check(
+      guardrail.trace === undefined || GUARDRAIL_TRACE_VALUES.includes(guardrail.trace),
+      "guardrail.trace",
+      guardrail.trace,
+      `expected one of ${GUARDRAIL_TRACE_VALUES.join(", ")}`,
+    );
   }
 
   return {

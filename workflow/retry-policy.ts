@@ -24,17 +24,11 @@ export const EXPRESS_TIME_BUDGET_SECONDS = 270;
 const POLICIES: Record<WorkflowType, TaskRetryPolicy> = {
   EXPRESS: {
     timeoutSeconds: 25,
-    retry: [
-      retrier([...TRANSIENT_BEDROCK_ERRORS], { interval: 1, maxAttempts: 7, maxDelay: 4 }),
-      retrier([...TIMEOUT_ERRORS], { interval: 1, maxAttempts: 1, maxDelay: 2 }),
-    ],
+    retry: [retrier([...TRANSIENT_BEDROCK_ERRORS], { interval: 1, maxAttempts: 7, maxDelay: 4 }), retrier([...TIMEOUT_ERRORS], { interval: 1, maxAttempts: 1, maxDelay: 2 })],
   },
   STANDARD: {
     timeoutSeconds: 300,
-    retry: [
-      retrier([...TRANSIENT_BEDROCK_ERRORS], { interval: 2, maxAttempts: 6, maxDelay: 60 }),
-      retrier([...TIMEOUT_ERRORS], { interval: 5, maxAttempts: 2, maxDelay: 30 }),
-    ],
+    retry: [retrier([...TRANSIENT_BEDROCK_ERRORS], { interval: 2, maxAttempts: 6, maxDelay: 60 }), retrier([...TIMEOUT_ERRORS], { interval: 5, maxAttempts: 2, maxDelay: 30 })],
   },
 };
 

@@ -14,8 +14,7 @@ export const anthropicTextCompletions: FamilyFormat = {
   // Never derived: the same models speak the Messages API (family "anthropic"), which is the default.
   modelIdPattern: /(?!)/,
   bodyJsonata: ({ maxTokens, temperature }) =>
-    `{"prompt": $system & ${jsonataString(HUMAN)} & $prompt & ${jsonataString(ASSISTANT)}, ` +
-    `"max_tokens_to_sample": ${maxTokens}, "temperature": ${temperature}}`,
+    `{"prompt": $system & ${jsonataString(HUMAN)} & $prompt & ${jsonataString(ASSISTANT)}, ` + `"max_tokens_to_sample": ${maxTokens}, "temperature": ${temperature}}`,
   bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
     "prompt.$": jsonPathFormattedPrompt(system, { start: "", systemBlock: (s) => s, beforePrompt: HUMAN, end: ASSISTANT }),
     max_tokens_to_sample: maxTokens,

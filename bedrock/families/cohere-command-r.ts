@@ -5,8 +5,7 @@ export const cohereCommandR: FamilyFormat = {
   description: "Cohere Command R and R+ chat (cohere.command-r*); the system prompt becomes the preamble",
   modelIdPattern: /^cohere\.command-r/,
   bodyJsonata: ({ maxTokens, temperature }) =>
-    `$merge([{"message": $prompt}, $system ? {"preamble": $system} : {}, ` +
-    `{"max_tokens": ${maxTokens}, "temperature": ${temperature}}])`,
+    `$merge([{"message": $prompt}, $system ? {"preamble": $system} : {}, ` + `{"max_tokens": ${maxTokens}, "temperature": ${temperature}}])`,
   bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
     "message.$": "$.prompt",
     ...jsonPathSystemField(system, "preamble"),

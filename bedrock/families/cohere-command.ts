@@ -10,8 +10,7 @@ export const cohereCommand: FamilyFormat = {
   legacy: LEGACY_NOTE,
   modelIdPattern: /^cohere\.command-(?:light-)?text/,
   bodyJsonata: ({ maxTokens, temperature }) =>
-    `{"prompt": $system ? $system & ${jsonataString(SYSTEM_SEPARATOR)} & $prompt : $prompt, ` +
-    `"max_tokens": ${maxTokens}, "temperature": ${temperature}}`,
+    `{"prompt": $system ? $system & ${jsonataString(SYSTEM_SEPARATOR)} & $prompt : $prompt, ` + `"max_tokens": ${maxTokens}, "temperature": ${temperature}}`,
   bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
     ...jsonPathPrependedSystem(system, "prompt", SYSTEM_SEPARATOR),
     max_tokens: maxTokens,

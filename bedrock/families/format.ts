@@ -95,15 +95,11 @@ export const jStringOrNull = (e: string) => `($v := ${e}; $type($v) = "string" ?
 export const jNumberOrNull = (e: string) => `($v := ${e}; $type($v) = "number" ? $v : null)`;
 export const jStringOrEmpty = (e: string) => `($v := ${e}; $type($v) = "string" ? $v : "")`;
 /** `$join` of the string texts; "" when there are none (`$join` of nothing is undefined). */
-export const jJoinTexts = (textsExpr: string) =>
-  `($t := ${textsExpr}[$type($) = "string"]; $exists($t) ? $join($t) : "")`;
+export const jJoinTexts = (textsExpr: string) => `($t := ${textsExpr}[$type($) = "string"]; $exists($t) ? $join($t) : "")`;
 
 /** `{text, stopReason, usage}` from one JSONata expression per field ("null" where the body has none). */
 export function jNormalised(text: string, stopReason: string, inputTokens: string, outputTokens: string): string {
-  return (
-    `{"text": ${text}, "stopReason": ${stopReason}, ` +
-    `"usage": {"inputTokens": ${inputTokens}, "outputTokens": ${outputTokens}}}`
-  );
+  return `{"text": ${text}, "stopReason": ${stopReason}, ` + `"usage": {"inputTokens": ${inputTokens}, "outputTokens": ${outputTokens}}}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -150,10 +146,7 @@ export function jsonPathSystemField(system: JsonPathSystemSource, key: string): 
 /** `{"inputText.$": ...}`-style field for formats that prepend the system prompt to the user's text. */
 export function jsonPathPrependedSystem(system: JsonPathSystemSource, key: string, separator: string): JsonObject {
   return {
-    [`${key}.$`]:
-      system.kind === "none"
-        ? "$.prompt"
-        : jsonPathFormattedPrompt(system, { start: "", systemBlock: (s) => `${s}${separator}`, beforePrompt: "", end: "" }),
+    [`${key}.$`]: system.kind === "none" ? "$.prompt" : jsonPathFormattedPrompt(system, { start: "", systemBlock: (s) => `${s}${separator}`, beforePrompt: "", end: "" }),
   };
 }
 

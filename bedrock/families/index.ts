@@ -66,10 +66,7 @@ const FAMILY_FORMATS: Record<ModelFamily, FamilyFormat> = {
 
 /** Every supported family with a one-line description (for error messages and the README). */
 export const SUPPORTED_FAMILIES: Readonly<Record<ModelFamily, string>> = Object.freeze(
-  Object.fromEntries(Object.entries(FAMILY_FORMATS).map(([family, format]) => [family, format.description])) as Record<
-    ModelFamily,
-    string
-  >,
+  Object.fromEntries(Object.entries(FAMILY_FORMATS).map(([family, format]) => [family, format.description])) as Record<ModelFamily, string>,
 );
 
 export const MODEL_FAMILIES = Object.keys(FAMILY_FORMATS) as ModelFamily[];
@@ -92,11 +89,7 @@ export class UnsupportedModelError extends BedrockSfnError {
     readonly modelId: string,
     reason: string,
   ) {
-    super(
-      "model-family",
-      `Model "${modelId}" is not supported: ${reason}. Supported model families (bedrock-sfn:modelFamily): ${MODEL_FAMILIES.join(", ")}`,
-      "modelId",
-    );
+    super("model-family", `Model "${modelId}" is not supported: ${reason}. Supported model families (bedrock-sfn:modelFamily): ${MODEL_FAMILIES.join(", ")}`, "modelId");
   }
 }
 
@@ -154,9 +147,7 @@ export interface FamilyHints {
 export function familyForModel(hints: FamilyHints): ModelFamily {
   if (hints.modelFamily) return hints.modelFamily;
   const foundationModelId =
-    hints.foundationModelId ??
-    foundationModelOf(parseModelId(hints.modelId)) ??
-    (hints.underlyingModelId ? foundationModelOf(parseModelId(hints.underlyingModelId)) : undefined);
+    hints.foundationModelId ?? foundationModelOf(parseModelId(hints.modelId)) ?? (hints.underlyingModelId ? foundationModelOf(parseModelId(hints.underlyingModelId)) : undefined);
   if (!foundationModelId) {
     throw new UnsupportedModelError(hints.modelId, "its request format cannot be told from the identifier; set bedrock-sfn:modelFamily");
   }
@@ -228,11 +219,7 @@ export function normaliseResponseJsonata(family: ModelFamily): string {
 }
 
 /** JSONPath payload template (Pass state Parameters) for the request body; reads `$.prompt`. */
-export function requestBodyJsonPathTemplate(
-  family: ModelFamily,
-  settings: GenerationSettings,
-  system: JsonPathSystemSource,
-): JsonObject {
+export function requestBodyJsonPathTemplate(family: ModelFamily, settings: GenerationSettings, system: JsonPathSystemSource): JsonObject {
   return formatOf(family).bodyJsonPathTemplate(settings, system);
 }
 

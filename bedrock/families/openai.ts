@@ -12,10 +12,7 @@ export const openai: FamilyFormat = {
     `{"messages": $append($system ? [{"role": "system", "content": $system}] : [], [{"role": "user", "content": $prompt}]), ` +
     `"max_completion_tokens": ${maxTokens}, "temperature": ${temperature}}`,
   bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
-    messages: [
-      ...(system.kind === "inputPath" ? [{ role: "system", "content.$": system.path }] : []),
-      { role: "user", "content.$": "$.prompt" },
-    ],
+    messages: [...(system.kind === "inputPath" ? [{ role: "system", "content.$": system.path }] : []), { role: "user", "content.$": "$.prompt" }],
     max_completion_tokens: maxTokens,
     temperature,
   }),

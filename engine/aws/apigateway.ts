@@ -14,8 +14,7 @@ function apiId(length = 10): string {
 const HTTP_METHODS = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "ANY"];
 const STATUS_CODE = /^[1-5]\d\d$/;
 
-const apiArn = (ctx: AccountContext, inputs: Inputs, path: string) =>
-  `arn:${ctx.partition}:apigateway:${regionOf(inputs, ctx)}::${path}`;
+const apiArn = (ctx: AccountContext, inputs: Inputs, path: string) => `arn:${ctx.partition}:apigateway:${regionOf(inputs, ctx)}::${path}`;
 
 /** Sub-resources identified by the API, resource and method (`agm-...`, `agi-...`). */
 const methodScoped = (prefix: string, validate?: ResourceKind["validate"], withStatus = false): ResourceKind => ({
@@ -26,7 +25,13 @@ const methodScoped = (prefix: string, validate?: ResourceKind["validate"], withS
     ...(validate?.(inputs) ?? []),
   ],
   outputs: (inputs) => ({
-    id: [prefix, knownString(inputs, "restApi"), knownString(inputs, "resourceId"), knownString(inputs, "httpMethod"), ...(withStatus ? [knownString(inputs, "statusCode")] : [])].join("-"),
+    id: [
+      prefix,
+      knownString(inputs, "restApi"),
+      knownString(inputs, "resourceId"),
+      knownString(inputs, "httpMethod"),
+      ...(withStatus ? [knownString(inputs, "statusCode")] : []),
+    ].join("-"),
     computed: {},
   }),
 });
@@ -88,7 +93,10 @@ export const API_GATEWAY_KINDS: Record<string, ResourceKind> = {
           ? `'${uri}' is not an AWS service integration URI (arn:aws:apigateway:<region>:<service>:action/<Action>)`
           : undefined,
       ),
-      ...fail("credentials", credentials === undefined || /^arn:aws[\w-]*:iam::(\d{12}|\*):(role|user)\/.+/.test(credentials) ? undefined : `'${credentials}' is not an IAM role ARN`),
+      ...fail(
+        "credentials",
+        credentials === undefined || /^arn:aws[\w-]*:iam::(\d{12}|\*):(role|user)\/.+/.test(credentials) ? undefined : `'${credentials}' is not an IAM role ARN`,
+      ),
     ];
   }),
   "aws:apigateway/methodResponse:MethodResponse": methodScoped("agmr", undefined, true),

@@ -28,7 +28,6 @@ export interface ResourceKind {
   outputs(inputs: Inputs, ctx: AccountContext, previous?: Inputs): { id: string; computed: Inputs };
 }
 
-
 const tagsAll = (inputs: Inputs): Inputs => ({ tagsAll: inputs.tags ?? {} });
 
 /** Outputs of a bucket sub-resource (public access block, policy, ...): AWS identifies it by the bucket. */
@@ -79,10 +78,7 @@ const PROJECT_KINDS: Record<string, ResourceKind> = {
     autoName: { property: "name", maxLength: 128 },
     validate(inputs) {
       const name = knownString(inputs, "name");
-      return [
-        ...fail("name", nameProblem(name, 128, IAM_NAME, IAM_NAME_CHARS)),
-        ...policyFailures(inputs, "policy", "identity", IAM_LIMITS.inlineRolePolicy),
-      ];
+      return [...fail("name", nameProblem(name, 128, IAM_NAME, IAM_NAME_CHARS)), ...policyFailures(inputs, "policy", "identity", IAM_LIMITS.inlineRolePolicy)];
     },
     outputs: (inputs) => ({ id: `${knownString(inputs, "role")}:${knownString(inputs, "name")}`, computed: {} }),
   },
@@ -188,7 +184,10 @@ const PROJECT_KINDS: Record<string, ResourceKind> = {
     return rules.flatMap((rule, i) => [
       ...fail(`rules[${i}].id`, !rule.id || rule.id.length > 255 ? "must be 1 to 255 characters" : ids.indexOf(rule.id) !== i ? `duplicate rule ID '${rule.id}'` : undefined),
       ...fail(`rules[${i}].status`, oneOf(rule.status, ["Enabled", "Disabled"])),
-      ...fail(`rules[${i}].expiration.days`, rule.expiration?.days !== undefined && !(Number.isInteger(rule.expiration.days) && rule.expiration.days >= 1) ? "must be a positive whole number of days" : undefined),
+      ...fail(
+        `rules[${i}].expiration.days`,
+        rule.expiration?.days !== undefined && !(Number.isInteger(rule.expiration.days) && rule.expiration.days >= 1) ? "must be a positive whole number of days" : undefined,
+      ),
     ]);
   }),
   "aws:s3/bucketPolicy:BucketPolicy": bucketScoped((inputs) => policyFailures(inputs, "policy", "resource", BUCKET_POLICY_LIMIT)),
@@ -197,10 +196,7 @@ const PROJECT_KINDS: Record<string, ResourceKind> = {
     autoName: { property: "name", maxLength: 128 },
     validate(inputs) {
       const name = knownString(inputs, "name");
-      return [
-        ...fail("name", nameProblem(name, 128, IAM_NAME, IAM_NAME_CHARS)),
-        ...policyFailures(inputs, "policy", "identity", IAM_LIMITS.managedPolicy),
-      ];
+      return [...fail("name", nameProblem(name, 128, IAM_NAME, IAM_NAME_CHARS)), ...policyFailures(inputs, "policy", "identity", IAM_LIMITS.managedPolicy)];
     },
     outputs(inputs, ctx, previous) {
       const path = knownString(inputs, "path") ?? "/";

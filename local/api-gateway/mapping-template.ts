@@ -71,7 +71,11 @@ function withoutNulls(value: unknown): unknown {
   if (value === null || value === undefined) return undefined;
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, withoutNulls(v)]),
+    );
   }
   return value;
 }
@@ -134,4 +138,3 @@ export function renderGatewayResponse(template: string, context: Record<string, 
     return value === undefined || value === null ? "" : JSON.stringify(String(value)).slice(1, -1);
   });
 }
-

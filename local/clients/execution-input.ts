@@ -51,9 +51,7 @@ export function readExecutionInput(source: InputSource): ExecutionInput {
       const stat = fs.statSync(file);
       if (!stat.isFile()) throw new InputError(`--input-file '${clip(file)}' is not a regular file`);
       if (stat.size > INVOKE_MODEL_BODY_LIMIT_BYTES) {
-        throw new InputError(
-          `--input-file '${clip(file)}' is ${stat.size} bytes, over InvokeModel's request body limit of ${INVOKE_MODEL_BODY_LIMIT_BYTES} bytes`,
-        );
+        throw new InputError(`--input-file '${clip(file)}' is ${stat.size} bytes, over InvokeModel's request body limit of ${INVOKE_MODEL_BODY_LIMIT_BYTES} bytes`);
       }
       text = fs.readFileSync(file, "utf8");
     } catch (error) {
@@ -168,6 +166,9 @@ async function requestBodyFor(input: ExecutionInput, generation: OffloadOptions[
 
 /** A name Step Functions accepts (1-80 characters of letters, digits, '-' and '_') and that sorts by time. */
 export function newExecutionName(prefix: string): string {
-  const stamp = new Date().toISOString().replace(/[-:.TZ]/g, "").slice(0, 14);
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:.TZ]/g, "")
+    .slice(0, 14);
   return `${prefix}-${stamp}-${Math.random().toString(36).slice(2, 8)}`;
 }

@@ -43,16 +43,18 @@ export async function runLocalExecution(stack: LocalStack, options: LocalExecuti
   const callsBefore = env.bedrock.calls.length;
   try {
     // A definition of your own has its own input contract: the input goes in as it is (AWS would refuse one over 256 KB).
-    const offloaded = stack.ownDefinition ? { input: options.input } as { input: unknown; inputS3Uri?: string; uploadedBytes?: number } : await offloadLargeInput({
-      input: options.input as ExecutionInput,
-      payloadBucket: stack.payloadBucket,
-      executionName,
-      generation: stack.generation,
-      limitBytes: options.inputLimitBytes,
-      put: async (key, bytes) => {
-        await env.s3Client.send(new PutObjectCommand({ Bucket: stack.payloadBucket, Key: key, Body: bytes, ContentType: "application/json" }));
-      },
-    });
+    const offloaded = stack.ownDefinition
+      ? ({ input: options.input } as { input: unknown; inputS3Uri?: string; uploadedBytes?: number })
+      : await offloadLargeInput({
+          input: options.input as ExecutionInput,
+          payloadBucket: stack.payloadBucket,
+          executionName,
+          generation: stack.generation,
+          limitBytes: options.inputLimitBytes,
+          put: async (key, bytes) => {
+            await env.s3Client.send(new PutObjectCommand({ Bucket: stack.payloadBucket, Key: key, Body: bytes, ContentType: "application/json" }));
+          },
+        });
     const run = await env.run({
       definition: stack.definition,
       input: offloaded.input,

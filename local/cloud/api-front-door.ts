@@ -78,7 +78,10 @@ export async function startApiFrontDoor(options: ApiFrontDoorOptions): Promise<L
     if (!raw) return json(413, { message: `Request Too Long (over ${MAX_PAYLOAD_BYTES} bytes)` });
 
     // API Gateway assumes JSON when no Content-Type is sent.
-    const contentType = String(request.headers["content-type"] ?? "application/json").split(";")[0].trim().toLowerCase();
+    const contentType = String(request.headers["content-type"] ?? "application/json")
+      .split(";")[0]
+      .trim()
+      .toLowerCase();
     if (!(REQUEST_CONTENT_TYPES as readonly string[]).includes(contentType)) {
       return json(415, { message: `Unsupported Media Type '${contentType}': send Content-Type: application/json` });
     }
@@ -114,7 +117,8 @@ export async function startApiFrontDoor(options: ApiFrontDoorOptions): Promise<L
     const upstreamBody = await upstream.text();
     const kind = route === "describe" ? "describe" : express ? "sync" : "start";
     const responses = integrationResponses(kind);
-    const chosen = responses.find((r) => r.selectionPattern && new RegExp(`^(?:${r.selectionPattern})$`).test(String(upstream.status))) ?? responses.find((r) => !r.selectionPattern)!;
+    const chosen =
+      responses.find((r) => r.selectionPattern && new RegExp(`^(?:${r.selectionPattern})$`).test(String(upstream.status))) ?? responses.find((r) => !r.selectionPattern)!;
     const rendered = renderMappingTemplate(chosen.template, { body: upstreamBody, context });
     return { status: rendered.statusOverride ?? Number(chosen.statusCode), body: rendered.output };
   }
@@ -158,7 +162,7 @@ function requestBodyProblem(body: string, validate: ReturnType<Ajv["compile"]>):
   } catch (error) {
     return `[the body is not JSON: ${(error as Error).message}]`;
   }
-  if (parsed === undefined) return "[the body is empty: send {\"prompt\": \"...\"}]";
+  if (parsed === undefined) return '[the body is empty: send {"prompt": "..."}]';
   if (validate(parsed)) return undefined;
   return `[${(validate.errors ?? []).map((e) => `${e.instancePath || "body"} ${e.message}${e.params && "additionalProperty" in e.params ? ` ('${String(e.params.additionalProperty)}')` : ""}`).join("; ")}]`;
 }

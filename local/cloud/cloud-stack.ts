@@ -31,7 +31,11 @@ export function cloudStackFrom(synth: SynthesizedStack): CloudStack {
   if (typeof roleArn !== "string" || roleArn === "") throw new Error("stack output 'roleArn' is missing");
   // A definition of your own may call several models (the stack output lists them); the router resolves the
   // others as calls arrive, and the first one anchors --route and the partition.
-  const modelId = local.ownDefinition ? String(synth.outputs.modelId ?? "").split(", ").find(Boolean) : settings.modelId;
+  const modelId = local.ownDefinition
+    ? String(synth.outputs.modelId ?? "")
+        .split(", ")
+        .find(Boolean)
+    : settings.modelId;
   if (!modelId) throw new Error("the stack's definition calls no Bedrock model, so the local cloud has nothing to route");
   const model = resolveModel({
     modelId,
@@ -57,7 +61,8 @@ function rolePoliciesOf(synth: Pick<SynthesizedStack, "resources">, roleName?: s
     if (resource.type === ROLE_TYPE && Array.isArray(resource.inputs.inlinePolicies)) {
       for (const inline of resource.inputs.inlinePolicies as { name?: string; policy?: unknown }[]) {
         // The AWS provider records a role without inline policies as `[{name: "", policy: ""}]`.
-        if (inline?.policy !== undefined && inline.policy !== "") policies.push({ source: `${ROLE_TYPE} '${resource.name}' inline policy '${inline.name ?? "?"}'`, policy: inline.policy });
+        if (inline?.policy !== undefined && inline.policy !== "")
+          policies.push({ source: `${ROLE_TYPE} '${resource.name}' inline policy '${inline.name ?? "?"}'`, policy: inline.policy });
       }
     }
   }

@@ -58,9 +58,7 @@ export function executionRole(roleArn: string, policies: RolePolicySource[]): Ex
  */
 export function accessDeniedMessage(role: ExecutionRole, request: IamRequest, decision: Decision): string {
   const because =
-    decision.verdict === "explicit-deny"
-      ? "with an explicit deny in an identity-based policy"
-      : `because no identity-based policy allows the ${request.action} action`;
+    decision.verdict === "explicit-deny" ? "with an explicit deny in an identity-based policy" : `because no identity-based policy allows the ${request.action} action`;
   return `User: ${role.principalArn} is not authorized to perform: ${request.action} on resource: ${request.resource} ${because}`;
 }
 

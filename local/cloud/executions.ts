@@ -43,7 +43,10 @@ export interface Execution {
 
 /** An error in AWS's terms: the exception name the SDK maps to its error class, and the message. */
 export class StepFunctionsError extends Error {
-  constructor(readonly type: string, message: string) {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
     super(message);
     this.name = type;
   }
@@ -80,7 +83,10 @@ export class ExecutionStore {
     }
     const text = input ?? "{}";
     if (Buffer.byteLength(text, "utf8") > MAX_INPUT_BYTES) {
-      throw new StepFunctionsError("ValidationException", `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT_BYTES}`);
+      throw new StepFunctionsError(
+        "ValidationException",
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT_BYTES}`,
+      );
     }
     let parsed: unknown;
     try {
@@ -95,7 +101,16 @@ export class ExecutionStore {
       if (existing.status === "RUNNING" && existing.input === text) return existing;
       throw new StepFunctionsError("ExecutionAlreadyExists", `Execution Already Exists: '${executionArn}'`);
     }
-    const execution: Execution = { executionArn, stateMachineArn, name: executionName, status: "RUNNING", startDate: new Date(), input: text, events: [], finished: Promise.resolve() };
+    const execution: Execution = {
+      executionArn,
+      stateMachineArn,
+      name: executionName,
+      status: "RUNNING",
+      startDate: new Date(),
+      input: text,
+      events: [],
+      finished: Promise.resolve(),
+    };
     this.record(execution, "ExecutionStarted", { executionStartedEventDetails: { input: text, roleArn: this.machine.roleArn } });
     this.byArn.set(executionArn, execution);
     execution.finished = this.machine.execute(parsed, executionName).then(

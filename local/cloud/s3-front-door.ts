@@ -62,13 +62,10 @@ export async function startS3FrontDoor(options: S3FrontDoorOptions): Promise<S3F
     stripSignature(url);
     const headers = { ...request.headers, host: upstream.host };
     delete headers.authorization;
-    const forwarded = http.request(
-      { host: upstream.hostname, port: upstream.port, method: request.method, path: `${url.pathname}${url.search}`, headers, agent },
-      (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
-      },
-    );
+    const forwarded = http.request({ host: upstream.hostname, port: upstream.port, method: request.method, path: `${url.pathname}${url.search}`, headers, agent }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
     forwarded.on("error", (error) => {
       if (!response.headersSent) response.writeHead(502, { "content-type": "text/plain" });
       response.end(`local S3 is unreachable: ${error.message}`);
@@ -97,7 +94,18 @@ function accessKeyOf(request: http.IncomingMessage, url: URL): string | undefine
   return fromHeader ?? url.searchParams.get("X-Amz-Credential")?.split("/")[0] ?? url.searchParams.get("AWSAccessKeyId") ?? undefined;
 }
 
-const SIGNATURE_PARAMS = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token", "AWSAccessKeyId", "Signature", "Expires"];
+const SIGNATURE_PARAMS = [
+  "X-Amz-Algorithm",
+  "X-Amz-Credential",
+  "X-Amz-Date",
+  "X-Amz-Expires",
+  "X-Amz-SignedHeaders",
+  "X-Amz-Signature",
+  "X-Amz-Security-Token",
+  "AWSAccessKeyId",
+  "Signature",
+  "Expires",
+];
 
 function stripSignature(url: URL): void {
   for (const name of SIGNATURE_PARAMS) url.searchParams.delete(name);

@@ -73,7 +73,10 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
       if (filter !== undefined && !(STATUSES as readonly string[]).includes(filter)) {
         throw new StepFunctionsError("ValidationException", `statusFilter '${filter}' is not one of ${STATUSES.join(", ")}`);
       }
-      const page = paginate(store.list().filter((e) => !filter || e.status === filter), body);
+      const page = paginate(
+        store.list().filter((e) => !filter || e.status === filter),
+        body,
+      );
       return {
         executions: page.items.map((e) => ({
           executionArn: e.executionArn,
@@ -88,7 +91,15 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
     },
     DescribeStateMachine: (body) => {
       store.checkMachine(text(body, "stateMachineArn", true));
-      return { stateMachineArn: machine.arn, name: machine.name, status: "ACTIVE", definition: machine.definition, roleArn: machine.roleArn, type: machine.type, creationDate: seconds(new Date(0)) };
+      return {
+        stateMachineArn: machine.arn,
+        name: machine.name,
+        status: "ACTIVE",
+        definition: machine.definition,
+        roleArn: machine.roleArn,
+        type: machine.type,
+        creationDate: seconds(new Date(0)),
+      };
     },
   };
 
@@ -117,7 +128,10 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
     const operation = target.startsWith(TARGET_PREFIX) ? operations[target.slice(TARGET_PREFIX.length)] : undefined;
     try {
       if (request.method !== "POST" || !operation) {
-        throw new StepFunctionsError("UnknownOperationException", `unknown operation '${target || `${request.method} ${request.url}`}'; this endpoint serves ${Object.keys(operations).join(", ")}`);
+        throw new StepFunctionsError(
+          "UnknownOperationException",
+          `unknown operation '${target || `${request.method} ${request.url}`}'; this endpoint serves ${Object.keys(operations).join(", ")}`,
+        );
       }
       if (!raw) throw new StepFunctionsError("ValidationException", `request body over ${MAX_BODY_BYTES} bytes`);
       let body: unknown;
@@ -168,7 +182,8 @@ function describe(execution: Execution): Record<string, unknown> {
 function text(body: Record<string, unknown>, field: string, required = false): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) {
-    if (required) throw new StepFunctionsError("ValidationException", `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+    if (required)
+      throw new StepFunctionsError("ValidationException", `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
     return undefined;
   }
   if (typeof value !== "string") throw new StepFunctionsError("ValidationException", `'${field}' must be a string, got ${JSON.stringify(value)}`);

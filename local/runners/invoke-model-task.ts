@@ -130,10 +130,7 @@ export function bedrockError(error: unknown): StatesError {
   const status = sdkError.$metadata?.httpStatusCode;
   if (status === undefined) return new StatesError(STATES.TaskFailed, `could not reach Bedrock: ${describe(error)}`);
   const requestId = sdkError.$metadata?.requestId ?? "unknown";
-  return new StatesError(
-    `Bedrock.${sdkError.name ?? "UnknownException"}`,
-    `${sdkError.message ?? ""} (Service: BedrockRuntime, Status Code: ${status}, Request ID: ${requestId})`,
-  );
+  return new StatesError(`Bedrock.${sdkError.name ?? "UnknownException"}`, `${sdkError.message ?? ""} (Service: BedrockRuntime, Status Code: ${status}, Request ID: ${requestId})`);
 }
 
 function parseResponseBody(body: Uint8Array, contentType: string): unknown {

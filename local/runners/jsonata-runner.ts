@@ -46,10 +46,7 @@ export async function runJsonata(options: RunnerOptions): Promise<WorkflowRun> {
 
   function executionTimeout(seconds: number): Promise<never> {
     return new Promise((_, reject) => {
-      timer = setTimeout(
-        () => reject(new StatesError(STATES.Timeout, `The execution exceeded its TimeoutSeconds of ${seconds}`)),
-        options.clock.timeoutMs(seconds),
-      );
+      timer = setTimeout(() => reject(new StatesError(STATES.Timeout, `The execution exceeded its TimeoutSeconds of ${seconds}`)), options.clock.timeoutMs(seconds));
     });
   }
 }
@@ -141,7 +138,10 @@ class JsonataExecution {
       case "Map":
         return this.runTask(name, state, input);
       default:
-        throw new StatesError(STATES.Runtime, `state '${name}' has Type '${state.Type}', which the local JSONata runner does not run (it runs Task, Parallel, Map, Pass, Choice, Wait, Succeed, Fail)`);
+        throw new StatesError(
+          STATES.Runtime,
+          `state '${name}' has Type '${state.Type}', which the local JSONata runner does not run (it runs Task, Parallel, Map, Pass, Choice, Wait, Succeed, Fail)`,
+        );
     }
   }
 
@@ -152,7 +152,11 @@ class JsonataExecution {
       const states = this.states(name, input, retryCount);
       try {
         const result =
-          state.Type === "Parallel" ? await this.runParallel(name, state, states) : state.Type === "Map" ? await this.runMap(name, state, states) : await this.invokeTask(name, state, states);
+          state.Type === "Parallel"
+            ? await this.runParallel(name, state, states)
+            : state.Type === "Map"
+              ? await this.runMap(name, state, states)
+              : await this.invokeTask(name, state, states);
         return await this.finish(name, state, { ...states, result }, RESULT);
       } catch (error) {
         const failure = asStatesError(error);
@@ -178,7 +182,10 @@ class JsonataExecution {
   /** Each item of `Items` (default: the input, which must be an array), through ItemSelector, at most MaxConcurrency at once. */
   private async runMap(name: string, state: AnyStateDefinition, states: StatesVariable): Promise<unknown[]> {
     if (state.ItemReader !== undefined || state.ResultWriter !== undefined) {
-      throw new StatesError(STATES.Runtime, `Map '${name}' reads or writes its items in S3 (ItemReader/ResultWriter, Distributed Map), which the local JSONata runner does not run`);
+      throw new StatesError(
+        STATES.Runtime,
+        `Map '${name}' reads or writes its items in S3 (ItemReader/ResultWriter, Distributed Map), which the local JSONata runner does not run`,
+      );
     }
     const items = state.Items === undefined ? states.input : await evaluateRequired(state.Items, this.bindings(states), `${name}.Items`);
     if (!Array.isArray(items)) throw new StatesError(STATES.QueryEvaluationError, `${name}.Items must evaluate to an array, got ${JSON.stringify(items)?.slice(0, 200)}`);
@@ -191,8 +198,7 @@ class JsonataExecution {
         const index = next++;
         const mapItem = { Index: index, Value: items[index] };
         const selectorStates = { ...states, context: { ...states.context, Map: { Item: mapItem } } };
-        const input =
-          state.ItemSelector === undefined ? items[index] : await evaluateTemplate(state.ItemSelector, this.bindings(selectorStates), `${name}.ItemSelector`);
+        const input = state.ItemSelector === undefined ? items[index] : await evaluateTemplate(state.ItemSelector, this.bindings(selectorStates), `${name}.ItemSelector`);
         results[index] = await this.child(processor, input, mapItem).run();
       }
     };

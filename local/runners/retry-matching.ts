@@ -9,12 +9,7 @@ import { STATES, StatesError } from "./states-error";
  */
 function errorMatches(errorEquals: readonly string[], error: StatesError, raisedByTask: boolean): boolean {
   if (!error.isCatchable) return false;
-  return errorEquals.some(
-    (name) =>
-      name === error.errorName ||
-      name === STATES.ALL ||
-      (name === STATES.TaskFailed && raisedByTask && error.errorName !== STATES.Timeout),
-  );
+  return errorEquals.some((name) => name === error.errorName || name === STATES.ALL || (name === STATES.TaskFailed && raisedByTask && error.errorName !== STATES.Timeout));
 }
 
 /** Index of the first entry whose ErrorEquals matches, or -1; later entries are never consulted for that error. */

@@ -118,8 +118,5 @@ function toJson(value: unknown): unknown {
 function queryError(field: string, source: string, error: unknown): StatesError {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;
-  return new StatesError(
-    STATES.QueryEvaluationError,
-    `${field}: the JSONata expression '${source.trim()}' failed${code ? ` (${code})` : ""}: ${message}`,
-  );
+  return new StatesError(STATES.QueryEvaluationError, `${field}: the JSONata expression '${source.trim()}' failed${code ? ` (${code})` : ""}: ${message}`);
 }

@@ -11,9 +11,7 @@ export class PortInUseError extends BedrockSfnError {
 
 export function listenLocally(server: http.Server, port: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new PortInUseError(port) : error),
-    );
+    server.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE" ? new PortInUseError(port) : error));
     server.listen(port, "127.0.0.1", () => resolve());
   });
 }

@@ -36,8 +36,7 @@ export async function startS3StandIn(options: S3StandInOptions): Promise<S3Stand
     throw error;
   }
   const endpoint = `http://127.0.0.1:${address.port}`;
-  const createClient = () =>
-    new S3Client({ region: options.region ?? "us-east-1", endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  const createClient = () => new S3Client({ region: options.region ?? "us-east-1", endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
 
   const close = async () => {
     try {

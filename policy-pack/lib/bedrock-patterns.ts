@@ -52,9 +52,7 @@ export function coversInvokeModel(statement: ParsedStatement): boolean {
 
 /** Allow statements whose actions cover a Bedrock invoke action, with their document. */
 export function invokeAllowStatements(documents: ParsedDocument[]): { document: ParsedDocument; statement: ParsedStatement }[] {
-  return documents.flatMap((document) =>
-    document.statements.filter((s) => s.effect === "Allow" && coversInvokeModel(s)).map((statement) => ({ document, statement })),
-  );
+  return documents.flatMap((document) => document.statements.filter((s) => s.effect === "Allow" && coversInvokeModel(s)).map((statement) => ({ document, statement })));
 }
 
 /** The profile prefix a model ID wrongly carries (`apac.anthropic...` -> `apac`), if any. */
@@ -130,7 +128,12 @@ export function accountMatching(field: string, known: string[] = []): string | u
   let fixed = "";
   for (const c of field) fixed += c === "?" ? "0" : c;
   const literal = fixed.split("*").join("");
-  const candidate = fixed.includes("*") ? fixed.replace("*", "0".repeat(Math.max(0, 12 - literal.length))).split("*").join("") : fixed;
+  const candidate = fixed.includes("*")
+    ? fixed
+        .replace("*", "0".repeat(Math.max(0, 12 - literal.length)))
+        .split("*")
+        .join("")
+    : fixed;
   return isAccountId(candidate) && matchesWildcard(field, candidate) ? candidate : undefined;
 }
 

@@ -14,7 +14,7 @@ const BUNDLED: ManagedPolicyData[] = [
   {
     name: "AmazonBedrockFullAccess",
     arnSuffix: ":iam::aws:policy/AmazonBedrockFullAccess",
-    provenance: "statement BedrockAll, as AWS publishes it in the Bedrock User Guide's \"AWS managed policies for Amazon Bedrock\", late 2025",
+    provenance: 'statement BedrockAll, as AWS publishes it in the Bedrock User Guide\'s "AWS managed policies for Amazon Bedrock", late 2025',
     document: { Version: "2012-10-17", Statement: [{ Sid: "BedrockAll", Effect: "Allow", Action: ["bedrock:*"], Resource: "*" }] },
   },
 ];

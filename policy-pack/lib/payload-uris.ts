@@ -58,7 +58,10 @@ function collect(args: Json, language: string, found: PayloadLocations): void {
     return;
   }
   if (!isObject(args)) return;
-  for (const [field, target] of [["Input", found.input], ["Output", found.output]] as const) {
+  for (const [field, target] of [
+    ["Input", found.input],
+    ["Output", found.output],
+  ] as const) {
     const value = args[field];
     if (isObject(value)) target.push(...uriValue(value.S3Uri, value["S3Uri.$"], language));
     else if (typeof value === "string") target.push(...literalsIn(value));

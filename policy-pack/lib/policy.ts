@@ -17,7 +17,10 @@ export function stackPolicy(info: PolicyInfo, findings: (resources: PackResource
   return {
     ...info,
     validateStack: (args, reportViolation) => {
-      reportFindings(safely("the stack", () => findings(args.resources.map((r) => toPackResource(r)))), reportViolation);
+      reportFindings(
+        safely("the stack", () => findings(args.resources.map((r) => toPackResource(r)))),
+        reportViolation,
+      );
     },
   };
 }
@@ -27,7 +30,10 @@ export function resourcePolicy(info: PolicyInfo, findings: (resource: PackResour
   return {
     ...info,
     validateResource: (args, reportViolation) => {
-      reportFindings(safely(`${args.type} '${args.name}'`, () => findings(toPackResource(args))), reportViolation);
+      reportFindings(
+        safely(`${args.type} '${args.name}'`, () => findings(toPackResource(args))),
+        reportViolation,
+      );
     },
   };
 }
@@ -43,7 +49,10 @@ export function configuredResourcePolicy<C>(
     validateResource: (args, reportViolation) => {
       const config = readConfig(args.getConfig<object>());
       if ("error" in config) return reportViolation(`configuration of ${info.name}: ${config.error}`);
-      reportFindings(safely(`${args.type} '${args.name}'`, () => findings(toPackResource(args), config.config)), reportViolation);
+      reportFindings(
+        safely(`${args.type} '${args.name}'`, () => findings(toPackResource(args), config.config)),
+        reportViolation,
+      );
     },
   };
 }

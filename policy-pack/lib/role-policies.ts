@@ -61,7 +61,12 @@ function boundaryDocuments(role: PackResource, graph: StackGraph, notes: Finding
     const read = readPolicyDocument(data.document, `AWS managed policy ${data.name} (bundled copy, ${data.provenance})`);
     return read.document ? [read.document] : undefined;
   }
-  notes.push(note(`${describeResource(role)} has a permissions boundary (${typeof reference === "string" ? reference : "not known during preview"}) that is not managed in this stack, so what it allows cannot be read here`, role.urn));
+  notes.push(
+    note(
+      `${describeResource(role)} has a permissions boundary (${typeof reference === "string" ? reference : "not known during preview"}) that is not managed in this stack, so what it allows cannot be read here`,
+      role.urn,
+    ),
+  );
   return undefined;
 }
 

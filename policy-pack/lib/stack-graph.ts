@@ -43,7 +43,7 @@ export class StackGraph {
   /** A role named by ARN, name or id, with Pulumi's auto-naming (`<logical name>-<7 hex>`) as the last resort. */
   private roleByReference(reference: string): PackResource | undefined {
     const roles = this.ofType(...ROLE_TYPES);
-    const name = reference.startsWith("arn:") ? reference.split("/").pop() ?? "" : reference;
+    const name = reference.startsWith("arn:") ? (reference.split("/").pop() ?? "") : reference;
     const exact = roles.filter((r) => r.props.arn === reference || r.props.name === name || r.props.roleName === name || r.props.id === name);
     if (exact.length === 1) return exact[0];
     const logical = roles.filter((r) => r.name === name || new RegExp(`^${escapeRegExp(r.name)}-[0-9a-f]{7}$`).test(name));
@@ -140,7 +140,11 @@ export class StackGraph {
   regionOf(resource: PackResource): string | undefined {
     if (typeof resource.props.region === "string" && resource.props.region !== "") return resource.props.region;
     if (resource.providerRegion) return resource.providerRegion;
-    const regions = new Set(this.ofType(TYPES.awsProvider, TYPES.awsNativeProvider).map((p) => p.props.region).filter((r): r is string => typeof r === "string"));
+    const regions = new Set(
+      this.ofType(TYPES.awsProvider, TYPES.awsNativeProvider)
+        .map((p) => p.props.region)
+        .filter((r): r is string => typeof r === "string"),
+    );
     return regions.size === 1 ? [...regions][0] : undefined;
   }
 }

@@ -94,14 +94,21 @@ function checkRole(role: PackResource, graph: StackGraph, resources: PackResourc
       for (const statement of document.statements.filter((s) => s.effect === "Allow")) {
         const where = `${document.source}, statement ${statementLabel(statement)}`;
         if (statement.notAction) {
-          findings.push(violation(`${where}: NotAction in an Allow statement of a role API Gateway assumes grants Step Functions calls it should not have; list the actions`, role.urn));
+          findings.push(
+            violation(`${where}: NotAction in an Allow statement of a role API Gateway assumes grants Step Functions calls it should not have; list the actions`, role.urn),
+          );
           continue;
         }
         const states = (statement.action ?? []).filter(touchesStepFunctions);
         if (states.length === 0) continue;
         const tooBroad = states.filter((action) => !FRONT_DOOR_ACTIONS.some((allowedAction) => allowedAction.toLowerCase() === action.toLowerCase()));
         if (tooBroad.length > 0) {
-          findings.push(violation(`${where} allows ${tooBroad.map((a) => `'${a}'`).join(", ")}: a role API Gateway assumes needs only ${FRONT_DOOR_ACTIONS.join(", ")} (those its routes call)`, role.urn));
+          findings.push(
+            violation(
+              `${where} allows ${tooBroad.map((a) => `'${a}'`).join(", ")}: a role API Gateway assumes needs only ${FRONT_DOOR_ACTIONS.join(", ")} (those its routes call)`,
+              role.urn,
+            ),
+          );
         }
         findings.push(...resourceFindings(statement, where, fronted, allowed, role));
       }
@@ -115,7 +122,12 @@ function resourceFindings(statement: ParsedStatement, where: string, fronted: { 
   if (fronted.arns.length === 0) {
     return fronted.unknown
       ? [note(`${where}: the state machines this role fronts are not known during preview; checked when \`pulumi up\` runs`, role.urn)]
-      : [violation(`${where} grants Step Functions calls, but no API Gateway integration in this stack uses this role to front a state machine; remove the grant or name the state machine in the integration's request template`, role.urn)];
+      : [
+          violation(
+            `${where} grants Step Functions calls, but no API Gateway integration in this stack uses this role to front a state machine; remove the grant or name the state machine in the integration's request template`,
+            role.urn,
+          ),
+        ];
   }
   const outside = (statement.resource ?? []).filter((resource) => !allowed.includes(resource) && !isExecutionOf(resource, fronted.arns));
   if (outside.length === 0) return [];

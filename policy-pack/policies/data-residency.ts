@@ -40,7 +40,14 @@ function judge(model: ResolvedModel, where: string, config: DataResidencyConfig)
   const routed = routedRegionsOf(model);
   if (routed === "*") {
     if (config.allowGlobalProfiles) return [];
-    return [violation(fixFirst(`Use a geographic profile (e.g. 'eu.', 'us.', 'apac.') instead of ${model.modelId} (${where}).`, `${model.modelId} is a global inference profile, which may route calls to any commercial Region; allowGlobalProfiles is false.`))];
+    return [
+      violation(
+        fixFirst(
+          `Use a geographic profile (e.g. 'eu.', 'us.', 'apac.') instead of ${model.modelId} (${where}).`,
+          `${model.modelId} is a global inference profile, which may route calls to any commercial Region; allowGlobalProfiles is false.`,
+        ),
+      ),
+    ];
   }
   if (config.allowedRegions.length === 0) return [];
   const outside = routed.filter((r) => !config.allowedRegions.some((allowed) => matchesWildcard(allowed, r, { caseInsensitive: true })));

@@ -66,11 +66,14 @@ function withConfig(policy: Policy, baked: Record<string, unknown>): Policy {
   if (!schema) throw new BedrockPoliciesOptionsError(`config.${policy.name}: this policy takes no configuration`, `config.${policy.name}`);
   for (const key of Object.keys(baked)) {
     if (!(key in schema.properties)) {
-      throw new BedrockPoliciesOptionsError(`config.${policy.name}.${key}: unknown key; valid keys are ${Object.keys(schema.properties).join(", ")}`, `config.${policy.name}.${key}`);
+      throw new BedrockPoliciesOptionsError(
+        `config.${policy.name}.${key}: unknown key; valid keys are ${Object.keys(schema.properties).join(", ")}`,
+        `config.${policy.name}.${key}`,
+      );
     }
   }
   const properties: PolicyConfigSchema["properties"] = {};
-  for (const [key, spec] of Object.entries(schema.properties)) properties[key] = key in baked ? { ...spec, default: baked[key] } as typeof spec : spec;
+  for (const [key, spec] of Object.entries(schema.properties)) properties[key] = key in baked ? ({ ...spec, default: baked[key] } as typeof spec) : spec;
   // The CLI sends schema defaults; a direct call (evaluate.ts, tests) sends nothing, so merge the baked values too.
   const configGetter = <A extends { getConfig: <T extends object>() => T }>(args: A): A => {
     const view = Object.create(args) as A;
@@ -80,7 +83,10 @@ function withConfig(policy: Policy, baked: Record<string, unknown>): Policy {
   const copy = { ...policy, configSchema: { ...schema, properties } };
   const resource = (copy as ResourceValidationPolicy).validateResource;
   if (resource) {
-    const one = (f: ResourceValidation): ResourceValidation => (args, report) => f(configGetter(args), report);
+    const one =
+      (f: ResourceValidation): ResourceValidation =>
+      (args, report) =>
+        f(configGetter(args), report);
     return { ...copy, validateResource: Array.isArray(resource) ? resource.map(one) : one(resource) } as ResourceValidationPolicy;
   }
   const stack = (copy as StackValidationPolicy).validateStack;

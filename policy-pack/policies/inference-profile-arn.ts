@@ -8,9 +8,7 @@ import { PLACEHOLDER_ACCOUNT, foundationModelArn, inferenceProfileArn, partition
 import { INVOKE_MODEL, PROFILE_ARN_KEY, REQUESTED_REGION_KEY } from "../../bedrock/grants";
 import { PROFILE_PREFIXES } from "../../bedrock/model-id";
 import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
-import {
-  ParsedDocument, ParsedStatement, PolicySet, clausesOnKey, evaluateClause, hasWildcard, matchesWildcard, statementLabel,
-} from "../../iam";
+import { ParsedDocument, ParsedStatement, PolicySet, clausesOnKey, evaluateClause, hasWildcard, matchesWildcard, statementLabel } from "../../iam";
 import { accountsInDocuments, bedrockPattern, coversInvokeModel, invokeAllowStatements, profilePrefixOf, routedModelArnsOf } from "../lib/bedrock-patterns";
 import { DocumentScope, documentScopes } from "../lib/role-policies";
 import { Finding, arnList, eachSafely, violation } from "../lib/findings";
@@ -39,13 +37,16 @@ type Judge = Pick<DocumentScope, "documents" | "policies" | "accounts">;
 function inferenceProfileArnFindingsInStack(resources: PackResource[]): Finding[] {
   const { scopes, notes } = documentScopes(resources, accountsInDocuments);
   // One check per document: a document that cannot be judged never hides the findings of the others.
-  const findings = eachSafely(scopes, (s) => s.document.source, (s) =>
-    [
-      ...profileIdsInModelArns(s.document),
-      ...modelsAcrossRegionsWithoutProfile(s.document, s),
-      ...modelsTiedToUngrantedProfile(s.document, s),
-      ...profileStatementsWithProfileCondition(s.document),
-    ].map((f) => ({ ...f, urn: s.from.urn })),
+  const findings = eachSafely(
+    scopes,
+    (s) => s.document.source,
+    (s) =>
+      [
+        ...profileIdsInModelArns(s.document),
+        ...modelsAcrossRegionsWithoutProfile(s.document, s),
+        ...modelsTiedToUngrantedProfile(s.document, s),
+        ...profileStatementsWithProfileCondition(s.document),
+      ].map((f) => ({ ...f, urn: s.from.urn })),
   );
   const seen = new Set<string>();
   return [...notes, ...findings].filter((f) => !seen.has(`${f.urn}|${f.message}`) && seen.add(`${f.urn}|${f.message}`) !== undefined);
@@ -78,7 +79,7 @@ function profileIdsInModelArns(document: ParsedDocument): Finding[] {
       findings.push(
         violation(
           `Replace ${text} (${where(document, statement)}) with the inference-profile ARN and the foundation-model ARNs listed below.\n  ` +
-          `${where(document, statement)}: ${text} puts inference profile ID '${profileId}' inside a foundation-model ARN; ` +
+            `${where(document, statement)}: ${text} puts inference profile ID '${profileId}' inside a foundation-model ARN; ` +
             `no foundation model has that ID, so this grant matches nothing. The ${prefix}. prefix belongs to the profile, ` +
             `not the model. Grant instead the inference-profile ARN:${arnList([profileArn])}\n  ${routedNote.trim()}${arnList(models)}`,
         ),
@@ -106,12 +107,15 @@ function modelsAcrossRegionsWithoutProfile(document: ParsedDocument, judge: Judg
   for (const [modelId, { regions, statements }] of byModel) {
     const spread = regions.size > 1 || [...regions].some((r) => r === "" || hasWildcard(r));
     if (!spread || grantsSomeProfileOf(judge, modelId)) continue;
-    const regionText = [...regions].map((r) => (r === "" ? "Region-less" : r)).sort().join(", ");
+    const regionText = [...regions]
+      .map((r) => (r === "" ? "Region-less" : r))
+      .sort()
+      .join(", ");
     const suggestions = profileSuggestions(modelId, [...regions], accountInDocument(document) ?? ACCOUNT_PLACEHOLDER);
     findings.push(
       violation(
         `Add an Allow for bedrock:InvokeModel on the inference-profile ARN you invoke for ${modelId} (${document.source}).\n  ` +
-        `${document.source}, statement ${[...statements].join(", ")}: allows foundation model ${modelId} across Regions ` +
+          `${document.source}, statement ${[...statements].join(", ")}: allows foundation model ${modelId} across Regions ` +
           `(${regionText}) but no inference profile of it. Cross-Region calls go through a profile, and AWS authorises the ` +
           `profile ARN first, so they fail with AccessDeniedException. Add the inference-profile ARN you invoke` +
           (suggestions.length > 0 ? `, e.g.:${arnList(suggestions)}` : ` (arn:aws:bedrock:<region>:<account>:inference-profile/<prefix>.${modelId}).`),
@@ -147,7 +151,7 @@ function modelsTiedToUngrantedProfile(document: ParsedDocument, judge: Judge): F
         findings.push(
           violation(
             `${fix}\n  ` +
-            `${where(document, statement)} allows foundation models only through inference profile ${profileArn} ` +
+              `${where(document, statement)} allows foundation models only through inference profile ${profileArn} ` +
               `(Condition ${clause.operator} ${clause.key}), but the document does not allow the profile itself (nor do the other policies of its role in the stack) (${decision.reason}). ` +
               `Every call is authorised on the profile ARN first, so it fails with AccessDeniedException. Add an Allow ` +
               `statement for bedrock:InvokeModel on, without a bedrock:InferenceProfileArn condition:${arnList([profileArn])}`,
@@ -174,7 +178,7 @@ function profileStatementsWithProfileCondition(document: ParsedDocument): Findin
     findings.push(
       violation(
         `Move ${profiles.join(", ")} (${where(document, statement)}) into a statement without the bedrock:InferenceProfileArn condition.\n  ` +
-        `${where(document, statement)} allows inference profile(s) ${profiles.join(", ")} only under Condition ` +
+          `${where(document, statement)} allows inference profile(s) ${profiles.join(", ")} only under Condition ` +
           `${blocking.map((c) => `${c.operator} ${c.key}`).join(", ")}. AWS does not set bedrock:InferenceProfileArn when it ` +
           `authorises the profile ARN itself, so this statement never allows the call. Move the profile ARN into a statement ` +
           `without that condition; keep the condition on the foundation-model statement only.`,

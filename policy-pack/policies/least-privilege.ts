@@ -29,19 +29,28 @@ export const leastPrivilegePolicy: ResourceValidationPolicy = configuredResource
 
 // Actions AWS documents with no resource-level permissions: they need Resource "*".
 const WILDCARD_ONLY_ACTIONS = [
-  ...LOG_DELIVERY_ACTIONS, ...TRACING_ACTIONS, "xray:*", "bedrock:List*", "s3:ListAllMyBuckets", "states:ListStateMachines",
-  "states:ListActivities", "kms:ListKeys", "kms:ListAliases", "sqs:ListQueues", "sns:ListTopics", "lambda:ListFunctions",
-  "dynamodb:ListTables", "secretsmanager:ListSecrets", "sts:GetCallerIdentity", "cloudwatch:PutMetricData",
+  ...LOG_DELIVERY_ACTIONS,
+  ...TRACING_ACTIONS,
+  "xray:*",
+  "bedrock:List*",
+  "s3:ListAllMyBuckets",
+  "states:ListStateMachines",
+  "states:ListActivities",
+  "kms:ListKeys",
+  "kms:ListAliases",
+  "sqs:ListQueues",
+  "sns:ListTopics",
+  "lambda:ListFunctions",
+  "dynamodb:ListTables",
+  "secretsmanager:ListSecrets",
+  "sts:GetCallerIdentity",
+  "cloudwatch:PutMetricData",
 ];
 // Services whose actions take resource ARNs, so a wildcard resource is a choice, not a necessity.
 const NARROWABLE_SERVICES = ["bedrock", "s3", "states", "lambda", "dynamodb", "sqs", "sns", "kms", "secretsmanager", "logs"];
 
 function leastPrivilegeFindings(resource: PackResource, config: LeastPrivilegeConfig = { allowResourceWildcardFor: [] }): Finding[] {
-  return readResourceDocuments(resource).documents.flatMap((document) => [
-    ...broadActions(document),
-    ...wildcardResources(document, config),
-    ...modelsNotTiedToProfile(document),
-  ]);
+  return readResourceDocuments(resource).documents.flatMap((document) => [...broadActions(document), ...wildcardResources(document, config), ...modelsNotTiedToProfile(document)]);
 }
 
 const where = (document: ParsedDocument, statement: ParsedStatement) => `${document.source}, statement ${statementLabel(statement)}`;
@@ -51,10 +60,24 @@ function broadActions(document: ParsedDocument): Finding[] {
   for (const statement of document.statements.filter((s) => s.effect === "Allow")) {
     const broad = (statement.action ?? []).filter((a) => a === "*" || a.toLowerCase() === "bedrock:*");
     if (broad.length > 0) {
-      findings.push(violation(fixFirst(`Name the actions ${where(document, statement)} needs (a workflow that calls models needs bedrock:InvokeModel only) instead of ${broad.map((a) => `'${a}'`).join(", ")}.`, `${where(document, statement)} allows ${broad.map((a) => `'${a}'`).join(", ")}: every Bedrock action, including model customisation, agents and guardrail changes.`)));
+      findings.push(
+        violation(
+          fixFirst(
+            `Name the actions ${where(document, statement)} needs (a workflow that calls models needs bedrock:InvokeModel only) instead of ${broad.map((a) => `'${a}'`).join(", ")}.`,
+            `${where(document, statement)} allows ${broad.map((a) => `'${a}'`).join(", ")}: every Bedrock action, including model customisation, agents and guardrail changes.`,
+          ),
+        ),
+      );
     }
     if (statement.notAction) {
-      findings.push(violation(fixFirst(`List the actions ${where(document, statement)} needs instead of NotAction.`, `it allows every action except ${statement.notAction.join(", ")} (NotAction in an Allow statement).`)));
+      findings.push(
+        violation(
+          fixFirst(
+            `List the actions ${where(document, statement)} needs instead of NotAction.`,
+            `it allows every action except ${statement.notAction.join(", ")} (NotAction in an Allow statement).`,
+          ),
+        ),
+      );
     }
   }
   return findings;
@@ -65,7 +88,14 @@ function wildcardResources(document: ParsedDocument, config: LeastPrivilegeConfi
   const accepted = [...WILDCARD_ONLY_ACTIONS, ...config.allowResourceWildcardFor];
   for (const statement of document.statements.filter((s) => s.effect === "Allow")) {
     if (statement.notResource) {
-      findings.push(violation(fixFirst(`Name the resources ${where(document, statement)} needs instead of NotResource.`, `it allows every resource except ${statement.notResource.join(", ")} (NotResource in an Allow statement).`)));
+      findings.push(
+        violation(
+          fixFirst(
+            `Name the resources ${where(document, statement)} needs instead of NotResource.`,
+            `it allows every resource except ${statement.notResource.join(", ")} (NotResource in an Allow statement).`,
+          ),
+        ),
+      );
       continue;
     }
     if (!statement.resource?.includes("*")) continue;
@@ -75,7 +105,14 @@ function wildcardResources(document: ParsedDocument, config: LeastPrivilegeConfi
       return !accepted.some((a) => matchesAction(a, action));
     });
     if (narrowable.length > 0) {
-      findings.push(violation(fixFirst(`Name the ARNs ${where(document, statement)} needs (the model or inference profile, the bucket's objects) instead of Resource "*".`, `it grants ${narrowable.join(", ")} on Resource "*", though these actions accept specific ARNs.`)));
+      findings.push(
+        violation(
+          fixFirst(
+            `Name the ARNs ${where(document, statement)} needs (the model or inference profile, the bucket's objects) instead of Resource "*".`,
+            `it grants ${narrowable.join(", ")} on Resource "*", though these actions accept specific ARNs.`,
+          ),
+        ),
+      );
     }
   }
   return findings;
@@ -96,14 +133,16 @@ function modelsNotTiedToProfile(document: ParsedDocument): Finding[] {
       if (p?.type === "inference-profile" && !hasWildcard(p.text) && texts.size < MAX_PROFILES) texts.add(text);
     }
   }
-  const profiles = [...texts].map((text) => {
-    const profile = bedrockPattern(text)!;
-    const [prefix, ...rest] = profile.id.split(".");
-    if (!prefix || rest.length === 0) return undefined;
-    const modelId = rest.join(".");
-    const routed = routedModelArnsOf(profile.id, profile.partition, profile.region, profile.account);
-    return { profile, modelId, modelArns: routed ?? [profile.region, ""].map((r) => foundationModelArn(profile.partition, r, modelId)) };
-  }).filter((p) => p !== undefined);
+  const profiles = [...texts]
+    .map((text) => {
+      const profile = bedrockPattern(text)!;
+      const [prefix, ...rest] = profile.id.split(".");
+      if (!prefix || rest.length === 0) return undefined;
+      const modelId = rest.join(".");
+      const routed = routedModelArnsOf(profile.id, profile.partition, profile.region, profile.account);
+      return { profile, modelId, modelArns: routed ?? [profile.region, ""].map((r) => foundationModelArn(profile.partition, r, modelId)) };
+    })
+    .filter((p) => p !== undefined);
   if (profiles.length === 0) return [];
   for (const { statement } of allows) {
     const modelPatterns = (statement.resource ?? []).filter((p) => bedrockPattern(p)?.type === "foundation-model");

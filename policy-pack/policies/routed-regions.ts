@@ -42,7 +42,11 @@ interface Gap {
 
 function routedRegionFindingsInStack(resources: PackResource[]): Finding[] {
   const { scopes, notes } = documentScopes(resources, accountsInDocuments);
-  const findings = eachSafely(scopes, (s) => s.document.source, (s) => documentFindings(s.document, s, s.from.urn));
+  const findings = eachSafely(
+    scopes,
+    (s) => s.document.source,
+    (s) => documentFindings(s.document, s, s.from.urn),
+  );
   return dedupe([...notes, ...findings]);
 }
 
@@ -51,29 +55,38 @@ function documentFindings(document: ParsedDocument, scope: Scope, urn: string): 
   const checked = new Set<string>();
   const seenPatterns = new Set<string>();
   const grants = document.statements.filter((s) => s.effect === "Allow" && invokeActionsOf(s).length > 0);
-  return eachSafely(grants, (s) => `${document.source}, statement ${statementLabel(s)}`, (statement) => {
-    const where = `${document.source}, statement ${statementLabel(statement)}`;
-    const out: Finding[] = [];
-    for (const text of statement.resource ?? []) {
-      if (seenPatterns.has(text)) continue;
-      seenPatterns.add(text);
-      const pattern = bedrockPattern(text);
-      if (!pattern) continue;
-      // Streaming is checked only when plain invocation has no gap: one fix (the same ARNs) serves both.
-      for (const action of invokeActionsOf(statement)) {
-        const found = checkProfilePattern(pattern, action, scope, where, checked, urn);
-        out.push(...found);
-        if (found.some((f) => f.kind === "violation")) break;
+  return eachSafely(
+    grants,
+    (s) => `${document.source}, statement ${statementLabel(s)}`,
+    (statement) => {
+      const where = `${document.source}, statement ${statementLabel(statement)}`;
+      const out: Finding[] = [];
+      for (const text of statement.resource ?? []) {
+        if (seenPatterns.has(text)) continue;
+        seenPatterns.add(text);
+        const pattern = bedrockPattern(text);
+        if (!pattern) continue;
+        // Streaming is checked only when plain invocation has no gap: one fix (the same ARNs) serves both.
+        for (const action of invokeActionsOf(statement)) {
+          const found = checkProfilePattern(pattern, action, scope, where, checked, urn);
+          out.push(...found);
+          if (found.some((f) => f.kind === "violation")) break;
+        }
       }
-    }
-    return out;
-  });
+      return out;
+    },
+  );
 }
 
 function checkProfilePattern(pattern: BedrockPattern, action: string, scope: Scope, where: string, checked: Set<string>, urn: string): Finding[] {
   const { targets, wildcard, uncatalogued, impossible } = profileTargets(pattern, scope.accounts);
   if (uncatalogued) {
-    return [note(`${where} grants inference profile '${uncatalogued}', which the routing catalog does not list, so its destination Regions are unknown offline (aws bedrock get-inference-profile --inference-profile-identifier ${uncatalogued} lists them)`, urn)];
+    return [
+      note(
+        `${where} grants inference profile '${uncatalogued}', which the routing catalog does not list, so its destination Regions are unknown offline (aws bedrock get-inference-profile --inference-profile-identifier ${uncatalogued} lists them)`,
+        urn,
+      ),
+    ];
   }
   if (impossible) return [violation(`${where}: ${impossible}.`, urn)];
   const gaps: Gap[] = [];
@@ -82,7 +95,12 @@ function checkProfilePattern(pattern: BedrockPattern, action: string, scope: Sco
   for (const target of targets) {
     // Bounded work: a wildcard over hundreds of profiles against thousands of star-heavy statements stops with a note.
     if (scope.policies.work > WORK_BUDGET) {
-      findings.push(note(`${where}: only ${done} of the ${targets.length} (profile, source Region) pairs that ${pattern.text} matches were checked; the policies are too large to check every one within the time budget (IAM's own size quota allows far smaller policies)`, urn));
+      findings.push(
+        note(
+          `${where}: only ${done} of the ${targets.length} (profile, source Region) pairs that ${pattern.text} matches were checked; the policies are too large to check every one within the time budget (IAM's own size quota allows far smaller policies)`,
+          urn,
+        ),
+      );
       break;
     }
     done++;
@@ -102,7 +120,12 @@ function checkProfilePattern(pattern: BedrockPattern, action: string, scope: Sco
     const profileDecision = scope.policies.evaluate(first);
     if (!profileDecision.allowed) {
       if (!wildcard && profileDecision.verdict === "explicit-deny") {
-        findings.push(violation(`Remove or narrow ${denyName(profileDecision)}: it refuses ${action} on ${model.invokedArn}, which ${where} grants, so every call through the profile fails.`, urn));
+        findings.push(
+          violation(
+            `Remove or narrow ${denyName(profileDecision)}: it refuses ${action} on ${model.invokedArn}, which ${where} grants, so every call through the profile fails.`,
+            urn,
+          ),
+        );
       }
       continue;
     }
@@ -135,7 +158,7 @@ function denyName(decision: Decision): string {
 }
 
 function regionNames(gap: Gap): string[] {
-  return gap.missing.map((m) => (m.request.region === "unspecified" ? "Region-less (aws:RequestedRegion \"unspecified\")" : m.request.region));
+  return gap.missing.map((m) => (m.request.region === "unspecified" ? 'Region-less (aws:RequestedRegion "unspecified")' : m.request.region));
 }
 
 /** The first line says what to change: the Deny, the condition, or the ARNs to add. */

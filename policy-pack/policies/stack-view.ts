@@ -63,7 +63,14 @@ function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] 
   const found = graph.roleOf(machine);
   const region = graph.regionOf(machine);
   const findings: Finding[] = [];
-  const account = "role" in found ? accountOf(machine, found.role, graph.policiesOf(found.role).sources.flatMap((s) => readResourceDocuments(s).documents)) : accountOf(machine, undefined, []);
+  const account =
+    "role" in found
+      ? accountOf(
+          machine,
+          found.role,
+          graph.policiesOf(found.role).sources.flatMap((s) => readResourceDocuments(s).documents),
+        )
+      : accountOf(machine, undefined, []);
   // The one analysis of any definition (workflow/analysis.ts): every Bedrock integration (optimized invokeModel,
   // the SDK's InvokeModel and Converse, customization jobs), guardrails, literal S3 URIs, PassRole. Models are
   // resolved here, so a ModelId the catalog does not know is a note and a malformed one a violation.
@@ -109,7 +116,13 @@ function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] 
     // The task's other authorisations, from the same analysis: S3 payloads, guardrails, PassRole.
     const own = requiredRequests({ ...analysis, tasks: [task], models: [], statements: [] }, { region: region ?? FALLBACK_REGION });
     const computed = own.filter((r) => r.resource.includes(`:::${COMPUTED_BUCKET}/`));
-    decide(own.filter((r) => !computed.includes(r)), task.state, set, failures, unsure);
+    decide(
+      own.filter((r) => !computed.includes(r)),
+      task.state,
+      set,
+      failures,
+      unsure,
+    );
     for (const request of computed) computedPayload(task.state, request.action, definition, documents, set, failures, unsure);
   }
   // Customization jobs' own actions (create, track) are statements of the whole analysis, not of one task.
@@ -124,18 +137,22 @@ function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] 
       ...policies.sources.filter((p) => p !== role || documents.some((d) => d.source.endsWith(`of ${roleText}`))).map(describeResource),
       ...union.bundled.map((b) => `AWS managed ${b.name} (bundled copy)`),
     ];
-    const external = union.external.length > 0 ? `\n  The role also has policies this pack cannot read (${union.external.join(", ")}); if one of them grants these, ignore this.` : "";
+    const external =
+      union.external.length > 0 ? `\n  The role also has policies this pack cannot read (${union.external.join(", ")}); if one of them grants these, ignore this.` : "";
     findings.push(
       violation(
         `${firstStep(failures, roleText)}\n  Why: ${here} runs as ${roleText}, whose policies in this stack (${read.join(", ") || "none"}) do not allow ${failures.length} ` +
           `authorisation(s) its Bedrock tasks make; those calls would fail with AccessDeniedException:` +
-          describeFailures(failures) + external,
+          describeFailures(failures) +
+          external,
         machine.urn,
       ),
     );
   }
   if (policies.unresolved.length > 0) {
-    findings.push(note(`${here}: ${policies.unresolved.join(", ")} may attach further policies to ${roleText}; which role they attach to is not known during preview`, machine.urn));
+    findings.push(
+      note(`${here}: ${policies.unresolved.join(", ")} may attach further policies to ${roleText}; which role they attach to is not known during preview`, machine.urn),
+    );
   }
   return findings;
 }
@@ -215,7 +232,11 @@ function computedPayload(task: string, action: string, definition: unknown, docu
     if (grantsActionAnywhere(documents, action)) {
       unsure.push(`task '${task}' passes ${field} computed at run time; the pack cannot tell which bucket it names, so check that the role's ${action} grant covers it`);
     } else {
-      failures.push({ task, request: { action, resource: "arn:aws:s3:::<bucket>/<key>", why: `${field} is computed at run time` }, reason: `the role allows ${action} on no S3 object at all` });
+      failures.push({
+        task,
+        request: { action, resource: "arn:aws:s3:::<bucket>/<key>", why: `${field} is computed at run time` },
+        reason: `the role allows ${action} on no S3 object at all`,
+      });
     }
     return;
   }
@@ -226,9 +247,7 @@ function computedPayload(task: string, action: string, definition: unknown, docu
 /** Does any Allow statement cover the action, whatever its resource? */
 function grantsActionAnywhere(documents: ParsedDocument[], action: string): boolean {
   return documents.some((d) =>
-    d.statements.some(
-      (s) => s.effect === "Allow" && (s.action ? s.action.some((p) => matchesAction(p, action)) : !s.notAction!.some((p) => matchesAction(p, action))),
-    ),
+    d.statements.some((s) => s.effect === "Allow" && (s.action ? s.action.some((p) => matchesAction(p, action)) : !s.notAction!.some((p) => matchesAction(p, action)))),
   );
 }
 

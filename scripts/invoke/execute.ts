@@ -32,15 +32,17 @@ export interface InvokeReport extends ExecutionOutcome, OffloadedInput {
 
 export async function invokeDeployed(options: InvokeOptions): Promise<InvokeReport> {
   const { stack, s3 } = options;
-  const offloaded = options.ownDefinition ? { input: options.input as unknown, inputS3Uri: undefined, uploadedBytes: undefined } : await offloadLargeInput({
-    input: options.input,
-    payloadBucket: stack.payloadBucketName,
-    executionName: options.executionName,
-    generation: options.generation,
-    put: async (key, bytes) => {
-      await s3.send(new PutObjectCommand({ Bucket: stack.payloadBucketName, Key: key, Body: bytes, ContentType: "application/json" }));
-    },
-  });
+  const offloaded = options.ownDefinition
+    ? { input: options.input as unknown, inputS3Uri: undefined, uploadedBytes: undefined }
+    : await offloadLargeInput({
+        input: options.input,
+        payloadBucket: stack.payloadBucketName,
+        executionName: options.executionName,
+        generation: options.generation,
+        put: async (key, bytes) => {
+          await s3.send(new PutObjectCommand({ Bucket: stack.payloadBucketName, Key: key, Body: bytes, ContentType: "application/json" }));
+        },
+      });
   const request = { stateMachineArn: stack.stateMachineArn, name: options.executionName, input: JSON.stringify(offloaded.input) };
   const finished = stack.workflowType === "EXPRESS" ? await runSync(options, request) : await runAndPoll(options, request);
 

@@ -22,7 +22,6 @@ export class StackOutputsError extends BedrockSfnError {
   }
 }
 
-
 /** Checks the plain `{name: value}` outputs and names whatever is missing or wrong. */
 export function deployedStackFrom(outputs: Record<string, unknown>, source: string): DeployedStack {
   const problems: string[] = [];
@@ -93,5 +92,11 @@ export async function readOutputsWithAutomation(stackName: string, workDir: stri
 
 // The CLI's own complaint (e.g. "no stack named 'dev' found") is the last line of its stderr.
 function lastLine(text: string): string {
-  return text.split("\n").map((line) => line.trim()).filter(Boolean).pop() ?? text;
+  return (
+    text
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .pop() ?? text
+  );
 }

@@ -20,7 +20,13 @@ const startRequest = (body: unknown) => {
   const rendered = JSON.parse(render(startRequestTemplate(ARN), body).output);
   return { ...rendered, input: JSON.parse(rendered.input) };
 };
-const output = { text: "富士山 (Mt. Fuji), 3,776 m. It's \"the\" one.\n", stopReason: "end_turn", usage: { inputTokens: 0, outputTokens: 17 }, model: "apac.anthropic.claude-sonnet-4-20250514-v1:0", raw: { secret: "native body" } };
+const output = {
+  text: '富士山 (Mt. Fuji), 3,776 m. It\'s "the" one.\n',
+  stopReason: "end_turn",
+  usage: { inputTokens: 0, outputTokens: 17 },
+  model: "apac.anthropic.claude-sonnet-4-20250514-v1:0",
+  raw: { secret: "native body" },
+};
 const record = (fields: Record<string, unknown>) => ({ executionArn: `${ARN}:x`, input: '{"prompt":"private"}', name: context.requestId, ...fields });
 
 describe("API front door mapping templates", () => {
@@ -47,7 +53,10 @@ describe("API front door mapping templates", () => {
     });
 
     it("refuses malformed JSON as API Gateway does ('Could not parse request body into json')", () => {
-      assert.throws(() => render(startRequestTemplate(ARN), '{"prompt": '), (e: unknown) => e instanceof BodyNotJsonError && /Could not parse request body into json/.test(e.message));
+      assert.throws(
+        () => render(startRequestTemplate(ARN), '{"prompt": '),
+        (e: unknown) => e instanceof BodyNotJsonError && /Could not parse request body into json/.test(e.message),
+      );
     });
   });
 
@@ -64,17 +73,30 @@ describe("API front door mapping templates", () => {
     });
 
     it("writes null for a stop reason or token count the family does not report", () => {
-      const rendered = render(SYNC_RESPONSE_TEMPLATE, record({ status: "SUCCEEDED", output: JSON.stringify({ ...output, stopReason: null, usage: { inputTokens: null, outputTokens: null } }) }));
+      const rendered = render(
+        SYNC_RESPONSE_TEMPLATE,
+        record({ status: "SUCCEEDED", output: JSON.stringify({ ...output, stopReason: null, usage: { inputTokens: null, outputTokens: null } }) }),
+      );
       const body = JSON.parse(rendered.output);
       assert.equal(body.stop_reason, null);
       assert.deepEqual(body.usage, { input_tokens: null, output_tokens: null });
     });
 
     const failures: [string, Record<string, unknown>, number, RegExp][] = [
-      ["a validation error: 400 with the workflow's cause, naming the field", { status: "FAILED", error: "ValidationError", cause: "prompt must be a non-empty string; got 42" }, 400, /prompt must be a non-empty string/],
+      [
+        "a validation error: 400 with the workflow's cause, naming the field",
+        { status: "FAILED", error: "ValidationError", cause: "prompt must be a non-empty string; got 42" },
+        400,
+        /prompt must be a non-empty string/,
+      ],
       ["throttling after retries: 503", { status: "FAILED", error: "Bedrock.ThrottlingException", cause: "Rate exceeded (arn:aws:bedrock:...)" }, 503, /busy/],
       ["a timed-out run: 504", { status: "TIMED_OUT" }, 504, /did not answer in time/],
-      ["any other failure: 502", { status: "FAILED", error: "Bedrock.AccessDeniedException", cause: "User arn:aws:sts::123456789012:assumed-role/x is not authorized" }, 502, /workflow failed/],
+      [
+        "any other failure: 502",
+        { status: "FAILED", error: "Bedrock.AccessDeniedException", cause: "User arn:aws:sts::123456789012:assumed-role/x is not authorized" },
+        502,
+        /workflow failed/,
+      ],
     ];
     for (const [label, fields, status, message] of failures) {
       it(label, () => {

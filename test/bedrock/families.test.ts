@@ -321,7 +321,10 @@ describe("bedrock/families", () => {
     it("the configured family answers for an identifier that hides its model, and its absence is a clear error", () => {
       const profile = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123";
       assert.equal(familyOfInvokedModel(profile, "openai"), "openai");
-      assert.throws(() => familyOfInvokedModel(profile), (error: unknown) => error instanceof UnsupportedModelError && /set bedrock-sfn:modelFamily/.test(error.message));
+      assert.throws(
+        () => familyOfInvokedModel(profile),
+        (error: unknown) => error instanceof UnsupportedModelError && /set bedrock-sfn:modelFamily/.test(error.message),
+      );
     });
   });
 });

@@ -9,9 +9,7 @@ import { catalogProfile, catalogProfileIds, knownRegions } from "../../bedrock/r
 import { simulate } from "../support/simulate";
 
 const account = "123456789012";
-const pairs = catalogProfileIds().flatMap((id) =>
-  Object.keys(catalogProfile(id)!.sourceToDestinations).map((source) => ({ id, source })),
-);
+const pairs = catalogProfileIds().flatMap((id) => Object.keys(catalogProfile(id)!.sourceToDestinations).map((source) => ({ id, source })));
 const documentFor = (model: ResolvedModel): PolicyDocument => ({ Version: "2012-10-17", Statement: requiredBedrockStatements(model) });
 
 describe("required grants, judged by iam-simulate", function () {
@@ -43,7 +41,11 @@ describe("required grants, judged by iam-simulate", function () {
         const routed = catalogProfile(id)!.sourceToDestinations[source] as string[];
         const fm = model.foundationModelId!;
         const probe = (resource: string, context: Record<string, string>): AuthorizationRequest => ({
-          action: "bedrock:InvokeModel", resource, context, region: other, why: "probe",
+          action: "bedrock:InvokeModel",
+          resource,
+          context,
+          region: other,
+          why: "probe",
         });
         const viaProfile = { "bedrock:InferenceProfileArn": model.invokedArn, "aws:RequestedRegion": other };
         if (!routed.includes(other) && other !== source) {
@@ -52,10 +54,7 @@ describe("required grants, judged by iam-simulate", function () {
         assert.equal(await simulate([doc], probe(foundationModelArn(model.partition, source, "amazon.other-model-v1:0"), viaProfile)), "ImplicitlyDenied");
         // Without the profile in the request context, the model grant does not apply: only the profile may be called.
         assert.equal(await simulate([doc], probe(foundationModelArn(model.partition, source, fm), { "aws:RequestedRegion": source })), "ImplicitlyDenied");
-        assert.equal(
-          await simulate([doc], { ...probe(model.invokedArn, {}), action: "bedrock:InvokeModelWithResponseStream" }),
-          "ImplicitlyDenied",
-        );
+        assert.equal(await simulate([doc], { ...probe(model.invokedArn, {}), action: "bedrock:InvokeModelWithResponseStream" }), "ImplicitlyDenied");
       }),
       { numRuns: 200, seed: 20261122 },
     );
@@ -65,18 +64,30 @@ describe("required grants, judged by iam-simulate", function () {
     const model = resolveModel({ modelId: "global.anthropic.claude-sonnet-4-5-20250929-v1:0", sourceRegion: "ap-northeast-1", account });
     const doc = documentFor(model);
     const regionless = foundationModelArn("aws", "", model.foundationModelId!);
-    assert.equal(await simulate([doc], { action: "bedrock:InvokeModel", resource: regionless, context: { "aws:RequestedRegion": "unspecified" }, region: "", why: "" }), "ImplicitlyDenied");
+    assert.equal(
+      await simulate([doc], { action: "bedrock:InvokeModel", resource: regionless, context: { "aws:RequestedRegion": "unspecified" }, region: "", why: "" }),
+      "ImplicitlyDenied",
+    );
     const otherProfile = inferenceProfileArn("aws", "us-east-1", account, "global.anthropic.claude-sonnet-4-5-20250929-v1:0");
-    assert.equal(await simulate([doc], { action: "bedrock:InvokeModel", resource: otherProfile, context: { "aws:RequestedRegion": "us-east-1" }, region: "", why: "" }), "ImplicitlyDenied");
+    assert.equal(
+      await simulate([doc], { action: "bedrock:InvokeModel", resource: otherProfile, context: { "aws:RequestedRegion": "us-east-1" }, region: "", why: "" }),
+      "ImplicitlyDenied",
+    );
   });
 
   it("grant a foundation model and a provisioned model exactly their own ARN", async () => {
     const fm = resolveModel({ modelId: "anthropic.claude-3-haiku-20240307-v1:0", sourceRegion: "eu-central-1", account });
-    assert.deepEqual(requiredBedrockStatements(fm).flatMap((s) => s.Resource), [foundationModelArn("aws", "eu-central-1", "anthropic.claude-3-haiku-20240307-v1:0")]);
+    assert.deepEqual(
+      requiredBedrockStatements(fm).flatMap((s) => s.Resource),
+      [foundationModelArn("aws", "eu-central-1", "anthropic.claude-3-haiku-20240307-v1:0")],
+    );
     assert.equal(await simulate([documentFor(fm)], routedRequests(fm)[0]), "Allowed");
     const arn = "arn:aws:bedrock:us-east-2:123456789012:provisioned-model/c2oi931ulksx";
     const pt = resolveModel({ modelId: arn, sourceRegion: "us-east-2", account });
-    assert.deepEqual(requiredBedrockStatements(pt).flatMap((s) => s.Resource), [arn]);
+    assert.deepEqual(
+      requiredBedrockStatements(pt).flatMap((s) => s.Resource),
+      [arn],
+    );
     assert.equal(await simulate([documentFor(pt)], routedRequests(pt)[0]), "Allowed");
   });
 

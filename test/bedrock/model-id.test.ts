@@ -46,7 +46,10 @@ describe("parseModelId", () => {
   ];
   for (const [value, message] of rejects) {
     it(`rejects '${value}' with a message naming it`, () => {
-      assert.throws(() => parseModelId(value), (err: Error) => err instanceof ModelIdError && message.test(err.message));
+      assert.throws(
+        () => parseModelId(value),
+        (err: Error) => err instanceof ModelIdError && message.test(err.message),
+      );
     });
   }
 });

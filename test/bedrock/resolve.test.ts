@@ -62,7 +62,10 @@ describe("resolveModel", () => {
   ];
   for (const [modelId, region, message, kind] of failures) {
     it(`rejects ${modelId} from ${region} with a clear error (kind ${kind})`, () => {
-      assert.throws(() => resolveModel({ modelId, sourceRegion: region, account }), (e: Error) => e instanceof RoutingError && e.kind === kind && message.test(e.message));
+      assert.throws(
+        () => resolveModel({ modelId, sourceRegion: region, account }),
+        (e: Error) => e instanceof RoutingError && e.kind === kind && message.test(e.message),
+      );
     });
   }
 });
@@ -75,10 +78,7 @@ describe("routingLookup", () => {
   });
   it("asks AWS for profiles the catalog lacks, and always when routingSource is live", () => {
     assert.equal(routingLookup({ ...base, modelId: "us.anthropic.claude-new-v1:0" }), "us.anthropic.claude-new-v1:0");
-    assert.equal(
-      routingLookup({ ...base, routingSource: "live", modelId: "us.anthropic.claude-3-haiku-20240307-v1:0" }),
-      "us.anthropic.claude-3-haiku-20240307-v1:0",
-    );
+    assert.equal(routingLookup({ ...base, routingSource: "live", modelId: "us.anthropic.claude-3-haiku-20240307-v1:0" }), "us.anthropic.claude-3-haiku-20240307-v1:0");
   });
   it("fails fast, without a lookup, for a prefix the Region cannot call", () => {
     assert.throws(() => routingLookup({ ...base, modelId: "jp.anthropic.claude-new-v1:0" }), /'jp\.' profiles can be called from: ap-northeast-1, ap-northeast-3/);

@@ -69,7 +69,8 @@ describe("destinationRegions on a catalogued profile", () => {
         e instanceof RoutingError &&
         e.setting === "destinationRegions" &&
         e.message.includes(modelId) &&
-        e.message.includes("ap-northeast-2") && e.message.includes("8 catalog Regions") &&
+        e.message.includes("ap-northeast-2") &&
+        e.message.includes("8 catalog Regions") &&
         e.message.length < 300,
     );
   });

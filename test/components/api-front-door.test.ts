@@ -29,7 +29,13 @@ describe("ApiFrontDoor under mocks", function () {
         before(async () => {
           result = await synthesize({
             stack: "dev",
-            overrides: { "bedrock-sfn:api": "rest", "bedrock-sfn:workflowType": workflowType, "bedrock-sfn:apiAuth": auth, "bedrock-sfn:apiRateLimit": "5", "bedrock-sfn:apiBurstLimit": "7" },
+            overrides: {
+              "bedrock-sfn:api": "rest",
+              "bedrock-sfn:workflowType": workflowType,
+              "bedrock-sfn:apiAuth": auth,
+              "bedrock-sfn:apiRateLimit": "5",
+              "bedrock-sfn:apiBurstLimit": "7",
+            },
           });
           stateMachineArn = String(result.outputs.stateMachineArn);
         });
@@ -60,7 +66,9 @@ describe("ApiFrontDoor under mocks", function () {
           assert.equal(describe.length, workflowType === "STANDARD" ? 1 : 0);
           if (workflowType === "STANDARD") {
             assert.equal(describe[0].inputs.uri, "arn:aws:apigateway:ap-northeast-1:states:action/DescribeExecution");
-            const paths = of(result, "aws:apigateway/resource:Resource").map((r) => r.inputs.pathPart).sort();
+            const paths = of(result, "aws:apigateway/resource:Resource")
+              .map((r) => r.inputs.pathPart)
+              .sort();
             assert.deepEqual(paths, ["executions", "generate", "{id}"]);
           }
         });
@@ -92,7 +100,10 @@ describe("ApiFrontDoor under mocks", function () {
           const policy = JSON.parse(String(one(result, "aws:iam/rolePolicy:RolePolicy", "bedrock-sfn-http-start").inputs.policy));
           const other = stateMachineArn.replace(/stateMachine:.+$/, "stateMachine:someone-elses");
           const execution = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:a-request-id`;
-          const allowed = workflowType === "EXPRESS" ? [request("states:StartSyncExecution", stateMachineArn)] : [request("states:StartExecution", stateMachineArn), request("states:DescribeExecution", execution)];
+          const allowed =
+            workflowType === "EXPRESS"
+              ? [request("states:StartSyncExecution", stateMachineArn)]
+              : [request("states:StartExecution", stateMachineArn), request("states:DescribeExecution", execution)];
           for (const r of allowed) assert.equal(await simulate([policy], r), "Allowed", `${r.action} ${r.resource}`);
           const denied = [
             request(workflowType === "EXPRESS" ? "states:StartSyncExecution" : "states:StartExecution", other),

@@ -7,7 +7,12 @@ import { offlineMocks } from "../../scripts/lib/mocks";
 describe("component arguments", () => {
   const registered: string[] = [];
   before(async () => {
-    await pulumi.runtime.setMocks(offlineMocks("us-east-1", (r) => registered.push(r.name)), "bedrock-sfn", "dev", true);
+    await pulumi.runtime.setMocks(
+      offlineMocks("us-east-1", (r) => registered.push(r.name)),
+      "bedrock-sfn",
+      "dev",
+      true,
+    );
   });
 
   const refused: [string, Partial<BedrockStateMachineArgs> | Record<string, unknown>, string, RegExp][] = [
@@ -25,7 +30,8 @@ describe("component arguments", () => {
       const before = registered.length;
       assert.throws(
         () => new BedrockStateMachine("bad", args as BedrockStateMachineArgs),
-        (e: unknown) => e instanceof BedrockSfnError && e.kind === "argument" && e.argument === argument && message.test(e.message) && e.message.startsWith("BedrockStateMachine 'bad': "),
+        (e: unknown) =>
+          e instanceof BedrockSfnError && e.kind === "argument" && e.argument === argument && message.test(e.message) && e.message.startsWith("BedrockStateMachine 'bad': "),
       );
       assert.equal(registered.length, before);
     });
@@ -46,8 +52,14 @@ describe("component arguments", () => {
   });
 
   it("checks PayloadBucket and ApiFrontDoor arguments the same way", () => {
-    assert.throws(() => new PayloadBucket("p", { retentionDays: 0 }), (e: unknown) => e instanceof BedrockSfnError && e.argument === "retentionDays");
-    assert.throws(() => new PayloadBucket("p", { inputPrefix: "data/", outputPrefix: "data/out/" }), (e: unknown) => e instanceof BedrockSfnError && e.argument === "outputPrefix");
+    assert.throws(
+      () => new PayloadBucket("p", { retentionDays: 0 }),
+      (e: unknown) => e instanceof BedrockSfnError && e.argument === "retentionDays",
+    );
+    assert.throws(
+      () => new PayloadBucket("p", { inputPrefix: "data/", outputPrefix: "data/out/" }),
+      (e: unknown) => e instanceof BedrockSfnError && e.argument === "outputPrefix",
+    );
     assert.throws(
       () => new ApiFrontDoor("a", { stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:x", workflowType: "EXPRESS", rateLimit: 0 }),
       (e: unknown) => e instanceof BedrockSfnError && e.argument === "rateLimit",

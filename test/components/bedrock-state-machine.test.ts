@@ -98,7 +98,13 @@ describe("BedrockStateMachine under mocks", function () {
     const lifecycle = one(result, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs as {
       rules: { filter: { prefix: string }; expiration: { days: number }; status: string }[];
     };
-    assert.deepEqual(lifecycle.rules.map((r) => [r.filter.prefix, r.expiration.days, r.status]), [["input/", 7, "Enabled"], ["output/", 7, "Enabled"]]);
+    assert.deepEqual(
+      lifecycle.rules.map((r) => [r.filter.prefix, r.expiration.days, r.status]),
+      [
+        ["input/", 7, "Enabled"],
+        ["output/", 7, "Enabled"],
+      ],
+    );
     const bucketPolicy = JSON.parse(String(one(result, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy));
     assert.deepEqual(bucketPolicy.Statement[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
     assert.equal(bucketPolicy.Statement[0].Effect, "Deny");
@@ -109,10 +115,13 @@ describe("BedrockStateMachine under mocks", function () {
     const bucket = String(result.outputs.payloadBucketName);
     const statements = policyOf(result).Statement as { Sid: string; Action: string[]; Resource: string[] }[];
     const s3 = statements.filter((s) => s.Action.some((a) => a.startsWith("s3:")));
-    assert.deepEqual(s3.map((s) => [s.Action, s.Resource]), [
-      [["s3:GetObject"], [`arn:aws:s3:::${bucket}/input/*`]],
-      [["s3:PutObject"], [`arn:aws:s3:::${bucket}/output/*`]],
-    ]);
+    assert.deepEqual(
+      s3.map((s) => [s.Action, s.Resource]),
+      [
+        [["s3:GetObject"], [`arn:aws:s3:::${bucket}/input/*`]],
+        [["s3:PutObject"], [`arn:aws:s3:::${bucket}/output/*`]],
+      ],
+    );
     for (const s of statements) {
       assert.ok(!s.Action.some((a) => a === "*" || a.endsWith(":*")), s.Sid);
       // Only the log-delivery statement may use "*": AWS documents no resource-level permissions for it.
@@ -185,7 +194,12 @@ describe("BedrockStateMachine under mocks", function () {
 
   it("registers nothing when the config is bad, and names every bad key", async () => {
     const registered: string[] = [];
-    await pulumi.runtime.setMocks(offlineMocks("ap-northeast-1", (r) => registered.push(r.type)), "bedrock-sfn", "dev", true);
+    await pulumi.runtime.setMocks(
+      offlineMocks("ap-northeast-1", (r) => registered.push(r.type)),
+      "bedrock-sfn",
+      "dev",
+      true,
+    );
     pulumi.runtime.setAllConfig({ ...stackConfig("dev"), "bedrock-sfn:workflowType": "BATCH", "bedrock-sfn:maxTokens": "0" });
     assert.throws(
       () => program(),

@@ -25,7 +25,10 @@ function documentedDefaults(file: string): Map<string, unknown> {
 describe("the components' documented defaults", () => {
   const cases: [string, Record<string, unknown>][] = [
     ["components/bedrock-state-machine.ts", DEFAULTS],
-    ["components/api-front-door.ts", { auth: API_DEFAULTS.auth, rateLimit: API_DEFAULTS.rateLimit, burstLimit: API_DEFAULTS.burstLimit, logRetentionDays: API_DEFAULTS.logRetentionDays }],
+    [
+      "components/api-front-door.ts",
+      { auth: API_DEFAULTS.auth, rateLimit: API_DEFAULTS.rateLimit, burstLimit: API_DEFAULTS.burstLimit, logRetentionDays: API_DEFAULTS.logRetentionDays },
+    ],
     ["components/payload-bucket.ts", { retentionDays: DEFAULTS.payloadRetentionDays, inputPrefix: DEFAULT_INPUT_PREFIX, outputPrefix: DEFAULT_OUTPUT_PREFIX }],
   ];
   for (const [file, applied] of cases) {

@@ -10,10 +10,16 @@ import { ConfigError, parseSettings } from "../../config/settings";
 describe("a definition of your own, read from stack config", () => {
   let dir = "";
   const region = "us-east-1";
-  const invoke = (modelId: string) => ({ StartAt: "I", States: { I: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Arguments: { ModelId: modelId, Body: {} }, End: true } } });
+  const invoke = (modelId: string) => ({
+    StartAt: "I",
+    States: { I: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Arguments: { ModelId: modelId, Body: {} }, End: true } },
+  });
   const read = (raw: Record<string, unknown>) => readUserDefinition(parseSettings({ region, ...raw }), dir, () => false);
   const refuses = (raw: Record<string, unknown>, message: RegExp) =>
-    assert.throws(() => read(raw), (e: unknown) => e instanceof ConfigError && e.kind === "config" && message.test(e.message));
+    assert.throws(
+      () => read(raw),
+      (e: unknown) => e instanceof ConfigError && e.kind === "config" && message.test(e.message),
+    );
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-sfn-definition-"));
@@ -26,7 +32,10 @@ describe("a definition of your own, read from stack config", () => {
   it("reads and analyses a good file", () => {
     const own = read({ definitionFile: "ok.json" });
     assert.equal(own?.definition.StartAt, "I");
-    assert.deepEqual(own?.analysis.tasks.map((t) => t.state), ["I"]);
+    assert.deepEqual(
+      own?.analysis.tasks.map((t) => t.state),
+      ["I"],
+    );
   });
 
   it("names the file once for the file's own errors (missing, not an ASL object)", () => {
@@ -35,7 +44,10 @@ describe("a definition of your own, read from stack config", () => {
   });
 
   it("names the substitution map, not the file, for a bad substitution name", () => {
-    refuses({ definitionFile: "ok.json", definitionSubstitutions: '{"PayloadBucket": "x"}' }, /^bedrock-sfn:definitionSubstitutions: 'PayloadBucket' is set by the stack and cannot be overridden$/);
+    refuses(
+      { definitionFile: "ok.json", definitionSubstitutions: '{"PayloadBucket": "x"}' },
+      /^bedrock-sfn:definitionSubstitutions: 'PayloadBucket' is set by the stack and cannot be overridden$/,
+    );
   });
 
   it("prefixes the file to errors about its content", () => {

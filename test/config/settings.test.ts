@@ -24,7 +24,12 @@ describe("stack settings", () => {
       const expected = declared.default === undefined ? undefined : parseSettings({ ...base, [field]: declared.default })[field as keyof typeof settings];
       assert.deepEqual(settings[field as keyof typeof settings], expected, key);
     }
-    assert.deepEqual(Object.keys(project.config).sort(), Object.values(CONFIG_KEYS).filter((k) => k !== "aws:region").sort());
+    assert.deepEqual(
+      Object.keys(project.config).sort(),
+      Object.values(CONFIG_KEYS)
+        .filter((k) => k !== "aws:region")
+        .sort(),
+    );
   });
 
   it("takes its defaults from src/defaults.ts, the API front door's included", () => {
@@ -78,7 +83,10 @@ describe("stack settings", () => {
   ];
   for (const [override, message] of bad) {
     it(`rejects ${JSON.stringify(override)} naming key, value and choices`, () => {
-      assert.throws(() => parseSettings({ ...base, ...override }), (e: Error) => e instanceof ConfigError && message.test(e.message));
+      assert.throws(
+        () => parseSettings({ ...base, ...override }),
+        (e: Error) => e instanceof ConfigError && message.test(e.message),
+      );
     });
   }
 
@@ -91,7 +99,12 @@ describe("stack settings", () => {
 
   it("checks the model against the Region before anything is deployed", () => {
     const settings = parseSettings({ region: "us-east-1", modelId: "jp.anthropic.claude-sonnet-4-5-20250929-v1:0" });
-    assert.throws(() => checkSettings(settings), (e: Error) => e instanceof ConfigError && /^bedrock-sfn:modelId = 'jp\.anthropic[^']*': inference profile .* cannot be called from Region 'us-east-1'.*ap-northeast-1, ap-northeast-3$/.test(e.message));
+    assert.throws(
+      () => checkSettings(settings),
+      (e: Error) =>
+        e instanceof ConfigError &&
+        /^bedrock-sfn:modelId = 'jp\.anthropic[^']*': inference profile .* cannot be called from Region 'us-east-1'.*ap-northeast-1, ap-northeast-3$/.test(e.message),
+    );
     const unsupported = parseSettings({ region: "us-east-1", modelId: "amazon.titan-embed-text-v2:0" });
     assert.throws(() => checkSettings(unsupported), /bedrock-sfn:modelId = 'amazon\.titan-embed-text-v2:0': .*not supported/);
     const provisioned = parseSettings({ region: "us-east-2", modelId: "arn:aws:bedrock:us-east-2:123456789012:provisioned-model/abc" });
@@ -112,9 +125,21 @@ describe("settings for a definition of your own and guardrails", () => {
   });
 
   it("reads allowedModels, extraPolicyFiles and definitionSubstitutions as the CLI stores them", () => {
-    const s = parseSettings({ region, definitionFile: "f.json", allowedModels: "us.amazon.nova-lite-v1:0, anthropic.claude-3-haiku-20240307-v1:0", extraPolicyFiles: '["p.json"]', definitionSubstitutions: '{"Topic": "news", "N": 3}' });
-    assert.deepEqual([s.allowedModels, s.extraPolicyFiles, s.definitionSubstitutions], [["us.amazon.nova-lite-v1:0", "anthropic.claude-3-haiku-20240307-v1:0"], ["p.json"], { Topic: "news", N: 3 }]);
-    assert.throws(() => parseSettings({ region, definitionFile: "f.json", definitionSubstitutions: "Topic=news" }), /bedrock-sfn:definitionSubstitutions = 'Topic=news': must be a JSON object of names to strings/m);
+    const s = parseSettings({
+      region,
+      definitionFile: "f.json",
+      allowedModels: "us.amazon.nova-lite-v1:0, anthropic.claude-3-haiku-20240307-v1:0",
+      extraPolicyFiles: '["p.json"]',
+      definitionSubstitutions: '{"Topic": "news", "N": 3}',
+    });
+    assert.deepEqual(
+      [s.allowedModels, s.extraPolicyFiles, s.definitionSubstitutions],
+      [["us.amazon.nova-lite-v1:0", "anthropic.claude-3-haiku-20240307-v1:0"], ["p.json"], { Topic: "news", N: 3 }],
+    );
+    assert.throws(
+      () => parseSettings({ region, definitionFile: "f.json", definitionSubstitutions: "Topic=news" }),
+      /bedrock-sfn:definitionSubstitutions = 'Topic=news': must be a JSON object of names to strings/m,
+    );
   });
 
   const combos: [Record<string, unknown>, RegExp][] = [
@@ -124,12 +149,19 @@ describe("settings for a definition of your own and guardrails", () => {
     [{ ...base, guardrailId: "abc123", guardrailVersion: "latest" }, /^bedrock-sfn:guardrailVersion = 'latest': must be DRAFT or a version number/m],
     [{ ...base, guardrailId: "ABC 1", guardrailVersion: "1" }, /^bedrock-sfn:guardrailId = 'ABC 1': must be a guardrail ID/m],
     [{ ...base, guardrailId: "abc123", guardrailVersion: "1", trace: "on" }, /^bedrock-sfn:trace = 'on': must be one of ENABLED, DISABLED, ENABLED_FULL$/m],
-    [{ region, definitionFile: "f.json", guardrailId: "abc123", guardrailVersion: "1" }, /^bedrock-sfn:guardrailId = 'abc123': bedrock-sfn:guardrailId, bedrock-sfn:guardrailVersion configure the built-in workflow/m],
+    [
+      { region, definitionFile: "f.json", guardrailId: "abc123", guardrailVersion: "1" },
+      /^bedrock-sfn:guardrailId = 'abc123': bedrock-sfn:guardrailId, bedrock-sfn:guardrailVersion configure the built-in workflow/m,
+    ],
     [{ ...base, allowedModels: "us.amazon.nova-lite-v1:0" }, /^bedrock-sfn:allowedModels = 'us\.amazon\.nova-lite-v1:0': applies only to a definition of your own/m],
     [{ ...base, definitionSubstitutions: '{"A": "b"}' }, /^bedrock-sfn:definitionSubstitutions = '\{"A": "b"\}': applies only to a definition of your own/m],
   ];
   for (const [raw, message] of combos) {
-    it(`refuses ${JSON.stringify(raw).slice(0, 110)}`, () => assert.throws(() => parseSettings(raw), (e: Error) => e instanceof ConfigError && message.test(e.message)));
+    it(`refuses ${JSON.stringify(raw).slice(0, 110)}`, () =>
+      assert.throws(
+        () => parseSettings(raw),
+        (e: Error) => e instanceof ConfigError && message.test(e.message),
+      ));
   }
 
   it("accepts a complete guardrail", () => {

@@ -137,8 +137,14 @@ describe("engine/aws: the AWS provider stand-in", () => {
       const badDefinition = JSON.stringify({ StartAt: "Missing", States: { Done: { Type: "Succeed" } } });
       assert.match((await reasons(MACHINE, { definition: badDefinition, roleArn: "arn:aws:iam::123456789012:role/r" }))[0], /definition: InvalidDefinition/);
       const logging = { level: "ALL", logDestination: "arn:aws:logs:ap-northeast-1:123456789012:log-group:/x" };
-      assert.match((await reasons(MACHINE, { definition, roleArn: "arn:aws:iam::123456789012:role/r", loggingConfiguration: logging }))[0], /must be a log group ARN ending in ':\*'/);
-      assert.match((await reasons(MACHINE, { definition, roleArn: "r", type: "BATCH" })).join("\n"), /type: 'BATCH' is not one of STANDARD, EXPRESS[\s\S]*roleArn: 'r' is not an IAM role ARN/);
+      assert.match(
+        (await reasons(MACHINE, { definition, roleArn: "arn:aws:iam::123456789012:role/r", loggingConfiguration: logging }))[0],
+        /must be a log group ARN ending in ':\*'/,
+      );
+      assert.match(
+        (await reasons(MACHINE, { definition, roleArn: "r", type: "BATCH" })).join("\n"),
+        /type: 'BATCH' is not one of STANDARD, EXPRESS[\s\S]*roleArn: 'r' is not an IAM role ARN/,
+      );
     });
   });
 
@@ -165,7 +171,10 @@ describe("engine/aws: the AWS provider stand-in", () => {
     ]) {
       assert.ok(types.includes(type), `${type} is not served`);
     }
-    assert.ok(types.every((t) => /^aws:(cloudwatch|iam|s3|sfn|apigateway)\//.test(t)), "serves a type outside the services the project uses");
+    assert.ok(
+      types.every((t) => /^aws:(cloudwatch|iam|s3|sfn|apigateway)\//.test(t)),
+      "serves a type outside the services the project uses",
+    );
   });
 
   it("API Gateway: API IDs, stage URLs, a secret API key value, service integration URIs", async () => {
@@ -181,7 +190,13 @@ describe("engine/aws: the AWS provider stand-in", () => {
     assert.equal((key.outs.value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270");
     const integration = { restApi: api.id, resourceId: "abc123", httpMethod: "POST", type: "AWS", integrationHttpMethod: "POST" };
     assert.deepEqual(await reasons("aws:apigateway/integration:Integration", { ...integration, uri: "arn:aws:apigateway:ap-northeast-1:states:action/StartSyncExecution" }), []);
-    assert.match((await reasons("aws:apigateway/integration:Integration", { ...integration, uri: "states:StartSyncExecution" }))[0], /uri: 'states:StartSyncExecution' is not an AWS service integration URI/);
-    assert.match((await reasons("aws:apigateway/method:Method", { restApi: api.id, resourceId: "r", httpMethod: "FETCH", authorization: "IAM" })).join("\n"), /'FETCH' is not one of GET[\s\S]*'IAM' is not one of NONE, AWS_IAM/);
+    assert.match(
+      (await reasons("aws:apigateway/integration:Integration", { ...integration, uri: "states:StartSyncExecution" }))[0],
+      /uri: 'states:StartSyncExecution' is not an AWS service integration URI/,
+    );
+    assert.match(
+      (await reasons("aws:apigateway/method:Method", { restApi: api.id, resourceId: "r", httpMethod: "FETCH", authorization: "IAM" })).join("\n"),
+      /'FETCH' is not one of GET[\s\S]*'IAM' is not one of NONE, AWS_IAM/,
+    );
   });
 });

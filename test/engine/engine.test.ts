@@ -79,7 +79,11 @@ describe("real Pulumi engine (offline)", function () {
   });
 
   for (const { fixture, expected } of [
-    { fixture: "refused-bucket.ts", expected: /aws:s3\/bucket:Bucket resource 'refused-bucket': property bucket value \{Payloads_Bucket\} has a problem: InvalidBucketName: 'Payloads_Bucket' may contain only lowercase/ },
+    {
+      fixture: "refused-bucket.ts",
+      expected:
+        /aws:s3\/bucket:Bucket resource 'refused-bucket': property bucket value \{Payloads_Bucket\} has a problem: InvalidBucketName: 'Payloads_Bucket' may contain only lowercase/,
+    },
     { fixture: "unserved-type.ts", expected: /the offline AWS stand-in does not implement resource type 'aws:sqs\/queue:Queue'/ },
   ]) {
     it(`the stand-in refuses at preview what it would not create (${fixture}), in one line and no stack trace`, async () => {
@@ -152,10 +156,7 @@ describe("real Pulumi engine (offline)", function () {
     });
 
     it("a model change shows in preview --diff as an update of the role policy", async () => {
-      assertOk(
-        await project.run(["config", "set", "--stack", "dev", "bedrock-sfn:modelId", "apac.anthropic.claude-3-5-sonnet-20241022-v2:0"]),
-        "config set modelId",
-      );
+      assertOk(await project.run(["config", "set", "--stack", "dev", "bedrock-sfn:modelId", "apac.anthropic.claude-3-5-sonnet-20241022-v2:0"]), "config set modelId");
       const result = await project.run(["preview", "--stack", "dev", "--diff"]);
       assertOk(result, "preview --diff");
       assert.match(result.stdout, /~ aws:iam\/rolePolicy:RolePolicy: \(update\)/);

@@ -148,15 +148,24 @@ describe("engine: the npm run pulumi wrapper", () => {
     });
 
     it("passes config to the SDK in the <namespace>:config:<name> form", () => {
-      assert.deepEqual(configForSdk([["aws:region", "us-east-1"], ["bedrock-sfn:modelId", "m"]]), {
-        "aws:config:region": "us-east-1",
-        "bedrock-sfn:config:modelId": "m",
-      });
+      assert.deepEqual(
+        configForSdk([
+          ["aws:region", "us-east-1"],
+          ["bedrock-sfn:modelId", "m"],
+        ]),
+        {
+          "aws:config:region": "us-east-1",
+          "bedrock-sfn:config:modelId": "m",
+        },
+      );
     });
 
     it("lists the resource plugins of installed packages: aws at the version @pulumi/aws declares", () => {
       const packages = requiredPackages(PROJECT_ROOT);
-      assert.deepEqual(packages.find((p) => p.name === "aws"), { name: "aws", version: "7.48.0" });
+      assert.deepEqual(
+        packages.find((p) => p.name === "aws"),
+        { name: "aws", version: "7.48.0" },
+      );
       assert.deepEqual(requiredPackages(tmp()), []);
     });
   });

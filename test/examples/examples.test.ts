@@ -45,9 +45,36 @@ interface Example {
 }
 
 const examples: Example[] = [
-  { file: "examples/prompt-chain.asl.json", models: ["us.amazon.nova-pro-v1:0", "global.anthropic.claude-sonnet-4-5-20250929-v1:0"], input: { topic: "green tea" }, s3: { reads: false, writes: false }, states: ["CheckInput", "Outline", "Draft"], inline: ["us.amazon.nova-pro-v1:0", "global.anthropic.claude-sonnet-4-5-20250929-v1:0"] },
-  { file: "examples/parallel-fan-out.asl.yaml", models: ["us.anthropic.claude-3-haiku-20240307-v1:0", "us.amazon.nova-lite-v1:0"], input: { document: "Green tea is made from Camellia sinensis." }, s3: { reads: false, writes: true }, states: ["FanOut", "HaikuToS3", "NovaConverse", "Combine"], inline: ["us.amazon.nova-lite-v1:0"] },
-  { file: "examples/map-over-items.asl.json", models: ["global.anthropic.claude-haiku-4-5-20251001-v1:0", "us.amazon.nova-micro-v1:0"], input: { tickets: [{ id: "1", text: "I was charged twice" }, { id: "2", text: "The app crashes" }, { id: "3", text: "Hello" }] }, s3: { reads: false, writes: true }, states: ["ClassifyEach", "Pause", "Report", "Done"], inline: ["global.anthropic.claude-haiku-4-5-20251001-v1:0"] },
+  {
+    file: "examples/prompt-chain.asl.json",
+    models: ["us.amazon.nova-pro-v1:0", "global.anthropic.claude-sonnet-4-5-20250929-v1:0"],
+    input: { topic: "green tea" },
+    s3: { reads: false, writes: false },
+    states: ["CheckInput", "Outline", "Draft"],
+    inline: ["us.amazon.nova-pro-v1:0", "global.anthropic.claude-sonnet-4-5-20250929-v1:0"],
+  },
+  {
+    file: "examples/parallel-fan-out.asl.yaml",
+    models: ["us.anthropic.claude-3-haiku-20240307-v1:0", "us.amazon.nova-lite-v1:0"],
+    input: { document: "Green tea is made from Camellia sinensis." },
+    s3: { reads: false, writes: true },
+    states: ["FanOut", "HaikuToS3", "NovaConverse", "Combine"],
+    inline: ["us.amazon.nova-lite-v1:0"],
+  },
+  {
+    file: "examples/map-over-items.asl.json",
+    models: ["global.anthropic.claude-haiku-4-5-20251001-v1:0", "us.amazon.nova-micro-v1:0"],
+    input: {
+      tickets: [
+        { id: "1", text: "I was charged twice" },
+        { id: "2", text: "The app crashes" },
+        { id: "3", text: "Hello" },
+      ],
+    },
+    s3: { reads: false, writes: true },
+    states: ["ClassifyEach", "Pause", "Report", "Done"],
+    inline: ["global.anthropic.claude-haiku-4-5-20251001-v1:0"],
+  },
 ];
 
 describe("examples/", function () {
@@ -95,10 +122,15 @@ describe("examples/", function () {
         const inputFile = path.join(dir, `${path.basename(example.file)}.input.json`);
         writeJson(inputFile, example.input);
         let printed = "";
-        const code = await main(["--stack", "dev", "--config", `aws:region=${REGION}`, "--config", `bedrock-sfn:definitionFile=${example.file}`, "--input-file", inputFile, "--json"], {
-          stdout: (text) => { printed += text; },
-          timeScale: 0.001,
-        });
+        const code = await main(
+          ["--stack", "dev", "--config", `aws:region=${REGION}`, "--config", `bedrock-sfn:definitionFile=${example.file}`, "--input-file", inputFile, "--json"],
+          {
+            stdout: (text) => {
+              printed += text;
+            },
+            timeScale: 0.001,
+          },
+        );
         assert.equal(code, 0, printed);
         const run = JSON.parse(printed);
         assert.equal(run.status, "SUCCEEDED");
@@ -116,7 +148,9 @@ describe("examples/", function () {
     writeJson(file, {
       QueryLanguage: "JSONata",
       StartAt: "Pick",
-      States: { Pick: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Arguments: { ModelId: "{% $states.input.model %}", Body: "{% $states.input.body %}" }, End: true } },
+      States: {
+        Pick: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Arguments: { ModelId: "{% $states.input.model %}", Body: "{% $states.input.body %}" }, End: true },
+      },
     });
     await assert.rejects(synth(file), /bedrock-sfn:definitionFile = '.*dynamic\.json': state 'Pick' computes ModelId at run time.*bedrock-sfn:allowedModels/);
     const allowed = ["us.amazon.nova-lite-v1:0", "global.anthropic.claude-haiku-4-5-20251001-v1:0"];
@@ -142,8 +176,19 @@ describe("examples/", function () {
     writeJson(definition, {
       StartAt: "Ask",
       States: {
-        Ask: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Parameters: { ModelId: "anthropic.claude-3-haiku-20240307-v1:0", Body: { messages: [] } }, ResultPath: "$.answer", Next: "Notify" },
-        Notify: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Parameters: { TopicArn: "arn:aws:sns:us-east-1:123456789012:answers", "Message.$": "States.JsonToString($.answer)" }, End: true },
+        Ask: {
+          Type: "Task",
+          Resource: "arn:aws:states:::bedrock:invokeModel",
+          Parameters: { ModelId: "anthropic.claude-3-haiku-20240307-v1:0", Body: { messages: [] } },
+          ResultPath: "$.answer",
+          Next: "Notify",
+        },
+        Notify: {
+          Type: "Task",
+          Resource: "arn:aws:states:::sns:publish",
+          Parameters: { TopicArn: "arn:aws:sns:us-east-1:123456789012:answers", "Message.$": "States.JsonToString($.answer)" },
+          End: true,
+        },
       },
     });
     const extra = path.join(dir, "sns.json");
@@ -160,10 +205,15 @@ describe("examples/", function () {
     fs.writeFileSync(input, "{}");
     const run = async (extraArgs: string[]) => {
       let printed = "";
-      const code = await main(["--stack", "dev", "--config", `aws:region=${REGION}`, "--config", `bedrock-sfn:definitionFile=${definition}`, "--input-file", input, "--json", ...extraArgs], {
-        stdout: (text) => { printed += text; },
-        timeScale: 0.001,
-      });
+      const code = await main(
+        ["--stack", "dev", "--config", `aws:region=${REGION}`, "--config", `bedrock-sfn:definitionFile=${definition}`, "--input-file", input, "--json", ...extraArgs],
+        {
+          stdout: (text) => {
+            printed += text;
+          },
+          timeScale: 0.001,
+        },
+      );
       return { code, run: JSON.parse(printed) };
     };
     const unserved = await run([]);

@@ -26,52 +26,87 @@ const RESOURCES = [
 ];
 
 const actionPattern = fc.constantFrom(
-  "bedrock:InvokeModel", "bedrock:invokemodel", "bedrock:Invoke*", "bedrock:*", "*", "s3:*Object", "s3:GetObject",
-  "bedrock:InvokeModel?", "bedrock:InvokeModelWith*", "s3:Put*",
+  "bedrock:InvokeModel",
+  "bedrock:invokemodel",
+  "bedrock:Invoke*",
+  "bedrock:*",
+  "*",
+  "s3:*Object",
+  "s3:GetObject",
+  "bedrock:InvokeModel?",
+  "bedrock:InvokeModelWith*",
+  "s3:Put*",
 );
 const resourcePattern = fc.constantFrom(
   "*",
-  modelArn("ap-northeast-1"), modelArn("ap-*"), modelArn("*"), modelArn(""), modelArn("ap-northeast-?"),
-  "arn:aws:bedrock:*::foundation-model/*", "arn:aws:bedrock:*::foundation-model/anthropic.*",
+  modelArn("ap-northeast-1"),
+  modelArn("ap-*"),
+  modelArn("*"),
+  modelArn(""),
+  modelArn("ap-northeast-?"),
+  "arn:aws:bedrock:*::foundation-model/*",
+  "arn:aws:bedrock:*::foundation-model/anthropic.*",
   "arn:aws:bedrock:ap-northeast-1::foundation-model/apac.anthropic.claude-sonnet-4-20250514-v1:0",
-  profileArn("ap-northeast-1"), "arn:aws:bedrock:*:*:inference-profile/*", `arn:aws:bedrock:ap-*:${ACCOUNT}:inference-profile/apac.*`,
-  "arn:aws:s3:::payloads/input/*", "arn:aws:s3:::payloads/*", "arn:aws:s3:::payloads/output/*/c.json", "arn:aws:bedrock:*",
+  profileArn("ap-northeast-1"),
+  "arn:aws:bedrock:*:*:inference-profile/*",
+  `arn:aws:bedrock:ap-*:${ACCOUNT}:inference-profile/apac.*`,
+  "arn:aws:s3:::payloads/input/*",
+  "arn:aws:s3:::payloads/*",
+  "arn:aws:s3:::payloads/output/*/c.json",
+  "arn:aws:bedrock:*",
   "arn:aws:*:*:*:*",
 );
 const operator = fc.constantFrom(
-  "StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
-  "StringEqualsIfExists", "StringNotEqualsIfExists", "StringLikeIfExists", "ArnLikeIfExists", "ArnNotLikeIfExists",
-  "ForAnyValue:StringEquals", "ForAllValues:StringEquals", "ForAnyValue:StringLike", "ForAllValues:StringNotLike",
-  "StringEqualsIgnoreCase", "Null",
+  "StringEquals",
+  "StringNotEquals",
+  "StringLike",
+  "StringNotLike",
+  "ArnEquals",
+  "ArnLike",
+  "ArnNotEquals",
+  "ArnNotLike",
+  "StringEqualsIfExists",
+  "StringNotEqualsIfExists",
+  "StringLikeIfExists",
+  "ArnLikeIfExists",
+  "ArnNotLikeIfExists",
+  "ForAnyValue:StringEquals",
+  "ForAllValues:StringEquals",
+  "ForAnyValue:StringLike",
+  "ForAllValues:StringNotLike",
+  "StringEqualsIgnoreCase",
+  "Null",
 );
 const regionValue = fc.constantFrom("ap-northeast-1", "ap-*", "us-east-1", "unspecified", "AP-NORTHEAST-1", "*");
 const profileValue = fc.constantFrom(profileArn("ap-northeast-1"), profileArn("us-east-1"), "arn:aws:bedrock:*:*:inference-profile/apac.*", "*");
 const condition = fc.option(
-  fc.tuple(operator, fc.boolean(), fc.array(regionValue, { minLength: 1, maxLength: 2 }), fc.array(profileValue, { minLength: 1, maxLength: 2 })).map(
-    ([op, onRegion, regions, profiles]) =>
+  fc
+    .tuple(operator, fc.boolean(), fc.array(regionValue, { minLength: 1, maxLength: 2 }), fc.array(profileValue, { minLength: 1, maxLength: 2 }))
+    .map(([op, onRegion, regions, profiles]) =>
       op === "Null"
         ? { Null: { [onRegion ? "aws:RequestedRegion" : "bedrock:InferenceProfileArn"]: onRegion ? "false" : "true" } }
         : { [op]: onRegion ? { "aws:RequestedRegion": regions } : { "bedrock:InferenceProfileArn": profiles } },
-  ),
+    ),
   { nil: undefined },
 );
-const statement = fc.record({
-  effect: fc.constantFrom("Allow", "Allow", "Deny"),
-  negateAction: fc.boolean(),
-  negateResource: fc.boolean(),
-  actions: fc.array(actionPattern, { minLength: 1, maxLength: 2 }),
-  resources: fc.array(resourcePattern, { minLength: 1, maxLength: 3 }),
-  condition,
-})
+const statement = fc
+  .record({
+    effect: fc.constantFrom("Allow", "Allow", "Deny"),
+    negateAction: fc.boolean(),
+    negateResource: fc.boolean(),
+    actions: fc.array(actionPattern, { minLength: 1, maxLength: 2 }),
+    resources: fc.array(resourcePattern, { minLength: 1, maxLength: 3 }),
+    condition,
+  })
   // iam-simulate leaves a short ARN (arn:aws:bedrock:*) inside NotResource undecided for other services; IAM pads it
   // with wildcards as it does in Resource, and so do we. Keep that one case out of the comparison.
   .filter((s) => !(s.negateResource && s.effect === "Deny" && s.resources.includes("arn:aws:bedrock:*")))
   .map((s) => ({
-  Effect: s.effect,
-  [s.negateAction && s.effect === "Deny" ? "NotAction" : "Action"]: s.actions,
-  [s.negateResource && s.effect === "Deny" ? "NotResource" : "Resource"]: s.resources.length === 1 ? s.resources[0] : s.resources,
-  ...(s.condition ? { Condition: s.condition } : {}),
-}));
+    Effect: s.effect,
+    [s.negateAction && s.effect === "Deny" ? "NotAction" : "Action"]: s.actions,
+    [s.negateResource && s.effect === "Deny" ? "NotResource" : "Resource"]: s.resources.length === 1 ? s.resources[0] : s.resources,
+    ...(s.condition ? { Condition: s.condition } : {}),
+  }));
 const request = fc.record({
   action: fc.constantFrom(...ACTIONS),
   resource: fc.constantFrom(...RESOURCES),
@@ -133,15 +168,26 @@ const newResourcePattern = fc.oneof(
   starRun.map((stars) => `arn:aws:bedrock:*:*:inference-profile/${stars}apac${stars}`),
   starRun.map((stars) => `arn:aws:s3:::payloads/${stars}a${stars}`),
   fc.constantFrom(
-    "arn:aws:s3:::payloads/${*}", "arn:aws:s3:::payloads/in${?}ut/*", "arn:aws:s3:::payloads/${$}x", "arn:aws:s3:::payloads/input/a?json",
-    "arn:aws:s3:::payloads/${aws:PrincipalAccount}/*", "arn:aws:s3:::payloads/${aws:username}/*", `arn:aws:bedrock:*:\${aws:PrincipalAccount}:inference-profile/*`,
-    "arn:aws:s3:::payloads/*", "*",
+    "arn:aws:s3:::payloads/${*}",
+    "arn:aws:s3:::payloads/in${?}ut/*",
+    "arn:aws:s3:::payloads/${$}x",
+    "arn:aws:s3:::payloads/input/a?json",
+    "arn:aws:s3:::payloads/${aws:PrincipalAccount}/*",
+    "arn:aws:s3:::payloads/${aws:username}/*",
+    `arn:aws:bedrock:*:\${aws:PrincipalAccount}:inference-profile/*`,
+    "arn:aws:s3:::payloads/*",
+    "*",
   ),
 );
 // Requests name concrete resources (iam-simulate would read a "*" in a request as a pattern).
 const NEW_RESOURCES = [
-  "arn:aws:s3:::payloads/?ut/x", "arn:aws:s3:::payloads/$x", "arn:aws:s3:::payloads/input/a.json",
-  `arn:aws:s3:::payloads/${ACCOUNT}/x`, "arn:aws:s3:::payloads/${aws:PrincipalAccount}/x", "arn:aws:s3:::payloads/aaa", profileArn("ap-northeast-1"),
+  "arn:aws:s3:::payloads/?ut/x",
+  "arn:aws:s3:::payloads/$x",
+  "arn:aws:s3:::payloads/input/a.json",
+  `arn:aws:s3:::payloads/${ACCOUNT}/x`,
+  "arn:aws:s3:::payloads/${aws:PrincipalAccount}/x",
+  "arn:aws:s3:::payloads/aaa",
+  profileArn("ap-northeast-1"),
 ];
 const newCondition = fc.option(
   fc.oneof(
@@ -149,41 +195,54 @@ const newCondition = fc.option(
       // ISO dates only: for an epoch value (seconds, as aws:EpochTime is) iam-simulate reads milliseconds.
       fc.constantFrom(NOW, "2020-01-01T00:00:00Z", "2099-01-01T00:00:00Z", "2026-12-01").map((v) => ({ [op]: { "aws:CurrentTime": v } })),
     ),
-    fc.constantFrom("NumericLessThan", "NumericGreaterThanEquals", "NumericEquals", "NumericNotEquals").chain((op) =>
-      fc.constantFrom(EPOCH, "0", "99999999999").map((v) => ({ [op]: { "aws:EpochTime": v } })),
-    ),
+    fc
+      .constantFrom("NumericLessThan", "NumericGreaterThanEquals", "NumericEquals", "NumericNotEquals")
+      .chain((op) => fc.constantFrom(EPOCH, "0", "99999999999").map((v) => ({ [op]: { "aws:EpochTime": v } }))),
     fc.constantFrom("true", "false").map((v) => ({ Bool: { "aws:SecureTransport": v } })),
     fc.constantFrom(ACCOUNT, "999999999999", "${aws:PrincipalAccount}").map((v) => ({ StringEquals: { "aws:PrincipalAccount": v } })),
     starRun.map((stars) => ({ StringLike: { "aws:RequestedRegion": `${stars}1` } })),
   ),
   { nil: undefined },
 );
-const newStatement = fc.record({
-  effect: fc.constantFrom("Allow", "Allow", "Deny"),
-  resources: fc.array(newResourcePattern, { minLength: 1, maxLength: 2 }),
-  condition: newCondition,
-}).map((s) => ({ Effect: s.effect, Action: ["s3:GetObject", "bedrock:InvokeModel"], Resource: s.resources, ...(s.condition ? { Condition: s.condition } : {}) }));
+const newStatement = fc
+  .record({
+    effect: fc.constantFrom("Allow", "Allow", "Deny"),
+    resources: fc.array(newResourcePattern, { minLength: 1, maxLength: 2 }),
+    condition: newCondition,
+  })
+  .map((s) => ({ Effect: s.effect, Action: ["s3:GetObject", "bedrock:InvokeModel"], Resource: s.resources, ...(s.condition ? { Condition: s.condition } : {}) }));
 
 describe("iam matcher cross-checked against iam-simulate: globs, escapes, variables, always-filled keys", () => {
   it("agrees on star runs, escapes, policy variables by Version, Date/Numeric/Bool conditions", () => {
     const seen = new Set<string>();
     let compared = 0;
     fc.assert(
-      fc.property(fc.constantFrom("2012-10-17", "2008-10-17"), fc.array(newStatement, { minLength: 1, maxLength: 3 }), fc.constantFrom(...NEW_RESOURCES), (version, statements, resource) => {
-        const policy = { Version: version, Statement: statements };
-        const action = resource.startsWith("arn:aws:s3") ? "s3:GetObject" : "bedrock:InvokeModel";
-        const context = { "aws:RequestedRegion": "ap-northeast-1", "aws:CurrentTime": NOW, "aws:EpochTime": EPOCH, "aws:SecureTransport": "true", "aws:PrincipalAccount": ACCOUNT };
-        const req = { action, resource, context };
-        const ours = evaluateRequest(req, [readPolicyDocument(policy, "policy").document!]);
-        // aws:username is not in the request: our answer is "cannot judge"; iam-simulate's guess is not compared.
-        if (ours.verdict === "cannot-judge") return;
-        // Under 2008-10-17 IAM reads ${...} (escapes included) as literal text, as its policy-variable docs say;
-        // iam-simulate expands them in every Version, so those documents are checked by our own tests instead.
-        if (version === "2008-10-17" && JSON.stringify(policy).includes("${")) return;
-        seen.add(ours.verdict);
-        compared++;
-        assert.equal(VERDICTS[ours.verdict], simulate(policy, req), `${JSON.stringify(policy)}\n${JSON.stringify(req)}\nours: ${ours.reason}`);
-      }),
+      fc.property(
+        fc.constantFrom("2012-10-17", "2008-10-17"),
+        fc.array(newStatement, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(...NEW_RESOURCES),
+        (version, statements, resource) => {
+          const policy = { Version: version, Statement: statements };
+          const action = resource.startsWith("arn:aws:s3") ? "s3:GetObject" : "bedrock:InvokeModel";
+          const context = {
+            "aws:RequestedRegion": "ap-northeast-1",
+            "aws:CurrentTime": NOW,
+            "aws:EpochTime": EPOCH,
+            "aws:SecureTransport": "true",
+            "aws:PrincipalAccount": ACCOUNT,
+          };
+          const req = { action, resource, context };
+          const ours = evaluateRequest(req, [readPolicyDocument(policy, "policy").document!]);
+          // aws:username is not in the request: our answer is "cannot judge"; iam-simulate's guess is not compared.
+          if (ours.verdict === "cannot-judge") return;
+          // Under 2008-10-17 IAM reads ${...} (escapes included) as literal text, as its policy-variable docs say;
+          // iam-simulate expands them in every Version, so those documents are checked by our own tests instead.
+          if (version === "2008-10-17" && JSON.stringify(policy).includes("${")) return;
+          seen.add(ours.verdict);
+          compared++;
+          assert.equal(VERDICTS[ours.verdict], simulate(policy, req), `${JSON.stringify(policy)}\n${JSON.stringify(req)}\nours: ${ours.reason}`);
+        },
+      ),
       { numRuns: 1500, seed: 20261201 },
     );
     assert.deepEqual([...seen].sort(), ["allowed", "explicit-deny", "implicit-deny"]);

@@ -54,7 +54,10 @@ describe("iam document reader", () => {
       },
       "doc",
     );
-    assert.deepEqual(result.document!.statements.map((s) => s.sid), ["Good"]);
+    assert.deepEqual(
+      result.document!.statements.map((s) => s.sid),
+      ["Good"],
+    );
     const messages = result.diagnostics.map((d) => d.message);
     assert.match(messages[0], /statement 'NoEffect': 'Effect' must be "Allow" or "Deny", got nothing/);
     assert.match(messages[1], /statement #3: has both 'Action' and 'NotAction'/);
@@ -77,16 +80,19 @@ describe("iam document reader", () => {
       "doc",
     );
     assert.equal(result.document!.statements.length, 2);
-    assert.deepEqual(result.diagnostics.map((d) => [d.kind, d.statement]), [["cannot-judge", "'Ip'"], ["cannot-judge", "'Var'"]]);
+    assert.deepEqual(
+      result.diagnostics.map((d) => [d.kind, d.statement]),
+      [
+        ["cannot-judge", "'Ip'"],
+        ["cannot-judge", "'Var'"],
+      ],
+    );
     assert.match(result.diagnostics[0].message, /IpAddress/);
     assert.match(result.diagnostics[1].message, /\$\{aws:username\}/);
   });
 
   it("reads condition values given as booleans and numbers as their text", () => {
-    const { document } = readPolicyDocument(
-      { Statement: [{ Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": false } } }] },
-      "doc",
-    );
+    const { document } = readPolicyDocument({ Statement: [{ Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": false } } }] }, "doc");
     assert.deepEqual(document!.statements[0].conditions[0].values, ["false"]);
   });
 });

@@ -40,7 +40,10 @@ describe("iam evaluation", () => {
     ]);
     const d = evaluateRequest(invoke(PROFILE_ARN, { "aws:RequestedRegion": "ap-northeast-1" }), [policy]);
     assert.deepEqual([d.allowed, d.verdict], [false, "implicit-deny"]);
-    assert.match(d.reason, /'ProfileWithCondition' names it but its condition StringEquals bedrock:InferenceProfileArn .* does not hold for a request without bedrock:InferenceProfileArn/);
+    assert.match(
+      d.reason,
+      /'ProfileWithCondition' names it but its condition StringEquals bedrock:InferenceProfileArn .* does not hold for a request without bedrock:InferenceProfileArn/,
+    );
   });
 
   it("applies NotAction and NotResource", () => {
@@ -62,8 +65,18 @@ describe("iam evaluation", () => {
       ["StringNotEquals excludes the listed value", { StringNotEquals: { "aws:RequestedRegion": "us-east-1" } }, { "aws:RequestedRegion": "us-east-1" }, false],
       ["StringLike with ? and *", { StringLike: { "aws:RequestedRegion": "ap-north?ast-*" } }, { "aws:RequestedRegion": "ap-northeast-3" }, true],
       ["StringNotLike", { StringNotLike: { "aws:RequestedRegion": "ap-*" } }, { "aws:RequestedRegion": "ap-northeast-3" }, false],
-      ["ArnLike with a Region wildcard", { ArnLike: { "bedrock:InferenceProfileArn": "arn:aws:bedrock:ap-*:*:inference-profile/apac.*" } }, { "bedrock:InferenceProfileArn": PROFILE_ARN }, true],
-      ["ArnEquals accepts wildcards too", { ArnEquals: { "bedrock:InferenceProfileArn": "arn:aws:bedrock:*:*:inference-profile/*" } }, { "bedrock:InferenceProfileArn": PROFILE_ARN }, true],
+      [
+        "ArnLike with a Region wildcard",
+        { ArnLike: { "bedrock:InferenceProfileArn": "arn:aws:bedrock:ap-*:*:inference-profile/apac.*" } },
+        { "bedrock:InferenceProfileArn": PROFILE_ARN },
+        true,
+      ],
+      [
+        "ArnEquals accepts wildcards too",
+        { ArnEquals: { "bedrock:InferenceProfileArn": "arn:aws:bedrock:*:*:inference-profile/*" } },
+        { "bedrock:InferenceProfileArn": PROFILE_ARN },
+        true,
+      ],
       ["ArnNotLike on a value that is not an ARN fails", { ArnNotLike: { "aws:RequestedRegion": "arn:aws:*:*:*:*" } }, { "aws:RequestedRegion": "eu-west-1" }, false],
       ["ForAnyValue on a missing key fails", { "ForAnyValue:StringEquals": { "aws:RequestedRegion": "eu-west-1" } }, {}, false],
       ["ForAllValues on a missing key holds", { "ForAllValues:StringEquals": { "aws:RequestedRegion": "eu-west-1" } }, {}, true],
@@ -71,7 +84,12 @@ describe("iam evaluation", () => {
       ["ForAllValues on a single value", { "ForAllValues:StringEquals": { "aws:RequestedRegion": "eu-west-1" } }, { "aws:RequestedRegion": "ap-northeast-1" }, false],
       ["Null true on a missing key", { Null: { "bedrock:InferenceProfileArn": "true" } }, {}, true],
       ["Null false on a missing key", { Null: { "bedrock:InferenceProfileArn": "false" } }, {}, false],
-      ["operators are ANDed", { StringEquals: { "aws:RequestedRegion": "ap-northeast-1" }, StringLike: { "bedrock:InferenceProfileArn": "*apac.*" } }, { "aws:RequestedRegion": "ap-northeast-1" }, false],
+      [
+        "operators are ANDed",
+        { StringEquals: { "aws:RequestedRegion": "ap-northeast-1" }, StringLike: { "bedrock:InferenceProfileArn": "*apac.*" } },
+        { "aws:RequestedRegion": "ap-northeast-1" },
+        false,
+      ],
     ];
     for (const [name, condition, context, allowed] of cases) {
       it(`${name}: ${allowed ? "allowed" : "not allowed"}`, () => {
@@ -105,7 +123,9 @@ describe("iam evaluation", () => {
     });
 
     it("answers 'cannot-judge' for a Resource that holds a policy variable", () => {
-      const d = evaluateRequest({ action: "s3:GetObject", resource: "arn:aws:s3:::b/alice/x" }, [doc([{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/${aws:username}/*" }])]);
+      const d = evaluateRequest({ action: "s3:GetObject", resource: "arn:aws:s3:::b/alice/x" }, [
+        doc([{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/${aws:username}/*" }]),
+      ]);
       assert.equal(d.verdict, "cannot-judge");
     });
   });
@@ -113,7 +133,10 @@ describe("iam evaluation", () => {
   it("evaluates a list of requests in order", () => {
     const policy = doc([{ Effect: "Allow", Action: "bedrock:InvokeModel", Resource: modelIn("ap-*") }]);
     const results = evaluateRequests([invoke(modelIn("ap-northeast-1")), invoke(modelIn("eu-west-1"))], [policy]);
-    assert.deepEqual(results.map((r) => r.decision.allowed), [true, false]);
+    assert.deepEqual(
+      results.map((r) => r.decision.allowed),
+      [true, false],
+    );
     assert.equal(results[1].request.resource, modelIn("eu-west-1"));
   });
 });

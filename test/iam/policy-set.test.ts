@@ -9,8 +9,16 @@ const invoke = (resource = MODEL, context: Record<string, string> = {}) => ({ ac
 describe("iam glob", () => {
   it("matches like IAM: * any run, ? one character, case only when asked", () => {
     for (const [pattern, value, expected] of [
-      ["a*b*c", "aXbYc", true], ["a*b*c", "abc", true], ["a*b*c", "acb", false], ["*", "", true], ["?", "", false],
-      ["a?c", "abc", true], ["a?c", "ac", false], ["**a**", "xax", true], ["*ab*ab", "abab", true], ["*ab*ab", "aba", false],
+      ["a*b*c", "aXbYc", true],
+      ["a*b*c", "abc", true],
+      ["a*b*c", "acb", false],
+      ["*", "", true],
+      ["?", "", false],
+      ["a?c", "abc", true],
+      ["a?c", "ac", false],
+      ["**a**", "xax", true],
+      ["*ab*ab", "abab", true],
+      ["*ab*ab", "aba", false],
     ] as const) {
       assert.equal(matchesWildcard(pattern, value), expected, `${pattern} ~ ${value}`);
     }
@@ -52,7 +60,9 @@ describe("iam glob", () => {
 
 describe("PolicySet", () => {
   it("names the blocking condition of an implicit deny", () => {
-    const set = new PolicySet([doc([{ Sid: "OnlyEu", Effect: "Allow", Action: "bedrock:InvokeModel", Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-1" } } }])]);
+    const set = new PolicySet([
+      doc([{ Sid: "OnlyEu", Effect: "Allow", Action: "bedrock:InvokeModel", Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-1" } } }]),
+    ]);
     const d = set.evaluate(invoke(MODEL, { "aws:RequestedRegion": "us-east-1" }));
     assert.equal(d.verdict, "implicit-deny");
     assert.equal(d.blockingCondition?.statement.label, "'OnlyEu'");
@@ -68,7 +78,14 @@ describe("PolicySet", () => {
     const refused = set.evaluate(invoke());
     assert.deepEqual([refused.verdict, refused.byBoundary], ["implicit-deny", true]);
     assert.match(refused.reason, /permissions boundary does not/);
-    const denying = new PolicySet(identity, { boundary: [doc([{ Effect: "Allow", Action: "*", Resource: "*" }, { Sid: "No", Effect: "Deny", Action: "bedrock:*", Resource: MODEL }])] });
+    const denying = new PolicySet(identity, {
+      boundary: [
+        doc([
+          { Effect: "Allow", Action: "*", Resource: "*" },
+          { Sid: "No", Effect: "Deny", Action: "bedrock:*", Resource: MODEL },
+        ]),
+      ],
+    });
     assert.deepEqual([denying.evaluate(invoke()).verdict, denying.evaluate(invoke()).statement?.label], ["explicit-deny", "'No'"]);
   });
 
@@ -83,9 +100,15 @@ describe("PolicySet", () => {
     assert.equal(set({ DateGreaterThan: { "aws:CurrentTime": "2027-01-01T00:00:00Z" } }).evaluate(invoke()).verdict, "implicit-deny");
     // The role's ARN not known yet: present, value unknown -> "cannot judge", but a Null check still decides.
     const unknown = awsRequestContext();
-    const unsure = new PolicySet([doc([{ Effect: "Allow", Action: "bedrock:InvokeModel", Resource: "*", Condition: { StringEquals: { "aws:PrincipalArn": "x" } } }])], { context: unknown.context, unknownContextKeys: unknown.unknownKeys });
+    const unsure = new PolicySet([doc([{ Effect: "Allow", Action: "bedrock:InvokeModel", Resource: "*", Condition: { StringEquals: { "aws:PrincipalArn": "x" } } }])], {
+      context: unknown.context,
+      unknownContextKeys: unknown.unknownKeys,
+    });
     assert.equal(unsure.evaluate(invoke()).verdict, "cannot-judge");
-    const nullCheck = new PolicySet([doc([{ Effect: "Allow", Action: "bedrock:InvokeModel", Resource: "*", Condition: { Null: { "aws:PrincipalArn": "false" } } }])], { context: unknown.context, unknownContextKeys: unknown.unknownKeys });
+    const nullCheck = new PolicySet([doc([{ Effect: "Allow", Action: "bedrock:InvokeModel", Resource: "*", Condition: { Null: { "aws:PrincipalArn": "false" } } }])], {
+      context: unknown.context,
+      unknownContextKeys: unknown.unknownKeys,
+    });
     assert.equal(nullCheck.evaluate(invoke()).verdict, "allowed");
   });
 

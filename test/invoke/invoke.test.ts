@@ -141,7 +141,13 @@ describe("npm run invoke", () => {
 
     const run = async (argv: string[]) => {
       let printed = "";
-      const code = await main(["--stack", "dev", "--outputs-file", outputsFile, ...argv], { sfn, s3, stdout: (text) => { printed += text; } });
+      const code = await main(["--stack", "dev", "--outputs-file", outputsFile, ...argv], {
+        sfn,
+        s3,
+        stdout: (text) => {
+          printed += text;
+        },
+      });
       return { code, printed };
     };
 

@@ -27,7 +27,13 @@ async function withEnvironment<T>(environment: Record<string, string>, fn: () =>
 
 async function invokeCli(serving: Serving, argv: string[]) {
   let printed = "";
-  const code = await withEnvironment(serving.environment, () => invoke(["--stack", "dev", "--outputs-file", serving.outputsFile, "--json", ...argv], { stdout: (t) => { printed += t; } }));
+  const code = await withEnvironment(serving.environment, () =>
+    invoke(["--stack", "dev", "--outputs-file", serving.outputsFile, "--json", ...argv], {
+      stdout: (t) => {
+        printed += t;
+      },
+    }),
+  );
   return { code, document: JSON.parse(printed) };
 }
 
@@ -63,7 +69,13 @@ describe("npm run invoke against npm run serve", function () {
       assert.match(document.output.outputS3Uri, /^s3:\/\/bedrock-sfn-bedrock-sfn-dev-123456789012-ap-northeast-1\/output\/invoke-.+\.json$/);
       assert.match(document.response.text, /to a \d{6}-byte request/);
       // The workflow read the input and wrote the output as the execution role, and was allowed to.
-      assert.deepEqual(serving.cloud.s3FrontDoor.decisions.map((d) => [d.request.action, d.allowed]), [["s3:GetObject", true], ["s3:PutObject", true]]);
+      assert.deepEqual(
+        serving.cloud.s3FrontDoor.decisions.map((d) => [d.request.action, d.allowed]),
+        [
+          ["s3:GetObject", true],
+          ["s3:PutObject", true],
+        ],
+      );
     });
 
     it("reports a response read back from S3 exactly as the inline output of the same prompt", async () => {
@@ -132,14 +144,26 @@ describe("npm run invoke against npm run serve", function () {
       const stack = serving.cloud.stack;
       const policyFile = path.join(dir, "source-only.json");
       const document0 = JSON.parse(stack.rolePolicies[0].policy as string) as { Statement: { Sid?: string; Resource: string[] }[] };
-      document0.Statement.find((s) => s.Sid === "InvokeFoundationModelThroughProfile")!.Resource = [`arn:aws:bedrock:ap-northeast-1::foundation-model/${stack.model.foundationModelId}`];
+      document0.Statement.find((s) => s.Sid === "InvokeFoundationModelThroughProfile")!.Resource = [
+        `arn:aws:bedrock:ap-northeast-1::foundation-model/${stack.model.foundationModelId}`,
+      ];
       fs.writeFileSync(policyFile, JSON.stringify(document0));
-      const denied = await startServing({ stack: "dev", overrides: { "bedrock-sfn:workflowType": "STANDARD" }, port: 0, timeScale: 0.001, rolePolicyFile: policyFile, route: "ap-south-1" });
+      const denied = await startServing({
+        stack: "dev",
+        overrides: { "bedrock-sfn:workflowType": "STANDARD" },
+        port: 0,
+        timeScale: 0.001,
+        rolePolicyFile: policyFile,
+        route: "ap-south-1",
+      });
       try {
         const result = await invokeCli(denied, ["--prompt", "Hi"]);
         assert.equal(result.code, 1);
         assert.equal(result.document.error, "Bedrock.AccessDeniedException");
-        assert.match(result.document.cause, /assumed-role\/bedrock-sfn-role-[^/]+\/local-step-functions is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:ap-south-1::foundation-model\//);
+        assert.match(
+          result.document.cause,
+          /assumed-role\/bedrock-sfn-role-[^/]+\/local-step-functions is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:ap-south-1::foundation-model\//,
+        );
       } finally {
         await denied.close();
       }
@@ -149,8 +173,15 @@ describe("npm run invoke against npm run serve", function () {
   it("npm run serve prints the endpoints and AWS_ENDPOINT_URL_* values, and stops when told", async () => {
     let printed = "";
     let stop!: () => void;
-    const stopped = new Promise<void>((resolve) => { stop = resolve; });
-    const serving = serve(["--stack", "dev", "--port", "0"], { stdout: (t) => { printed += t; }, stopped });
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const serving = serve(["--stack", "dev", "--port", "0"], {
+      stdout: (t) => {
+        printed += t;
+      },
+      stopped,
+    });
     while (!printed.includes("Serving until Ctrl-C")) await new Promise((r) => setTimeout(r, 20));
     stop();
     assert.equal(await serving, 0);

@@ -8,7 +8,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 const root = path.resolve(__dirname, "..", "..");
-const npm = (args: string[], cwd: string) => execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
+const npm = (args: string[], cwd: string) =>
+  execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, npm_config_update_notifier: "false" },
+  });
 
 interface Registered {
   type: string;
@@ -61,8 +67,17 @@ describe("the packed library, from plain JavaScript", function () {
   const of = (component: string, type: string) => result.registered.filter((r) => r.type === type && r.name.startsWith(`${component}-`));
 
   it("creates each machine's regional children in its own Region, with the project in the physical names", () => {
-    for (const [component, region] of [["tokyo", "ap-northeast-1"], ["dublin", "eu-west-1"]]) {
-      const regional = ["aws:cloudwatch/logGroup:LogGroup", "aws:sfn/stateMachine:StateMachine", "aws:s3/bucket:Bucket", "aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"];
+    for (const [component, region] of [
+      ["tokyo", "ap-northeast-1"],
+      ["dublin", "eu-west-1"],
+    ]) {
+      const regional = [
+        "aws:cloudwatch/logGroup:LogGroup",
+        "aws:sfn/stateMachine:StateMachine",
+        "aws:s3/bucket:Bucket",
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+      ];
       for (const type of regional) {
         const found = of(component, type);
         assert.equal(found.length, 1, `${component} ${type}`);

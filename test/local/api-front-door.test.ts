@@ -6,7 +6,11 @@ import { main as serve, startServing, type Serving } from "../../scripts/serve";
 const post = (serving: Serving, body: string, headers: Record<string, string> = {}) =>
   fetch(`${serving.api!.endpoint}/v1/generate`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: "AWS4-HMAC-SHA256 Credential=local/20260101/ap-northeast-1/execute-api/aws4_request, SignedHeaders=host, Signature=00", ...headers },
+    headers: {
+      "content-type": "application/json",
+      authorization: "AWS4-HMAC-SHA256 Credential=local/20260101/ap-northeast-1/execute-api/aws4_request, SignedHeaders=host, Signature=00",
+      ...headers,
+    },
     body,
   });
 const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, any> });
@@ -33,7 +37,12 @@ describe("local API front door (npm run serve, bedrock-sfn:api=rest)", function 
 
     it("answers a body without prompt, with an extra field, or malformed JSON with 400 naming the problem, starting nothing", async () => {
       const before = serving.sfn.executions.list().length;
-      for (const [body, problem] of [["{}", /prompt/], ['{"prompt":"x","inputS3Uri":"s3://b/k"}', /inputS3Uri/], ['{"prompt": ', /not JSON/], ['{"prompt": 7}', /prompt.*string/]] as const) {
+      for (const [body, problem] of [
+        ["{}", /prompt/],
+        ['{"prompt":"x","inputS3Uri":"s3://b/k"}', /inputS3Uri/],
+        ['{"prompt": ', /not JSON/],
+        ['{"prompt": 7}', /prompt.*string/],
+      ] as const) {
         const answer = await json(await post(serving, body));
         assert.equal(answer.status, 400, body);
         assert.match(answer.body.message, problem);
@@ -58,13 +67,22 @@ describe("local API front door (npm run serve, bedrock-sfn:api=rest)", function 
 
   describe("STANDARD, apiKey, throttled stage", () => {
     let serving: Serving;
-    before(async () => (serving = await startServing({
-      stack: "dev",
-      port: 0,
-      timeScale: 0.001,
-      apiKey: "test-key",
-      overrides: { "bedrock-sfn:api": "rest", "bedrock-sfn:workflowType": "STANDARD", "bedrock-sfn:apiAuth": "apiKey", "bedrock-sfn:apiRateLimit": "1", "bedrock-sfn:apiBurstLimit": "4" },
-    })));
+    before(
+      async () =>
+        (serving = await startServing({
+          stack: "dev",
+          port: 0,
+          timeScale: 0.001,
+          apiKey: "test-key",
+          overrides: {
+            "bedrock-sfn:api": "rest",
+            "bedrock-sfn:workflowType": "STANDARD",
+            "bedrock-sfn:apiAuth": "apiKey",
+            "bedrock-sfn:apiRateLimit": "1",
+            "bedrock-sfn:apiBurstLimit": "4",
+          },
+        })),
+    );
     after(() => serving.close());
 
     it("answers 202 with an execution id, then GET /executions/{id} gives the same body (404 for an unknown id)", async () => {
@@ -85,15 +103,25 @@ describe("local API front door (npm run serve, bedrock-sfn:api=rest)", function 
     it("throttles the stage: past the burst (4 at 1 per second) requests get 429 before any other check", async () => {
       const statuses = await Promise.all(Array.from({ length: 10 }, () => post(serving, '{"prompt":"x"}', { "x-api-key": "wrong" }).then((r) => r.status)));
       assert.ok(statuses.filter((s) => s === 429).length >= 4, `at most the burst and what refilled meanwhile get through: ${statuses.join(", ")}`);
-      assert.ok(statuses.every((s) => s === 429 || s === 403), statuses.join(", "));
+      assert.ok(
+        statuses.every((s) => s === 429 || s === 403),
+        statuses.join(", "),
+      );
     });
   });
 
   it("npm run serve prints the front door and a curl that works against it, with the API key it accepts", async () => {
     let printed = "";
     let stop!: () => void;
-    const stopped = new Promise<void>((resolve) => { stop = resolve; });
-    const serving = serve(["--stack", "dev", "--port", "0", "--config", "bedrock-sfn:api=rest", "--config", "bedrock-sfn:apiAuth=apiKey", "--api-key", "k-123"], { stdout: (t) => { printed += t; }, stopped });
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const serving = serve(["--stack", "dev", "--port", "0", "--config", "bedrock-sfn:api=rest", "--config", "bedrock-sfn:apiAuth=apiKey", "--api-key", "k-123"], {
+      stdout: (t) => {
+        printed += t;
+      },
+      stopped,
+    });
     while (!printed.includes("Serving until Ctrl-C")) await new Promise((r) => setTimeout(r, 20));
     try {
       const url = /API front door\s+(http:\/\/127\.0\.0\.1:\d+\/v1\/generate)/.exec(printed)?.[1];

@@ -43,7 +43,10 @@ describe("local runners: the definition they are given", () => {
     assert.throws(() => readDefinition({ States: {} }), definitionError(/needs 'StartAt'/));
     assert.throws(() => readDefinition({ StartAt: "A", States: [] }), definitionError(/needs 'StartAt'/));
     assert.throws(() => readDefinition({ StartAt: "B", States: { A: {} } }), definitionError(/^StartAt names 'B', which is not among the states: A$/));
-    assert.throws(() => readDefinition({ QueryLanguage: "jsonata", StartAt: "A", States: { A: {} } }), definitionError(/^QueryLanguage is 'jsonata'; valid values: JSONata, JSONPath$/));
+    assert.throws(
+      () => readDefinition({ QueryLanguage: "jsonata", StartAt: "A", States: { A: {} } }),
+      definitionError(/^QueryLanguage is 'jsonata'; valid values: JSONata, JSONPath$/),
+    );
   });
 
   it("reads only the definition's own states, and keeps its errors short", () => {

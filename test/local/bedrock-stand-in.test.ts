@@ -53,7 +53,10 @@ describe("local Bedrock stand-in", () => {
       assert.match(normalised.text, /Local stand-in reply/, `${modelId} answered ${JSON.stringify(body)}`);
       assert.ok((normalised.usage.outputTokens ?? 0) > 0);
     }
-    assert.deepEqual(standIn.calls.map((c) => c.modelId), cases.map(([id]) => id));
+    assert.deepEqual(
+      standIn.calls.map((c) => c.modelId),
+      cases.map(([id]) => id),
+    );
   });
 
   it("records the exact request bytes and headers", async () => {
@@ -87,7 +90,10 @@ describe("local Bedrock stand-in", () => {
     }
     // The queue is used up: the next call succeeds.
     await invoke(client, HAIKU);
-    assert.deepEqual(standIn.calls.map((c) => c.status), [429, 408, 403, 400, 200]);
+    assert.deepEqual(
+      standIn.calls.map((c) => c.status),
+      [429, 408, 403, 400, 200],
+    );
   });
 
   it("throttles about the configured share of calls, the same ones for the same seed in any arrival order", async () => {

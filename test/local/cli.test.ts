@@ -22,7 +22,12 @@ describe("npm run local", function () {
 
   const run = async (argv: string[]) => {
     let printed = "";
-    const code = await main(argv, { stdout: (text) => { printed += text; }, timeScale: 0.001 });
+    const code = await main(argv, {
+      stdout: (text) => {
+        printed += text;
+      },
+      timeScale: 0.001,
+    });
     return { code, printed };
   };
 
@@ -77,6 +82,9 @@ describe("npm run local", function () {
     await assert.rejects(run(["--stack", "dev", "--input-file", notJson]), { name: "UsageError", message: /broken\.json' is not valid JSON/ });
     const extra = path.join(dir, "extra.json");
     fs.writeFileSync(extra, JSON.stringify({ prompt: "x", temperature: 2 }));
-    await assert.rejects(run(["--stack", "dev", "--input-file", extra]), { name: "UsageError", message: /unknown field\(s\) temperature; valid fields: prompt, system, body, inputS3Uri, outputToS3/ });
+    await assert.rejects(run(["--stack", "dev", "--input-file", extra]), {
+      name: "UsageError",
+      message: /unknown field\(s\) temperature; valid fields: prompt, system, body, inputS3Uri, outputToS3/,
+    });
   });
 });

@@ -134,7 +134,10 @@ describe("local cloud: routed and authorised Bedrock calls", () => {
     assert.deepEqual([...counts.keys()].sort(), destinationsOf(model));
     // 400 draws over 8 Regions: 50 expected each, about 6.6 standard deviation; 4 of them either side.
     for (const [region, count] of counts) assert.ok(Math.abs(count - 50) <= 27, `${region}: ${count}`);
-    assert.throws(() => createBedrockRouter({ model, pin: "eu-west-1" }), (e: Error) => e instanceof RouteError && (e as RouteError).kind === "routing" && /lands in: ap-northeast-1, ap-northeast-2/.test(e.message));
+    assert.throws(
+      () => createBedrockRouter({ model, pin: "eu-west-1" }),
+      (e: Error) => e instanceof RouteError && (e as RouteError).kind === "routing" && /lands in: ap-northeast-1, ap-northeast-2/.test(e.message),
+    );
   });
 
   it("refuses an identifier it cannot route with ValidationException, and a malformed role policy up front", () => {
@@ -142,7 +145,10 @@ describe("local cloud: routed and authorised Bedrock calls", () => {
     const role = executionRole(ROLE_ARN, [{ source: "p", policy: stackPolicy(model) }]);
     const gate = createBedrockGate({ router: createBedrockRouter({ model }), role });
     assert.equal(gate("jp.anthropic.claude-sonnet-4-20250514-v1:0", BODY).refusal?.type, "ValidationException");
-    assert.throws(() => executionRole(ROLE_ARN, [{ source: "file.json", policy: { Statement: [{ Effect: "Maybe", Action: "x", Resource: "*" }] } }]), (e: Error) => e instanceof RolePolicyError && (e as RolePolicyError).kind === "input" && /file\.json.*Effect/.test(e.message));
+    assert.throws(
+      () => executionRole(ROLE_ARN, [{ source: "file.json", policy: { Statement: [{ Effect: "Maybe", Action: "x", Resource: "*" }] } }]),
+      (e: Error) => e instanceof RolePolicyError && (e as RolePolicyError).kind === "input" && /file\.json.*Effect/.test(e.message),
+    );
     assert.throws(() => executionRole("not-an-arn", []), RolePolicyError);
   });
 
@@ -152,12 +158,15 @@ describe("local cloud: routed and authorised Bedrock calls", () => {
     const server = await startBedrockStandIn({ gate: createBedrockGate({ router: createBedrockRouter({ model, pin: "ap-south-1" }), role }) });
     const client = server.createClient();
     try {
-      await assert.rejects(client.send(new InvokeModelCommand({ modelId: model.modelId, body: BODY, contentType: "application/json" })), (error: Error & { $metadata: { httpStatusCode: number } }) => {
-        assert.equal(error.name, "AccessDeniedException");
-        assert.equal(error.$metadata.httpStatusCode, 403);
-        assert.match(error.message, /not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:ap-south-1::foundation-model\//);
-        return true;
-      });
+      await assert.rejects(
+        client.send(new InvokeModelCommand({ modelId: model.modelId, body: BODY, contentType: "application/json" })),
+        (error: Error & { $metadata: { httpStatusCode: number } }) => {
+          assert.equal(error.name, "AccessDeniedException");
+          assert.equal(error.$metadata.httpStatusCode, 403);
+          assert.match(error.message, /not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:ap-south-1::foundation-model\//);
+          return true;
+        },
+      );
       assert.equal(server.calls[0].routedRegion, "ap-south-1");
       assert.equal(server.calls[0].fault, "AccessDeniedException");
     } finally {

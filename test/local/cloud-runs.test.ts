@@ -117,7 +117,10 @@ describe("local cloud: whole executions as a role", function () {
       document.Statement = document.Statement.filter((s) => !s.Action.includes(action));
       return [{ source: "test policy", policy: document }];
     };
-    for (const [action, input] of [["s3:GetObject", { prompt: "x".repeat(300 * 1024) }], ["s3:PutObject", { prompt: "hi", outputToS3: true }]] as const) {
+    for (const [action, input] of [
+      ["s3:GetObject", { prompt: "x".repeat(300 * 1024) }],
+      ["s3:PutObject", { prompt: "hi", outputToS3: true }],
+    ] as const) {
       const cloud = await startLocalCloud({ stack, rolePolicies: without(action) });
       try {
         const report = await runLocalExecution(stack, { input, timeScale: 0.001, environment: cloud });
@@ -132,7 +135,13 @@ describe("local cloud: whole executions as a role", function () {
     try {
       const report = await runLocalExecution(stack, { input: { prompt: "x".repeat(300 * 1024), outputToS3: true }, timeScale: 0.001, environment: own });
       assert.equal(report.status, "SUCCEEDED", report.cause);
-      assert.deepEqual(own.s3FrontDoor.decisions.map((d) => [d.request.action, d.allowed]), [["s3:GetObject", true], ["s3:PutObject", true]]);
+      assert.deepEqual(
+        own.s3FrontDoor.decisions.map((d) => [d.request.action, d.allowed]),
+        [
+          ["s3:GetObject", true],
+          ["s3:PutObject", true],
+        ],
+      );
     } finally {
       await own.close();
     }
@@ -145,7 +154,12 @@ describe("local cloud: whole executions as a role", function () {
 
     const run = async (argv: string[]) => {
       let printed = "";
-      const code = await main(argv, { stdout: (text) => { printed += text; }, timeScale: 0.001 });
+      const code = await main(argv, {
+        stdout: (text) => {
+          printed += text;
+        },
+        timeScale: 0.001,
+      });
       return { code, printed };
     };
 
@@ -164,11 +178,17 @@ describe("local cloud: whole executions as a role", function () {
       assert.ok(summary.failed > 0 && summary.succeeded > 0, denied.printed);
       assert.equal(summary.succeeded + summary.failed, 24);
       assert.deepEqual(summary.errors, { "Bedrock.AccessDeniedException": summary.failed });
-      assert.equal(Object.values(summary.routedRegions as Record<string, number>).reduce((a, b) => a + b, 0), 24);
+      assert.equal(
+        Object.values(summary.routedRegions as Record<string, number>).reduce((a, b) => a + b, 0),
+        24,
+      );
 
       const own = await run([...base, "--role-policy-file", ownFile]);
       assert.equal(own.code, 0, own.printed);
-      assert.deepEqual({ ...JSON.parse(own.printed), routedRegions: undefined }, { runs: 24, succeeded: 24, failed: 0, errors: {}, routedRegions: undefined, accessDeniedRegions: {} });
+      assert.deepEqual(
+        { ...JSON.parse(own.printed), routedRegions: undefined },
+        { runs: 24, succeeded: 24, failed: 0, errors: {}, routedRegions: undefined, accessDeniedRegions: {} },
+      );
       // The seed fixes the routing: the same Regions with either policy.
       assert.deepEqual(JSON.parse(own.printed).routedRegions, summary.routedRegions);
     });

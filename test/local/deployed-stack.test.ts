@@ -33,12 +33,15 @@ describe("the offline engine's deployed stack", () => {
 
   it("reads resources (outputs over inputs) and the stack outputs, leaving secrets out", () => {
     const stack = readDeployedStack(FIXTURE, CONFIG)!;
-    assert.deepEqual(stack.resources.map((r) => [r.type, r.name]), [
-      ["pulumi:providers:aws", "default_7_48_0"],
-      ["aws:iam/role:Role", "bedrock-sfn-role"],
-      ["aws:iam/rolePolicy:RolePolicy", "bedrock-sfn-invoke"],
-      ["aws:sfn/stateMachine:StateMachine", "bedrock-sfn-workflow"],
-    ]);
+    assert.deepEqual(
+      stack.resources.map((r) => [r.type, r.name]),
+      [
+        ["pulumi:providers:aws", "default_7_48_0"],
+        ["aws:iam/role:Role", "bedrock-sfn-role"],
+        ["aws:iam/rolePolicy:RolePolicy", "bedrock-sfn-invoke"],
+        ["aws:sfn/stateMachine:StateMachine", "bedrock-sfn-workflow"],
+      ],
+    );
     assert.equal(stack.outputs.stateMachineArn, "arn:aws:states:ap-northeast-1:111122223333:stateMachine:deployed-workflow");
     assert.equal("apiKey" in stack.outputs, false);
     const cloud = cloudStackFrom(stack);
@@ -56,17 +59,25 @@ describe("the offline engine's deployed stack", () => {
     fs.writeFileSync(empty, JSON.stringify({ version: 3, checkpoint: { stack: "dev", latest: null } }));
     assert.equal(readDeployedStack(empty, CONFIG), undefined);
     fs.writeFileSync(empty, "{ truncated");
-    assert.throws(() => readDeployedStack(empty, CONFIG), (e: Error) => e instanceof CheckpointError && /empty\.json is not JSON/.test(e.message));
+    assert.throws(
+      () => readDeployedStack(empty, CONFIG),
+      (e: Error) => e instanceof CheckpointError && /empty\.json is not JSON/.test(e.message),
+    );
   });
 
   it("serve serves the deployed definition and role policy, enforced as recorded", async () => {
     install(fs.readFileSync(FIXTURE, "utf8"));
-    for (const [route, expected] of [["ap-northeast-1", "SUCCEEDED"], ["ap-southeast-2", "FAILED"]]) {
+    for (const [route, expected] of [
+      ["ap-northeast-1", "SUCCEEDED"],
+      ["ap-southeast-2", "FAILED"],
+    ]) {
       const serving = await startServing({ stack: "dev", projectDir: project, port: 0, route, timeScale: 0.001 });
       const sfn = new SFNClient({ region: "ap-northeast-1", endpoint: serving.sfn.endpoint, credentials: { accessKeyId: "a", secretAccessKey: "b" }, disableHostPrefix: true });
       try {
         assert.match(serving.source, /^deployed \(offline engine checkpoint \.pulumi-local\/\.pulumi\/stacks\/bedrock-sfn\/dev\.json\)$/);
-        const result = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: "arn:aws:states:ap-northeast-1:111122223333:stateMachine:deployed-workflow", input: JSON.stringify({ body: BODY }) }));
+        const result = await sfn.send(
+          new StartSyncExecutionCommand({ stateMachineArn: "arn:aws:states:ap-northeast-1:111122223333:stateMachine:deployed-workflow", input: JSON.stringify({ body: BODY }) }),
+        );
         assert.equal(result.status, expected, result.cause);
         if (expected === "SUCCEEDED") {
           // The deployed definition returns the raw model response, which synth's definition never does.

@@ -130,7 +130,14 @@ describe("local JSONata runner", () => {
       const { task } = scriptedTask([{ fail: "Bedrock.ThrottlingException", cause: "busy" }]);
       const definition = taskWithRetry(
         [{ ErrorEquals: ["Bedrock.ThrottlingException"], MaxAttempts: 1 }],
-        [{ ErrorEquals: ["States.ALL"], Next: "Recover", Assign: { why: "{% $states.errorOutput.Cause %}" }, Output: { caught: "{% $states.errorOutput %}", input: "{% $states.input %}" } }],
+        [
+          {
+            ErrorEquals: ["States.ALL"],
+            Next: "Recover",
+            Assign: { why: "{% $states.errorOutput.Cause %}" },
+            Output: { caught: "{% $states.errorOutput %}", input: "{% $states.input %}" },
+          },
+        ],
       );
       definition.States.Recover = { Type: "Pass", Output: { caught: "{% $states.input.caught %}", why: "{% $why %}" }, End: true } as never;
       const run = await runJsonata(runnerOptions(definition, { a: 1 }, task));
@@ -173,7 +180,12 @@ describe("local JSONata runner", () => {
 
     it("ends the whole execution at the machine's TimeoutSeconds", async () => {
       const { task } = scriptedTask([{ hang: true }]);
-      const definition = { QueryLanguage: "JSONata", TimeoutSeconds: 3, StartAt: "Invoke", States: { Invoke: { Type: "Task", Resource: INVOKE, Arguments: { ModelId: "m.x", Body: {} }, End: true } } };
+      const definition = {
+        QueryLanguage: "JSONata",
+        TimeoutSeconds: 3,
+        StartAt: "Invoke",
+        States: { Invoke: { Type: "Task", Resource: INVOKE, Arguments: { ModelId: "m.x", Body: {} }, End: true } },
+      };
       const run = await runJsonata(runnerOptions(definition, {}, task));
       assert.deepEqual([run.status, run.error], ["FAILED", "States.Timeout"]);
     });

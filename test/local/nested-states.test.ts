@@ -25,7 +25,19 @@ describe("nested states in the local runners", () => {
           Type: "Parallel",
           Arguments: { n: "{% $states.input.n %}" },
           Branches: [
-            { StartAt: "A", States: { A: { Type: "Task", Resource: INVOKE, Arguments: { ModelId: "m.a", Body: "{% $who & ' ' & $states.input.n %}" }, Assign: { inner: 1 }, Output: "{% $states.result.Body.echoed %}", End: true } } },
+            {
+              StartAt: "A",
+              States: {
+                A: {
+                  Type: "Task",
+                  Resource: INVOKE,
+                  Arguments: { ModelId: "m.a", Body: "{% $who & ' ' & $states.input.n %}" },
+                  Assign: { inner: 1 },
+                  Output: "{% $states.result.Body.echoed %}",
+                  End: true,
+                },
+              },
+            },
             { StartAt: "B", States: { B: { Type: "Pass", Output: "{% $states.input.n * 2 %}", End: true } } },
           ],
           Output: "{% {'results': $states.result, 'innerVisible': $exists($inner)} %}",
@@ -62,7 +74,15 @@ describe("nested states in the local runners", () => {
           ItemProcessor: {
             ProcessorConfig: { Mode: "INLINE" },
             StartAt: "Call",
-            States: { Call: { Type: "Task", Resource: INVOKE, Arguments: { ModelId: "m", Body: "{% $states.input.word & '#' & $states.input.index %}" }, Output: "{% $states.result.Body.Body %}", End: true } },
+            States: {
+              Call: {
+                Type: "Task",
+                Resource: INVOKE,
+                Arguments: { ModelId: "m", Body: "{% $states.input.word & '#' & $states.input.index %}" },
+                Output: "{% $states.result.Body.Body %}",
+                End: true,
+              },
+            },
           },
           End: true,
         },
@@ -96,7 +116,15 @@ describe("nested states in the local runners", () => {
     assert.deepEqual(run.states, ["Fan", "Caught"]);
 
     const notArray = await runJsonata(
-      runnerOptions({ QueryLanguage: "JSONata", StartAt: "M", States: { M: { Type: "Map", Items: "{% $states.input.x %}", ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } } }, { x: 5 }, task),
+      runnerOptions(
+        {
+          QueryLanguage: "JSONata",
+          StartAt: "M",
+          States: { M: { Type: "Map", Items: "{% $states.input.x %}", ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } },
+        },
+        { x: 5 },
+        task,
+      ),
     );
     assert.equal(notArray.status, "FAILED");
     assert.equal(notArray.error, "States.QueryEvaluationError");
@@ -111,14 +139,20 @@ describe("nested states in the local runners", () => {
         Fan: {
           Type: "Parallel",
           Branches: [
-            { StartAt: "One", States: { One: { Type: "Task", Resource: INVOKE, Parameters: { ModelId: "m", "Body.$": "$.text" }, ResultSelector: { "t.$": "$.Body.echoed" }, End: true } } },
+            {
+              StartAt: "One",
+              States: { One: { Type: "Task", Resource: INVOKE, Parameters: { ModelId: "m", "Body.$": "$.text" }, ResultSelector: { "t.$": "$.Body.echoed" }, End: true } },
+            },
             {
               StartAt: "Each",
               States: {
                 Each: {
                   Type: "Map",
                   ItemsPath: "$.items",
-                  ItemProcessor: { StartAt: "Two", States: { Two: { Type: "Task", Resource: INVOKE, Parameters: { ModelId: "m", "Body.$": "$" }, ResultSelector: { "t.$": "$.Body.echoed" }, End: true } } },
+                  ItemProcessor: {
+                    StartAt: "Two",
+                    States: { Two: { Type: "Task", Resource: INVOKE, Parameters: { ModelId: "m", "Body.$": "$" }, ResultSelector: { "t.$": "$.Body.echoed" }, End: true } },
+                  },
                   End: true,
                 },
               },

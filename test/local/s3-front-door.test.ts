@@ -54,12 +54,18 @@ describe("local S3 front door", () => {
       await assert.rejects(role.send(command as never), (error: Error & { $metadata: { httpStatusCode: number } }) => {
         assert.equal(error.name, "AccessDenied");
         assert.equal(error.$metadata.httpStatusCode, 403);
-        assert.equal(error.message, `User: arn:aws:sts::123456789012:assumed-role/exec/local-step-functions is not authorized to perform: ${action} on resource: arn:aws:s3:::${BUCKET}/${key} because no identity-based policy allows the ${action} action`);
+        assert.equal(
+          error.message,
+          `User: arn:aws:sts::123456789012:assumed-role/exec/local-step-functions is not authorized to perform: ${action} on resource: arn:aws:s3:::${BUCKET}/${key} because no identity-based policy allows the ${action} action`,
+        );
         return true;
       });
     }
     assert.equal((await user.send(new ListObjectsV2Command({ Bucket: BUCKET }))).KeyCount, 2, "nothing refused reached s3rver");
-    assert.deepEqual(door.decisions.map((d) => d.allowed), [true, true, false, false, false]);
+    assert.deepEqual(
+      door.decisions.map((d) => d.allowed),
+      [true, true, false, false, false],
+    );
   });
 
   it("maps path-style requests to the IAM action and resource S3 authorises", () => {

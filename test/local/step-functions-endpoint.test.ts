@@ -20,7 +20,10 @@ import type { LocalStateMachine } from "../../local/cloud/executions";
 import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "../../local/cloud/step-functions-endpoint";
 
 const ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:local-test";
-const DEFINITION = JSON.stringify({ StartAt: "Check", States: { Check: { Type: "Choice", Choices: [], Default: "Call" }, Call: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", End: true } } });
+const DEFINITION = JSON.stringify({
+  StartAt: "Check",
+  States: { Check: { Type: "Choice", Choices: [], Default: "Call" }, Call: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", End: true } },
+});
 
 /** A machine whose executions end when the test says so. */
 function controlledMachine(type: LocalStateMachine["type"]) {
@@ -71,15 +74,34 @@ describe("local Step Functions endpoint", () => {
       assert.ok(described.stopDate! >= described.startDate!);
 
       const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn }));
-      assert.deepEqual(history.events!.map((e) => e.type), ["ExecutionStarted", "ChoiceStateEntered", "ChoiceStateExited", "TaskStateEntered", "TaskStateExited", "ExecutionSucceeded"]);
-      assert.deepEqual(history.events!.map((e) => [e.id, e.previousEventId]), [[1, 0], [2, 1], [3, 2], [4, 3], [5, 4], [6, 5]]);
+      assert.deepEqual(
+        history.events!.map((e) => e.type),
+        ["ExecutionStarted", "ChoiceStateEntered", "ChoiceStateExited", "TaskStateEntered", "TaskStateExited", "ExecutionSucceeded"],
+      );
+      assert.deepEqual(
+        history.events!.map((e) => [e.id, e.previousEventId]),
+        [
+          [1, 0],
+          [2, 1],
+          [3, 2],
+          [4, 3],
+          [5, 4],
+          [6, 5],
+        ],
+      );
       assert.equal(history.events![0].executionStartedEventDetails?.input, '{"prompt":"hi"}');
       assert.equal(history.events![3].stateEnteredEventDetails?.name, "Call");
       assert.equal(history.events![5].executionSucceededEventDetails?.output, '{"text":"done"}');
       const reversed = await sfn.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn, reverseOrder: true, maxResults: 2 }));
-      assert.deepEqual(reversed.events!.map((e) => e.type), ["ExecutionSucceeded", "TaskStateExited"]);
+      assert.deepEqual(
+        reversed.events!.map((e) => e.type),
+        ["ExecutionSucceeded", "TaskStateExited"],
+      );
       const rest = await sfn.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn, reverseOrder: true, maxResults: 2, nextToken: reversed.nextToken }));
-      assert.deepEqual(rest.events!.map((e) => e.id), [4, 3]);
+      assert.deepEqual(
+        rest.events!.map((e) => e.id),
+        [4, 3],
+      );
     });
 
     it("reports failures with error and cause, lists newest first with a status filter, and stops a running execution", async () => {
@@ -98,13 +120,22 @@ describe("local Step Functions endpoint", () => {
       assert.deepEqual([aborted.status, aborted.error, aborted.output], ["ABORTED", "UserStop", undefined]);
 
       const all = await sfn.send(new ListExecutionsCommand({ stateMachineArn: ARN }));
-      assert.deepEqual(all.executions!.map((e) => e.name), ["three", "two", "one"]);
+      assert.deepEqual(
+        all.executions!.map((e) => e.name),
+        ["three", "two", "one"],
+      );
       const onlyFailed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: ARN, statusFilter: "FAILED" }));
-      assert.deepEqual(onlyFailed.executions!.map((e) => e.name), ["two"]);
+      assert.deepEqual(
+        onlyFailed.executions!.map((e) => e.name),
+        ["two"],
+      );
       const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn: ARN, maxResults: 2 }));
       assert.equal(page.executions!.length, 2);
       const next = await sfn.send(new ListExecutionsCommand({ stateMachineArn: ARN, maxResults: 2, nextToken: page.nextToken }));
-      assert.deepEqual(next.executions!.map((e) => e.name), ["one"]);
+      assert.deepEqual(
+        next.executions!.map((e) => e.name),
+        ["one"],
+      );
       assert.equal(next.nextToken, undefined);
     });
 
@@ -118,7 +149,10 @@ describe("local Step Functions endpoint", () => {
       await assert.rejects(sfn.send(new DescribeExecutionCommand({ executionArn: `${ARN}:nope` })), ExecutionDoesNotExist);
       await assert.rejects(sfn.send(new StartSyncExecutionCommand({ stateMachineArn: ARN })), StateMachineTypeNotSupported);
       await assert.rejects(sfn.send(new StartExecutionCommand({ stateMachineArn: ARN, name: "has space" })), (e: Error) => e.name === "InvalidName");
-      await assert.rejects(sfn.send(new StartExecutionCommand({ stateMachineArn: ARN, input: JSON.stringify({ p: "x".repeat(262_144) }) })), (e: Error) => e.name === "ValidationException" && /262144/.test(e.message));
+      await assert.rejects(
+        sfn.send(new StartExecutionCommand({ stateMachineArn: ARN, input: JSON.stringify({ p: "x".repeat(262_144) }) })),
+        (e: Error) => e.name === "ValidationException" && /262144/.test(e.message),
+      );
       await assert.rejects(sfn.send(new ListExecutionsCommand({ stateMachineArn: ARN, nextToken: "garbage" })), (e: Error) => e.name === "InvalidToken");
       control.finish("dup", { status: "SUCCEEDED", output: {}, states: [] });
     });

@@ -14,22 +14,28 @@ describe("local task router", function () {
   const router = (mocks?: Record<string, unknown>) => createTaskRouter({ bedrock: env.bedrockClient, s3: env.s3Client, mocks });
 
   it("serves aws-sdk:bedrockruntime:invokeModel with a JSON Body, in any partition", async () => {
-    const result = (await router()({ state: "Sdk", resource: "arn:aws-us-gov:states:::aws-sdk:bedrockruntime:invokeModel" }, {
-      ModelId: "anthropic.claude-3-haiku-20240307-v1:0",
-      Body: { anthropic_version: "bedrock-2023-05-31", max_tokens: 10, messages: [{ role: "user", content: "hi" }] },
-    })) as { Body: { content: { text: string }[] }; ContentType: string };
+    const result = (await router()(
+      { state: "Sdk", resource: "arn:aws-us-gov:states:::aws-sdk:bedrockruntime:invokeModel" },
+      {
+        ModelId: "anthropic.claude-3-haiku-20240307-v1:0",
+        Body: { anthropic_version: "bedrock-2023-05-31", max_tokens: 10, messages: [{ role: "user", content: "hi" }] },
+      },
+    )) as { Body: { content: { text: string }[] }; ContentType: string };
     assert.equal(result.ContentType, "application/json");
     assert.match(result.Body.content[0].text, /^Local stand-in reply from anthropic\.claude-3-haiku-20240307-v1:0/);
   });
 
   it("serves aws-sdk:bedrockruntime:converse in Step Functions' PascalCase, leaving model-defined fields alone", async () => {
     const before = env.bedrock.calls.length;
-    const result = (await router()({ state: "Talk", resource: "arn:aws:states:::aws-sdk:bedrockruntime:converse" }, {
-      ModelId: "us.amazon.nova-lite-v1:0",
-      Messages: [{ Role: "user", Content: [{ Text: "hello" }] }],
-      InferenceConfig: { MaxTokens: 20 },
-      AdditionalModelRequestFields: { top_k: 5 },
-    })) as { Output: { Message: { Role: string; Content: { Text: string }[] } }; StopReason: string; Usage: { InputTokens: number } };
+    const result = (await router()(
+      { state: "Talk", resource: "arn:aws:states:::aws-sdk:bedrockruntime:converse" },
+      {
+        ModelId: "us.amazon.nova-lite-v1:0",
+        Messages: [{ Role: "user", Content: [{ Text: "hello" }] }],
+        InferenceConfig: { MaxTokens: 20 },
+        AdditionalModelRequestFields: { top_k: 5 },
+      },
+    )) as { Output: { Message: { Role: string; Content: { Text: string }[] } }; StopReason: string; Usage: { InputTokens: number } };
     assert.equal(result.Output.Message.Role, "assistant");
     assert.match(result.Output.Message.Content[0].Text, /^Local stand-in reply from us\.amazon\.nova-lite-v1:0/);
     assert.equal(result.StopReason, "end_turn");
@@ -46,7 +52,10 @@ describe("local task router", function () {
     assert.notEqual(result, mocked);
     await assert.rejects(
       router()({ state: "Tune", resource: "arn:aws:states:::bedrock:createModelCustomizationJob.sync" }, {}),
-      (e: Error) => e instanceof StatesError && e.errorName === "States.Runtime" && /^Task 'Tune' calls 'arn:aws:states:::bedrock:createModelCustomizationJob\.sync', which the local runners do not serve/.test(e.cause),
+      (e: Error) =>
+        e instanceof StatesError &&
+        e.errorName === "States.Runtime" &&
+        /^Task 'Tune' calls 'arn:aws:states:::bedrock:createModelCustomizationJob\.sync', which the local runners do not serve/.test(e.cause),
     );
   });
 });

@@ -15,9 +15,7 @@ const SYSTEM = "Answer in one sentence.";
 const FAST = 0.001; // retry backoff 1000 times shorter; timeouts stay real unless a test shrinks them
 
 const definitionFor = (queryLanguage: QueryLanguage, workflowType: WorkflowType = "EXPRESS") =>
-  JSON.stringify(
-    buildDefinition({ modelId: MODEL, family: "anthropic", queryLanguage, workflowType, payloadBucket: BUCKET, systemPrompt: SYSTEM, ...GENERATION }),
-  );
+  JSON.stringify(buildDefinition({ modelId: MODEL, family: "anthropic", queryLanguage, workflowType, payloadBucket: BUCKET, systemPrompt: SYSTEM, ...GENERATION }));
 
 /** A native request body whose JSON is about `size` bytes. */
 async function bodyOfSize(size: number): Promise<Buffer> {
@@ -55,7 +53,7 @@ describe("every family: one request body and one normalisation, in the workflow 
     it(`${family}: the runners send the body the offline tools build, and a response read back from S3 equals the inline output`, async () => {
       const env = await startLocalEnvironment({ payloadBucket: BUCKET, family });
       try {
-        const prompt = "Name a colour {% not JSONata %} \"quoted\"";
+        const prompt = 'Name a colour {% not JSONata %} "quoted"';
         const expectedBody = await buildRequestBody(family, { prompt, system: SYSTEM, ...GENERATION });
         for (const queryLanguage of ["JSONata", "JSONPath"] as const) {
           const stack = localStackFor(family, queryLanguage);
@@ -105,10 +103,7 @@ describe("generated workflow, run locally", function () {
         assert.equal(call.modelId, MODEL);
         assert.deepEqual(JSON.parse(call.body.toString()), await buildRequestBody("anthropic", { prompt: "What is Step Functions?", system: SYSTEM, ...GENERATION }));
         const output = result.output as { text: string; model: string; raw: unknown };
-        assert.deepEqual(
-          { text: output.text, model: output.model },
-          { text: (await normaliseResponse("anthropic", output.raw)).text, model: MODEL },
-        );
+        assert.deepEqual({ text: output.text, model: output.model }, { text: (await normaliseResponse("anthropic", output.raw)).text, model: MODEL });
         assert.match(output.text, new RegExp(`${call.body.length}-byte request`));
         assert.equal(result.states[0], "ValidateInput");
       });
@@ -122,7 +117,11 @@ describe("generated workflow, run locally", function () {
         assert.match((await normaliseResponse("anthropic", JSON.parse(await stored.Body!.transformToString()))).text, /Local stand-in reply/);
       });
 
-      for (const [label, size] of [["300 KB", 300 * 1024], ["1 MB", 1024 * 1024], ["10 MB", 10 * 1024 * 1024]] as const) {
+      for (const [label, size] of [
+        ["300 KB", 300 * 1024],
+        ["1 MB", 1024 * 1024],
+        ["10 MB", 10 * 1024 * 1024],
+      ] as const) {
         it(`sends a ${label} request through Input.S3Uri with its bytes unchanged`, async () => {
           const bytes = await bodyOfSize(size);
           const key = `input/${queryLanguage}-${size}.json`;
@@ -153,7 +152,10 @@ describe("generated workflow, run locally", function () {
         env.bedrock.setFaults({ next: ["ModelTimeoutException"] });
         const result = await run({ prompt: "Hi" });
         assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
-        assert.deepEqual(env.bedrock.calls.map((c) => c.status), [408, 200]);
+        assert.deepEqual(
+          env.bedrock.calls.map((c) => c.status),
+          [408, 200],
+        );
       });
 
       it("ends a call that outlives the task's TimeoutSeconds with States.Timeout", async () => {

@@ -27,14 +27,16 @@ describe("policy pack under attack", function () {
     baseline = Math.max(samples.sort((a, b) => a - b)[2], 1);
   });
 
-  const bounded = (ms: number, factor: number, what: string) => assert.ok(ms < baseline * factor, `${what}: ${ms.toFixed(0)} ms vs baseline ${baseline.toFixed(1)} ms (bound x${factor})`);
+  const bounded = (ms: number, factor: number, what: string) =>
+    assert.ok(ms < baseline * factor, `${what}: ${ms.toFixed(0)} ms vs baseline ${baseline.toFixed(1)} ms (bound x${factor})`);
 
   it("answers long star runs in StringLike and Resource without backtracking", async () => {
     const stars = "*".repeat(5000);
-    const doc = policyDocument(
-      allow([`arn:aws:bedrock:${stars}Z`, TOKYO, model("ap-*")], { Condition: { StringLike: { "aws:RequestedRegion": `${stars}Z` } } }),
-      { Effect: "Deny", Action: "bedrock:*", Resource: `arn:aws:bedrock:*:*:${"*a".repeat(3000)}Z` },
-    );
+    const doc = policyDocument(allow([`arn:aws:bedrock:${stars}Z`, TOKYO, model("ap-*")], { Condition: { StringLike: { "aws:RequestedRegion": `${stars}Z` } } }), {
+      Effect: "Deny",
+      Action: "bedrock:*",
+      Resource: `arn:aws:bedrock:*:*:${"*a".repeat(3000)}Z`,
+    });
     const { ms, violations } = await timed([rolePolicy("p", doc)]);
     bounded(ms, 200, "long star runs");
     assert.ok(violations.every((v) => typeof v.message === "string"));
@@ -56,14 +58,20 @@ describe("policy pack under attack", function () {
     const doc = policyDocument(allow([TOKYO, model("ap-northeast-1")]), { Effect: "Allow", Action: "s3:GetObject", Resource: deep });
     const inline = role("r", { inlinePolicies: [{ name: "deep", policy: doc }] });
     const { violations } = await timed([inline]);
-    assert.ok(blocking(byPolicy(violations, "bedrock-profile-routed-regions")).some((v) => v.message.includes(model("ap-southeast-2"))), JSON.stringify(violations.map((v) => v.message.slice(0, 120))));
+    assert.ok(
+      blocking(byPolicy(violations, "bedrock-profile-routed-regions")).some((v) => v.message.includes(model("ap-southeast-2"))),
+      JSON.stringify(violations.map((v) => v.message.slice(0, 120))),
+    );
     assert.ok(blocking(byPolicy(violations, "iam-policy-readable")).some((v) => /'Resource' must be a string/.test(v.message)));
   });
 
   it("follows profiles reached through a wildcard resource type", async () => {
     for (const resource of [`arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:*`, `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:*/${APAC_SONNET_4}`]) {
       const { violations } = await timed([rolePolicy("p", policyDocument(allow([resource, model("ap-northeast-1")])))]);
-      assert.ok(blocking(byPolicy(violations, "bedrock-profile-routed-regions")).some((v) => /by the wildcard/.test(v.message) && v.message.includes("inference-profile/")), resource);
+      assert.ok(
+        blocking(byPolicy(violations, "bedrock-profile-routed-regions")).some((v) => /by the wildcard/.test(v.message) && v.message.includes("inference-profile/")),
+        resource,
+      );
     }
   });
 
@@ -111,7 +119,11 @@ describe("policy pack under attack", function () {
     const all = (await timed(resources)).violations;
     assert.deepEqual(blocking(byPolicy(all, "bedrock-inference-profile-arn")), []);
     // Alone (its role's other policy not in the stack), the models statement is rejected.
-    const alone = (await timed([rolePolicy("models", policyDocument(allow([model("ap-northeast-1"), model("ap-southeast-2")], { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO } } })))])).violations;
+    const alone = (
+      await timed([
+        rolePolicy("models", policyDocument(allow([model("ap-northeast-1"), model("ap-southeast-2")], { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO } } }))),
+      ])
+    ).violations;
     assert.ok(blocking(byPolicy(alone, "bedrock-inference-profile-arn")).length > 0);
   });
 
@@ -132,11 +144,12 @@ describe("policy pack under attack", function () {
   });
 
   it("names the Deny that refuses the profile itself, not 'add an Allow'", async () => {
-    const doc = policyDocument(
-      allow(TOKYO),
-      allow(model("ap-*"), { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO } } }),
-      { Sid: "NoProfiles", Effect: "Deny", Action: "bedrock:InvokeModel", Resource: `arn:aws:bedrock:*:*:inference-profile/*` },
-    );
+    const doc = policyDocument(allow(TOKYO), allow(model("ap-*"), { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO } } }), {
+      Sid: "NoProfiles",
+      Effect: "Deny",
+      Action: "bedrock:InvokeModel",
+      Resource: `arn:aws:bedrock:*:*:inference-profile/*`,
+    });
     const found = blocking((await timed([rolePolicy("p", doc)])).violations).filter((v) => v.policyName !== "iam-policy-readable");
     assert.ok(found.length > 0);
     for (const v of found) assert.match(v.message.split("\n")[0], /^Remove or narrow Deny statement 'NoProfiles'/, `${v.policyName}: ${v.message}`);
@@ -160,7 +173,14 @@ describe("policy pack under attack", function () {
   });
 
   it("refuses what IAM refuses: an unknown Version, bad or duplicate Sids", async () => {
-    const doc = { Version: "2012-10-18", Statement: [{ Sid: "a-b", ...allow(TOKYO) }, { Sid: "Same", ...allow(TOKYO) }, { Sid: "Same", ...allow(TOKYO) }] };
+    const doc = {
+      Version: "2012-10-18",
+      Statement: [
+        { Sid: "a-b", ...allow(TOKYO) },
+        { Sid: "Same", ...allow(TOKYO) },
+        { Sid: "Same", ...allow(TOKYO) },
+      ],
+    };
     const messages = blocking(byPolicy((await timed([rolePolicy("p", doc)])).violations, "iam-policy-readable")).map((v) => v.message);
     assert.ok(messages.some((m) => /set 'Version' to "2012-10-17"/.test(m)));
     assert.ok(messages.some((m) => /letters A-Z, a-z and digits/.test(m)));
@@ -168,16 +188,31 @@ describe("policy pack under attack", function () {
   });
 
   it("a role whose only Bedrock grant is AmazonBedrockFullAccess passes the stack view", async () => {
-    const definition = { QueryLanguage: "JSONata", StartAt: "Call", States: { Call: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Arguments: { ModelId: APAC_SONNET_4, Body: {} }, End: true } } };
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Call",
+      States: { Call: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Arguments: { ModelId: APAC_SONNET_4, Body: {} }, End: true } },
+    };
     const resources = [role("exec-role", { managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonBedrockFullAccess"] }), stateMachine("sm", definition)];
     const { violations } = await timed(resources);
     assert.deepEqual(blocking(byPolicy(violations, "bedrock-state-machine-role")), []);
-    assert.deepEqual(advisory(byPolicy(violations, "bedrock-state-machine-role")).filter((v) => /cannot read/.test(v.message)), []);
+    assert.deepEqual(
+      advisory(byPolicy(violations, "bedrock-state-machine-role")).filter((v) => /cannot read/.test(v.message)),
+      [],
+    );
   });
 
   it("applies a permissions boundary in the stack view", async () => {
-    const definition = { QueryLanguage: "JSONata", StartAt: "Call", States: { Call: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Arguments: { ModelId: APAC_SONNET_4, Body: {} }, End: true } } };
-    const boundary = { type: "aws:iam/policy:Policy", name: "boundary", inputs: { name: "boundary", arn: `arn:aws:iam::${ACCOUNT}:policy/boundary`, policy: JSON.stringify(policyDocument(allow(model("ap-northeast-*")), allow(TOKYO))) } };
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Call",
+      States: { Call: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Arguments: { ModelId: APAC_SONNET_4, Body: {} }, End: true } },
+    };
+    const boundary = {
+      type: "aws:iam/policy:Policy",
+      name: "boundary",
+      inputs: { name: "boundary", arn: `arn:aws:iam::${ACCOUNT}:policy/boundary`, policy: JSON.stringify(policyDocument(allow(model("ap-northeast-*")), allow(TOKYO))) },
+    };
     const resources = [
       boundary,
       role("exec-role", { permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/boundary`, managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonBedrockFullAccess"] }),
@@ -190,8 +225,17 @@ describe("policy pack under attack", function () {
   });
 
   it("starts every violation with what to do", async () => {
-    const seed1 = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "bedrock:*", Resource: [model("ap-*", APAC_SONNET_4), model("ap-northeast-1"), model("ap-southeast-2")] }, { Effect: "Allow", NotAction: "iam:*", Resource: "*" }] };
-    const tied = policyDocument(allow(model("ap-*"), { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO } } }), allow(TOKYO, { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO } } }));
+    const seed1 = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Action: "bedrock:*", Resource: [model("ap-*", APAC_SONNET_4), model("ap-northeast-1"), model("ap-southeast-2")] },
+        { Effect: "Allow", NotAction: "iam:*", Resource: "*" },
+      ],
+    };
+    const tied = policyDocument(
+      allow(model("ap-*"), { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO } } }),
+      allow(TOKYO, { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO } } }),
+    );
     const violations = (await timed([rolePolicy("a", seed1), rolePolicy("b", tied), rolePolicy("c", policyDocument(allow([TOKYO, model("ap-northeast-1")])))])).violations;
     const fixers = violations.filter((v) => v.policyName !== "iam-policy-readable" && !v.message.startsWith("cannot judge"));
     assert.ok(fixers.length >= 5, JSON.stringify(fixers.map((v) => v.policyName)));

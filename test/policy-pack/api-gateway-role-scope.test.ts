@@ -15,14 +15,22 @@ function apiRole(name = "api-role"): InputResource {
   return {
     type: "aws:iam/role:Role",
     name,
-    inputs: { name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, assumeRolePolicy: JSON.stringify(policyDocument({ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" })) },
+    inputs: {
+      name,
+      arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+      assumeRolePolicy: JSON.stringify(policyDocument({ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" })),
+    },
   };
 }
 function integration(stateMachineArn: unknown, roleName = "api-role"): InputResource {
   return {
     type: "aws:apigateway/integration:Integration",
     name: "generate-integration",
-    inputs: { type: "AWS", credentials: `arn:aws:iam::${ACCOUNT}:role/${roleName}`, requestTemplates: { "application/json": typeof stateMachineArn === "string" ? `{"stateMachineArn": "${stateMachineArn}", "input": "..."}` : stateMachineArn } },
+    inputs: {
+      type: "AWS",
+      credentials: `arn:aws:iam::${ACCOUNT}:role/${roleName}`,
+      requestTemplates: { "application/json": typeof stateMachineArn === "string" ? `{"stateMachineArn": "${stateMachineArn}", "input": "..."}` : stateMachineArn },
+    },
   };
 }
 const stack = (...statements: object[]) => [apiRole(), integration(MACHINE), rolePolicy("api-start", policyDocument(...statements), "api-role")];
@@ -47,7 +55,9 @@ describe(`${API_GATEWAY_ROLE_SCOPE} policy`, function () {
     const wildcard = blocking(await run(apiGatewayRoleScopePolicy, stack({ Effect: "Allow", Action: "states:StartExecution", Resource: "*" })));
     assert.equal(wildcard.length, 1);
     assert.match(wildcard[0].message, /'\*'/);
-    const pattern = blocking(await run(apiGatewayRoleScopePolicy, stack({ Effect: "Allow", Action: "states:StartExecution", Resource: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:*` })));
+    const pattern = blocking(
+      await run(apiGatewayRoleScopePolicy, stack({ Effect: "Allow", Action: "states:StartExecution", Resource: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:*` })),
+    );
     assert.equal(pattern.length, 1);
     const broad = blocking(await run(apiGatewayRoleScopePolicy, stack({ Effect: "Allow", Action: ["states:*"], Resource: MACHINE })));
     assert.match(broad[0].message, /'states:\*'.*needs only states:StartSyncExecution/);
@@ -65,8 +75,17 @@ describe(`${API_GATEWAY_ROLE_SCOPE} policy`, function () {
   it("blocks Step Functions grants on a role that fronts nothing, and leaves roles API Gateway does not assume alone", async () => {
     const orphan = [apiRole(), rolePolicy("api-start", policyDocument({ Effect: "Allow", Action: "states:StartExecution", Resource: MACHINE }), "api-role")];
     assert.match(blocking(await run(apiGatewayRoleScopePolicy, orphan))[0].message, /no API Gateway integration in this stack uses this role/);
-    const stepFunctionsRole: InputResource = { ...apiRole("exec"), inputs: { ...apiRole("exec").inputs, assumeRolePolicy: JSON.stringify(policyDocument({ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" })) } };
-    assert.deepEqual(await run(apiGatewayRoleScopePolicy, [stepFunctionsRole, rolePolicy("p", policyDocument({ Effect: "Allow", Action: "states:*", Resource: "*" }), "exec")]), []);
+    const stepFunctionsRole: InputResource = {
+      ...apiRole("exec"),
+      inputs: {
+        ...apiRole("exec").inputs,
+        assumeRolePolicy: JSON.stringify(policyDocument({ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" })),
+      },
+    };
+    assert.deepEqual(
+      await run(apiGatewayRoleScopePolicy, [stepFunctionsRole, rolePolicy("p", policyDocument({ Effect: "Allow", Action: "states:*", Resource: "*" }), "exec")]),
+      [],
+    );
   });
 
   it("only notes (never blocks) when the fronted state machine is unknown during preview", async () => {
@@ -81,7 +100,10 @@ describe(`${API_GATEWAY_ROLE_SCOPE} policy`, function () {
     it(`the whole pack passes the synthesized stack with bedrock-sfn:api = rest (${workflowType})`, async () => {
       const result = await synthesize({ stack: "dev", overrides: { "bedrock-sfn:api": "rest", "bedrock-sfn:workflowType": workflowType } });
       const violations = await evaluateResources(result.resources, { region: result.config["aws:region"] });
-      assert.deepEqual(violations.filter((v) => v.policyName === API_GATEWAY_ROLE_SCOPE), []);
+      assert.deepEqual(
+        violations.filter((v) => v.policyName === API_GATEWAY_ROLE_SCOPE),
+        [],
+      );
       assert.deepEqual(blocking(violations), []);
     });
   }

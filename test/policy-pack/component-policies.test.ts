@@ -48,7 +48,10 @@ describe("policy pack over every catalogued profile and source Region", () => {
   const models = everyPair();
 
   it("covers the whole catalog", () => {
-    assert.equal(models.length, catalogProfileIds().reduce((n, id) => n + Object.keys(catalogProfile(id)!.sourceToDestinations).length, 0));
+    assert.equal(
+      models.length,
+      catalogProfileIds().reduce((n, id) => n + Object.keys(catalogProfile(id)!.sourceToDestinations).length, 0),
+    );
     assert.ok(models.some((m) => m.routing.kind === "global") && models.some((m) => m.routing.kind === "regions"));
   });
 
@@ -66,7 +69,10 @@ describe("policy pack over every catalogued profile and source Region", () => {
         const violations = blocking(await judge(without(componentPolicy(model), arn)));
         const where = `${model.modelId} from ${model.sourceRegion} without ${label}`;
         assert.ok(violations.length > 0, `${where}: accepted`);
-        assert.ok(violations.some((v) => v.message.includes(label) && v.message.includes(arn)), `${where}: ${violations.map((v) => v.message).join("\n")}`);
+        assert.ok(
+          violations.some((v) => v.message.includes(label) && v.message.includes(arn)),
+          `${where}: ${violations.map((v) => v.message).join("\n")}`,
+        );
         mutations++;
       }
     }
@@ -76,7 +82,10 @@ describe("policy pack over every catalogued profile and source Region", () => {
   it("rejects it once the profile ARN is missing, naming the profile ARN", async () => {
     for (const model of models) {
       const violations = blocking(await judge(without(componentPolicy(model), model.invokedArn)));
-      assert.ok(violations.some((v) => v.message.includes(model.invokedArn)), `${model.modelId} from ${model.sourceRegion}: ${violations.map((v) => v.message).join("\n")}`);
+      assert.ok(
+        violations.some((v) => v.message.includes(model.invokedArn)),
+        `${model.modelId} from ${model.sourceRegion}: ${violations.map((v) => v.message).join("\n")}`,
+      );
     }
   });
 });

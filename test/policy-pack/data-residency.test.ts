@@ -13,7 +13,10 @@ describe("policy: data residency (configurable)", () => {
     assert.deepEqual([schema.allowedRegions.default, schema.allowGlobalProfiles.default], [[], true]);
     assert.deepEqual(await run(dataResidencyPolicy, [rolePolicy("p", policyDocument(allow([TOKYO_PROFILE, GLOBAL_PROFILE])))]), []);
     // The CLI sends the defaults explicitly; the result must be the same.
-    assert.deepEqual(await run(dataResidencyPolicy, [rolePolicy("p", policyDocument(allow([TOKYO_PROFILE, GLOBAL_PROFILE])))], config({ allowedRegions: [], allowGlobalProfiles: true })), []);
+    assert.deepEqual(
+      await run(dataResidencyPolicy, [rolePolicy("p", policyDocument(allow([TOKYO_PROFILE, GLOBAL_PROFILE])))], config({ allowedRegions: [], allowGlobalProfiles: true })),
+      [],
+    );
   });
 
   it("rejects a profile routed outside the allowed Regions, naming those Regions", async () => {
@@ -46,7 +49,9 @@ describe("policy: data residency (configurable)", () => {
   it("judges the models of SDK tasks too (Converse), as the definition analysis finds them", async () => {
     const definition = {
       StartAt: "Ask",
-      States: { Ask: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:bedrockruntime:converse", Parameters: { ModelId: APAC_SONNET_4, "Messages.$": "$.messages" }, End: true } },
+      States: {
+        Ask: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:bedrockruntime:converse", Parameters: { ModelId: APAC_SONNET_4, "Messages.$": "$.messages" }, End: true },
+      },
     };
     const resources = [role("exec-role"), stateMachine("sm", definition)];
     const [v] = await run(dataResidencyPolicy, resources, { region: "ap-northeast-1", ...config({ allowedRegions: ["ap-northeast-*"] }) });

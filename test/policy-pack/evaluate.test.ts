@@ -11,7 +11,10 @@ describe("evaluateResources (the pack without the CLI)", () => {
     // Stack policies name the URN, resource policies the name: compare by the name at the URN's end.
     assert.deepEqual(
       violations.map((v) => [v.policyName, v.enforcementLevel, v.resource?.split("::").pop()]),
-      [["bedrock-profile-routed-regions", "mandatory", "p"], ["bedrock-least-privilege", "advisory", "p"]],
+      [
+        ["bedrock-profile-routed-regions", "mandatory", "p"],
+        ["bedrock-least-privilege", "advisory", "p"],
+      ],
     );
   });
 
@@ -19,7 +22,10 @@ describe("evaluateResources (the pack without the CLI)", () => {
     const violations = await evaluateResources(seed2(), {
       config: { "bedrock-profile-routed-regions": "advisory", "bedrock-least-privilege": { enforcementLevel: "disabled" } },
     });
-    assert.deepEqual(violations.map((v) => [v.policyName, v.enforcementLevel]), [["bedrock-profile-routed-regions", "advisory"]]);
+    assert.deepEqual(
+      violations.map((v) => [v.policyName, v.enforcementLevel]),
+      [["bedrock-profile-routed-regions", "advisory"]],
+    );
   });
 
   it("names the state machine's URN for stack findings, and accepts `props` as well as `inputs`", async () => {

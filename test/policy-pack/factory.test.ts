@@ -15,8 +15,14 @@ const broad = [rolePolicy("broad", policyDocument({ Effect: "Allow", Action: "s3
 describe("bedrockPolicies: the policies as a factory for an organisation's own pack", () => {
   it("gives the published pack's policies, names and levels, by default", () => {
     const made = bedrockPolicies();
-    assert.deepEqual(made.map((p) => [p.name, p.enforcementLevel]), policies.map((p) => [p.name, p.enforcementLevel]));
-    assert.deepEqual(POLICY_NAMES, policies.map((p) => p.name));
+    assert.deepEqual(
+      made.map((p) => [p.name, p.enforcementLevel]),
+      policies.map((p) => [p.name, p.enforcementLevel]),
+    );
+    assert.deepEqual(
+      POLICY_NAMES,
+      policies.map((p) => p.name),
+    );
   });
 
   it("sets enforcement levels for all policies and per policy, and the custom pack reports at those levels", async () => {
@@ -27,9 +33,15 @@ describe("bedrockPolicies: the policies as a factory for an organisation's own p
     assert.equal(level("iam-policy-readable"), "disabled");
 
     const defaults = await evaluateResources(broad);
-    assert.ok(defaults.some((v) => v.policyName === "bedrock-least-privilege" && v.enforcementLevel === "advisory"), JSON.stringify(defaults));
+    assert.ok(
+      defaults.some((v) => v.policyName === "bedrock-least-privilege" && v.enforcementLevel === "advisory"),
+      JSON.stringify(defaults),
+    );
     const custom = await evaluateResources(broad, { policies: made });
-    assert.ok(custom.some((v) => v.policyName === "bedrock-least-privilege" && v.enforcementLevel === "mandatory"), JSON.stringify(custom));
+    assert.ok(
+      custom.some((v) => v.policyName === "bedrock-least-privilege" && v.enforcementLevel === "mandatory"),
+      JSON.stringify(custom),
+    );
   });
 
   it("bakes configuration in: the schema's default and what a direct call sees, still overridable", async () => {
@@ -39,12 +51,18 @@ describe("bedrockPolicies: the policies as a factory for an organisation's own p
     assert.equal(residency.configSchema!.properties.allowGlobalProfiles.default, true);
     const resources = [rolePolicy("p", policyDocument(allow(TOKYO_PROFILE)))];
 
-    assert.deepEqual((await evaluateResources(resources)).filter((v) => v.policyName === "bedrock-data-residency"), []);
+    assert.deepEqual(
+      (await evaluateResources(resources)).filter((v) => v.policyName === "bedrock-data-residency"),
+      [],
+    );
     const baked = (await evaluateResources(resources, { policies: made })).filter((v) => v.policyName === "bedrock-data-residency");
     assert.equal(baked.length, 1);
     assert.match(baked[0].message, /ap-south-1/);
     const overridden = await evaluateResources(resources, { policies: made, config: { "bedrock-data-residency": { allowedRegions: ["ap-*"] } } });
-    assert.deepEqual(overridden.filter((v) => v.policyName === "bedrock-data-residency"), []);
+    assert.deepEqual(
+      overridden.filter((v) => v.policyName === "bedrock-data-residency"),
+      [],
+    );
     // The shared policy objects are untouched.
     assert.deepEqual(policies.find((p) => p.name === "bedrock-data-residency")!.configSchema!.properties.allowedRegions.default, []);
   });
@@ -55,12 +73,29 @@ describe("bedrockPolicies: the policies as a factory for an organisation's own p
       assert.throws(
         () => bedrockPolicies(options),
         (e: unknown) =>
-          e instanceof BedrockPoliciesOptionsError && e instanceof BedrockSfnError && e.kind === "policy-pack-options" && e.argument === option && pattern.test(e.message) && !e.message.includes("\n"),
+          e instanceof BedrockPoliciesOptionsError &&
+          e instanceof BedrockSfnError &&
+          e.kind === "policy-pack-options" &&
+          e.argument === option &&
+          pattern.test(e.message) &&
+          !e.message.includes("\n"),
       );
-    refuses({ enforcementLevels: { "bedrock-least-privlege": "mandatory" } }, /enforcementLevels: unknown policy 'bedrock-least-privlege'; the policies are .*bedrock-least-privilege/, "enforcementLevels.bedrock-least-privlege");
-    refuses({ enforcementLevels: { "bedrock-least-privilege": "strict" as never } }, /enforcementLevels\.bedrock-least-privilege: "strict" is not an enforcement level; use one of advisory, mandatory, remediate, disabled/, "enforcementLevels.bedrock-least-privilege");
+    refuses(
+      { enforcementLevels: { "bedrock-least-privlege": "mandatory" } },
+      /enforcementLevels: unknown policy 'bedrock-least-privlege'; the policies are .*bedrock-least-privilege/,
+      "enforcementLevels.bedrock-least-privlege",
+    );
+    refuses(
+      { enforcementLevels: { "bedrock-least-privilege": "strict" as never } },
+      /enforcementLevels\.bedrock-least-privilege: "strict" is not an enforcement level; use one of advisory, mandatory, remediate, disabled/,
+      "enforcementLevels.bedrock-least-privilege",
+    );
     refuses({ enforcementLevel: "warn" as never }, /enforcementLevel: "warn" is not an enforcement level/, "enforcementLevel");
-    refuses({ config: { "bedrock-data-residency": { allowedRegion: ["eu-*"] } } }, /config\.bedrock-data-residency\.allowedRegion: unknown key; valid keys are allowedRegions, allowGlobalProfiles/, "config.bedrock-data-residency.allowedRegion");
+    refuses(
+      { config: { "bedrock-data-residency": { allowedRegion: ["eu-*"] } } },
+      /config\.bedrock-data-residency\.allowedRegion: unknown key; valid keys are allowedRegions, allowGlobalProfiles/,
+      "config.bedrock-data-residency.allowedRegion",
+    );
     refuses({ config: { "iam-policy-readable": { strict: true } } }, /config\.iam-policy-readable: this policy takes no configuration/, "config.iam-policy-readable");
   });
 });

@@ -58,11 +58,21 @@ function options(): analyzer.AnalyzerResourceOptions {
 export const urnOf = (type: string, name: string) => `urn:pulumi:dev::bedrock-sfn::${type}::${name}`;
 
 function analyzeRequest(type: string, name: string, props: Record<string, unknown>): analyzer.AnalyzeRequest {
-  return new analyzer.AnalyzeRequest().setType(type).setName(name).setUrn(urnOf(type, name)).setProperties(Struct.fromJavaScript(props as never)).setOptions(options());
+  return new analyzer.AnalyzeRequest()
+    .setType(type)
+    .setName(name)
+    .setUrn(urnOf(type, name))
+    .setProperties(Struct.fromJavaScript(props as never))
+    .setOptions(options());
 }
 
 export function stackResource(type: string, name: string, props: Record<string, unknown>, deps: Record<string, string[]> = {}): analyzer.AnalyzerResource {
-  const r = new analyzer.AnalyzerResource().setType(type).setName(name).setUrn(urnOf(type, name)).setProperties(Struct.fromJavaScript(props as never)).setOptions(options());
+  const r = new analyzer.AnalyzerResource()
+    .setType(type)
+    .setName(name)
+    .setUrn(urnOf(type, name))
+    .setProperties(Struct.fromJavaScript(props as never))
+    .setOptions(options());
   for (const [key, urns] of Object.entries(deps)) r.getPropertydependenciesMap().set(key, new analyzer.AnalyzerPropertyDependencies().setUrnsList(urns));
   return r;
 }
@@ -78,7 +88,11 @@ const diagnostics = (response: analyzer.AnalyzeResponse): Diagnostic[] =>
 
 /** A connected client over a started pack; `configure` sends every policy at its default level with its schema defaults. */
 export class PackClient {
-  private constructor(readonly child: ChildProcess, readonly client: AnalyzerClient, readonly info: analyzer.AnalyzerInfo) {}
+  private constructor(
+    readonly child: ChildProcess,
+    readonly client: AnalyzerClient,
+    readonly info: analyzer.AnalyzerInfo,
+  ) {}
 
   static async start(packDir: string = PACK_DIR): Promise<PackClient> {
     const { child, port } = await startPack(packDir);
@@ -96,7 +110,9 @@ export class PackClient {
       const schema = policy.getConfigschema()?.getProperties()?.toJavaScript() ?? {};
       for (const [key, spec] of Object.entries(schema)) defaults[key] = (spec as { default?: unknown }).default;
       const props = { ...defaults, ...(overrides[policy.getName()] ?? {}) };
-      request.getPolicyconfigMap().set(policy.getName(), new analyzer.PolicyConfig().setEnforcementlevel(policy.getEnforcementlevel()).setProperties(Struct.fromJavaScript(props as never)));
+      request
+        .getPolicyconfigMap()
+        .set(policy.getName(), new analyzer.PolicyConfig().setEnforcementlevel(policy.getEnforcementlevel()).setProperties(Struct.fromJavaScript(props as never)));
     }
     await call(this.client.configure.bind(this.client), request);
   }

@@ -30,8 +30,13 @@ export function packOverGrpcSuite(packDir: () => string): void {
     assert.equal(info.getName(), "bedrock-sfn");
     const policies = Object.fromEntries(info.getPoliciesList().map((p) => [p.getName(), p]));
     assert.deepEqual(Object.keys(policies).sort(), [
-      "api-gateway-role-scope", "bedrock-data-residency", "bedrock-inference-profile-arn", "bedrock-least-privilege", "bedrock-profile-routed-regions",
-      "bedrock-state-machine-role", "iam-policy-readable",
+      "api-gateway-role-scope",
+      "bedrock-data-residency",
+      "bedrock-inference-profile-arn",
+      "bedrock-least-privilege",
+      "bedrock-profile-routed-regions",
+      "bedrock-state-machine-role",
+      "iam-policy-readable",
     ]);
     assert.equal(LEVELS[policies["bedrock-least-privilege"].getEnforcementlevel()], "advisory");
     assert.equal(LEVELS[policies["bedrock-profile-routed-regions"].getEnforcementlevel()], "mandatory");
@@ -43,13 +48,17 @@ export function packOverGrpcSuite(packDir: () => string): void {
 
   it("rejects seed 001's first two policies, naming what is missing, and accepts the third (Analyze)", async () => {
     // The profile-ARN and routed-Region rules judge a role's policies together, so they answer AnalyzeStack.
-    const first = await analyzeStack([stackResource("aws:iam/rolePolicy:RolePolicy", "exec-policy", { role: "exec-role", policy: JSON.stringify(fixture("seed-001-1-console-generated.json")) })]);
+    const first = await analyzeStack([
+      stackResource("aws:iam/rolePolicy:RolePolicy", "exec-policy", { role: "exec-role", policy: JSON.stringify(fixture("seed-001-1-console-generated.json")) }),
+    ]);
     const profileArn = first.find((d) => d.policy === "bedrock-inference-profile-arn" && d.level === "mandatory");
     assert.ok(profileArn, JSON.stringify(first));
     assert.ok(profileArn.message.includes(`inference-profile/${APAC_SONNET_4}`));
 
     // Routed Regions are judged over the union of a role's policies, so over the stack (AnalyzeStack).
-    const second = await analyzeStack([stackResource("aws:iam/rolePolicy:RolePolicy", "exec-policy", { role: "exec-role", policy: JSON.stringify(fixture("seed-001-2-profile-added.json")) })]);
+    const second = await analyzeStack([
+      stackResource("aws:iam/rolePolicy:RolePolicy", "exec-policy", { role: "exec-role", policy: JSON.stringify(fixture("seed-001-2-profile-added.json")) }),
+    ]);
     const routed = second.find((d) => d.policy === "bedrock-profile-routed-regions");
     assert.equal(routed?.level, "mandatory");
     for (const region of ["ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"]) {
@@ -57,15 +66,25 @@ export function packOverGrpcSuite(packDir: () => string): void {
     }
 
     const third = await analyzeRolePolicy(fixture("seed-001-3-ap-wildcard.json"));
-    assert.deepEqual(third.filter((d) => d.level === "mandatory"), []);
-    const thirdStack = await analyzeStack([stackResource("aws:iam/rolePolicy:RolePolicy", "exec-policy", { role: "exec-role", policy: JSON.stringify(fixture("seed-001-3-ap-wildcard.json")) })]);
-    assert.deepEqual(thirdStack.filter((d) => d.level === "mandatory"), []);
+    assert.deepEqual(
+      third.filter((d) => d.level === "mandatory"),
+      [],
+    );
+    const thirdStack = await analyzeStack([
+      stackResource("aws:iam/rolePolicy:RolePolicy", "exec-policy", { role: "exec-role", policy: JSON.stringify(fixture("seed-001-3-ap-wildcard.json")) }),
+    ]);
+    assert.deepEqual(
+      thirdStack.filter((d) => d.level === "mandatory"),
+      [],
+    );
   });
 
   it("starts each message with what to do, not with the policy's description", async () => {
     const found = [
       ...(await analyzeRolePolicy(fixture("seed-001-1-console-generated.json"))),
-      ...(await analyzeStack([stackResource("aws:iam/rolePolicy:RolePolicy", "exec-policy", { role: "exec-role", policy: JSON.stringify(fixture("seed-001-1-console-generated.json")) })])),
+      ...(await analyzeStack([
+        stackResource("aws:iam/rolePolicy:RolePolicy", "exec-policy", { role: "exec-role", policy: JSON.stringify(fixture("seed-001-1-console-generated.json")) }),
+      ])),
     ];
     const descriptions = new Map(info.getPoliciesList().map((p) => [p.getName(), p.getDescription()]));
     assert.ok(found.length > 0);
@@ -75,7 +94,10 @@ export function packOverGrpcSuite(packDir: () => string): void {
   it("still judges a policy nested thousands of levels deep, and answers other calls after it", async () => {
     const deep = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":${"[".repeat(5000)}"x"${"]".repeat(5000)}}]}`;
     const found = await analyzeRolePolicy(deep);
-    assert.ok(found.some((d) => d.policy === "iam-policy-readable" && d.level === "mandatory" && /'Resource' must be a string/.test(d.message)), JSON.stringify(found).slice(0, 500));
+    assert.ok(
+      found.some((d) => d.policy === "iam-policy-readable" && d.level === "mandatory" && /'Resource' must be a string/.test(d.message)),
+      JSON.stringify(found).slice(0, 500),
+    );
     assert.deepEqual(await analyzeRolePolicy(fixture("seed-000-sam-template.json")), []);
   });
 
@@ -88,20 +110,40 @@ export function packOverGrpcSuite(packDir: () => string): void {
     assert.ok(unknown.length > 0 && unknown.every((d) => d.level === "advisory"), JSON.stringify(unknown));
     assert.match(unknown[0].message, /not known during preview/);
     const malformed = await analyzeRolePolicy("{ nope");
-    assert.deepEqual(malformed.map((d) => [d.policy, d.level]), [["iam-policy-readable", "mandatory"]]);
+    assert.deepEqual(
+      malformed.map((d) => [d.policy, d.level]),
+      [["iam-policy-readable", "mandatory"]],
+    );
   });
 
   it("judges the whole stack: a state machine's role and routed Regions (AnalyzeStack)", async () => {
     const urn = urnOf;
     const resource = stackResource;
-    const provider = new analyzer.AnalyzerProviderResource().setType("pulumi:providers:aws").setName("default").setUrn(urn("pulumi:providers:aws", "default")).setProperties(Struct.fromJavaScript({ region: "ap-northeast-1" }));
+    const provider = new analyzer.AnalyzerProviderResource()
+      .setType("pulumi:providers:aws")
+      .setName("default")
+      .setUrn(urn("pulumi:providers:aws", "default"))
+      .setProperties(Struct.fromJavaScript({ region: "ap-northeast-1" }));
     const roleUrn = urn("aws:iam/role:Role", "exec-role");
     const profile = `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/${APAC_SONNET_4}`;
     // Preview-like: the role's ARN is unknown; the engine's property dependencies link the resources.
     const resources = [
       resource("aws:iam/role:Role", "exec-role", { name: "exec-role-1a2b3c4", arn: UNKNOWN }),
-      resource("aws:iam/rolePolicy:RolePolicy", "exec-policy", { role: "exec-role-1a2b3c4", policy: JSON.stringify(policyDocument(allow([profile, "arn:aws:bedrock:ap-northeast-1::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0"]))) }, { role: [roleUrn] }),
-      resource("aws:sfn/stateMachine:StateMachine", "workflow", { roleArn: UNKNOWN, definition: JSON.stringify(fixture("seed-001-definition.json")) }, { roleArn: [roleUrn] }).setProvider(provider),
+      resource(
+        "aws:iam/rolePolicy:RolePolicy",
+        "exec-policy",
+        {
+          role: "exec-role-1a2b3c4",
+          policy: JSON.stringify(policyDocument(allow([profile, "arn:aws:bedrock:ap-northeast-1::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0"]))),
+        },
+        { role: [roleUrn] },
+      ),
+      resource(
+        "aws:sfn/stateMachine:StateMachine",
+        "workflow",
+        { roleArn: UNKNOWN, definition: JSON.stringify(fixture("seed-001-definition.json")) },
+        { roleArn: [roleUrn] },
+      ).setProvider(provider),
     ];
     const all = await analyzeStack(resources);
     const stackView = all.filter((d) => d.policy === "bedrock-state-machine-role");
@@ -112,7 +154,12 @@ export function packOverGrpcSuite(packDir: () => string): void {
   });
 
   it("applies configuration sent with Configure (data residency)", async () => {
-    const policy = policyDocument(allow(`arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/${APAC_SONNET_4}`), allow("arn:aws:bedrock:ap-*::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0", { Condition: { StringEquals: { "bedrock:InferenceProfileArn": `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/${APAC_SONNET_4}` } } }));
+    const policy = policyDocument(
+      allow(`arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/${APAC_SONNET_4}`),
+      allow("arn:aws:bedrock:ap-*::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0", {
+        Condition: { StringEquals: { "bedrock:InferenceProfileArn": `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/${APAC_SONNET_4}` } },
+      }),
+    );
     assert.deepEqual(await analyzeRolePolicy(policy), []);
     await configure({ "bedrock-data-residency": { allowedRegions: ["ap-northeast-*"] } });
     try {

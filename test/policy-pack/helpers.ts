@@ -27,7 +27,12 @@ export function role(name: string, inputs: Record<string, unknown> = {}): InputR
   return {
     type: "aws:iam/role:Role",
     name,
-    inputs: { name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, assumeRolePolicy: JSON.stringify(policyDocument({ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" })), ...inputs },
+    inputs: {
+      name,
+      arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+      assumeRolePolicy: JSON.stringify(policyDocument({ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" })),
+      ...inputs,
+    },
   };
 }
 

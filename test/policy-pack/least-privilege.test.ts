@@ -13,24 +13,30 @@ describe("policy: least privilege (advisory)", () => {
   });
 
   it("flags bedrock:* and *", async () => {
-    const violations = await check(policyDocument({ Effect: "Allow", Action: ["bedrock:*"], Resource: TOKYO_PROFILE }, { Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::b/*" }));
+    const violations = await check(
+      policyDocument({ Effect: "Allow", Action: ["bedrock:*"], Resource: TOKYO_PROFILE }, { Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::b/*" }),
+    );
     assert.equal(violations.length, 2);
     assert.match(violations[0].message, /'bedrock:\*'/);
     assert.match(violations[1].message, /'\*'/);
     assert.ok(violations.every((v) => v.enforcementLevel === "advisory"));
   });
 
-  it("flags Resource \"*\" where the actions take ARNs, naming them", async () => {
+  it('flags Resource "*" where the actions take ARNs, naming them', async () => {
     const [v] = await check(policyDocument({ Effect: "Allow", Action: ["bedrock:InvokeModel", "s3:GetObject", "xray:PutTraceSegments"], Resource: "*" }));
     assert.match(v.message, /grants bedrock:InvokeModel, s3:GetObject on Resource "\*"/);
   });
 
-  it("accepts Resource \"*\" for actions that need it: the component's log delivery and tracing statements, List calls", async () => {
-    const doc = policyDocument(...loggingStatements(`arn:aws:logs:ap-northeast-1:${ACCOUNT}:log-group:x`), ...tracingStatements(), { Effect: "Allow", Action: "bedrock:ListFoundationModels", Resource: "*" });
+  it('accepts Resource "*" for actions that need it: the component\'s log delivery and tracing statements, List calls', async () => {
+    const doc = policyDocument(...loggingStatements(`arn:aws:logs:ap-northeast-1:${ACCOUNT}:log-group:x`), ...tracingStatements(), {
+      Effect: "Allow",
+      Action: "bedrock:ListFoundationModels",
+      Resource: "*",
+    });
     assert.deepEqual(await check(doc), []);
   });
 
-  it("accepts actions the configuration allows on Resource \"*\", and rejects a malformed configuration clearly", async () => {
+  it('accepts actions the configuration allows on Resource "*", and rejects a malformed configuration clearly', async () => {
     const doc = policyDocument({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" });
     assert.deepEqual(await check(doc, { allowResourceWildcardFor: ["s3:GetObject"] }), []);
     const [v] = await check(doc, { allowResourceWildcardFor: "s3:GetObject" });
@@ -38,8 +44,13 @@ describe("policy: least privilege (advisory)", () => {
   });
 
   it("flags NotAction and NotResource in Allow statements", async () => {
-    const violations = await check(policyDocument({ Effect: "Allow", NotAction: "iam:*", Resource: TOKYO_PROFILE }, { Effect: "Allow", Action: "bedrock:InvokeModel", NotResource: model("us-east-1") }));
-    assert.deepEqual(violations.map((v) => /NotAction/.test(v.message) || /NotResource/.test(v.message)), [true, true]);
+    const violations = await check(
+      policyDocument({ Effect: "Allow", NotAction: "iam:*", Resource: TOKYO_PROFILE }, { Effect: "Allow", Action: "bedrock:InvokeModel", NotResource: model("us-east-1") }),
+    );
+    assert.deepEqual(
+      violations.map((v) => /NotAction/.test(v.message) || /NotResource/.test(v.message)),
+      [true, true],
+    );
   });
 
   describe("foundation models not tied to the profile", () => {
@@ -51,7 +62,10 @@ describe("policy: least privilege (advisory)", () => {
     });
 
     it("accepts a model statement tied with StringEquals or ArnLike", async () => {
-      for (const Condition of [{ StringEquals: { "bedrock:InferenceProfileArn": TOKYO_PROFILE } }, { ArnLike: { "bedrock:InferenceProfileArn": "arn:aws:bedrock:*:*:inference-profile/apac.*" } }]) {
+      for (const Condition of [
+        { StringEquals: { "bedrock:InferenceProfileArn": TOKYO_PROFILE } },
+        { ArnLike: { "bedrock:InferenceProfileArn": "arn:aws:bedrock:*:*:inference-profile/apac.*" } },
+      ]) {
         assert.deepEqual(await check(policyDocument(allow(TOKYO_PROFILE), allow(model("ap-*"), { Condition }))), []);
       }
     });

@@ -26,7 +26,16 @@ describe("the published policy pack: npm pack, unpacked alone, npm install, run"
     const { stdout } = await run(NPM, ["pack", "--json", "--pack-destination", work, ...QUIET], { cwd: PACK_DIR, timeout: 60_000 });
     const [tarball] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     const shipped = tarball.files.map((f) => f.path).sort();
-    assert.deepEqual(shipped, ["PulumiPolicy.yaml", "README.md", "dist/index.js", "dist/index.js.map", "dist/library.js", "dist/library.js.map", "package.json", "types/library.d.ts"]);
+    assert.deepEqual(shipped, [
+      "PulumiPolicy.yaml",
+      "README.md",
+      "dist/index.js",
+      "dist/index.js.map",
+      "dist/library.js",
+      "dist/library.js.map",
+      "package.json",
+      "types/library.d.ts",
+    ]);
     const target = path.join(work, "consumer");
     fs.mkdirSync(target);
     await run("tar", ["-xzf", path.join(work, tarball.filename), "-C", target], { timeout: 30_000 });

@@ -41,7 +41,18 @@ describe("policy pack robustness", () => {
       { requiredKeys: [] },
     );
     const policy = fc.oneof(json, fc.string(), fc.constant(UNKNOWN), fc.record({ Statement: fc.oneof(statement, fc.array(statement, { maxLength: 3 }), json) }));
-    const definition = fc.oneof(json, fc.string(), fc.constant(UNKNOWN), fc.record({ StartAt: fc.constant("A"), States: fc.dictionary(fc.string(), fc.oneof(json, fc.record({ Type: fc.constant("Task"), Resource: fc.constant("arn:aws:states:::bedrock:invokeModel"), Arguments: json, Parameters: json }))) }));
+    const definition = fc.oneof(
+      json,
+      fc.string(),
+      fc.constant(UNKNOWN),
+      fc.record({
+        StartAt: fc.constant("A"),
+        States: fc.dictionary(
+          fc.string(),
+          fc.oneof(json, fc.record({ Type: fc.constant("Task"), Resource: fc.constant("arn:aws:states:::bedrock:invokeModel"), Arguments: json, Parameters: json })),
+        ),
+      }),
+    );
     await fc.assert(
       fc.asyncProperty(policy, definition, async (p, d) => {
         const resources: InputResource[] = [
@@ -59,7 +70,9 @@ describe("policy pack robustness", () => {
 
   it("answers adversarial fuzzed documents (deep nesting, star runs, many statements) within a bound relative to a small one", async function () {
     this.timeout(120_000);
-    const small = [rolePolicy("p", { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "bedrock:InvokeModel", Resource: "arn:aws:bedrock:ap-*::foundation-model/x" }] })];
+    const small = [
+      rolePolicy("p", { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "bedrock:InvokeModel", Resource: "arn:aws:bedrock:ap-*::foundation-model/x" }] }),
+    ];
     const run1 = async (resources: InputResource[]) => {
       const start = performance.now();
       const violations = await evaluateResources(resources, { region: "ap-northeast-1" });
@@ -71,7 +84,9 @@ describe("policy pack robustness", () => {
     const baseline = Math.max(samples.sort((a, b) => a - b)[2], 0.5);
 
     const stars = fc.integer({ min: 1, max: 3000 }).map((n) => "*".repeat(n));
-    const starPattern = fc.tuple(stars, fc.constantFrom("Z", "a*b", "inference-profile/x", ""), fc.constantFrom("arn:aws:bedrock:", "arn:aws:bedrock:*:*:", "")).map(([s, tail, head]) => `${head}${s}${tail}`);
+    const starPattern = fc
+      .tuple(stars, fc.constantFrom("Z", "a*b", "inference-profile/x", ""), fc.constantFrom("arn:aws:bedrock:", "arn:aws:bedrock:*:*:", ""))
+      .map(([s, tail, head]) => `${head}${s}${tail}`);
     // Nesting depths are generated as numbers and built inside the property (fast-check prints generated values).
     const nested = fc.integer({ min: 100, max: 5000 }).map((depth) => ({ nestDepth: depth }));
     const build = (value: unknown): unknown => {
@@ -88,7 +103,9 @@ describe("policy pack robustness", () => {
     });
     const documentOf = fc.record({
       Version: fc.constantFrom("2012-10-17", "2008-10-17", "2012-10-18"),
-      Statement: fc.tuple(fc.array(statementOf, { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 400 })).map(([list, copies]) => Array.from({ length: copies }, (_, i) => list[i % list.length])),
+      Statement: fc
+        .tuple(fc.array(statementOf, { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 400 }))
+        .map(([list, copies]) => Array.from({ length: copies }, (_, i) => list[i % list.length])),
     });
     let worst = 0;
     await fc.assert(
@@ -104,7 +121,13 @@ describe("policy pack robustness", () => {
         const rp: InputResource = { type: "aws:iam/rolePolicy:RolePolicy", name: "rp", inputs: { role: "exec-role", policy: document } };
         const { ms, violations } = await run1([role("exec-role", { inlinePolicies: [{ name: "i", policy: document }] }), rp]);
         assert.ok(violations.every((v) => typeof v.message === "string" && v.message.length > 0));
-        assert.ok(!violations.some((v) => /could not be analysed/.test(v.message)), violations.map((v) => v.message).join("\n").slice(0, 400));
+        assert.ok(
+          !violations.some((v) => /could not be analysed/.test(v.message)),
+          violations
+            .map((v) => v.message)
+            .join("\n")
+            .slice(0, 400),
+        );
         worst = Math.max(worst, ms / baseline);
       }),
       { numRuns: 40, seed: 8 },

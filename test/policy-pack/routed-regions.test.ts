@@ -40,7 +40,10 @@ describe("policy: routed Regions", () => {
   it("accepts the model granted Region by Region, tied to the profile by condition", async () => {
     const doc = policyDocument(
       allow(TOKYO_PROFILE),
-      allow(tokyoDestinations().map((r) => model(r)), { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO_PROFILE } } }),
+      allow(
+        tokyoDestinations().map((r) => model(r)),
+        { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO_PROFILE } } },
+      ),
     );
     assert.deepEqual(await run(routedRegionsPolicy, [rolePolicy("p", doc)]), []);
   });
@@ -68,7 +71,10 @@ describe("policy: routed Regions", () => {
   }
 
   it("ignores profile ARNs in statements that do not allow InvokeModel", async () => {
-    const doc = policyDocument({ Effect: "Allow", Action: "bedrock:GetInferenceProfile", Resource: TOKYO_PROFILE }, { Effect: "Deny", Action: "bedrock:InvokeModel", Resource: TOKYO_PROFILE });
+    const doc = policyDocument(
+      { Effect: "Allow", Action: "bedrock:GetInferenceProfile", Resource: TOKYO_PROFILE },
+      { Effect: "Deny", Action: "bedrock:InvokeModel", Resource: TOKYO_PROFILE },
+    );
     assert.deepEqual(await run(routedRegionsPolicy, [rolePolicy("p", doc)]), []);
   });
 
@@ -122,7 +128,10 @@ describe("policy: routed Regions", () => {
   it("rejects a profile granted in a Region that cannot call it: the grant matches no call", async () => {
     const violations = await run(routedRegionsPolicy, [rolePolicy("p", policyDocument(allow(TOKYO_PROFILE.replace("ap-northeast-1", "eu-west-1"))))]);
     assert.equal(advisory(violations).length, 0);
-    assert.match(blocking(violations)[0].message, /^.*grant the profile in a Region that can call it \(.*ap-northeast-1.*\): the routing catalog lists no call of apac\.anthropic\.claude-sonnet-4-20250514-v1:0 from 'eu-west-1'/);
+    assert.match(
+      blocking(violations)[0].message,
+      /^.*grant the profile in a Region that can call it \(.*ap-northeast-1.*\): the routing catalog lists no call of apac\.anthropic\.claude-sonnet-4-20250514-v1:0 from 'eu-west-1'/,
+    );
   });
 
   it("judges inline policies of a Role and policies given as objects", async () => {
@@ -132,7 +141,10 @@ describe("policy: routed Regions", () => {
     const userPolicy = { type: "aws:iam/userPolicy:UserPolicy", name: "u", inputs: { user: "alice", policy: JSON.stringify(bad) } };
     const groupPolicy = { type: "aws:iam/groupPolicy:GroupPolicy", name: "g", inputs: { group: "devs", policy: JSON.stringify(bad) } };
     const violations = await run(routedRegionsPolicy, [inline, asObject, userPolicy, groupPolicy]);
-    assert.deepEqual(violations.map((v) => v.resource?.split("::").pop()), ["r", "managed", "u", "g"]);
+    assert.deepEqual(
+      violations.map((v) => v.resource?.split("::").pop()),
+      ["r", "managed", "u", "g"],
+    );
     assert.match(violations[0].message, /inline policy 'bedrock' of Role 'r'/);
   });
 });

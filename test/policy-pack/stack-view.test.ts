@@ -84,7 +84,10 @@ describe("policy: state machine role (stack view)", () => {
     });
   });
 
-  for (const [language, build] of [["JSONata (one expression)", jsonataExpressionDefinition], ["JSONPath (Choice and task variants)", jsonPathDefinition]] as const) {
+  for (const [language, build] of [
+    ["JSONata (one expression)", jsonataExpressionDefinition],
+    ["JSONPath (Choice and task variants)", jsonPathDefinition],
+  ] as const) {
     describe(language, () => {
       it("accepts the full grants", async () => {
         assert.deepEqual(await run(stackViewPolicy, stack(build(APAC_SONNET_4), ...goodBedrock, ...goodS3), inTokyo), []);
@@ -173,7 +176,10 @@ describe("policy: state machine role (stack view)", () => {
     });
 
     it("a model whose routing only AWS or config can tell (a profile the catalog lacks, an application profile)", async () => {
-      const invoke = (modelId: string) => ({ StartAt: "I", States: { I: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Parameters: { ModelId: modelId, Body: {} }, End: true } } });
+      const invoke = (modelId: string) => ({
+        StartAt: "I",
+        States: { I: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Parameters: { ModelId: modelId, Body: {} }, End: true } },
+      });
       const uncatalogued = await run(stackViewPolicy, stack(invoke("apac.anthropic.claude-not-catalogued-v1:0"), ...goodBedrock), inTokyo);
       assert.deepEqual(blocking(uncatalogued), []);
       assert.match(advisory(uncatalogued)[0].message, /is not in the routing catalog/);
@@ -242,7 +248,9 @@ describe("policy: state machine role (stack view)", () => {
     it("rejects a hand-written role missing one Region a Converse model's profile routes to", async () => {
       const withoutSydney = policyDocument(
         allow(TOKYO_PROFILE),
-        ...catalogRegions().filter((r) => r !== "ap-southeast-2").map((r) => allow(model(r), { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO_PROFILE } } })),
+        ...catalogRegions()
+          .filter((r) => r !== "ap-southeast-2")
+          .map((r) => allow(model(r), { Condition: { StringEquals: { "bedrock:InferenceProfileArn": TOKYO_PROFILE } } })),
       );
       const resources = [role("exec-role"), rolePolicy("exec-policy", withoutSydney), stateMachine("workflow", converse())];
       const [v, ...rest] = blocking(await run(stackViewPolicy, resources, inTokyo));
@@ -255,7 +263,14 @@ describe("policy: state machine role (stack view)", () => {
     it("judges a literal Input.S3Uri of an optimized task on that object", async () => {
       const definition = {
         StartAt: "Invoke",
-        States: { Invoke: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Parameters: { ModelId: APAC_SONNET_4, Input: { S3Uri: `s3://${BUCKET}/fixed/prompt.json` } }, End: true } },
+        States: {
+          Invoke: {
+            Type: "Task",
+            Resource: "arn:aws:states:::bedrock:invokeModel",
+            Parameters: { ModelId: APAC_SONNET_4, Input: { S3Uri: `s3://${BUCKET}/fixed/prompt.json` } },
+            End: true,
+          },
+        },
       };
       const [v] = blocking(await run(stackViewPolicy, stack(definition, ...goodBedrock, ...goodS3), inTokyo));
       assert.ok(v.message.includes(`s3:GetObject on arn:aws:s3:::${BUCKET}/fixed/prompt.json`), v.message);

@@ -36,7 +36,10 @@ for (const stack of ["dev", "prod"]) {
 
     it("passes every policy, advisory ones included", async () => {
       const violations = await evaluateResources(resources, { region });
-      assert.deepEqual(violations.map((v) => `${v.policyName}: ${v.message}`), []);
+      assert.deepEqual(
+        violations.map((v) => `${v.policyName}: ${v.message}`),
+        [],
+      );
     });
 
     it("rejects the stack once the role policy loses one routed foundation-model ARN", async () => {
@@ -48,7 +51,9 @@ for (const stack of ["dev", "prod"]) {
         ...document,
         Statement: document.Statement.map((s) => ({ ...s, Resource: ([] as string[]).concat(s.Resource).filter((r) => r !== removed) })).filter((s) => s.Resource.length > 0),
       };
-      const mutated = resources.map((r) => (r === original ? { ...r, inputs: { ...r.inputs, policy: JSON.stringify(broken) }, outputs: { ...r.outputs, policy: JSON.stringify(broken) } } : r));
+      const mutated = resources.map((r) =>
+        r === original ? { ...r, inputs: { ...r.inputs, policy: JSON.stringify(broken) }, outputs: { ...r.outputs, policy: JSON.stringify(broken) } } : r,
+      );
       const violations = (await evaluateResources(mutated, { region })).filter((v) => v.enforcementLevel === "mandatory");
       const policies = new Set(violations.map((v) => v.policyName));
       assert.ok(policies.has("bedrock-state-machine-role"), JSON.stringify(violations));

@@ -55,17 +55,27 @@ describe("awkward inputs", function () {
     it("refuses a Region AWS does not have, with a suggestion and the escape key", () => {
       assert.throws(
         () => parseSettings({ ...base, region: "us-east-9" }),
-        (e: Error) => e instanceof ConfigError && /^aws:region = 'us-east-9': is not a known AWS Region \(did you mean us-east-1\?\); set bedrock-sfn:allowUnlistedRegion true/.test(e.message),
+        (e: Error) =>
+          e instanceof ConfigError && /^aws:region = 'us-east-9': is not a known AWS Region \(did you mean us-east-1\?\); set bedrock-sfn:allowUnlistedRegion true/.test(e.message),
       );
       assert.equal(parseSettings({ ...base, region: "us-east-9", allowUnlistedRegion: "true" }).region, "us-east-9");
-      assert.throws(() => parseSettings({ ...base, destinationRegions: "us-west-2,eu-wset-1" }), /bedrock-sfn:destinationRegions = .*'eu-wset-1' is not a known AWS Region \(did you mean eu-west-1\?\)/);
+      assert.throws(
+        () => parseSettings({ ...base, destinationRegions: "us-west-2,eu-wset-1" }),
+        /bedrock-sfn:destinationRegions = .*'eu-wset-1' is not a known AWS Region \(did you mean eu-west-1\?\)/,
+      );
     });
 
     it("knows the partitions by Region prefix, European Sovereign Cloud included", () => {
-      assert.deepEqual(
-        ["us-east-1", "us-gov-west-1", "cn-north-1", "eusc-de-east-1", "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1"].map(partitionOf),
-        ["aws", "aws-us-gov", "aws-cn", "aws-eusc", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f"],
-      );
+      assert.deepEqual(["us-east-1", "us-gov-west-1", "cn-north-1", "eusc-de-east-1", "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1"].map(partitionOf), [
+        "aws",
+        "aws-us-gov",
+        "aws-cn",
+        "aws-eusc",
+        "aws-iso",
+        "aws-iso-b",
+        "aws-iso-e",
+        "aws-iso-f",
+      ]);
       assert.doesNotThrow(() => parseSettings({ ...base, region: "eusc-de-east-1" }));
       for (const partition of ["aws", "aws-us-gov", "aws-cn", "aws-eusc", "aws-iso-b"]) assert.ok(isInvokeModelResource(invokeModelResource(partition)), partition);
       assert.ok(!isInvokeModelResource("arn:aws:states:::lambda:invoke"));
@@ -93,7 +103,10 @@ describe("awkward inputs", function () {
         /did you mean 'apac\.anthropic\.claude-sonnet-4-20250514-v1:0'/,
       );
       const fm = checkSettings(parseSettings({ ...base, modelId: "anthropic.claude-3-haiku-20240307-v9:0" }));
-      assert.match(fm[0], /^note: foundation model 'anthropic\.claude-3-haiku-20240307-v9:0' is not in the bundled model list; did you mean 'anthropic\.claude-3-haiku-20240307-v1:0'\?$/);
+      assert.match(
+        fm[0],
+        /^note: foundation model 'anthropic\.claude-3-haiku-20240307-v9:0' is not in the bundled model list; did you mean 'anthropic\.claude-3-haiku-20240307-v1:0'\?$/,
+      );
     });
 
     it("refuses maxTokens over the model's documented maximum, naming it and the page", () => {
@@ -128,14 +141,20 @@ describe("awkward inputs", function () {
         assert.equal(ref.kind === "own-arn-model" && ref.resourceType, type);
         assert.doesNotThrow(() => checkSettings(parseSettings({ ...base, modelId: arn, modelFamily: "anthropic" })), arn);
       }
-      assert.throws(() => parseModelId("arn:aws:bedrock:us-east-1:123456789012:guardrail/abc"), /'guardrail' ARN, which InvokeModel cannot call; InvokeModel takes ARNs of types .*prompt-router/);
+      assert.throws(
+        () => parseModelId("arn:aws:bedrock:us-east-1:123456789012:guardrail/abc"),
+        /'guardrail' ARN, which InvokeModel cannot call; InvokeModel takes ARNs of types .*prompt-router/,
+      );
     });
   });
 
   describe("stack files", () => {
     it("names the file and line of a YAML error", () => {
       const dir = projectWith("config:\n  aws:region: us-east-1\n  bedrock-sfn:modelId: [unclosed\n");
-      assert.throws(() => stackConfig("odd", {}, dir), (e: Error) => e instanceof StackConfigError && /^Pulumi\.odd\.yaml:\d+:\d+: not valid YAML: /.test(e.message) && e.message.length < 300);
+      assert.throws(
+        () => stackConfig("odd", {}, dir),
+        (e: Error) => e instanceof StackConfigError && /^Pulumi\.odd\.yaml:\d+:\d+: not valid YAML: /.test(e.message) && e.message.length < 300,
+      );
       const notMapping = projectWith("config: just text\n");
       assert.throws(() => stackConfig("odd", {}, notMapping), /Pulumi\.odd\.yaml: expected a mapping with a 'config:' mapping/);
     });
@@ -154,7 +173,10 @@ describe("awkward inputs", function () {
 
     it("refuses a secret model ID offline, naming the key and how to give it", () => {
       const dir = projectWith("config:\n  aws:region: us-east-1\n  bedrock-sfn:modelId:\n    secure: AAAB\n");
-      assert.throws(() => stackConfig("odd", {}, dir), /bedrock-sfn:modelId is a secret in Pulumi\.odd\.yaml; its value is not available offline .*--config bedrock-sfn:modelId=<value>$/);
+      assert.throws(
+        () => stackConfig("odd", {}, dir),
+        /bedrock-sfn:modelId is a secret in Pulumi\.odd\.yaml; its value is not available offline .*--config bedrock-sfn:modelId=<value>$/,
+      );
     });
 
     it("reports unknown aws: keys like unknown project keys, with a suggestion", () => {
@@ -185,7 +207,10 @@ describe("awkward inputs", function () {
     });
 
     it("--help wins over other mistakes on the line", () => {
-      assert.throws(() => parseCommonArgs(["--bogus", "--help"], {}, "x"), (e: Error) => e instanceof HelpRequested);
+      assert.throws(
+        () => parseCommonArgs(["--bogus", "--help"], {}, "x"),
+        (e: Error) => e instanceof HelpRequested,
+      );
     });
 
     it("resolves a relative path from the folder the user stands in (INIT_CWD, as npm and npx set it)", () => {
@@ -209,8 +234,14 @@ describe("awkward inputs", function () {
       const trimmed = cli(["synth", "--stack", "dev", "--config", "modelId= apac.anthropic.claude-sonnet-4-20250514-v1:0\n", "--json"]);
       assert.equal(trimmed.code, 0, trimmed.stderr);
       assert.equal(JSON.parse(trimmed.stdout).outputs.modelId, "apac.anthropic.claude-sonnet-4-20250514-v1:0");
-      assertUserError(cli(["synth", "--stack", "dev", "--config", "modelId=apac.anthropic.claude-sonet-4-20250514-v1:0"]), /did you mean 'apac\.anthropic\.claude-sonnet-4-20250514-v1:0'\?/);
-      assertUserError(cli(["synth", "--stack", "dev", "--config", "aws:region=us-east-9", "--config", "modelId=anthropic.claude-3-haiku-20240307-v1:0"]), /aws:region = 'us-east-9': is not a known AWS Region/);
+      assertUserError(
+        cli(["synth", "--stack", "dev", "--config", "modelId=apac.anthropic.claude-sonet-4-20250514-v1:0"]),
+        /did you mean 'apac\.anthropic\.claude-sonnet-4-20250514-v1:0'\?/,
+      );
+      assertUserError(
+        cli(["synth", "--stack", "dev", "--config", "aws:region=us-east-9", "--config", "modelId=anthropic.claude-3-haiku-20240307-v1:0"]),
+        /aws:region = 'us-east-9': is not a known AWS Region/,
+      );
       assertUserError(
         cli(["synth", "--stack", "dev", "--config", 'bedrock-sfn:destinationRegions=["us-east-1"]']),
         /bedrock-sfn:destinationRegions = '\["us-east-1"\]': lacks 7 of the 8 catalog Regions of 'apac\.anthropic\.claude-sonnet-4-20250514-v1:0' from ap-northeast-1/,
@@ -223,7 +254,10 @@ describe("awkward inputs", function () {
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-sfn-big-")), "huge.txt");
       fs.writeFileSync(file, "");
       fs.truncateSync(file, INVOKE_MODEL_BODY_LIMIT_BYTES + 1);
-      assert.throws(() => readExecutionInput({ inputFile: file }), (e: Error) => e instanceof InputError && /is 25000001 bytes, over InvokeModel's request body limit of 25000000 bytes/.test(e.message));
+      assert.throws(
+        () => readExecutionInput({ inputFile: file }),
+        (e: Error) => e instanceof InputError && /is 25000001 bytes, over InvokeModel's request body limit of 25000000 bytes/.test(e.message),
+      );
       const run = cli(["local", "--stack", "dev", "--input-file", file]);
       assertUserError(run, /--input-file '.*huge\.txt' is 25000001 bytes, over InvokeModel's request body limit/);
     });

@@ -7,7 +7,9 @@ describe("npm start", function () {
 
   it("previews dev, passes the policy pack, and runs the workflow inline and through S3", async () => {
     let out = "";
-    const code = await main([], (text) => { out += text; });
+    const code = await main([], (text) => {
+      out += text;
+    });
     assert.equal(code, 0, out);
     assert.match(out, /1\. Preview of stack 'dev'/);
     assert.match(out, /Routed:\s+8 Regions: ap-northeast-1,/);
@@ -34,7 +36,9 @@ describe("npm start", function () {
   it("passes the prod stack (global profile) with the JSONPath workflow too", async () => {
     let out = "";
     // JSONPath on prod too: the pack must read either query language.
-    const code = await main(["--stack", "prod", "--config", "bedrock-sfn:queryLanguage=JSONPath"], (text) => { out += text; });
+    const code = await main(["--stack", "prod", "--config", "bedrock-sfn:queryLanguage=JSONPath"], (text) => {
+      out += text;
+    });
     assert.equal(code, 0, out);
     assert.match(out, /All policies pass/);
   });
@@ -44,9 +48,14 @@ describe("npm start with a definition of your own", function () {
   this.timeout(60_000);
   it("previews and applies the pack, then says how to run the definition with its own input", async () => {
     let out = "";
-    const code = await main(["--config", "aws:region=us-east-1", "--config", "bedrock-sfn:definitionFile=examples/prompt-chain.asl.json"], (t) => { out += t; });
+    const code = await main(["--config", "aws:region=us-east-1", "--config", "bedrock-sfn:definitionFile=examples/prompt-chain.asl.json"], (t) => {
+      out += t;
+    });
     assert.equal(code, 0, out);
     assert.match(out, /All policies pass: no violations\./);
-    assert.match(out, /npm run local -- --stack dev --config aws:region=us-east-1 --config bedrock-sfn:definitionFile=examples\/prompt-chain\.asl\.json --input-file <input\.json>/);
+    assert.match(
+      out,
+      /npm run local -- --stack dev --config aws:region=us-east-1 --config bedrock-sfn:definitionFile=examples\/prompt-chain\.asl\.json --input-file <input\.json>/,
+    );
   });
 });

@@ -51,7 +51,10 @@ describe("npm run synth", function () {
     assert.equal(code, 0);
     const granted = bedrockResources(JSON.parse(stdout));
     const models = granted.filter((arn) => arn.includes(":foundation-model/")).sort();
-    assert.deepEqual(models, ["us-east-1", "us-east-2", "us-west-2"].map((r) => foundationModelArn("aws", r, "anthropic.claude-3-haiku-20240307-v1:0")));
+    assert.deepEqual(
+      models,
+      ["us-east-1", "us-east-2", "us-west-2"].map((r) => foundationModelArn("aws", r, "anthropic.claude-3-haiku-20240307-v1:0")),
+    );
   });
 
   it("--json with a definition of your own: stdout is the document alone, its notes go to stderr", () => {
@@ -72,7 +75,16 @@ describe("npm run synth", function () {
   });
 
   it("exits 2 with one clear line per bad key, and for an unknown stack", () => {
-    const bad = synth("--stack", "dev", "--config", "bedrock-sfn:workflowType=BATCH", "--config", "bedrock-sfn:modelId=jp.anthropic.claude-sonnet-4-5-20250929-v1:0", "--config", "aws:region=us-east-1");
+    const bad = synth(
+      "--stack",
+      "dev",
+      "--config",
+      "bedrock-sfn:workflowType=BATCH",
+      "--config",
+      "bedrock-sfn:modelId=jp.anthropic.claude-sonnet-4-5-20250929-v1:0",
+      "--config",
+      "aws:region=us-east-1",
+    );
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /bedrock-sfn:workflowType = 'BATCH': must be one of STANDARD, EXPRESS/);
     assert.doesNotMatch(bad.stderr, /\n\s+at /, "no stack trace");

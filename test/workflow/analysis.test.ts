@@ -35,7 +35,15 @@ describe("analyzeDefinition", () => {
                 ItemProcessor: machine({ B: task(INVOKE, { ModelId: "anthropic.claude-3-haiku-20240307-v1:0", Body: {} }, "JSONPath") }, "JSONPath"),
               },
             }),
-            machine({ Old: { Type: "Map", End: true, Iterator: machine({ C: task("arn:aws:states:::aws-sdk:bedrockruntime:invokeModel", "{% {'ModelId': 'global.anthropic.claude-sonnet-4-5-20250929-v1:0', 'Body': $states.input} %}") }) } }),
+            machine({
+              Old: {
+                Type: "Map",
+                End: true,
+                Iterator: machine({
+                  C: task("arn:aws:states:::aws-sdk:bedrockruntime:invokeModel", "{% {'ModelId': 'global.anthropic.claude-sonnet-4-5-20250929-v1:0', 'Body': $states.input} %}"),
+                }),
+              },
+            }),
           ],
         },
       },
@@ -53,7 +61,11 @@ describe("analyzeDefinition", () => {
     // Each model's statements are exactly what bedrock/grants requires for it, Sids numbered to stay unique.
     for (const [i, id] of ["us.amazon.nova-lite-v1:0", "anthropic.claude-3-haiku-20240307-v1:0", "global.anthropic.claude-sonnet-4-5-20250929-v1:0"].entries()) {
       const expected = requiredBedrockStatements(resolveModel({ modelId: id, sourceRegion: "us-east-1", account: "123456789012" }));
-      for (const statement of expected) assert.deepEqual(analysis.statements.find((s) => s.Sid === `${statement.Sid}${i + 1}`), { ...statement, Sid: `${statement.Sid}${i + 1}` });
+      for (const statement of expected)
+        assert.deepEqual(
+          analysis.statements.find((s) => s.Sid === `${statement.Sid}${i + 1}`),
+          { ...statement, Sid: `${statement.Sid}${i + 1}` },
+        );
     }
     const sids = analysis.statements.map((s) => s.Sid);
     assert.equal(new Set(sids).size, sids.length, "unique Sids");
@@ -65,9 +77,15 @@ describe("analyzeDefinition", () => {
     const refused = analyzeDefinition(definition, context);
     assert.equal(refused.problems.length, 1);
     assert.match(refused.problems[0], /^state 'Pick' computes ModelId at run time.*bedrock-sfn:allowedModels/);
-    assert.throws(() => analyzeGrantable(definition, context), (e: Error) => e instanceof DefinitionError && /'Pick'/.test(e.message));
+    assert.throws(
+      () => analyzeGrantable(definition, context),
+      (e: Error) => e instanceof DefinitionError && /'Pick'/.test(e.message),
+    );
     const allowed = analyzeGrantable(definition, { ...context, allowedModels: ["us.amazon.nova-lite-v1:0", "anthropic.claude-3-haiku-20240307-v1:0"] });
-    assert.deepEqual(allowed.models.map((m) => m.modelId), ["us.amazon.nova-lite-v1:0", "anthropic.claude-3-haiku-20240307-v1:0"]);
+    assert.deepEqual(
+      allowed.models.map((m) => m.modelId),
+      ["us.amazon.nova-lite-v1:0", "anthropic.claude-3-haiku-20240307-v1:0"],
+    );
     assert.deepEqual(
       allowed.statements.map((s) => s.Sid),
       ["InvokeInferenceProfile1", "InvokeFoundationModelThroughProfile1", "InvokeFoundationModel2"],
@@ -76,8 +94,14 @@ describe("analyzeDefinition", () => {
     const dead = analyzeDefinition(definition, { ...context, allowedModels: ["eu.amazon.nova-lite-v1:0"] });
     assert.match(dead.problems.join("\n"), /^bedrock-sfn:allowedModels 'eu\.amazon\.nova-lite-v1:0': inference profile .* cannot be called from Region 'us-east-1'/);
     // Static ModelIds do not need allowedModels; setting it anyway is noted, and grants nothing.
-    const needless = analyzeGrantable(machine({ S: task(INVOKE, { ModelId: "us.amazon.nova-lite-v1:0", Body: {} }, "JSONPath") }), { ...context, allowedModels: ["anthropic.claude-3-haiku-20240307-v1:0"] });
-    assert.deepEqual(needless.models.map((m) => m.modelId), ["us.amazon.nova-lite-v1:0"]);
+    const needless = analyzeGrantable(machine({ S: task(INVOKE, { ModelId: "us.amazon.nova-lite-v1:0", Body: {} }, "JSONPath") }), {
+      ...context,
+      allowedModels: ["anthropic.claude-3-haiku-20240307-v1:0"],
+    });
+    assert.deepEqual(
+      needless.models.map((m) => m.modelId),
+      ["us.amazon.nova-lite-v1:0"],
+    );
     assert.match(needless.notes.join("\n"), /allowedModels is set but every ModelId is written literally/);
   });
 
@@ -117,27 +141,46 @@ describe("analyzeDefinition", () => {
   });
 
   it("grants bedrock:ApplyGuardrail on the guardrails tasks name, and refuses a computed one", () => {
-    const definition = machine(
+    const definition = machine({
+      Invoke: {
+        ...task(INVOKE, { ModelId: "anthropic.claude-3-haiku-20240307-v1:0", Body: {}, GuardrailIdentifier: "abc123", GuardrailVersion: "1" }, "JSONPath"),
+        End: undefined,
+        Next: "Talk",
+      },
+      Talk: task(
+        "arn:aws:states:::aws-sdk:bedrockruntime:converse",
+        {
+          ModelId: "anthropic.claude-3-haiku-20240307-v1:0",
+          GuardrailConfig: { GuardrailIdentifier: "arn:aws:bedrock:us-east-1:123456789012:guardrail/zzz9", GuardrailVersion: "DRAFT" },
+        },
+        "JSONPath",
+      ),
+    });
+    const analysis = analyzeGrantable(definition, context);
+    assert.deepEqual(
+      analysis.statements.find((s) => s.Sid === "ApplyGuardrails"),
       {
-        Invoke: { ...task(INVOKE, { ModelId: "anthropic.claude-3-haiku-20240307-v1:0", Body: {}, GuardrailIdentifier: "abc123", GuardrailVersion: "1" }, "JSONPath"), End: undefined, Next: "Talk" },
-        Talk: task("arn:aws:states:::aws-sdk:bedrockruntime:converse", { ModelId: "anthropic.claude-3-haiku-20240307-v1:0", GuardrailConfig: { GuardrailIdentifier: "arn:aws:bedrock:us-east-1:123456789012:guardrail/zzz9", GuardrailVersion: "DRAFT" } }, "JSONPath"),
+        Sid: "ApplyGuardrails",
+        Effect: "Allow",
+        Action: ["bedrock:ApplyGuardrail"],
+        Resource: ["arn:aws:bedrock:us-east-1:123456789012:guardrail/abc123", "arn:aws:bedrock:us-east-1:123456789012:guardrail/zzz9"],
       },
     );
-    const analysis = analyzeGrantable(definition, context);
-    assert.deepEqual(analysis.statements.find((s) => s.Sid === "ApplyGuardrails"), {
-      Sid: "ApplyGuardrails",
-      Effect: "Allow",
-      Action: ["bedrock:ApplyGuardrail"],
-      Resource: ["arn:aws:bedrock:us-east-1:123456789012:guardrail/abc123", "arn:aws:bedrock:us-east-1:123456789012:guardrail/zzz9"],
-    });
-    const computed = analyzeDefinition(machine({ G: task(INVOKE, { ModelId: "anthropic.claude-3-haiku-20240307-v1:0", Body: {}, "GuardrailIdentifier.$": "$.g" }, "JSONPath") }), context);
+    const computed = analyzeDefinition(
+      machine({ G: task(INVOKE, { ModelId: "anthropic.claude-3-haiku-20240307-v1:0", Body: {}, "GuardrailIdentifier.$": "$.g" }, "JSONPath") }),
+      context,
+    );
     assert.match(computed.problems[0], /^state 'G': GuardrailIdentifier is computed at run time/);
   });
 
   it("grants customization jobs their actions and iam:PassRole on the declared role only, to Bedrock only", async () => {
     const role = "arn:aws-us-gov:iam::123456789012:role/bedrock-customization";
     const definition = machine({
-      Tune: task("arn:aws-us-gov:states:::bedrock:createModelCustomizationJob.sync", { BaseModelIdentifier: "amazon.titan-text-express-v1", RoleArn: role, JobName: "j", CustomModelName: "m" }, "JSONPath"),
+      Tune: task(
+        "arn:aws-us-gov:states:::bedrock:createModelCustomizationJob.sync",
+        { BaseModelIdentifier: "amazon.titan-text-express-v1", RoleArn: role, JobName: "j", CustomModelName: "m" },
+        "JSONPath",
+      ),
     });
     const analysis = analyzeGrantable(definition, { ...context, region: "us-gov-west-1" });
     assert.deepEqual(analysis.statements, [
@@ -145,10 +188,7 @@ describe("analyzeDefinition", () => {
         Sid: "CreateModelCustomizationJob",
         Effect: "Allow",
         Action: ["bedrock:CreateModelCustomizationJob"],
-        Resource: [
-          "arn:aws-us-gov:bedrock:us-gov-west-1::foundation-model/amazon.titan-text-express-v1",
-          "arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:custom-model/*",
-        ],
+        Resource: ["arn:aws-us-gov:bedrock:us-gov-west-1::foundation-model/amazon.titan-text-express-v1", "arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:custom-model/*"],
       },
       {
         Sid: "TrackModelCustomizationJob",
@@ -156,18 +196,44 @@ describe("analyzeDefinition", () => {
         Action: ["bedrock:GetModelCustomizationJob", "bedrock:StopModelCustomizationJob"],
         Resource: ["arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:model-customization-job/*"],
       },
-      { Sid: "PassCustomizationRole", Effect: "Allow", Action: ["iam:PassRole"], Resource: [role], Condition: { StringEquals: { "iam:PassedToService": "bedrock.amazonaws.com" } } },
+      {
+        Sid: "PassCustomizationRole",
+        Effect: "Allow",
+        Action: ["iam:PassRole"],
+        Resource: [role],
+        Condition: { StringEquals: { "iam:PassedToService": "bedrock.amazonaws.com" } },
+      },
     ]);
     const policy = { Version: "2012-10-17" as const, Statement: analysis.statements };
     const needed = requiredRequests(analysis, { region: "us-gov-west-1" });
-    assert.deepEqual([...new Set(needed.map((r) => r.action))].sort(), ["bedrock:CreateModelCustomizationJob", "bedrock:GetModelCustomizationJob", "bedrock:StopModelCustomizationJob", "iam:PassRole"]);
+    assert.deepEqual([...new Set(needed.map((r) => r.action))].sort(), [
+      "bedrock:CreateModelCustomizationJob",
+      "bedrock:GetModelCustomizationJob",
+      "bedrock:StopModelCustomizationJob",
+      "iam:PassRole",
+    ]);
     for (const request of needed) assert.equal(await simulate([policy], request), "Allowed", request.why);
     const otherRole = { ...needed.find((r) => r.action === "iam:PassRole")!, resource: "arn:aws-us-gov:iam::123456789012:role/admin" };
     assert.notEqual(await simulate([policy], otherRole), "Allowed");
     assert.notEqual(await simulate([policy], { ...needed.find((r) => r.action === "iam:PassRole")!, context: { "iam:PassedToService": "ec2.amazonaws.com" } }), "Allowed");
-    const plain = analyzeGrantable(machine({ Tune: task("arn:aws:states:::bedrock:createModelCustomizationJob", { BaseModelIdentifier: "amazon.titan-text-express-v1", RoleArn: "arn:aws:iam::123456789012:role/r" }, "JSONPath") }), context);
-    assert.deepEqual(plain.statements.map((s) => s.Sid), ["CreateModelCustomizationJob", "PassCustomizationRole"]);
-    const dynamicRole = analyzeDefinition(machine({ Tune: task("arn:aws:states:::bedrock:createModelCustomizationJob", { BaseModelIdentifier: "amazon.titan-text-express-v1", "RoleArn.$": "$.role" }, "JSONPath") }), context);
+    const plain = analyzeGrantable(
+      machine({
+        Tune: task(
+          "arn:aws:states:::bedrock:createModelCustomizationJob",
+          { BaseModelIdentifier: "amazon.titan-text-express-v1", RoleArn: "arn:aws:iam::123456789012:role/r" },
+          "JSONPath",
+        ),
+      }),
+      context,
+    );
+    assert.deepEqual(
+      plain.statements.map((s) => s.Sid),
+      ["CreateModelCustomizationJob", "PassCustomizationRole"],
+    );
+    const dynamicRole = analyzeDefinition(
+      machine({ Tune: task("arn:aws:states:::bedrock:createModelCustomizationJob", { BaseModelIdentifier: "amazon.titan-text-express-v1", "RoleArn.$": "$.role" }, "JSONPath") }),
+      context,
+    );
     assert.match(dynamicRole.problems.join("\n"), /state 'Tune': RoleArn must be written literally/);
   });
 
@@ -192,6 +258,9 @@ describe("analyzeDefinition", () => {
     const analysis = analyzeGrantable(definition, context);
     assert.deepEqual(analysis.statements, []);
     assert.equal(analysis.notes.length, 1);
-    assert.match(analysis.notes[0], /^no grants derived for 2 tasks of other services: Notify \(arn:aws:states:::sns:publish\), Fn \(arn:aws:states:::lambda:invoke\); attach what they need with bedrock-sfn:extraPolicyFiles$/);
+    assert.match(
+      analysis.notes[0],
+      /^no grants derived for 2 tasks of other services: Notify \(arn:aws:states:::sns:publish\), Fn \(arn:aws:states:::lambda:invoke\); attach what they need with bedrock-sfn:extraPolicyFiles$/,
+    );
   });
 });

@@ -61,12 +61,23 @@ describe("workflow/walk: query languages", () => {
       QueryLanguage: "JSONata",
       StartAt: "Fan",
       States: {
-        Fan: { Type: "Parallel", Branches: [{ StartAt: "A", States: { A: { Type: "Pass", QueryLanguage: "JSONPath", End: true } } }, { StartAt: "B", States: { B: { Type: "Pass", End: true } } }], End: true },
+        Fan: {
+          Type: "Parallel",
+          Branches: [
+            { StartAt: "A", States: { A: { Type: "Pass", QueryLanguage: "JSONPath", End: true } } },
+            { StartAt: "B", States: { B: { Type: "Pass", End: true } } },
+          ],
+          End: true,
+        },
       },
     };
     assert.deepEqual(
       [...walkStates(machine)].map((visit) => [visit.path, visit.queryLanguage]),
-      [["Fan", "JSONata"], ["Fan/Branch 0/A", "JSONPath"], ["Fan/Branch 1/B", "JSONata"]],
+      [
+        ["Fan", "JSONata"],
+        ["Fan/Branch 0/A", "JSONPath"],
+        ["Fan/Branch 1/B", "JSONata"],
+      ],
     );
   });
 });

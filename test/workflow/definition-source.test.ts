@@ -52,7 +52,12 @@ describe("definition source", () => {
     assert.throws(() => loadDefinitionFile("bad.yaml", dir), /bedrock-sfn:definitionFile = 'bad\.yaml' is neither JSON nor YAML/);
     assert.throws(() => loadDefinitionFile("list.json", dir), /must hold an ASL object with StartAt/);
     // YAML alias bombs are cut short rather than expanded.
-    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 9 }, (_, i) => `${"bcdefghij"[i]}: &${"bcdefghij"[i]} [${Array(10).fill(`*${"abcdefghi"[i]}`).join(", ")}]`), "StartAt: A", "States: {A: {Type: Succeed}}"].join("\n");
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x, x]",
+      ...Array.from({ length: 9 }, (_, i) => `${"bcdefghij"[i]}: &${"bcdefghij"[i]} [${Array(10).fill(`*${"abcdefghi"[i]}`).join(", ")}]`),
+      "StartAt: A",
+      "States: {A: {Type: Succeed}}",
+    ].join("\n");
     assert.throws(() => parseDefinitionText(bomb, "bomb"), /bomb is neither JSON nor YAML/);
   });
 });

@@ -13,8 +13,7 @@ import {
 } from "../../workflow";
 import { allOptions, BUCKET, describeOptions, optionsFor } from "./helpers/fixtures";
 
-const taskStates = (definition: StateMachineDefinition) =>
-  Object.entries(definition.States).filter((entry): entry is [string, TaskState] => entry[1].Type === "Task");
+const taskStates = (definition: StateMachineDefinition) => Object.entries(definition.States).filter((entry): entry is [string, TaskState] => entry[1].Type === "Task");
 
 describe("workflow/buildDefinition: structure", () => {
   describe("is a valid ASL definition (asl-validator)", () => {
@@ -45,7 +44,10 @@ describe("workflow/buildDefinition: structure", () => {
     assert.equal(definition.QueryLanguage, "JSONata");
     assert.equal(definition.StartAt, STATE_NAMES.validateInput);
     const tasks = taskStates(definition);
-    assert.deepEqual(tasks.map(([name]) => name), [STATE_NAMES.invokeModel]);
+    assert.deepEqual(
+      tasks.map(([name]) => name),
+      [STATE_NAMES.invokeModel],
+    );
     assert.equal(tasks[0][1].Resource, "arn:aws:states:::bedrock:invokeModel");
     assert.equal(Object.keys(definition.States).length, 4);
   });

@@ -14,9 +14,10 @@ describe("invokeModelTasks (the analysis' reading of invokeModel tasks, before a
         },
       },
     });
-    assert.deepEqual(tasks.map((t) => [t.state, t.queryLanguage, t.modelIds, t.dynamicModelId, t.usesInputS3Uri]), [
-      ["InvokeModel", "JSONPath", ["arn:aws:bedrock:ap-northeast-1:123456789012:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0"], false, false],
-    ]);
+    assert.deepEqual(
+      tasks.map((t) => [t.state, t.queryLanguage, t.modelIds, t.dynamicModelId, t.usesInputS3Uri]),
+      [["InvokeModel", "JSONPath", ["arn:aws:bedrock:ap-northeast-1:123456789012:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0"], false, false]],
+    );
   });
 
   it("reads JSONata Arguments as an object or as one expression, and nested Parallel branches", () => {
@@ -28,7 +29,17 @@ describe("invokeModelTasks (the analysis' reading of invokeModel tasks, before a
           Type: "Parallel",
           End: true,
           Branches: [
-            { StartAt: "A", States: { A: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Arguments: { ModelId: "apac.anthropic.claude-sonnet-4-20250514-v1:0", Input: { S3Uri: "{% $states.input.uri %}" } }, End: true } } },
+            {
+              StartAt: "A",
+              States: {
+                A: {
+                  Type: "Task",
+                  Resource: "arn:aws:states:::bedrock:invokeModel",
+                  Arguments: { ModelId: "apac.anthropic.claude-sonnet-4-20250514-v1:0", Input: { S3Uri: "{% $states.input.uri %}" } },
+                  End: true,
+                },
+              },
+            },
             {
               StartAt: "B",
               States: {
@@ -57,7 +68,13 @@ describe("invokeModelTasks (the analysis' reading of invokeModel tasks, before a
   });
 
   it("reads ModelId exactly as analyzeDefinition and modelIdsToResolve do: a non-string literal is no model, a task run as another role is not ours", () => {
-    const invoke = (args: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Parameters: args, End: true, ...extra });
+    const invoke = (args: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+      Type: "Task",
+      Resource: "arn:aws:states:::bedrock:invokeModel",
+      Parameters: args,
+      End: true,
+      ...extra,
+    });
     const definition = {
       StartAt: "P",
       States: {
@@ -73,12 +90,18 @@ describe("invokeModelTasks (the analysis' reading of invokeModel tasks, before a
       },
     };
     const tasks = invokeModelTasks(definition);
-    assert.deepEqual(tasks.map((t) => [t.state, t.modelIds, t.dynamicModelId]), [
-      ["P/Branch 0/Obj", [], true],
-      ["P/Branch 2/Own", ["amazon.nova-lite-v1:0"], false],
-    ]);
+    assert.deepEqual(
+      tasks.map((t) => [t.state, t.modelIds, t.dynamicModelId]),
+      [
+        ["P/Branch 0/Obj", [], true],
+        ["P/Branch 2/Own", ["amazon.nova-lite-v1:0"], false],
+      ],
+    );
     const analysis = analyzeDefinition(definition, { region: "us-east-1", account: "111122223333", payloadBucket: "b" });
-    assert.deepEqual(analysis.tasks.map((t) => [t.state, t.modelIds, t.dynamicModelId]), tasks.map((t) => [t.state, t.modelIds, t.dynamicModelId]));
+    assert.deepEqual(
+      analysis.tasks.map((t) => [t.state, t.modelIds, t.dynamicModelId]),
+      tasks.map((t) => [t.state, t.modelIds, t.dynamicModelId]),
+    );
     assert.match(analysis.problems.join("\n"), /'P\/Branch 0\/Obj' computes ModelId at run time/);
     assert.deepEqual(modelIdsToResolve(definition, ["amazon.titan-text-express-v1"]), ["amazon.nova-lite-v1:0", "amazon.titan-text-express-v1"]);
   });

@@ -62,7 +62,7 @@ describe("workflow JSONata definition, evaluated", () => {
     }
   });
 
-  it("an execution's system overrides the configured one, and \"\" removes it", async () => {
+  it('an execution\'s system overrides the configured one, and "" removes it', async () => {
     const options = optionsFor("anthropic", { systemPrompt: SYSTEM });
     const stub = bedrockStub("anthropic");
     succeeded(await run(options, { prompt: "p", system: "Answer in French." }, stub.handler));
@@ -135,9 +135,13 @@ describe("workflow JSONata definition, evaluated", () => {
       ["object prompt", { prompt: { text: "a" } }, /prompt must be a non-empty string, got an object/],
       ["object inputS3Uri", { inputS3Uri: { uri: "s3://x" } }, /inputS3Uri .* got an object/],
       ["unknown field", { prompt: "p", temprature: 1 }, /unknown field\(s\) temprature \(valid fields: prompt, system, body, inputS3Uri, outputToS3\)/],
-      ["string body", { body: "{\"a\":1}" }, /body must be a JSON object .*got a string/],
+      ["string body", { body: '{"a":1}' }, /body must be a JSON object .*got a string/],
       ["array body", { body: [1] }, /body must be a JSON object .*got an array/],
-      ["other bucket", { inputS3Uri: "s3://other-bucket/input/x.json" }, new RegExp(`inputS3Uri must be the URI of an object under ${uriPrefix}, got s3://other-bucket/input/x.json`)],
+      [
+        "other bucket",
+        { inputS3Uri: "s3://other-bucket/input/x.json" },
+        new RegExp(`inputS3Uri must be the URI of an object under ${uriPrefix}, got s3://other-bucket/input/x.json`),
+      ],
       ["outside the input prefix", { inputS3Uri: `s3://${BUCKET}/output/x.json` }, /inputS3Uri must be the URI of an object under/],
       ["the prefix itself", { inputS3Uri: uriPrefix }, /inputS3Uri must be the URI of an object under/],
       ["numeric inputS3Uri", { inputS3Uri: 42 }, /inputS3Uri .* got a number/],

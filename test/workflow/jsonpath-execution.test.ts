@@ -17,11 +17,7 @@ type Call = { state: string; parameters: Record<string, any> };
 type Outcome = { output?: Record<string, any>; error?: string; cause?: string; calls: Call[] };
 
 /** Runs the JSONPath definition locally; every Bedrock task answers (or fails) through `respond`. */
-async function run(
-  options: DefinitionOptions,
-  input: unknown,
-  respond: (state: string, attempt: number) => unknown = () => ({ Body: sample(options.family) }),
-): Promise<Outcome> {
+async function run(options: DefinitionOptions, input: unknown, respond: (state: string, attempt: number) => unknown = () => ({ Body: sample(options.family) })): Promise<Outcome> {
   const definition = buildDefinition({ ...options, queryLanguage: "JSONPath" });
   // aws-local-stepfunctions adds fields to the definition it is given: pass a copy.
   const machine = new StateMachine(structuredClone(definition) as never);
@@ -101,7 +97,10 @@ describe("workflow JSONPath definition, run with aws-local-stepfunctions", () =>
   it("body goes straight to the task, unchanged", async () => {
     const body = { schemaVersion: "messages-v1", messages: [{ role: "user", content: [{ text: "hi" }] }] };
     const { calls, output } = await run(optionsFor("amazon-nova"), { body });
-    assert.deepEqual(calls.map((c) => c.state), [S.invokeModelWithBody]);
+    assert.deepEqual(
+      calls.map((c) => c.state),
+      [S.invokeModelWithBody],
+    );
     assert.deepEqual(calls[0].parameters.Body, body);
     assert.equal(output!.text, "Answer from amazon-nova");
   });

@@ -16,20 +16,13 @@ export interface TaskFailure {
 /** Answers a Task state: returns the service result, or throws a TaskFailure. */
 export type TaskHandler = (stateName: string, args: unknown) => unknown;
 
-export type RunResult =
-  | { status: "SUCCEEDED"; output: unknown; path: string[] }
-  | { status: "FAILED"; error: string; cause: string; path: string[] };
+export type RunResult = { status: "SUCCEEDED"; output: unknown; path: string[] } | { status: "FAILED"; error: string; cause: string; path: string[] };
 
 function isTaskFailure(value: unknown): value is TaskFailure {
   return typeof value === "object" && value !== null && typeof (value as TaskFailure).Error === "string";
 }
 
-export async function runJsonataDefinition(
-  definition: StateMachineDefinition,
-  input: unknown,
-  handler: TaskHandler,
-  executionName = "test-execution",
-): Promise<RunResult> {
+export async function runJsonataDefinition(definition: StateMachineDefinition, input: unknown, handler: TaskHandler, executionName = "test-execution"): Promise<RunResult> {
   const runTask = async (call: { state: string }, args: unknown) => {
     try {
       return await handler(call.state, args);
