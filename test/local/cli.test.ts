@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runLocalExecution } from "../../local/clients/local-run";
 import { localStackFrom } from "../../local/clients/local-stack";
-import { main } from "../../scripts/local";
+import { runLocalCli } from "./fakes";
 import { synthesize } from "../../scripts/lib/synth";
 
 describe("npm run local", function () {
@@ -20,16 +20,7 @@ describe("npm run local", function () {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const run = async (argv: string[]) => {
-    let printed = "";
-    const code = await main(argv, {
-      stdout: (text) => {
-        printed += text;
-      },
-      timeScale: 0.001,
-    });
-    return { code, printed };
-  };
+  const run = runLocalCli;
 
   for (const queryLanguage of ["JSONata", "JSONPath"]) {
     it(`runs a 1 MB prompt file through the S3 path with --json (${queryLanguage})`, async () => {

@@ -9,7 +9,7 @@ import { cloudStackFrom, type CloudStack } from "../../local/cloud/cloud-stack";
 import { startLocalCloud } from "../../local/cloud/local-cloud";
 import { handWrittenSeedPolicy } from "../../local/cloud/seed-role";
 import { runLocalExecution } from "../../local/clients/local-run";
-import { main } from "../../scripts/local";
+import { runLocalCli } from "./fakes";
 import { BedrockSfnError } from "../../src/errors";
 import { synthesize } from "../../scripts/lib/synth";
 
@@ -152,16 +152,7 @@ describe("local cloud: whole executions as a role", function () {
     before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "local-runs-"))));
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    const run = async (argv: string[]) => {
-      let printed = "";
-      const code = await main(argv, {
-        stdout: (text) => {
-          printed += text;
-        },
-        timeScale: 0.001,
-      });
-      return { code, printed };
-    };
+    const run = runLocalCli;
 
     it("reports AccessDenied and exits 1 for a role missing routed Regions; 24/24 and exit 0 with the stack's own policy", async () => {
       const stack = await stackWith();

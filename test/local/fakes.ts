@@ -5,6 +5,7 @@ import { createClock } from "../../local/runners/clock";
 import type { ExecutionIdentity, RunnerOptions } from "../../local/runners/execution";
 import type { InvokeModelResult } from "../../local/runners/invoke-model-task";
 import { StatesError } from "../../local/runners/states-error";
+import { main as localMain } from "../../scripts/local";
 
 export type Step = { fail: string; cause?: string } | { result: unknown } | { hang: true } | { failAfterMs: number };
 
@@ -66,4 +67,16 @@ export async function unhandledRejectionsDuring(action: () => Promise<unknown>, 
     process.off("unhandledRejection", listener);
   }
   return seen;
+}
+
+/** Runs the `local` CLI's main with stdout captured and waits shrunk: what it printed and its exit code. */
+export async function runLocalCli(argv: string[]): Promise<{ code: number; printed: string }> {
+  let printed = "";
+  const code = await localMain(argv, {
+    stdout: (text) => {
+      printed += text;
+    },
+    timeScale: 0.001,
+  });
+  return { code, printed };
 }

@@ -5,22 +5,15 @@ import { frontDoorRolePolicy } from "../../api/role-policy";
 import { InputResource, evaluateResources } from "../../policy-pack/evaluate";
 import { API_GATEWAY_ROLE_SCOPE, apiGatewayRoleScopePolicy } from "../../policy-pack/policies/api-gateway-role-scope";
 import { synthesize } from "../../scripts/lib/synth";
-import { ACCOUNT, advisory, blocking, policyDocument, rolePolicy, run } from "./helpers";
+import { ACCOUNT, advisory, blocking, policyDocument, role, rolePolicy, run } from "./helpers";
 
 const MACHINE = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:bedrock-workflow`;
 const OTHER = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:payments`;
 const EXECUTIONS = `arn:aws:states:us-east-1:${ACCOUNT}:execution:bedrock-workflow:*`;
 
 function apiRole(name = "api-role"): InputResource {
-  return {
-    type: "aws:iam/role:Role",
-    name,
-    inputs: {
-      name,
-      arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
-      assumeRolePolicy: JSON.stringify(policyDocument({ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" })),
-    },
-  };
+  const trust = policyDocument({ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" });
+  return role(name, { assumeRolePolicy: JSON.stringify(trust) });
 }
 function integration(stateMachineArn: unknown, roleName = "api-role"): InputResource {
   return {
