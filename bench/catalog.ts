@@ -32,7 +32,9 @@ export async function main(print: (line: string) => void = (line) => console.log
     const cpuStart = process.cpuUsage();
     const start = performance.now();
     const code = await catalog(["--endpoint", standIn.endpoint, "--concurrency", String(CONCURRENCY)], {
-      stdout: (text) => void (written += text),
+      stdout: (text) => {
+        written += text;
+      },
       stderr: { isTTY: false, write: () => undefined },
     });
     const wallMs = performance.now() - start;

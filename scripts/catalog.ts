@@ -82,7 +82,7 @@ function readPlan(argv: string[]): Plan {
   const fail = (message: string) => usageError(message, USAGE);
   const out = values.out as string | undefined;
   if (out !== undefined) {
-    if (values.out === "" || fs.existsSync(out) && fs.statSync(out).isDirectory()) throw fail(`--out '${clip(String(out), 80)}' must be a file path, not a folder`);
+    if (values.out === "" || (fs.existsSync(out) && fs.statSync(out).isDirectory())) throw fail(`--out '${clip(String(out), 80)}' must be a file path, not a folder`);
     if (!fs.existsSync(path.dirname(out))) throw fail(`--out '${clip(out, 80)}': folder ${clip(path.dirname(out), 80)} does not exist`);
     if (fs.existsSync(out) && values.force !== true) throw fail(`--out '${clip(out, 80)}' exists; pass --force to replace it`);
   }
@@ -90,7 +90,14 @@ function readPlan(argv: string[]): Plan {
   if (values.json === true && values.check !== true) throw fail("--json only applies with --check (the catalog itself is JSON)");
   let regions: string[] | undefined;
   if (values.regions !== undefined) {
-    regions = [...new Set(String(values.regions).split(",").map((r) => r.trim()).filter(Boolean))].sort();
+    regions = [
+      ...new Set(
+        String(values.regions)
+          .split(",")
+          .map((r) => r.trim())
+          .filter(Boolean),
+      ),
+    ].sort();
     const bad = regions.find((r) => !REGION_NAME.test(r));
     if (regions.length === 0 || bad !== undefined) throw fail(`--regions '${clip(String(values.regions), 80)}' must be Region names separated by commas, e.g. us-east-1,eu-west-1`);
   }
@@ -176,7 +183,9 @@ export async function main(argv: string[] = process.argv.slice(2), deps: Catalog
         .map((f) => `${f.region} (${f.reason})`)
         .join("; ");
       if (!plan.allowPartial || succeeded.length === 0) {
-        stderr.write(`error: ${failures.length} of ${regions.length} Regions failed: ${clip(named, 600)}; nothing written${succeeded.length ? " (--allow-partial writes the others)" : ""}\n`);
+        stderr.write(
+          `error: ${failures.length} of ${regions.length} Regions failed: ${clip(named, 600)}; nothing written${succeeded.length ? " (--allow-partial writes the others)" : ""}\n`,
+        );
         return EXIT.regionsFailed;
       }
       stderr.write(`warning: ${failures.length} Regions left out: ${clip(named, 600)}\n`);
@@ -195,7 +204,9 @@ export async function main(argv: string[] = process.argv.slice(2), deps: Catalog
 
     if (plan.out) {
       writeAtomically(plan.out, document, plan.force);
-      stderr.write(`catalog: ${Object.keys(catalog.profiles).length} profiles, ${Object.keys(catalog.models ?? {}).length} models from ${succeeded.length} Regions written to ${plan.out}\n`);
+      stderr.write(
+        `catalog: ${Object.keys(catalog.profiles).length} profiles, ${Object.keys(catalog.models ?? {}).length} models from ${succeeded.length} Regions written to ${plan.out}\n`,
+      );
     } else if (!plan.check) {
       stdout(document);
     }

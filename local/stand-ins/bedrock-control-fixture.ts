@@ -62,7 +62,8 @@ export function fixtureAccount(options: { regions?: string[]; asDocumented?: boo
   const addProfile = (id: string, foundationModelId: string, routes: Record<string, string[] | "*">) => {
     for (const [source, destinations] of Object.entries(routes)) {
       if (!enabled.includes(source)) continue;
-      (account.profiles[id] ??= {})[source] = destinations === "*" ? "*" : [...destinations];
+      account.profiles[id] ??= {};
+      account.profiles[id][source] = destinations === "*" ? "*" : [...destinations];
       account.models[source][foundationModelId] ??= { status: "ACTIVE" };
     }
   };

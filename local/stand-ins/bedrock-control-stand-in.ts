@@ -174,7 +174,7 @@ export async function startBedrockControlStandIn(options: BedrockControlStandInO
 
   function getProfile(region: string, identifier: string): Answer {
     if (!enabled(region)) return fault(403, "UnrecognizedClientException", `The security token included in the request is invalid for ${region}`);
-    const id = identifier.startsWith("arn:") ? identifier.split("/").pop() ?? "" : identifier;
+    const id = identifier.startsWith("arn:") ? (identifier.split("/").pop() ?? "") : identifier;
     if (!Object.hasOwn(fixture.profiles, id) || !Object.hasOwn(fixture.profiles[id], region)) {
       return fault(404, "ResourceNotFoundException", `Inference profile ${identifier} not found in ${region}`);
     }
@@ -230,9 +230,7 @@ export async function startBedrockControlStandIn(options: BedrockControlStandInO
   };
 }
 
-type Route =
-  | { operation: "ListInferenceProfiles" | "ListFoundationModels" | "ListRegions" | "Unknown" }
-  | { operation: "GetInferenceProfile"; identifier: string };
+type Route = { operation: "ListInferenceProfiles" | "ListFoundationModels" | "ListRegions" | "Unknown" } | { operation: "GetInferenceProfile"; identifier: string };
 
 function routeOf(method: string, pathname: string): Route {
   if (method === "GET" && pathname === "/inference-profiles") return { operation: "ListInferenceProfiles" };

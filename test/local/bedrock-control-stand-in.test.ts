@@ -53,7 +53,9 @@ describe("local Bedrock control-plane stand-in", () => {
       pages++;
     } while (nextToken);
     const fixture = fixtureAccount({ regions: REGIONS });
-    const expected = Object.keys(fixture.profiles).filter((id) => fixture.profiles[id]["ap-northeast-1"]).sort();
+    const expected = Object.keys(fixture.profiles)
+      .filter((id) => fixture.profiles[id]["ap-northeast-1"])
+      .sort();
     assert.deepEqual(seen, expected);
     assert.equal(pages, Math.ceil(expected.length / 3));
     assert.equal(await errorName(client.send(new ListInferenceProfilesCommand({ nextToken: "not-a-token" }))), "ValidationException");
@@ -82,7 +84,10 @@ describe("local Bedrock control-plane stand-in", () => {
     const all = await account.send(new ListRegionsCommand({}));
     assert.ok(all.Regions?.some((r) => r.RegionOptStatus === "DISABLED"));
     const enabled = await account.send(new ListRegionsCommand({ RegionOptStatusContains: ["ENABLED", "ENABLED_BY_DEFAULT"] }));
-    assert.deepEqual(enabled.Regions?.map((r) => r.RegionName), REGIONS);
+    assert.deepEqual(
+      enabled.Regions?.map((r) => r.RegionName),
+      REGIONS,
+    );
   });
 
   it("throttles the first N calls with ThrottlingException, then answers", async () => {

@@ -78,8 +78,15 @@ describe("bedrock-sfn catalog", function () {
     let stdout = "";
     let stderr = "";
     const code = await main(["--endpoint", on.endpoint, ...argv], {
-      stdout: (t) => void (stdout += t),
-      stderr: { isTTY: false, write: (t) => void (stderr += t) },
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: {
+        isTTY: false,
+        write: (t) => {
+          stderr += t;
+        },
+      },
       now: () => new Date("2026-12-05T12:00:00Z"),
       signal,
     });
@@ -107,15 +114,28 @@ describe("bedrock-sfn catalog", function () {
     assert.equal(lists[0].query.type, "SYSTEM_DEFINED");
     const gets = standIn.calls.filter((c) => c.operation === "GetInferenceProfile" && c.region === "us-east-1");
     assert.equal(gets.length, inUsEast1.length);
-    assert.deepEqual(Object.keys(catalog.profiles).filter((id) => catalog.profiles[id].sourceToDestinations["us-east-1"]).sort(), inUsEast1.sort());
+    assert.deepEqual(
+      Object.keys(catalog.profiles)
+        .filter((id) => catalog.profiles[id].sourceToDestinations["us-east-1"])
+        .sort(),
+      inUsEast1.sort(),
+    );
     // Every profile's prefix and model are parseModelId's reading of its ID; global profiles route to "*".
     for (const [id, profile] of Object.entries(catalog.profiles)) {
       const parsed = parseModelId(id);
       assert.ok(parsed.kind === "system-profile");
       assert.equal(profile.prefix, parsed.prefix);
       assert.equal(profile.foundationModelId, parsed.foundationModelId);
-      if (profile.prefix === "global") assert.ok(Object.values(profile.sourceToDestinations).every((d) => d === "*"), id);
-      else assert.ok(Object.values(profile.sourceToDestinations).every((d) => Array.isArray(d)), id);
+      if (profile.prefix === "global")
+        assert.ok(
+          Object.values(profile.sourceToDestinations).every((d) => d === "*"),
+          id,
+        );
+      else
+        assert.ok(
+          Object.values(profile.sourceToDestinations).every((d) => Array.isArray(d)),
+          id,
+        );
     }
     assert.match(stderr, /catalog: 3\/3 Regions - us-west-2: \d+ profiles \(\d+ pages\), \d+ models/);
     assert.equal(stderr.split("\n").filter((l) => l.startsWith("catalog: ") && l.includes("/3 Regions")).length, 3, "one progress line per Region off a terminal");
@@ -148,7 +168,11 @@ describe("bedrock-sfn catalog", function () {
     assert.equal(failed.code, EXIT.regionsFailed);
     assert.match(failed.stderr, /error: 1 of 3 Regions failed: eu-west-1 \(InternalServerException: Internal error in eu-west-1\); nothing written/);
     assert.equal(fs.existsSync(out), false);
-    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.includes("partial")), [], "no temporary file left");
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((f) => f.includes("partial")),
+      [],
+      "no temporary file left",
+    );
 
     const partial = await run(["--out", out, "--max-attempts", "2", "--allow-partial"], { failingRegions: ["eu-west-1"] });
     assert.equal(partial.code, EXIT.ok);
@@ -233,7 +257,8 @@ describe("bedrock-sfn catalog", function () {
     const bin = path.join(root, "scripts", "bedrock-sfn.js");
     const help = spawnSync(process.execPath, [bin, "catalog", "--help"], { encoding: "utf8", timeout: 60_000 });
     assert.equal(help.status, 0, help.stderr);
-    for (const text of ["ListInferenceProfiles", "GetInferenceProfile", "ListFoundationModels", "ListRegions", "--out FILE", "--check"]) assert.ok(help.stdout.includes(text), text);
+    for (const text of ["ListInferenceProfiles", "GetInferenceProfile", "ListFoundationModels", "ListRegions", "--out FILE", "--check"])
+      assert.ok(help.stdout.includes(text), text);
     const bad = spawnSync(process.execPath, [bin, "catalog", "--concurrency", "100"], { encoding: "utf8", timeout: 60_000 });
     assert.equal(bad.status, 2);
     assert.equal(bad.stderr, "error: --concurrency '100' must be a whole number from 1 to 64\n");

@@ -48,7 +48,8 @@ export function buildCatalog(views: readonly RegionView[], context: BuildContext
         skipped.add(`${id}: not a system inference-profile ID`);
         continue;
       }
-      const profile = (profiles[id] ??= { prefix: reference.prefix, foundationModelId: reference.foundationModelId, sourceToDestinations: {} });
+      profiles[id] ??= { prefix: reference.prefix, foundationModelId: reference.foundationModelId, sourceToDestinations: {} };
+      const profile = profiles[id];
       // A global profile routes anywhere in the partition: AWS's policy for it needs no list of Regions.
       profile.sourceToDestinations[view.region] = reference.prefix === "global" ? "*" : destinationRegions(modelArns);
     }
@@ -80,7 +81,7 @@ function destinationRegions(modelArns: readonly string[]): string[] {
   const regions = new Set<string>();
   for (const value of modelArns) {
     const arn = parseArn(value);
-    if (arn && arn.region && splitResource(arn.resource)[0] === "foundation-model") regions.add(arn.region);
+    if (arn?.region && splitResource(arn.resource)[0] === "foundation-model") regions.add(arn.region);
   }
   return [...regions].sort();
 }
