@@ -1,7 +1,7 @@
 // `bedrock-sfn catalog` against the local Bedrock control-plane stand-in, through the real AWS SDK clients:
 // paging, throttling, a failing Region, --check, the written file's shape, Ctrl-C, and bad usage.
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -262,5 +262,28 @@ describe("bedrock-sfn catalog", function () {
     const bad = spawnSync(process.execPath, [bin, "catalog", "--concurrency", "100"], { encoding: "utf8", timeout: 60_000 });
     assert.equal(bad.status, 2);
     assert.equal(bad.stderr, "error: --concurrency '100' must be a whole number from 1 to 64\n");
+  });
+
+  it("as a command: Ctrl-C (SIGINT) while calls are under way exits 130 and leaves no file", async () => {
+    const out = fileIn("sigint.json");
+    standIn.setFaults({ latencyMs: 5_000 });
+    const child = spawn(process.execPath, [path.join(root, "scripts", "bedrock-sfn.js"), "catalog", "--endpoint", standIn.endpoint, "--out", out], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    // Interrupt once the first call has reached the stand-in (it answers after 5 s).
+    while (standIn.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill("SIGINT");
+    assert.equal(await exited, EXIT.interrupted, stderr);
+    assert.match(stderr, /interrupted; nothing written/);
+    assert.equal(fs.existsSync(out), false);
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((f) => f.includes("sigint")),
+      [],
+    );
   });
 });
