@@ -70,8 +70,11 @@ export function fixtureAccount(options: { regions?: string[]; asDocumented?: boo
   for (const [id, profile] of Object.entries(bundled.profiles)) addProfile(id, profile.foundationModelId, profile.sourceToDestinations);
   // Lifecycle the bundled catalog records reads back the same (EOL models are no longer listed by AWS).
   for (const [modelId, lifecycle] of Object.entries(bundled.models ?? {})) {
-    if (lifecycle.status === "EOL") continue;
     for (const region of enabled) {
+      if (lifecycle.status === "EOL") {
+        delete account.models[region][modelId];
+        continue;
+      }
       if (!account.models[region][modelId]) continue;
       account.models[region][modelId] = {
         status: lifecycle.status === "LEGACY" ? "LEGACY" : "ACTIVE",

@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import { AccountClient, ListRegionsCommand } from "@aws-sdk/client-account";
 import { BedrockClient, GetInferenceProfileCommand, ListFoundationModelsCommand, ListInferenceProfilesCommand } from "@aws-sdk/client-bedrock";
-import { FIXTURE_ACCOUNT_ID, fixtureAccount } from "../../local/stand-ins/bedrock-control-fixture";
+import { FIXTURE_ACCOUNT_ID, FIXTURE_ADDITIONS, fixtureAccount } from "../../local/stand-ins/bedrock-control-fixture";
 import { startBedrockControlStandIn, type BedrockControlStandIn } from "../../local/stand-ins/bedrock-control-stand-in";
 
 const CREDENTIALS = { accessKeyId: "AKIDSTANDIN", secretAccessKey: "stand-in-secret" };
@@ -77,7 +77,8 @@ describe("local Bedrock control-plane stand-in", () => {
 
   it("answers ListFoundationModels with modelLifecycle, and ListRegions with the opt-in filter", async () => {
     const models = await bedrock("us-east-1").send(new ListFoundationModelsCommand({}));
-    const legacy = models.modelSummaries?.find((m) => m.modelLifecycle?.status === "LEGACY");
+    const legacy = models.modelSummaries?.find((m) => m.modelId === FIXTURE_ADDITIONS.legacy.id);
+    assert.equal(legacy?.modelLifecycle?.status, "LEGACY");
     assert.ok(legacy?.modelLifecycle?.endOfLifeTime instanceof Date, JSON.stringify(legacy));
     const account = new AccountClient({ region: "us-east-1", endpoint: standIn.endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
     clients.push(account);
