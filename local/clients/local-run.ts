@@ -8,7 +8,7 @@ import type { FaultPlan } from "../stand-ins/bedrock-stand-in";
 import { startLocalEnvironment, type LocalEnvironment } from "./environment";
 import type { WorkflowRun } from "../runners/execution";
 import { newExecutionName, offloadLargeInput } from "./execution-input";
-import type { LocalStack } from "./local-stack";
+import { configuredFamilies, type LocalStack } from "./local-stack";
 import { parseS3Uri } from "../runners/s3-uri";
 
 export interface LocalExecutionOptions {
@@ -39,7 +39,9 @@ export interface LocalExecutionReport extends WorkflowRun, OffloadedInput {
 
 export async function runLocalExecution(stack: LocalStack, options: LocalExecutionOptions): Promise<LocalExecutionReport> {
   const executionName = options.executionName ?? newExecutionName("local");
-  const env = options.environment ?? (await startLocalEnvironment({ payloadBucket: stack.payloadBucket, family: stack.family, faults: options.faults }));
+  const env =
+    options.environment ??
+    (await startLocalEnvironment({ payloadBucket: stack.payloadBucket, family: stack.family, familyByModel: configuredFamilies(stack), faults: options.faults }));
   const callsBefore = env.bedrock.calls.length;
   try {
     // A definition of your own has its own input contract: the input goes in as it is (AWS would refuse one over 256 KB).

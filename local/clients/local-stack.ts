@@ -54,3 +54,11 @@ export function localStackFrom(synth: SynthesizedStack): LocalStack {
     generation: { family, maxTokens: settings.maxTokens, temperature: settings.temperature, systemPrompt: settings.systemPrompt },
   };
 }
+
+/**
+ * The family the stack's workflow speaks to its model, for the Bedrock stand-in to answer in (a definition of your
+ * own may call several models: the stand-in tells each one's format from its ID).
+ */
+export function configuredFamilies(stack: Pick<LocalStack, "modelId" | "family" | "ownDefinition">): Record<string, ModelFamily> | undefined {
+  return stack.ownDefinition || !stack.modelId ? undefined : { [stack.modelId]: stack.family };
+}

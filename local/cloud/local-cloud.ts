@@ -7,6 +7,7 @@ import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { startBedrockStandIn, type BedrockStandIn, type FaultPlan } from "../stand-ins/bedrock-stand-in";
 import type { LocalEnvironment } from "../clients/environment";
+import { configuredFamilies } from "../clients/local-stack";
 import { runWorkflow, type RunWorkflowOptions, type WorkflowRun } from "../runners/run-workflow";
 import { startS3StandIn, type S3StandIn } from "../stand-ins/s3-stand-in";
 import { createBedrockGate } from "./bedrock-gate";
@@ -62,6 +63,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     started.push(s3FrontDoor);
     const bedrock: BedrockStandIn = await startBedrockStandIn({
       family: stack.family,
+      familyByModel: configuredFamilies(stack),
       faults: options.faults,
       region: stack.region,
       port: options.ports?.bedrock,

@@ -56,6 +56,12 @@ export interface ReplyContext {
 export interface BedrockStandInOptions {
   /** Family for identifiers that do not tell it (application inference profiles, provisioned models). */
   family?: ModelFamily;
+  /**
+   * The family a workflow was configured with, per model ID it calls: it wins over the family the ID tells, as the
+   * workflow builds that family's body and reads that family's answer (a legacy format such as Text Completions is
+   * configured for a model that also speaks Messages, never derived).
+   */
+  familyByModel?: Readonly<Record<string, ModelFamily>>;
   faults?: FaultPlan;
   /** The generated text; by default it names the model and the size and digest of the request. */
   replyText?: (call: ReplyContext) => string;
@@ -112,6 +118,11 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
   // makes the client see ECONNRESET.
   server.keepAliveTimeout = 60_000;
 
+  function familyOfCall(modelId: string): ModelFamily {
+    const configured = options.familyByModel;
+    return configured && Object.hasOwn(configured, modelId) ? configured[modelId] : familyOfInvokedModel(modelId, options.family);
+  }
+
   function handle(request: http.IncomingMessage, body: Buffer): Answer {
     const match = request.method === "POST" ? INVOKE_PATH.exec((request.url ?? "").split("?")[0]) : null;
     if (!match) return errorAnswer(404, "UnknownOperationException", `No operation at ${request.method} ${request.url}`);
@@ -142,7 +153,7 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
       call.fault = type;
       return errorAnswer(FAULTS[type].status, type, rejection ?? FAULTS[type].message);
     }
-    const family = familyOfInvokedModel(modelId, options.family);
+    const family = familyOfCall(modelId);
     const text = replyText({ modelId, body });
     const inputTokens = Math.max(1, Math.ceil(body.length / 4));
     const outputTokens = Math.max(1, text.split(/\s+/).filter(Boolean).length);

@@ -55,26 +55,38 @@ export function resolveUserPath(value: string, env: NodeJS.ProcessEnv = process.
 
 const isPathOption = (name: string, option: Option) => option.path === true || /-(file|dir)$/.test(name);
 
-/** `defaultStack`: the stack when `--stack` is not given; without it, `--stack` is required. */
-export function parseCommonArgs(argv: string[], extra: Options = {}, usage = "", defaultStack?: string): CommonArgs {
-  const options: Options = { ...COMMON, ...extra };
+/**
+ * Parses a command's flags (no positionals): one-line usage errors, `--help` wins over any other mistake, and path
+ * options resolved from the user's folder. Commands without a stack (catalog) use it alone.
+ */
+export function parseFlags(argv: string[], options: Options, usage = ""): CommonArgs["values"] {
   const nodeOptions = Object.fromEntries(Object.entries(options).map(([name, { path: _path, ...option }]) => [name, option]));
-  const withUsage = (message: string) => new UsageError(`${message}${usage ? `\nusage: ${firstLine(usage)} (--help for more)` : ""}`);
   let values: CommonArgs["values"];
   try {
     ({ values } = parseArgs({ args: argv, options: nodeOptions, strict: true, allowPositionals: false }));
   } catch (err) {
     // --help wins over every other mistake on the line, as users expect.
     if (argv.includes("--help") || argv.includes("-h")) throw new HelpRequested(usage);
-    throw withUsage(clip((err as Error).message, 200));
+    throw usageError(clip((err as Error).message, 200), usage);
   }
   if (values.help === true) throw new HelpRequested(usage);
   for (const [name, option] of Object.entries(options)) {
     const value = values[name];
     if (typeof value === "string" && isPathOption(name, option)) values[name] = resolveUserPath(value);
   }
+  return values;
+}
+
+/** A usage error with the command's usage line after it. */
+export function usageError(message: string, usage = ""): UsageError {
+  return new UsageError(`${message}${usage ? `\nusage: ${firstLine(usage)} (--help for more)` : ""}`);
+}
+
+/** `defaultStack`: the stack when `--stack` is not given; without it, `--stack` is required. */
+export function parseCommonArgs(argv: string[], extra: Options = {}, usage = "", defaultStack?: string): CommonArgs {
+  const values = parseFlags(argv, { ...COMMON, ...extra }, usage);
   const stack = (values.stack as string | undefined)?.trim() || defaultStack;
-  if (!stack) throw withUsage("--stack <name> is required (e.g. --stack dev)");
+  if (!stack) throw usageError("--stack <name> is required (e.g. --stack dev)", usage);
   return { stack, overrides: parseOverrides((values.config as string[] | undefined) ?? []), json: values.json === true, values };
 }
 

@@ -203,7 +203,7 @@ describe("awkward inputs", function () {
       const top = cli(["--help"]);
       assert.equal(top.code, 0);
       assert.match(top.stdout, /^usage: bedrock-sfn <command>/);
-      assertUserError(cli(["deploy"]), /^error: unknown command 'deploy'; commands: synth, local, serve, invoke, start$/m);
+      assertUserError(cli(["deploy"]), /^error: unknown command 'deploy'; commands: synth, local, serve, invoke, start, catalog$/m);
     });
 
     it("--help wins over other mistakes on the line", () => {
