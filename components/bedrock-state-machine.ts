@@ -5,11 +5,11 @@ import { PolicyDocument, PolicyStatement, loggingStatements, tracingStatements }
 import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../bedrock/resolve";
 import { rolePolicyDocument } from "../bedrock/role-policy";
 import { PLACEHOLDER_ACCOUNT, partitionOf } from "../bedrock/arn";
-import { DEFAULTS, LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/defaults";
+import type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/defaults";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, GuardrailOptions, buildDefinition } from "../workflow";
 import { DefinitionAnalysis, analyzeGrantable, guardrailArn, modelIdsToResolve } from "../workflow/analysis";
 import { substituteDefinition } from "../workflow/definition-source";
-import { checkStateMachineArgs } from "./arguments";
+import { DEFAULTS, checkStateMachineArgs } from "./arguments";
 import { leanRegistration } from "./registration-stacks";
 import { PayloadBucket, payloadBucketName } from "./payload-bucket";
 

@@ -37,7 +37,7 @@ export interface AnalysisContext {
   payloadBucket: string;
   inputPrefix?: string;
   outputPrefix?: string;
-  /** The model IDs a dynamic ModelId may take (`bedrock-sfn:allowedModels`); each is granted with its routes. */
+  /** The model IDs a dynamic ModelId may take (the `allowedModels` argument); each is granted with its routes. */
   allowedModels?: string[];
   /** Routing of one model ID; default: bedrock/resolve offline (the bundled catalog). */
   resolveModel?: (modelId: string) => ResolvedModel;
@@ -135,11 +135,11 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
   if (dynamic.length > 0 && allowed.length === 0) {
     problems.push(
       `state${dynamic.length > 1 ? "s" : ""} ${dynamic.map((t) => `'${t.state}'`).join(", ")} compute${dynamic.length > 1 ? "" : "s"} ModelId at run time, ` +
-        `so the role cannot be derived: list the model IDs it may take in bedrock-sfn:allowedModels (each is granted with its routes), or write ModelId literally`,
+        `so the role cannot be derived: list the model IDs it may take in allowedModels (each is granted with its routes), or write ModelId literally`,
     );
   }
-  if (dynamic.length > 0) for (const id of allowed) addModel(id, "bedrock-sfn:allowedModels");
-  else if (allowed.length > 0) notes.push("bedrock-sfn:allowedModels is set but every ModelId is written literally; it grants nothing");
+  if (dynamic.length > 0) for (const id of allowed) addModel(id, "allowedModels");
+  else if (allowed.length > 0) notes.push("allowedModels is set but every ModelId is written literally; it grants nothing");
   if (assumedRoles.length > 0) {
     notes.push(
       `${assumedRoles.map((a) => `${a.state} runs as ${a.roleArn}`).join(", ")}: this role may only assume ${assumedRoles.length > 1 ? "them" : "it"}; ` +
@@ -149,7 +149,7 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
   if (otherTasks.length > 0) {
     notes.push(
       `no grants derived for ${otherTasks.length} task${otherTasks.length > 1 ? "s" : ""} of other services: ` +
-        `${otherTasks.map((t) => `${t.state} (${t.resource})`).join(", ")}; attach what they need with bedrock-sfn:extraPolicyFiles`,
+        `${otherTasks.map((t) => `${t.state} (${t.resource})`).join(", ")}; attach what they need with extraPolicies (stack config: extraPolicyFiles)`,
     );
   }
 
