@@ -10,7 +10,7 @@ const base = { region: "us-east-1", modelId: "anthropic.claude-3-haiku-20240307-
 const read = (key: string, value: string) => parseSettings({ ...base, [key]: value })[key as keyof ReturnType<typeof parseSettings>];
 
 /** [setting, string, the value read or undefined when refused] */
-export const READINGS: [string, string, unknown][] = [
+const READINGS: [string, string, unknown][] = [
   ["maxTokens", "1000", 1000],
   ["maxTokens", "+5", 5],
   ["maxTokens", "007", 7],
