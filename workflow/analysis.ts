@@ -3,7 +3,7 @@
 // Bedrock model routing comes from bedrock/resolve and bedrock/grants (never re-derived here), so the role
 // this writes, the policy pack's checks and the local runner's idea of what to serve cannot drift apart.
 import { foundationModelArn, parseArn, partitionOf } from "../bedrock/arn";
-import { AuthorizationRequest, PolicyStatement, REQUESTED_REGION_KEY, requiredBedrockStatements, routedRequests } from "../bedrock/grants";
+import { AuthorizationRequest, PolicyStatement, REQUESTED_REGION_KEY, guardrailStatements, requiredBedrockStatements, routedRequests, s3AccessStatements } from "../bedrock/grants";
 import { parseModelId } from "../bedrock/model-id";
 import { ResolvedModel, resolveModel } from "../bedrock/resolve";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, integrationNameOf } from "./contract";
@@ -382,9 +382,7 @@ function statementsFor(tasks: AnalyzedTask[], models: ResolvedModel[], context: 
   const reads = union((t) => t.s3Reads);
   const writes = union((t) => t.s3Writes);
   const guardrails = union((t) => t.guardrails);
-  if (reads.length) statements.push({ Sid: "ReadPayloadInputs", Effect: "Allow", Action: ["s3:GetObject"], Resource: reads });
-  if (writes.length) statements.push({ Sid: "WritePayloadOutputs", Effect: "Allow", Action: ["s3:PutObject"], Resource: writes });
-  if (guardrails.length) statements.push({ Sid: "ApplyGuardrails", Effect: "Allow", Action: ["bedrock:ApplyGuardrail"], Resource: guardrails });
+  statements.push(...s3AccessStatements(reads, writes), ...guardrailStatements(guardrails));
 
   const customizations = tasks.filter((t) => isCustomization(t.integration));
   if (customizations.length) statements.push(...customizationStatements(customizations, context));
