@@ -149,7 +149,7 @@ export type ValuesOf<T> = { [K in keyof T as T[K] extends { default: unknown } |
 type DefaultsOf<T> = { [K in keyof T as T[K] extends { default: unknown } ? K : never]: T[K] extends { default: infer D } ? D : never };
 
 /** Every default of a schema. */
-export function defaultsOf<T extends Record<string, ArgumentSpec>>(schema: T): DefaultsOf<T> {
+function defaultsOf<T extends Record<string, ArgumentSpec>>(schema: T): DefaultsOf<T> {
   return Object.fromEntries(Object.entries(schema).flatMap(([name, spec]) => (spec.default === undefined ? [] : [[name, spec.default]]))) as DefaultsOf<T>;
 }
 

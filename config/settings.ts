@@ -7,6 +7,7 @@ import { didYouMean } from "../bedrock/model-facts";
 import { isKnownRegion, knownAwsRegions } from "../bedrock/regions";
 import { API_TYPES, DEFAULT_API_TYPE } from "../src/defaults";
 import { BedrockSfnError } from "../src/errors";
+import { parseJson } from "../src/json";
 import { PROJECT } from "./project";
 
 export { PROJECT, shownValue };
@@ -108,20 +109,14 @@ function splitList(v: unknown): unknown {
   const trimmed = (list: unknown) => (Array.isArray(list) ? list.map((r) => (typeof r === "string" ? r.trim() : r)) : list);
   if (typeof v !== "string") return trimmed(v);
   const s = v.trim();
-  if (s.startsWith("[")) {
-    try {
-      return trimmed(JSON.parse(s));
-    } catch {
-      return v;
-    }
-  }
+  if (s.startsWith("[")) return trimmed(parseJson(s, () => v));
   return s === "" ? [] : s.split(",").map((r) => r.trim());
 }
 
 type Read = { value: unknown } | { problem: string } | undefined;
 
 /** A config value (a string, or YAML already parsed) as the argument's type; undefined when not set. */
-export function fromConfig(spec: ArgumentSpec, raw: unknown): Read {
+function fromConfig(spec: ArgumentSpec, raw: unknown): Read {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw !== "string") {
     const value = spec.kind === "list" ? splitList(raw) : raw;
@@ -144,11 +139,7 @@ export function fromConfig(spec: ArgumentSpec, raw: unknown): Read {
       return Array.isArray(value) && value.length === 0 ? undefined : { value };
     }
     case "map":
-      try {
-        return { value: JSON.parse(raw) };
-      } catch {
-        return { value: raw };
-      }
+      return { value: parseJson(raw, () => raw) };
     default: {
       // Free text is kept as written; an ID, Region or choice with stray whitespace means the same thing trimmed.
       const value = spec.freeText ? raw : raw.trim();

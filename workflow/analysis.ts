@@ -3,6 +3,7 @@
 // Bedrock model routing comes from bedrock/resolve and bedrock/grants (never re-derived here), so the role
 // this writes, the policy pack's checks and the local runner's idea of what to serve cannot drift apart.
 import { foundationModelArn, parseArn, partitionOf } from "../bedrock/arn";
+import { parseJson } from "../src/json";
 import { AuthorizationRequest, PolicyStatement, REQUESTED_REGION_KEY, guardrailStatements, requiredBedrockStatements, routedRequests, s3AccessStatements } from "../bedrock/grants";
 import { parseModelId } from "../bedrock/model-id";
 import { ResolvedModel, resolveModel } from "../bedrock/resolve";
@@ -90,7 +91,7 @@ export class DefinitionError extends BedrockSfnError {
  * Never throws for a definition's content: what cannot be granted is listed in `problems`.
  */
 export function analyzeDefinition(definition: unknown, context: AnalysisContext): DefinitionAnalysis {
-  const doc = typeof definition === "string" ? parseJson(definition) : definition;
+  const doc = typeof definition === "string" ? parseDefinitionJson(definition) : definition;
   const partition = context.partition ?? partitionOf(context.region);
   const resolve = context.resolveModel ?? ((modelId: string) => resolveModel({ modelId, sourceRegion: context.region, account: context.account }));
   const tasks: AnalyzedTask[] = [];
@@ -198,7 +199,7 @@ export function analyzeGrantable(definition: unknown, context: AnalysisContext):
  * resolved (perhaps through AWS) before `analyzeDefinition` runs with a `resolveModel` that answers from them.
  */
 export function modelIdsToResolve(definition: unknown, allowedModels: string[] = []): string[] {
-  const doc = typeof definition === "string" ? parseJson(definition) : definition;
+  const doc = typeof definition === "string" ? parseDefinitionJson(definition) : definition;
   const ids = new Set<string>();
   let dynamic = false;
   for (const task of taskStates(doc)) {
@@ -230,7 +231,7 @@ export interface InvokeModelTask {
  * same walk and ModelId reading as analyzeDefinition; throws a DefinitionError on text that is not JSON.
  */
 export function invokeModelTasks(definition: unknown): InvokeModelTask[] {
-  const doc = typeof definition === "string" ? parseJson(definition) : definition;
+  const doc = typeof definition === "string" ? parseDefinitionJson(definition) : definition;
   const tasks: InvokeModelTask[] = [];
   for (const task of taskStates(doc)) {
     if (task.integration !== "bedrock:invokeModel" || task.state.Credentials !== undefined) continue;
@@ -433,10 +434,8 @@ function baseModelArn(id: string, context: Context): string {
   return foundationModelArn(context.partition, context.region, id);
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new DefinitionError(`the state machine definition is not JSON: ${(error as Error).message}`);
-  }
+function parseDefinitionJson(text: string): unknown {
+  return parseJson(text, (message) => {
+    throw new DefinitionError(`the state machine definition is not JSON: ${message}`);
+  });
 }
