@@ -1,6 +1,6 @@
 // The stack: read and check the config, then declare one BedrockStateMachine and export what users need.
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, ConfigError, Settings, readSettings } from "./config/settings";
+import { ConfigError, Settings, apiFrontDoorArguments, configKeyOfArgument, readSettings, stateMachineArguments } from "./config/settings";
 import { unknownConfigKeys } from "./config/keys";
 import { checkSettings } from "./config/check";
 import { readExtraPolicies, readUserDefinition } from "./config/definition";
@@ -21,12 +21,12 @@ function lookup(key: string): string | undefined {
  * RunError ends `pulumi up` with just this message: bad config is the user's error, not a crash. A component's
  * argument error names the argument; the stack names the config key it came from.
  */
-function asUserError<T>(read: () => T): T {
+function asUserError<T>(read: () => T, component: "BedrockStateMachine" | "ApiFrontDoor" = "BedrockStateMachine"): T {
   try {
     return read();
   } catch (err) {
     if (!isBedrockSfnError(err)) throw err;
-    const key = err.kind === "argument" && err.argument && err.argument in CONFIG_KEYS ? CONFIG_KEYS[err.argument as keyof Settings] : undefined;
+    const key = err.kind === "argument" && err.argument ? configKeyOfArgument(component, err.argument) : undefined;
     throw new pulumi.RunError(`invalid stack config:\n${key ? `${key}: ` : ""}${err.message}`);
   }
 }
@@ -64,23 +64,10 @@ export function program(settings: Settings = loadSettings()) {
   const workflow = asUserError(
     () =>
       new BedrockStateMachine("bedrock-sfn", {
-        ...(own ? { definition: own.definition, definitionSubstitutions: own.substitutions, allowedModels: settings.allowedModels } : { modelId: settings.modelId, guardrail }),
+        // Every argument a setting of the same name gives (config/settings.ts), then the objects the stack builds.
+        ...stateMachineArguments(settings),
+        ...(own ? { modelId: undefined, definition: own.definition, definitionSubstitutions: own.substitutions } : { guardrail }),
         extraPolicies,
-        region: settings.region,
-        workflowType: settings.workflowType,
-        queryLanguage: settings.queryLanguage,
-        maxTokens: settings.maxTokens,
-        temperature: settings.temperature,
-        systemPrompt: settings.systemPrompt,
-        modelFamily: settings.modelFamily,
-        payloadRetentionDays: settings.payloadRetentionDays,
-        logLevel: settings.logLevel,
-        logIncludeExecutionData: settings.logIncludeExecutionData,
-        logRetentionDays: settings.logRetentionDays,
-        tracing: settings.tracing,
-        routingSource: settings.routingSource,
-        destinationRegions: settings.destinationRegions,
-        underlyingModelId: settings.underlyingModelId,
       }),
   );
   // The HTTP front door (bedrock-sfn:api = rest): API Gateway straight to Step Functions, no Lambda.
@@ -89,14 +76,13 @@ export function program(settings: Settings = loadSettings()) {
       ? asUserError(
           () =>
             new ApiFrontDoor("bedrock-sfn-http", {
+              ...apiFrontDoorArguments(settings),
               stateMachineArn: workflow.stateMachineArn,
               workflowType: settings.workflowType,
-              auth: settings.apiAuth,
-              rateLimit: settings.apiRateLimit,
-              burstLimit: settings.apiBurstLimit,
               logRetentionDays: settings.logRetentionDays,
               region: settings.region,
             }),
+          "ApiFrontDoor",
         )
       : undefined;
   return {

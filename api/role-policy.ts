@@ -1,6 +1,6 @@
 // The API Gateway role's policy: exactly the Step Functions calls the front door makes, on this state machine and
 // its executions. One source for the component (writes it), the tests (simulate it) and the pack (compares with it).
-import type { PolicyDocument } from "../bedrock/grants";
+import type { PolicyDocument, TrustPolicyDocument } from "../bedrock/grants";
 import type { WorkflowType } from "../src/defaults";
 
 /** `arn:<p>:states:<r>:<a>:stateMachine:<name>` -> the ARN pattern of its executions (STANDARD). */
@@ -29,11 +29,8 @@ export function frontDoorRolePolicy(stateMachineArn: string, workflowType: Workf
 /**
  * Trust policy: the API Gateway service principal, as AWS's console writes it for an integration role. No
  * aws:SourceArn/SourceAccount condition: AWS does not document that API Gateway sets them when it assumes
- * integration credentials, and a condition that is never populated would break every call (see README).
+ * integration credentials, and a condition that is never populated would break every call (docs/http-front-door.md).
  */
-export function frontDoorTrustPolicy(): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
-  } as unknown as PolicyDocument;
+export function frontDoorTrustPolicy(): TrustPolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }] };
 }

@@ -23,6 +23,12 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
+/** A role's trust policy: which service may assume it, and on what condition. */
+export interface TrustPolicyDocument {
+  Version: "2012-10-17";
+  Statement: { Effect: "Allow"; Principal: { Service: string }; Action: "sts:AssumeRole"; Condition?: Record<string, Record<string, string>> }[];
+}
+
 /** One authorisation AWS performs when a call is routed somewhere; all of them must be allowed. */
 export interface AuthorizationRequest {
   action: string;
@@ -120,10 +126,20 @@ function requireModel(model: ResolvedModel): string {
 
 /** Payload bucket access: read what executions hand in, write what Bedrock hands back; nothing else. */
 export function payloadStatements(bucketArn: string, inputPrefix: string, outputPrefix: string): PolicyStatement[] {
-  return [
-    { Sid: "ReadPayloadInputs", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/${inputPrefix}*`] },
-    { Sid: "WritePayloadOutputs", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${bucketArn}/${outputPrefix}*`] },
-  ];
+  return s3AccessStatements([`${bucketArn}/${inputPrefix}*`], [`${bucketArn}/${outputPrefix}*`]);
+}
+
+/** Reads and writes of S3 objects (object ARNs, `*` for a prefix); no statement for an empty list. */
+export function s3AccessStatements(reads: string[], writes: string[]): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  if (reads.length) statements.push({ Sid: "ReadPayloadInputs", Effect: "Allow", Action: ["s3:GetObject"], Resource: reads });
+  if (writes.length) statements.push({ Sid: "WritePayloadOutputs", Effect: "Allow", Action: ["s3:PutObject"], Resource: writes });
+  return statements;
+}
+
+/** `bedrock:ApplyGuardrail` on guardrail ARNs (the built-in workflow's one is `ApplyGuardrail`, a definition's `ApplyGuardrails`). */
+export function guardrailStatements(guardrailArns: string[], sid = "ApplyGuardrails"): PolicyStatement[] {
+  return guardrailArns.length ? [{ Sid: sid, Effect: "Allow", Action: ["bedrock:ApplyGuardrail"], Resource: guardrailArns }] : [];
 }
 
 /**

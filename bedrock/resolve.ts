@@ -89,8 +89,8 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
       if (!learnt) {
         throw new RoutingError(
           `application inference profile '${input.modelId}' wraps models only your account can name: deploy with AWS credentials ` +
-            `(aws.bedrock.getInferenceProfile answers), or set bedrock-sfn:underlyingModelId (and, for a foundation model, ` +
-            `bedrock-sfn:destinationRegions) for offline use`,
+            `(aws.bedrock.getInferenceProfile answers), or set underlyingModelId (and, for a foundation model, ` +
+            `destinationRegions) for offline use`,
           undefined,
           "routing-unknown",
         );
@@ -104,7 +104,7 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
         assertCallable(ref.profileId, ref.prefix, sourceRegion);
         throw new RoutingError(
           `inference profile '${ref.profileId}' is not in the routing catalog${nearProfile(ref.profileId)}; offline, set ` +
-            `bedrock-sfn:destinationRegions (see the README), or deploy with AWS credentials`,
+            `destinationRegions (docs/iam-grants.md), or deploy with AWS credentials`,
           undefined,
           "routing-unknown",
         );
@@ -219,7 +219,7 @@ function fromUnderlying(input: ResolveInput): Pick<ResolvedModel, "routing" | "r
     return { routing: { kind: "regions", regions: [...new Set(regions)].sort() }, routingSource: "config", foundationModelId: underlying.foundationModelId };
   }
   if (underlying.kind !== "system-profile" || underlying.arn) {
-    throw new RoutingError(`bedrock-sfn:underlyingModelId '${input.underlyingModelId}' must be a foundation-model ID or a system inference-profile ID`);
+    throw new RoutingError(`underlyingModelId '${input.underlyingModelId}' must be a foundation-model ID or a system inference-profile ID`);
   }
   const profile = resolveModel({ ...input, modelId: underlying.profileId, liveModelArns: undefined, underlyingModelId: undefined });
   return { routing: profile.routing, routingSource: profile.routingSource, foundationModelId: profile.foundationModelId };

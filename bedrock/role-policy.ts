@@ -1,6 +1,16 @@
-// The whole execution-role policy of a BedrockStateMachine, as one pure function, so that tests and
-// the policy pack can judge exactly what the component writes without running Pulumi.
-import { PolicyDocument, loggingStatements, payloadStatements, requiredBedrockStatements, tracingStatements } from "./grants";
+// The execution role's documents of a BedrockStateMachine, as pure functions, so that tests and the policy pack can
+// judge exactly what the component writes without running Pulumi: its trust policy, and its permissions for the
+// built-in workflow or for a definition of your own (whose statements the analysis derives).
+import {
+  PolicyDocument,
+  PolicyStatement,
+  TrustPolicyDocument,
+  guardrailStatements,
+  loggingStatements,
+  payloadStatements,
+  requiredBedrockStatements,
+  tracingStatements,
+} from "./grants";
 import { ResolvedModel } from "./resolve";
 
 export interface RolePolicyInput {
@@ -10,8 +20,11 @@ export interface RolePolicyInput {
   outputPrefix: string;
   logGroupArn: string;
   tracing: boolean;
+  /** The built-in workflow's guardrail, when it has one. */
+  guardrailArn?: string;
 }
 
+/** The built-in workflow's role: the model with its routes, the payload prefixes, logs, traces and the guardrail. */
 export function rolePolicyDocument(input: RolePolicyInput): PolicyDocument {
   return {
     Version: "2012-10-17",
@@ -20,6 +33,31 @@ export function rolePolicyDocument(input: RolePolicyInput): PolicyDocument {
       ...payloadStatements(input.payloadBucketArn, input.inputPrefix, input.outputPrefix),
       ...loggingStatements(input.logGroupArn),
       ...(input.tracing ? tracingStatements() : []),
+      ...guardrailStatements(input.guardrailArn ? [input.guardrailArn] : [], "ApplyGuardrail"),
+    ],
+  };
+}
+
+/** A definition of your own: what the analysis derived from its tasks, then logs and traces. */
+export function definitionRolePolicy(input: { statements: PolicyStatement[]; logGroupArn: string; tracing: boolean }): PolicyDocument {
+  return { Version: "2012-10-17", Statement: [...input.statements, ...loggingStatements(input.logGroupArn), ...(input.tracing ? tracingStatements() : [])] };
+}
+
+/** Step Functions may assume the role, for this account's state machines in this Region only (confused-deputy protection). */
+export function stateMachineTrustPolicy(context: { account: string; region: string; partition: string }): TrustPolicyDocument {
+  const { account, region, partition } = context;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "states.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": account },
+          ArnLike: { "aws:SourceArn": `arn:${partition}:states:${region}:${account}:stateMachine:*` },
+        },
+      },
     ],
   };
 }

@@ -13,8 +13,8 @@ import {
 } from "../api/mapping-templates";
 import { executionArnPrefix, frontDoorRolePolicy, frontDoorTrustPolicy } from "../api/role-policy";
 import { partitionOf } from "../bedrock/arn";
-import { API_AUTH_MODES, API_DEFAULTS, API_LIMITS, type ApiAuth, LOG_RETENTION_DAYS, WORKFLOW_TYPES, type WorkflowType } from "../src/defaults";
-import { argumentChecks } from "./arguments";
+import { type ApiAuth, WORKFLOW_TYPES, type WorkflowType } from "../src/defaults";
+import { API_ARGUMENTS, API_DEFAULTS, argumentChecks } from "./arguments";
 import { leanRegistration } from "./registration-stacks";
 
 export interface ApiFrontDoorArgs {
@@ -83,11 +83,7 @@ export class ApiFrontDoor extends pulumi.ComponentResource {
     if (!args?.stateMachineArn) check.fail("stateMachineArn", args?.stateMachineArn, "is required (the ARN of the state machine the API starts)");
     if (args.workflowType === undefined) check.fail("workflowType", undefined, `is required: ${WORKFLOW_TYPES.join(" or ")}`);
     check.oneOf("workflowType", args.workflowType, WORKFLOW_TYPES);
-    check.oneOf("auth", args.auth, API_AUTH_MODES);
-    check.wholeNumber("rateLimit", args.rateLimit, API_LIMITS.rateLimit.min, API_LIMITS.rateLimit.max);
-    check.wholeNumber("burstLimit", args.burstLimit, API_LIMITS.burstLimit.min, API_LIMITS.burstLimit.max);
-    check.oneOf("logRetentionDays", args.logRetentionDays, LOG_RETENTION_DAYS);
-    check.region("region", args.region);
+    check.schema(API_ARGUMENTS, args);
     super("bedrock-sfn:index:ApiFrontDoor", name, {}, opts);
     // Children register with lean stack captures (registration-stacks.ts says why).
     const lean = leanRegistration();

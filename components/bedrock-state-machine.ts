@@ -1,15 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ModelFamily, familyForModel } from "../bedrock/families";
-import { PolicyDocument, PolicyStatement, loggingStatements, tracingStatements } from "../bedrock/grants";
+import type { PolicyDocument } from "../bedrock/grants";
 import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../bedrock/resolve";
-import { rolePolicyDocument } from "../bedrock/role-policy";
+import { definitionRolePolicy, rolePolicyDocument, stateMachineTrustPolicy } from "../bedrock/role-policy";
 import { PLACEHOLDER_ACCOUNT, partitionOf } from "../bedrock/arn";
-import { DEFAULTS, LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/defaults";
+import type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/defaults";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, GuardrailOptions, buildDefinition } from "../workflow";
 import { DefinitionAnalysis, analyzeGrantable, guardrailArn, modelIdsToResolve } from "../workflow/analysis";
 import { substituteDefinition } from "../workflow/definition-source";
-import { checkStateMachineArgs } from "./arguments";
+import { DEFAULTS, checkStateMachineArgs } from "./arguments";
 import { leanRegistration } from "./registration-stacks";
 import { PayloadBucket, payloadBucketName } from "./payload-bucket";
 
@@ -263,23 +263,9 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
         `${name}-role`,
         {
           description: `Execution role of the ${name} Bedrock workflow`,
-          assumeRolePolicy: pulumi.all([identity.accountId, region, partition]).apply(([account, r, p]) =>
-            JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [
-                {
-                  Effect: "Allow",
-                  Principal: { Service: "states.amazonaws.com" },
-                  Action: "sts:AssumeRole",
-                  // Only this account's state machines may assume the role (confused-deputy protection).
-                  Condition: {
-                    StringEquals: { "aws:SourceAccount": account },
-                    ArnLike: { "aws:SourceArn": `arn:${p}:states:${r}:${account}:stateMachine:*` },
-                  },
-                },
-              ],
-            }),
-          ),
+          assumeRolePolicy: pulumi
+            .all([identity.accountId, region, partition])
+            .apply(([account, r, p]) => JSON.stringify(stateMachineTrustPolicy({ account, region: r, partition: p }))),
           tags,
         },
         child,
@@ -290,23 +276,22 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
         {
           role: role.id,
           policy: analysis
-            ? pulumi.all([analysis, logGroupArn]).apply(([a, logGroup]) =>
-                JSON.stringify({
-                  Version: "2012-10-17",
-                  Statement: [...a.statements, ...loggingStatements(logGroup), ...(args.tracing ? tracingStatements() : [])],
-                } satisfies PolicyDocument),
-              )
+            ? pulumi
+                .all([analysis, logGroupArn])
+                .apply(([a, logGroup]) => JSON.stringify(definitionRolePolicy({ statements: a.statements, logGroupArn: logGroup, tracing: args.tracing ?? DEFAULTS.tracing })))
             : pulumi.all([this.model, bucketArn, logGroupArn, region, identity.accountId, partition]).apply(([model, payloadBucketArn, logGroup, r, account, p]) => {
-                const document = rolePolicyDocument({
-                  model: model!,
-                  payloadBucketArn,
-                  inputPrefix,
-                  outputPrefix,
-                  logGroupArn: logGroup,
-                  tracing: args.tracing ?? DEFAULTS.tracing,
-                });
-                if (args.guardrail) document.Statement.push(guardrailStatement(args.guardrail, p, r, account));
-                return JSON.stringify(document);
+                const guardrail = args.guardrail ? guardrailArn(args.guardrail.identifier, { partition: p, region: r, account }) : undefined;
+                return JSON.stringify(
+                  rolePolicyDocument({
+                    model: model!,
+                    payloadBucketArn,
+                    inputPrefix,
+                    outputPrefix,
+                    logGroupArn: logGroup,
+                    tracing: args.tracing ?? DEFAULTS.tracing,
+                    guardrailArn: guardrail,
+                  }),
+                );
               }),
         },
         child,
@@ -384,11 +369,6 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       lean.end();
     }
   }
-}
-
-/** `bedrock:ApplyGuardrail` on the built-in workflow's guardrail. */
-function guardrailStatement(guardrail: GuardrailOptions, partition: string, region: string, account: string): PolicyStatement {
-  return { Sid: "ApplyGuardrail", Effect: "Allow", Action: ["bedrock:ApplyGuardrail"], Resource: [guardrailArn(guardrail.identifier, { partition, region, account })] };
 }
 
 /** A definition's family output: its first model's, where one can be told (application profiles cannot offline). */

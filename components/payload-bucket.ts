@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS, LIMITS } from "../src/defaults";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "../workflow/contract";
-import { argumentChecks } from "./arguments";
+import { PAYLOAD_BUCKET_ARGUMENTS, argumentChecks } from "./arguments";
 import { leanRegistration } from "./registration-stacks";
 
 export interface PayloadBucketArgs {
@@ -55,8 +54,7 @@ export class PayloadBucket extends pulumi.ComponentResource {
 
   constructor(name: string, args: PayloadBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     const checks = argumentChecks("PayloadBucket", name);
-    checks.wholeNumber("retentionDays", args.retentionDays, LIMITS.payloadRetentionDays.min, LIMITS.payloadRetentionDays.max);
-    checks.region("region", args.region);
+    checks.schema(PAYLOAD_BUCKET_ARGUMENTS, args);
     const inputPrefix = args.inputPrefix ?? DEFAULT_INPUT_PREFIX;
     const outputPrefix = args.outputPrefix ?? DEFAULT_OUTPUT_PREFIX;
     for (const [argument, prefix] of [
@@ -96,7 +94,7 @@ export class PayloadBucket extends pulumi.ComponentResource {
             id: `expire-${prefix.replace(/\/$/, "")}`,
             status: "Enabled",
             filter: { prefix },
-            expiration: { days: args.retentionDays ?? DEFAULTS.payloadRetentionDays },
+            expiration: { days: args.retentionDays ?? PAYLOAD_BUCKET_ARGUMENTS.retentionDays.default },
             abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
           })),
         },

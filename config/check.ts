@@ -65,7 +65,7 @@ export function checkSettings(settings: Settings): string[] {
 // An ID the bundled lists do not know may be a typo, or a model newer than the lists: say so, but deploy.
 function unknownIdNotes(ref: ReturnType<typeof parseModelId>): string[] {
   if (ref.kind === "own-arn-model" && ref.resourceType.endsWith("prompt-router")) {
-    return [`note: the role grants the ${ref.resourceType} ARN itself; AWS does not document further grants for the models it routes to (see the README)`];
+    return [`note: the role grants the ${ref.resourceType} ARN itself; AWS does not document further grants for the models it routes to (docs/limits.md)`];
   }
   if (ref.kind === "system-profile" && !ref.arn && !catalogProfile(ref.profileId)) {
     const near = didYouMean(ref.profileId);

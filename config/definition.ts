@@ -41,8 +41,8 @@ export function readUserDefinition(settings: Settings, baseDir: string, given: (
   let substitutions: Record<string, string>;
   let analysis: DefinitionAnalysis;
   try {
-    definition = loadDefinitionFile(settings.definitionFile, baseDir);
-    substitutions = checkUserSubstitutions(settings.definitionSubstitutions ?? {});
+    definition = loadDefinitionFile(settings.definitionFile, baseDir, key);
+    substitutions = checkUserSubstitutions(settings.definitionSubstitutions ?? {}, CONFIG_KEYS.definitionSubstitutions);
     const partition = partitionOf(settings.region);
     const substituted = substituteDefinition(
       definition,

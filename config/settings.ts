@@ -1,139 +1,158 @@
-// The stack's settings: every config key, its default and its limits, validated in one place.
-// Pulumi.yaml declares the same keys for the CLI; a test keeps the two in step.
-import { z } from "zod";
-import { MODEL_FAMILIES, ModelFamily } from "../bedrock/families";
+// The stack's settings: the component arguments it sets (their schema: components/arguments.ts) and the few keys of
+// its own. Config only turns strings into arguments, reading numbers and booleans as the Pulumi CLI checks
+// Pulumi.yaml's types; every check of a value is the schema's, so the library and the stack accept the same values.
+import { type ArgumentSpec, API_ARGUMENTS, STATE_MACHINE_ARGUMENTS, type ValuesOf, problemOf, shownValue } from "../components/arguments";
 import { GUARDRAIL_ID, GUARDRAIL_TRACE_VALUES, GUARDRAIL_VERSION } from "../workflow/options";
 import { didYouMean } from "../bedrock/model-facts";
-import { REGION_NAME, isKnownRegion, knownAwsRegions } from "../bedrock/regions";
-import { clip } from "../bedrock/text";
-import {
-  API_AUTH_MODES,
-  API_DEFAULTS,
-  API_LIMITS,
-  API_TYPES,
-  DEFAULT_API_TYPE,
-  DEFAULTS,
-  LIMITS,
-  LOG_LEVELS,
-  LOG_RETENTION_DAYS,
-  QUERY_LANGUAGES,
-  ROUTING_SOURCES,
-  WORKFLOW_TYPES,
-} from "../src/defaults";
+import { isKnownRegion, knownAwsRegions } from "../bedrock/regions";
+import { API_TYPES, DEFAULT_API_TYPE } from "../src/defaults";
 import { BedrockSfnError } from "../src/errors";
+import { parseJson } from "../src/json";
 import { PROJECT } from "./project";
 
-export { PROJECT };
+export { PROJECT, shownValue };
 
-// The choices and defaults are the library's (src/defaults.ts); config validates stack values against them.
 export { LOG_RETENTION_DAYS } from "../src/defaults";
 export type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/defaults";
 
-// Whether AWS has a Region of the right shape is checked against the bundled list afterwards.
-const REGION = REGION_NAME;
-
-// Config values arrive as strings (stack files, --config, the CLI); coerce here so every source behaves alike.
-const integer = (min: number, max: number) =>
-  z.preprocess(
-    (v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v),
-    z.number({ error: "must be a whole number" }).int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`),
-  );
-const decimal = (min: number, max: number) =>
-  z.preprocess(
-    (v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v),
-    z.number({ error: "must be a number" }).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`),
-  );
-const boolean = z.preprocess(
-  (v) => {
-    if (typeof v !== "string") return v;
-    const s = v.trim().toLowerCase();
-    return s === "true" ? true : s === "false" ? false : v;
+/** Keys the stack alone reads: they become objects (a definition, policies, a guardrail) or choose components. */
+const STACK_ONLY = {
+  definitionFile: {
+    kind: "string",
+    doc: "Your own workflow: a JSON or YAML ASL file (relative to the project, or absolute). It replaces the built-in workflow, and the role is derived from its tasks; ${PayloadBucket}, ${AWS::Region}, ${AWS::AccountId}, ${AWS::Partition} and definitionSubstitutions are replaced in it.",
+    defaultDoc: "(none)",
   },
-  z.boolean({ error: "must be true or false" }),
-);
-const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(", ")}` });
-/** A list given as YAML list, JSON array or comma-separated string. */
+  definitionSubstitutions: { kind: "map", doc: 'With definitionFile: your own ${Name} substitutions, as a JSON object, e.g. {"Topic": "news"}.', defaultDoc: "(none)" },
+  extraPolicyFiles: {
+    kind: "list",
+    hint: "a list of IAM policy JSON file paths",
+    doc: "IAM policy JSON files attached to the execution role as they are, for tasks of other services (Lambda, SNS, ...).",
+    defaultDoc: "(none)",
+  },
+  guardrailId: {
+    kind: "string",
+    pattern: GUARDRAIL_ID,
+    hint: "a guardrail ID (e.g. gr4x9b1z2k3m) or guardrail ARN",
+    doc: "Built-in workflow only: a Bedrock guardrail ID or ARN applied to every call (needs guardrailVersion).",
+    defaultDoc: "(none)",
+  },
+  guardrailVersion: {
+    kind: "string",
+    pattern: GUARDRAIL_VERSION,
+    hint: "DRAFT or a version number such as 1",
+    doc: "Built-in workflow only: the guardrail version, DRAFT or a number.",
+    defaultDoc: "(none)",
+  },
+  trace: { kind: "string", choices: GUARDRAIL_TRACE_VALUES, doc: "Built-in workflow only, with a guardrail: the guardrail trace.", defaultDoc: "(none)" },
+  allowUnlistedRegion: {
+    kind: "boolean",
+    default: false,
+    doc: "Accept an aws:region or destinationRegions entry missing from the bundled list of AWS Regions (bedrock/aws-regions.json), for a Region newer than the list.",
+  },
+  api: {
+    kind: "string",
+    choices: API_TYPES,
+    default: DEFAULT_API_TYPE,
+    doc: "An HTTP front door: none, or rest (an API Gateway REST API with POST /generate integrated directly with Step Functions).",
+  },
+} as const satisfies Record<string, ArgumentSpec>;
+
+type StackSet<T> = { [K in keyof T as T[K] extends { configKey: null } ? never : K]: T[K] };
+type Prefixed<T, P extends string> = { [K in keyof T as K extends string ? (T[K] extends { configKey: null } ? never : `${P}${Capitalize<K>}`) : never]: T[K] };
+
+const apiSetting = (argument: string) => `api${argument[0].toUpperCase()}${argument.slice(1)}`;
+const stackSet = <T extends Record<string, ArgumentSpec>>(schema: T) => Object.fromEntries(Object.entries(schema).filter(([, spec]) => spec.configKey !== null));
+
+/** Every stack setting, in the order Pulumi.yaml and the docs list them. */
+export const SETTINGS = {
+  ...(stackSet(STATE_MACHINE_ARGUMENTS) as StackSet<typeof STATE_MACHINE_ARGUMENTS>),
+  region: { ...STATE_MACHINE_ARGUMENTS.region, required: "the Region to deploy to, e.g. ap-northeast-1" },
+  ...STACK_ONLY,
+  ...(Object.fromEntries(Object.entries(stackSet(API_ARGUMENTS)).map(([name, spec]) => [apiSetting(name), spec])) as Prefixed<typeof API_ARGUMENTS, "api">),
+} satisfies Record<string, ArgumentSpec>;
+
+/** The settings read; modelId is "" when not set (a definition of your own needs none). */
+export type Settings = Omit<ValuesOf<typeof SETTINGS>, "modelId"> & { modelId: string };
+export type SettingsInput = { [K in keyof Settings]?: unknown };
+
+/** The config key each setting is read from. */
+export const CONFIG_KEYS = Object.fromEntries(Object.entries(SETTINGS).map(([field, spec]) => [field, (spec as ArgumentSpec).configKey ?? `${PROJECT}:${field}`])) as Record<
+  keyof Settings,
+  string
+>;
+
+/** The arguments of BedrockStateMachine that settings give, copied by name. */
+export function stateMachineArguments(settings: Settings): ValuesOf<typeof STATE_MACHINE_ARGUMENTS> {
+  return Object.fromEntries(Object.keys(stackSet(STATE_MACHINE_ARGUMENTS)).map((name) => [name, settings[name as keyof Settings]])) as ValuesOf<typeof STATE_MACHINE_ARGUMENTS>;
+}
+
+/** The arguments of ApiFrontDoor that settings give (`apiAuth` -> `auth`). */
+export function apiFrontDoorArguments(settings: Settings): Pick<ValuesOf<typeof API_ARGUMENTS>, "auth" | "rateLimit" | "burstLimit"> {
+  return Object.fromEntries(Object.keys(stackSet(API_ARGUMENTS)).map((name) => [name, settings[apiSetting(name) as keyof Settings]])) as ValuesOf<typeof API_ARGUMENTS>;
+}
+
+/** The config key a component's argument is set by, for the program's error lines; undefined when none is. */
+export function configKeyOfArgument(component: "BedrockStateMachine" | "ApiFrontDoor", argument: string): string | undefined {
+  const field = component === "ApiFrontDoor" ? apiSetting(argument) : argument;
+  return field in CONFIG_KEYS ? CONFIG_KEYS[field as keyof Settings] : undefined;
+}
+
+// How the Pulumi CLI reads typed config against Pulumi.yaml (sdk/go/common/workspace/project.go, ValidateConfigValue,
+// v3.248.0): an integer is what Go's strconv.Atoi takes (digits, an optional sign; no spaces, exponent, point or
+// 0x), a boolean is exactly "true" or "false". Pulumi.yaml has no number type; a number is read as Go's
+// strconv.ParseFloat reads a decimal (no hex, Inf or NaN), the reading of the Pulumi SDKs' getNumber in Go.
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A list given as YAML list, JSON array or comma-separated string; entries lose surrounding whitespace. */
 function splitList(v: unknown): unknown {
-  // Entries lose surrounding whitespace (a quoted YAML value often carries some), in every form.
   const trimmed = (list: unknown) => (Array.isArray(list) ? list.map((r) => (typeof r === "string" ? r.trim() : r)) : list);
   if (typeof v !== "string") return trimmed(v);
   const s = v.trim();
-  if (s.startsWith("[")) {
-    try {
-      return trimmed(JSON.parse(s));
-    } catch {
-      return v;
-    }
-  }
+  if (s.startsWith("[")) return trimmed(parseJson(s, () => v));
   return s === "" ? [] : s.split(",").map((r) => r.trim());
 }
-const regionList = z.preprocess(
-  splitList,
-  z.array(z.string().regex(REGION, "must be a list of AWS Region names such as us-east-1"), {
-    error: "must be a list of AWS Region names such as us-east-1",
-  }),
-);
 
-/** A list of strings, read as regionList is. */
-const stringList = (message: string) => z.preprocess(splitList, z.array(z.string().min(1, message), { error: message }));
-/** A map of names to strings, given as a JSON object (how the CLI hands structured config to the program). */
-const stringMap = z.preprocess(
-  (v) => {
-    if (typeof v !== "string") return v;
-    try {
-      return JSON.parse(v);
-    } catch {
-      return v;
+type Read = { value: unknown } | { problem: string } | undefined;
+
+/** A config value (a string, or YAML already parsed) as the argument's type; undefined when not set. */
+function fromConfig(spec: ArgumentSpec, raw: unknown): Read {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== "string") {
+    const value = spec.kind === "list" ? splitList(raw) : raw;
+    return Array.isArray(value) && value.length === 0 ? undefined : { value };
+  }
+  // An empty value means "not set": Pulumi.yaml gives optional keys empty defaults, since the CLI requires a value
+  // for every declared key that has no default.
+  if (raw === "" || raw === "[]") return undefined;
+  switch (spec.kind) {
+    case "integer":
+      return INTEGER.test(raw)
+        ? { value: Number(raw) }
+        : { problem: spec.choices ? `must be one of ${spec.choices.join(", ")}` : "must be a whole number, written in digits (e.g. 1024)" };
+    case "number":
+      return DECIMAL.test(raw) ? { value: Number(raw) } : { problem: "must be a number, written in decimal (e.g. 0.5)" };
+    case "boolean":
+      return raw === "true" || raw === "false" ? { value: raw === "true" } : { problem: "must be true or false (in lower case)" };
+    case "list": {
+      const value = splitList(raw);
+      return Array.isArray(value) && value.length === 0 ? undefined : { value };
     }
-  },
-  z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]), { error: 'must be a JSON object of names to strings, e.g. {"Topic": "news"}' }),
-);
-
-export const settingsSchema = z.object({
-  region: z.string({ error: "is required (the Region to deploy to, e.g. ap-northeast-1)" }).regex(REGION, "must be an AWS Region name such as us-east-1"),
-  // Required unless definitionFile is set (checked below); "" means not set.
-  modelId: z.string().default(""),
-  workflowType: oneOf(WORKFLOW_TYPES).default(DEFAULTS.workflowType),
-  queryLanguage: oneOf(QUERY_LANGUAGES).default(DEFAULTS.queryLanguage),
-  maxTokens: integer(LIMITS.maxTokens.min, LIMITS.maxTokens.max).default(DEFAULTS.maxTokens),
-  temperature: decimal(LIMITS.temperature.min, LIMITS.temperature.max).default(DEFAULTS.temperature),
-  systemPrompt: z.string().max(LIMITS.systemPromptChars.max, `must be at most ${LIMITS.systemPromptChars.max} characters`).optional(),
-  modelFamily: oneOf(MODEL_FAMILIES as [ModelFamily, ...ModelFamily[]]).optional(),
-  payloadRetentionDays: integer(LIMITS.payloadRetentionDays.min, LIMITS.payloadRetentionDays.max).default(DEFAULTS.payloadRetentionDays),
-  logLevel: oneOf(LOG_LEVELS).default(DEFAULTS.logLevel),
-  logIncludeExecutionData: boolean.default(DEFAULTS.logIncludeExecutionData),
-  logRetentionDays: z
-    .preprocess(
-      (v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v),
-      z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
-        error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
-      }),
-    )
-    .default(DEFAULTS.logRetentionDays),
-  tracing: boolean.default(DEFAULTS.tracing),
-  routingSource: oneOf(ROUTING_SOURCES).default(DEFAULTS.routingSource),
-  destinationRegions: regionList.optional(),
-  underlyingModelId: z.string().min(1, "must not be empty").optional(),
-  definitionFile: z.string().min(1, "must not be empty").optional(),
-  definitionSubstitutions: stringMap.optional(),
-  allowedModels: stringList("must be a list of model IDs (JSON array or comma-separated)").optional(),
-  extraPolicyFiles: stringList("must be a list of IAM policy JSON file paths (JSON array or comma-separated)").optional(),
-  guardrailId: z.string().regex(GUARDRAIL_ID, "must be a guardrail ID (e.g. gr4x9b1z2k3m) or guardrail ARN").optional(),
-  guardrailVersion: z.string().regex(GUARDRAIL_VERSION, "must be DRAFT or a version number such as 1").optional(),
-  trace: oneOf(GUARDRAIL_TRACE_VALUES).optional(),
-  allowUnlistedRegion: boolean.default(false),
-  // The API front door (components/api-front-door.ts, api/contract.ts).
-  api: oneOf(API_TYPES).default(DEFAULT_API_TYPE),
-  apiAuth: oneOf(API_AUTH_MODES).default(API_DEFAULTS.auth),
-  apiRateLimit: integer(API_LIMITS.rateLimit.min, API_LIMITS.rateLimit.max).default(API_DEFAULTS.rateLimit),
-  apiBurstLimit: integer(API_LIMITS.burstLimit.min, API_LIMITS.burstLimit.max).default(API_DEFAULTS.burstLimit),
-});
+    case "map":
+      return { value: parseJson(raw, () => raw) };
+    default: {
+      // Free text is kept as written; an ID, Region or choice with stray whitespace means the same thing trimmed.
+      const value = spec.freeText ? raw : raw.trim();
+      return value === "" ? undefined : { value };
+    }
+  }
+}
 
 /** Keys that only make sense together; checked after each value is valid on its own. */
 function combinationProblems(s: Settings): [keyof Settings, string][] {
   const problems: [keyof Settings, string][] = [];
   const own = !!s.definitionFile;
-  if (!own && s.modelId === "") problems.push(["modelId", "is required (a model ID, inference-profile ID or model ARN), unless bedrock-sfn:definitionFile is set"]);
+  if (!own && !s.modelId) problems.push(["modelId", "is required (a model ID, inference-profile ID or model ARN), unless bedrock-sfn:definitionFile is set"]);
   if (!own) {
     if (s.allowedModels) problems.push(["allowedModels", "applies only to a definition of your own (bedrock-sfn:definitionFile)"]);
     if (s.definitionSubstitutions) problems.push(["definitionSubstitutions", "applies only to a definition of your own (bedrock-sfn:definitionFile)"]);
@@ -154,44 +173,6 @@ function combinationProblems(s: Settings): [keyof Settings, string][] {
   return problems;
 }
 
-export type Settings = z.infer<typeof settingsSchema>;
-export type SettingsInput = { [K in keyof Settings]?: unknown };
-
-/** The config key each setting is read from. */
-export const CONFIG_KEYS: Record<keyof Settings, string> = {
-  region: "aws:region",
-  modelId: `${PROJECT}:modelId`,
-  workflowType: `${PROJECT}:workflowType`,
-  queryLanguage: `${PROJECT}:queryLanguage`,
-  maxTokens: `${PROJECT}:maxTokens`,
-  temperature: `${PROJECT}:temperature`,
-  systemPrompt: `${PROJECT}:systemPrompt`,
-  modelFamily: `${PROJECT}:modelFamily`,
-  payloadRetentionDays: `${PROJECT}:payloadRetentionDays`,
-  logLevel: `${PROJECT}:logLevel`,
-  logIncludeExecutionData: `${PROJECT}:logIncludeExecutionData`,
-  logRetentionDays: `${PROJECT}:logRetentionDays`,
-  tracing: `${PROJECT}:tracing`,
-  routingSource: `${PROJECT}:routingSource`,
-  destinationRegions: `${PROJECT}:destinationRegions`,
-  underlyingModelId: `${PROJECT}:underlyingModelId`,
-  definitionFile: `${PROJECT}:definitionFile`,
-  definitionSubstitutions: `${PROJECT}:definitionSubstitutions`,
-  allowedModels: `${PROJECT}:allowedModels`,
-  extraPolicyFiles: `${PROJECT}:extraPolicyFiles`,
-  guardrailId: `${PROJECT}:guardrailId`,
-  guardrailVersion: `${PROJECT}:guardrailVersion`,
-  trace: `${PROJECT}:trace`,
-  allowUnlistedRegion: `${PROJECT}:allowUnlistedRegion`,
-  api: `${PROJECT}:api`,
-  apiAuth: `${PROJECT}:apiAuth`,
-  apiRateLimit: `${PROJECT}:apiRateLimit`,
-  apiBurstLimit: `${PROJECT}:apiBurstLimit`,
-};
-
-/** Free text kept as written; every other string setting (IDs, Regions, choices) loses surrounding whitespace. */
-const UNTRIMMED: ReadonlySet<keyof Settings> = new Set(["systemPrompt"]);
-
 /** Raised for bad stack config; the message is one line per problem, naming key, value and valid choices. */
 export class ConfigError extends BedrockSfnError {
   constructor(message: string, argument?: string) {
@@ -201,30 +182,22 @@ export class ConfigError extends BedrockSfnError {
 
 /** Validates raw config values (strings or parsed YAML) into settings, or throws one ConfigError listing every problem. */
 export function parseSettings(raw: SettingsInput): Settings {
-  // An empty value means "not set": Pulumi.yaml gives optional keys empty defaults, since the CLI
-  // requires a value for every declared key that has no default.
-  const given = Object.fromEntries(
-    Object.entries(raw)
-      .map(([k, v]) => [k, typeof v === "string" && !UNTRIMMED.has(k as keyof Settings) ? v.trim() : v] as const)
-      .filter(([, v]) => v !== "" && v !== "[]" && !(Array.isArray(v) && v.length === 0)),
-  );
-  const result = settingsSchema.safeParse(given);
-  const lines = result.success
-    ? combinationProblems(result.data).map(([field, message]) => problemLine(raw, field, message))
-    : result.error.issues.map((issue) => problemLine(raw, String(issue.path[0]) as keyof Settings, issue.message));
-  if (result.success) lines.push(...unlistedRegions(raw, result.data));
+  const values: Record<string, unknown> = {};
+  const lines: string[] = [];
+  for (const [field, spec] of Object.entries(SETTINGS) as [keyof Settings, ArgumentSpec][]) {
+    const read = fromConfig(spec, raw[field]);
+    const problem = read === undefined ? (spec.required ? `is required (${spec.required})` : undefined) : "problem" in read ? read.problem : problemOf(spec, read.value);
+    if (problem) lines.push(problemLine(raw, field, problem));
+    else values[field] = read === undefined ? spec.default : (read as { value: unknown }).value;
+  }
+  const settings = { ...values, modelId: values.modelId ?? "" } as Settings;
+  if (lines.length === 0) lines.push(...combinationProblems(settings).map(([field, message]) => problemLine(raw, field, message)), ...unlistedRegions(raw, settings));
   if (lines.length) throw new ConfigError(lines.join("\n"));
-  return (result as { data: Settings }).data;
+  return settings;
 }
 
 function problemLine(raw: SettingsInput, field: keyof Settings, message: string): string {
-  const key = CONFIG_KEYS[field] ?? field;
-  return `${key} = ${shownValue(raw[field])}: ${message}`;
-}
-
-/** A config value as error lines show it: quoted, control characters escaped, long values cut. */
-export function shownValue(value: unknown): string {
-  return value === undefined ? "(not set)" : `'${clip(typeof value === "string" ? value : JSON.stringify(value))}'`;
+  return `${CONFIG_KEYS[field] ?? field} = ${shownValue(raw[field])}: ${message}`;
 }
 
 // A Region name of the right shape that AWS does not have (us-east-9) would write ARNs no call ever uses.

@@ -2,6 +2,7 @@
 // backend). The AWS provider stand-in records every resource's inputs and the outputs it computed there, so the
 // local cloud can serve a deployed stack's role policies and definition exactly as the engine recorded them.
 import * as fs from "node:fs";
+import { parseJson } from "../src/json";
 import { BedrockSfnError } from "../src/errors";
 import type { RecordedResource } from "../policy-pack/lib/resources";
 import { localBackendDir, stackStatePath } from "./paths";
@@ -70,18 +71,14 @@ export function deployedWorkflows(resources: DeployedResource[]): DeployedWorkfl
       return {
         stateMachineArn: String(machine.outputs.arn ?? machine.id ?? ""),
         type: String(machine.outputs.type ?? "STANDARD"),
-        definition: parseJson(machine.outputs.definition),
+        definition: jsonOrValue(machine.outputs.definition),
         roleArn,
-        rolePolicies: policies.filter((p) => roleName !== undefined && p.outputs.role === roleName).map((p) => parseJson(p.outputs.policy)),
+        rolePolicies: policies.filter((p) => roleName !== undefined && p.outputs.role === roleName).map((p) => jsonOrValue(p.outputs.policy)),
       };
     });
 }
 
-function parseJson(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
+/** A recorded output as JSON where it is JSON text; anything else as it is. */
+function jsonOrValue(value: unknown): unknown {
+  return typeof value === "string" ? parseJson(value, () => value) : value;
 }

@@ -1,5 +1,5 @@
-// The one owner of the library's choices and defaults. The component applies them, config/ validates stack config
-// against them, Pulumi.yaml declares the same defaults (a test keeps the two in step) and the README's table says so.
+// The library's choice lists, which the domain reads too. Each argument's default, limits and docs are in the
+// argument schema (components/arguments.ts).
 
 export const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"] as const;
 export const QUERY_LANGUAGES = ["JSONata", "JSONPath"] as const;
@@ -20,52 +20,5 @@ export type ApiType = (typeof API_TYPES)[number];
 export type ApiAuth = (typeof API_AUTH_MODES)[number];
 export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
 
-/** Limits of the numeric arguments (inclusive). */
-export const LIMITS = {
-  maxTokens: { min: 1, max: 131_072 },
-  temperature: { min: 0, max: 1 },
-  payloadRetentionDays: { min: 1, max: 3650 },
-  systemPromptChars: { max: 100_000 },
-} as const;
-
-/** What BedrockStateMachine uses for an argument that is not given. */
-export const DEFAULTS = {
-  workflowType: "STANDARD",
-  queryLanguage: "JSONata",
-  maxTokens: 1024,
-  temperature: 0.5,
-  payloadRetentionDays: 7,
-  logLevel: "ERROR",
-  logIncludeExecutionData: false,
-  logRetentionDays: 30,
-  tracing: false,
-  routingSource: "auto",
-} as const satisfies {
-  workflowType: WorkflowType;
-  queryLanguage: QueryLanguage;
-  maxTokens: number;
-  temperature: number;
-  payloadRetentionDays: number;
-  logLevel: LogLevel;
-  logIncludeExecutionData: boolean;
-  logRetentionDays: LogRetentionDays;
-  tracing: boolean;
-  routingSource: RoutingSource;
-};
-
-/** What ApiFrontDoor uses for an argument that is not given. */
-export const API_DEFAULTS = {
-  auth: "iam",
-  rateLimit: 10,
-  burstLimit: 20,
-  logRetentionDays: 30,
-} as const satisfies { auth: ApiAuth; rateLimit: number; burstLimit: number; logRetentionDays: LogRetentionDays };
-
 /** The stack's `bedrock-sfn:api` when not set: no front door unless asked for. */
 export const DEFAULT_API_TYPE: ApiType = "none";
-
-/** Limits of ApiFrontDoor's throttling arguments (inclusive). */
-export const API_LIMITS = {
-  rateLimit: { min: 1, max: 10_000 },
-  burstLimit: { min: 1, max: 5_000 },
-} as const;

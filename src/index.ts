@@ -17,8 +17,9 @@ export { RoutingError } from "../bedrock/resolve";
 export { UnsupportedModelError } from "../bedrock/families";
 export { DefinitionError } from "../workflow/analysis";
 
-// Choices and defaults.
+// Choices, defaults and the schema of every argument.
 export * from "./defaults";
+export { API_ARGUMENTS, API_DEFAULTS, API_LIMITS, type ArgumentSpec, DEFAULTS, LIMITS, PAYLOAD_BUCKET_ARGUMENTS, STATE_MACHINE_ARGUMENTS } from "../components/arguments";
 
 // The pure domain: model IDs, routing, grants, the catalog, the workflow and its analysis.
 export { parseModelId, type ModelReference } from "../bedrock/model-id";

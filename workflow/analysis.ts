@@ -3,7 +3,8 @@
 // Bedrock model routing comes from bedrock/resolve and bedrock/grants (never re-derived here), so the role
 // this writes, the policy pack's checks and the local runner's idea of what to serve cannot drift apart.
 import { foundationModelArn, parseArn, partitionOf } from "../bedrock/arn";
-import { AuthorizationRequest, PolicyStatement, REQUESTED_REGION_KEY, requiredBedrockStatements, routedRequests } from "../bedrock/grants";
+import { parseJson } from "../src/json";
+import { AuthorizationRequest, PolicyStatement, REQUESTED_REGION_KEY, guardrailStatements, requiredBedrockStatements, routedRequests, s3AccessStatements } from "../bedrock/grants";
 import { parseModelId } from "../bedrock/model-id";
 import { ResolvedModel, resolveModel } from "../bedrock/resolve";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, integrationNameOf } from "./contract";
@@ -37,7 +38,7 @@ export interface AnalysisContext {
   payloadBucket: string;
   inputPrefix?: string;
   outputPrefix?: string;
-  /** The model IDs a dynamic ModelId may take (`bedrock-sfn:allowedModels`); each is granted with its routes. */
+  /** The model IDs a dynamic ModelId may take (the `allowedModels` argument); each is granted with its routes. */
   allowedModels?: string[];
   /** Routing of one model ID; default: bedrock/resolve offline (the bundled catalog). */
   resolveModel?: (modelId: string) => ResolvedModel;
@@ -90,7 +91,7 @@ export class DefinitionError extends BedrockSfnError {
  * Never throws for a definition's content: what cannot be granted is listed in `problems`.
  */
 export function analyzeDefinition(definition: unknown, context: AnalysisContext): DefinitionAnalysis {
-  const doc = typeof definition === "string" ? parseJson(definition) : definition;
+  const doc = typeof definition === "string" ? parseDefinitionJson(definition) : definition;
   const partition = context.partition ?? partitionOf(context.region);
   const resolve = context.resolveModel ?? ((modelId: string) => resolveModel({ modelId, sourceRegion: context.region, account: context.account }));
   const tasks: AnalyzedTask[] = [];
@@ -135,11 +136,11 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
   if (dynamic.length > 0 && allowed.length === 0) {
     problems.push(
       `state${dynamic.length > 1 ? "s" : ""} ${dynamic.map((t) => `'${t.state}'`).join(", ")} compute${dynamic.length > 1 ? "" : "s"} ModelId at run time, ` +
-        `so the role cannot be derived: list the model IDs it may take in bedrock-sfn:allowedModels (each is granted with its routes), or write ModelId literally`,
+        `so the role cannot be derived: list the model IDs it may take in allowedModels (each is granted with its routes), or write ModelId literally`,
     );
   }
-  if (dynamic.length > 0) for (const id of allowed) addModel(id, "bedrock-sfn:allowedModels");
-  else if (allowed.length > 0) notes.push("bedrock-sfn:allowedModels is set but every ModelId is written literally; it grants nothing");
+  if (dynamic.length > 0) for (const id of allowed) addModel(id, "allowedModels");
+  else if (allowed.length > 0) notes.push("allowedModels is set but every ModelId is written literally; it grants nothing");
   if (assumedRoles.length > 0) {
     notes.push(
       `${assumedRoles.map((a) => `${a.state} runs as ${a.roleArn}`).join(", ")}: this role may only assume ${assumedRoles.length > 1 ? "them" : "it"}; ` +
@@ -149,7 +150,7 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
   if (otherTasks.length > 0) {
     notes.push(
       `no grants derived for ${otherTasks.length} task${otherTasks.length > 1 ? "s" : ""} of other services: ` +
-        `${otherTasks.map((t) => `${t.state} (${t.resource})`).join(", ")}; attach what they need with bedrock-sfn:extraPolicyFiles`,
+        `${otherTasks.map((t) => `${t.state} (${t.resource})`).join(", ")}; attach what they need with extraPolicies (stack config: extraPolicyFiles)`,
     );
   }
 
@@ -198,7 +199,7 @@ export function analyzeGrantable(definition: unknown, context: AnalysisContext):
  * resolved (perhaps through AWS) before `analyzeDefinition` runs with a `resolveModel` that answers from them.
  */
 export function modelIdsToResolve(definition: unknown, allowedModels: string[] = []): string[] {
-  const doc = typeof definition === "string" ? parseJson(definition) : definition;
+  const doc = typeof definition === "string" ? parseDefinitionJson(definition) : definition;
   const ids = new Set<string>();
   let dynamic = false;
   for (const task of taskStates(doc)) {
@@ -230,7 +231,7 @@ export interface InvokeModelTask {
  * same walk and ModelId reading as analyzeDefinition; throws a DefinitionError on text that is not JSON.
  */
 export function invokeModelTasks(definition: unknown): InvokeModelTask[] {
-  const doc = typeof definition === "string" ? parseJson(definition) : definition;
+  const doc = typeof definition === "string" ? parseDefinitionJson(definition) : definition;
   const tasks: InvokeModelTask[] = [];
   for (const task of taskStates(doc)) {
     if (task.integration !== "bedrock:invokeModel" || task.state.Credentials !== undefined) continue;
@@ -382,9 +383,7 @@ function statementsFor(tasks: AnalyzedTask[], models: ResolvedModel[], context: 
   const reads = union((t) => t.s3Reads);
   const writes = union((t) => t.s3Writes);
   const guardrails = union((t) => t.guardrails);
-  if (reads.length) statements.push({ Sid: "ReadPayloadInputs", Effect: "Allow", Action: ["s3:GetObject"], Resource: reads });
-  if (writes.length) statements.push({ Sid: "WritePayloadOutputs", Effect: "Allow", Action: ["s3:PutObject"], Resource: writes });
-  if (guardrails.length) statements.push({ Sid: "ApplyGuardrails", Effect: "Allow", Action: ["bedrock:ApplyGuardrail"], Resource: guardrails });
+  statements.push(...s3AccessStatements(reads, writes), ...guardrailStatements(guardrails));
 
   const customizations = tasks.filter((t) => isCustomization(t.integration));
   if (customizations.length) statements.push(...customizationStatements(customizations, context));
@@ -435,10 +434,8 @@ function baseModelArn(id: string, context: Context): string {
   return foundationModelArn(context.partition, context.region, id);
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new DefinitionError(`the state machine definition is not JSON: ${(error as Error).message}`);
-  }
+function parseDefinitionJson(text: string): unknown {
+  return parseJson(text, (message) => {
+    throw new DefinitionError(`the state machine definition is not JSON: ${message}`);
+  });
 }

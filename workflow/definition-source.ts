@@ -22,7 +22,7 @@ const USER_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const MAX_DEFINITION_BYTES = 1024 * 1024;
 
 /** Checks the user's substitution map: plain names, string values, no shadowing of the built-in ones. */
-export function checkUserSubstitutions(user: Record<string, unknown>, key = "bedrock-sfn:definitionSubstitutions"): Record<string, string> {
+export function checkUserSubstitutions(user: Record<string, unknown>, key = "definitionSubstitutions"): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(user)) {
     if ((DEFINITION_SUBSTITUTIONS as readonly string[]).includes(name)) {
@@ -57,9 +57,7 @@ export function substituteDefinition(definition: unknown, builtIn: BuiltInSubsti
   if (unknown.size > 0) {
     const names = [...unknown].map((n) => `\${${n}}`).join(", ");
     const known = [...DEFINITION_SUBSTITUTIONS, ...Object.keys(user)].map((n) => `\${${n}}`).join(", ");
-    throw new DefinitionError(
-      `the definition uses unknown substitution${unknown.size > 1 ? "s" : ""} ${names}; known: ${known} (add your own in bedrock-sfn:definitionSubstitutions)`,
-    );
+    throw new DefinitionError(`the definition uses unknown substitution${unknown.size > 1 ? "s" : ""} ${names}; known: ${known} (add your own in definitionSubstitutions)`);
   }
   return result;
 }
@@ -85,7 +83,7 @@ export function parseDefinitionText(text: string, source: string, argument?: str
 }
 
 /** Reads a definition file (path relative to `baseDir`, or absolute); its errors name `key` (argument "definitionFile"). */
-export function loadDefinitionFile(file: string, baseDir: string, key = "bedrock-sfn:definitionFile"): Record<string, unknown> {
+export function loadDefinitionFile(file: string, baseDir: string, key = "definitionFile"): Record<string, unknown> {
   const full = path.resolve(baseDir, file);
   let text: string;
   try {

@@ -9,7 +9,7 @@ const ASSISTANT = "\n\nAssistant:";
 
 export const anthropicTextCompletions: FamilyFormat = {
   description:
-    "Anthropic Claude Text Completions, legacy (anthropic.claude-v2, claude-v2:1, claude-instant-v1; set bedrock-sfn:modelFamily, as these also take the Messages API); the system prompt precedes the Human turn",
+    "Anthropic Claude Text Completions, legacy (anthropic.claude-v2, claude-v2:1, claude-instant-v1; set modelFamily, as these also take the Messages API); the system prompt precedes the Human turn",
   legacy: LEGACY_NOTE,
   // Never derived: the same models speak the Messages API (family "anthropic"), which is the default.
   modelIdPattern: /(?!)/,

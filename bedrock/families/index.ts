@@ -89,7 +89,7 @@ export class UnsupportedModelError extends BedrockSfnError {
     readonly modelId: string,
     reason: string,
   ) {
-    super("model-family", `Model "${modelId}" is not supported: ${reason}. Supported model families (bedrock-sfn:modelFamily): ${MODEL_FAMILIES.join(", ")}`, "modelId");
+    super("model-family", `Model "${modelId}" is not supported: ${reason}. Supported model families (modelFamily): ${MODEL_FAMILIES.join(", ")}`, "modelId");
   }
 }
 
@@ -149,7 +149,7 @@ export function familyForModel(hints: FamilyHints): ModelFamily {
   const foundationModelId =
     hints.foundationModelId ?? foundationModelOf(parseModelId(hints.modelId)) ?? (hints.underlyingModelId ? foundationModelOf(parseModelId(hints.underlyingModelId)) : undefined);
   if (!foundationModelId) {
-    throw new UnsupportedModelError(hints.modelId, "its request format cannot be told from the identifier; set bedrock-sfn:modelFamily");
+    throw new UnsupportedModelError(hints.modelId, "its request format cannot be told from the identifier; set modelFamily");
   }
   return familyOf(foundationModelId);
 }

@@ -1,5 +1,5 @@
 // The role a seed write-up first wrote by hand for a cross-Region profile: the profile ARN and the foundation model
-// in the source Region only (see README, "What the role grants"). Every call routed to another Region is refused.
+// in the source Region only (docs/iam-grants.md). Every call routed to another Region is refused.
 // Its other statements (payload bucket, logs) are the stack's own, so that only the Bedrock grant differs.
 
 import { foundationModelArn } from "../../bedrock/arn";

@@ -2,6 +2,7 @@
 // A bad one is the user's to fix (a definition file, a stack's definition), so it is refused with one line.
 
 import { clip, summariseList } from "../../bedrock/text";
+import { parseJson } from "../../src/json";
 import { BedrockSfnError } from "../../src/errors";
 import type { AnyStateMachine } from "../../workflow/asl";
 
@@ -9,7 +10,7 @@ const refuse = (message: string) => new BedrockSfnError("definition", message);
 
 /** Accepts the definition as the JSON string a state machine resource holds, or as an object (read from a copy). */
 export function readDefinition(definition: string | object): AnyStateMachine {
-  const value = typeof definition === "string" ? parseJson(definition) : structuredClone(definition);
+  const value = typeof definition === "string" ? parseDefinitionJson(definition) : structuredClone(definition);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw refuse("the state machine definition must be a JSON object");
   }
@@ -29,10 +30,8 @@ export function readDefinition(definition: string | object): AnyStateMachine {
   return candidate as AnyStateMachine;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw refuse(`the state machine definition is not JSON: ${clip((error as Error).message, 120)}`);
-  }
+function parseDefinitionJson(text: string): unknown {
+  return parseJson(text, (message) => {
+    throw refuse(`the state machine definition is not JSON: ${clip(message, 120)}`);
+  });
 }

@@ -5,6 +5,7 @@ import jsonata from "jsonata";
 import { isInvokeModelResource } from "../../workflow/contract";
 import { jsonataExpressionOf } from "../../workflow/task-arguments";
 import { walkStates } from "../../workflow/walk";
+import { uniqueBy } from "./unique";
 
 export interface S3Location {
   bucket: string;
@@ -127,9 +128,7 @@ const place = (l: S3Location) => `${l.bucket}/${l.key}`;
 const key = (l: S3Location) => `${place(l)}/${l.exact}`;
 
 function dedupe(locations: S3Location[]): S3Location[] {
-  const seen = new Map<string, S3Location>();
-  for (const l of locations) seen.set(key(l), l);
-  return [...seen.values()];
+  return uniqueBy(locations, key);
 }
 
 /** The ARN an authorisation for this location uses; `*` stands for "every key under the prefix". */

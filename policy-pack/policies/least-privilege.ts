@@ -1,5 +1,6 @@
 // Rule 4 (advisory): grants wider than a Bedrock workflow needs.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { uniqueBy } from "../lib/unique";
 import { foundationModelArn } from "../../bedrock/arn";
 import { LOG_DELIVERY_ACTIONS, PROFILE_ARN_KEY, TRACING_ACTIONS } from "../../bedrock/grants";
 import { routedModelArnsOf } from "../lib/bedrock-patterns";
@@ -167,6 +168,5 @@ function modelsNotTiedToProfile(document: ParsedDocument): Finding[] {
 }
 
 function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
+  return uniqueBy(findings, (f) => f.message);
 }

@@ -2,6 +2,7 @@
 // the profile routes to from its source Region; otherwise calls that land there fail. Judged per role over the union
 // of its policies in the stack (IAM unions them), and per document for policies attached to no role in the stack.
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { uniqueBy } from "../lib/unique";
 import { AuthorizationRequest, routedRequests } from "../../bedrock/grants";
 import { ResolvedModel, RoutingError, resolveModel } from "../../bedrock/resolve";
 import { Decision, ParsedDocument, statementLabel } from "../../iam";
@@ -205,13 +206,7 @@ function unique(values: string[]): string[] {
 }
 
 function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const key = `${f.urn}|${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return uniqueBy(findings, (f) => `${f.urn}|${f.message}`);
 }
 
 const doNot = (scope: Scope) => (scope.scope.startsWith("the policies") ? "do not" : "does not");

@@ -323,7 +323,7 @@ describe("bedrock/families", () => {
       assert.equal(familyOfInvokedModel(profile, "openai"), "openai");
       assert.throws(
         () => familyOfInvokedModel(profile),
-        (error: unknown) => error instanceof UnsupportedModelError && /set bedrock-sfn:modelFamily/.test(error.message),
+        (error: unknown) => error instanceof UnsupportedModelError && /set modelFamily/.test(error.message),
       );
     });
   });

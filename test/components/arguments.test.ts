@@ -20,7 +20,7 @@ describe("component arguments", () => {
     ["model and definition", { modelId: "anthropic.claude-3-haiku-20240307-v1:0", definition: { StartAt: "A", States: {} } }, "modelId", /not both/],
     ["a workflow type", { modelId: "anthropic.claude-3-haiku-20240307-v1:0", workflowType: "BATCH" }, "workflowType", /workflowType = 'BATCH': must be one of STANDARD, EXPRESS$/],
     ["maxTokens", { modelId: "anthropic.claude-3-haiku-20240307-v1:0", maxTokens: 1.5 }, "maxTokens", /must be a whole number/],
-    ["temperature", { modelId: "anthropic.claude-3-haiku-20240307-v1:0", temperature: 2 }, "temperature", /must be a number from 0 to 1/],
+    ["temperature", { modelId: "anthropic.claude-3-haiku-20240307-v1:0", temperature: 2 }, "temperature", /temperature = '2': must be at most 1$/],
     ["log retention", { modelId: "anthropic.claude-3-haiku-20240307-v1:0", logRetentionDays: 10 }, "logRetentionDays", /must be one of 1, 3, 5, 7, 14, 30/],
     ["a Region", { modelId: "anthropic.claude-3-haiku-20240307-v1:0", region: "tokyo" }, "region", /must be an AWS Region name/],
     ["a model family", { modelId: "anthropic.claude-3-haiku-20240307-v1:0", modelFamily: "gpt" }, "modelFamily", /must be one of anthropic/],

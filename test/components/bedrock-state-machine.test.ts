@@ -172,7 +172,7 @@ describe("BedrockStateMachine under mocks", function () {
   it("looks up profiles the catalog lacks through aws.bedrock.getInferenceProfile, and fails offline with a clear error", async () => {
     await assert.rejects(
       synthesize({ stack: "dev", overrides: { "aws:region": "us-east-1", "bedrock-sfn:modelId": "us.anthropic.claude-opus-9-v1:0" } }),
-      /inference profile 'us\.anthropic\.claude-opus-9-v1:0' is not in the routing catalog.*set bedrock-sfn:destinationRegions/,
+      /inference profile 'us\.anthropic\.claude-opus-9-v1:0' is not in the routing catalog.*set destinationRegions/,
     );
     const result = await synthesize({
       stack: "dev",

@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { API_DEFAULTS, DEFAULTS } from "../../src/defaults";
+import { API_ARGUMENTS, API_DEFAULTS, DEFAULTS, PAYLOAD_BUCKET_ARGUMENTS, STATE_MACHINE_ARGUMENTS } from "../../components/arguments";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "../../workflow/contract";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -22,7 +22,26 @@ function documentedDefaults(file: string): Map<string, unknown> {
   return found;
 }
 
+/** The fields of the file's exported args interface that carry a doc comment. */
+function documentedFields(file: string): Set<string> {
+  const text = fs.readFileSync(path.join(root, file), "utf8");
+  const body = /export interface \w+Args \{([\s\S]*?)\n\}/.exec(text)?.[1] ?? "";
+  return new Set([...body.matchAll(/\*\/\n\s*(\w+)\??:/g)].map((m) => m[1]));
+}
+
 describe("the components' documented defaults", () => {
+  const schemas: [string, Record<string, unknown>][] = [
+    ["components/bedrock-state-machine.ts", STATE_MACHINE_ARGUMENTS],
+    ["components/api-front-door.ts", API_ARGUMENTS],
+    ["components/payload-bucket.ts", PAYLOAD_BUCKET_ARGUMENTS],
+  ];
+  for (const [file, schema] of schemas) {
+    it(`${path.basename(file)}: every argument of the schema is a documented field of the args interface`, () => {
+      const fields = documentedFields(file);
+      for (const argument of Object.keys(schema)) assert.ok(fields.has(argument), `${file} documents ${argument}`);
+    });
+  }
+
   const cases: [string, Record<string, unknown>][] = [
     ["components/bedrock-state-machine.ts", DEFAULTS],
     [

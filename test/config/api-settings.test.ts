@@ -22,7 +22,7 @@ describe("API front door settings", () => {
         assert.ok(lines.includes("bedrock-sfn:api = 'http': must be one of none, rest"), e.message);
         assert.ok(lines.includes("bedrock-sfn:apiAuth = 'cognito': must be one of iam, apiKey"), e.message);
         assert.ok(lines.includes("bedrock-sfn:apiRateLimit = '0': must be at least 1"), e.message);
-        assert.ok(lines.includes("bedrock-sfn:apiBurstLimit = 'lots': must be a whole number"), e.message);
+        assert.ok(lines.includes("bedrock-sfn:apiBurstLimit = 'lots': must be a whole number, written in digits (e.g. 1024)"), e.message);
         return true;
       },
     );

@@ -3,13 +3,22 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { checkSettings } from "../../config/check";
-import { CONFIG_KEYS, ConfigError, PROJECT, parseSettings, settingsSchema } from "../../config/settings";
-import { API_DEFAULTS, DEFAULT_API_TYPE, DEFAULTS } from "../../src/defaults";
+import { CONFIG_KEYS, ConfigError, PROJECT, SETTINGS, parseSettings } from "../../config/settings";
+import { pulumiYaml, withSettingsTable } from "../../config/schema-files";
+import { API_DEFAULTS, DEFAULTS } from "../../components/arguments";
+import { DEFAULT_API_TYPE } from "../../src/defaults";
 
 const root = path.resolve(__dirname, "..", "..");
 const base = { region: "us-east-1", modelId: "anthropic.claude-3-haiku-20240307-v1:0" };
 
 describe("stack settings", () => {
+  it("Pulumi.yaml's config section and the docs' settings table are what `npm run schema` writes", () => {
+    const yaml = fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8");
+    assert.equal(pulumiYaml(yaml), yaml, "Pulumi.yaml is stale: run npm run schema");
+    const page = fs.readFileSync(path.join(root, "docs", "configuration.md"), "utf8");
+    assert.equal(withSettingsTable(page), page, "docs/configuration.md is stale: run npm run schema");
+  });
+
   it("applies the same defaults as Pulumi.yaml's config schema", () => {
     const project = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string; config: Record<string, { default?: unknown }> };
     // The project name is the config namespace (config/project.ts), and the engine's stack folder.
@@ -44,13 +53,13 @@ describe("stack settings", () => {
     for (const [field, value] of Object.entries(fromLibrary)) assert.deepEqual(settings[field as keyof typeof settings], value, field);
   });
 
-  it("is documented in the README's config table with the same defaults", () => {
-    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  it("is documented in docs/configuration.md's settings table with the same defaults", () => {
+    const readme = fs.readFileSync(path.join(root, "docs", "configuration.md"), "utf8");
     const rows = new Map([...readme.matchAll(/^\| `([\w-]+:\w+)` \| ([^|]+) \|/gm)].map((m) => [m[1], m[2].trim()]));
     const settings = parseSettings(base);
     for (const [field, key] of Object.entries(CONFIG_KEYS)) {
       const shown = rows.get(key);
-      assert.ok(shown, `the README's table lists ${key}`);
+      assert.ok(shown, `the settings table lists ${key}`);
       if (shown === "(required)" || shown === "(derived)") continue;
       const actual = settings[field as keyof typeof settings];
       if (shown === "(none)") {
@@ -58,7 +67,7 @@ describe("stack settings", () => {
         continue;
       }
       const literal = /^`([^`]+)`$/.exec(shown)?.[1];
-      assert.ok(literal !== undefined, `${key}: the README shows its default as a literal, got ${shown}`);
+      assert.ok(literal !== undefined, `${key}: the table shows its default as a literal, got ${shown}`);
       assert.deepEqual(parseSettings({ ...base, [field]: literal })[field as keyof typeof settings], actual, key);
     }
   });
@@ -73,9 +82,9 @@ describe("stack settings", () => {
     [{ workflowType: "BATCH" }, /^bedrock-sfn:workflowType = 'BATCH': must be one of STANDARD, EXPRESS$/m],
     [{ queryLanguage: "jsonpath" }, /^bedrock-sfn:queryLanguage = 'jsonpath': must be one of JSONata, JSONPath$/m],
     [{ maxTokens: "-5" }, /^bedrock-sfn:maxTokens = '-5': must be at least 1$/m],
-    [{ maxTokens: "1e9" }, /^bedrock-sfn:maxTokens = '1e9': must be at most 131072$/m],
+    [{ maxTokens: "999999999" }, /^bedrock-sfn:maxTokens = '999999999': must be at most 131072$/m],
     [{ temperature: "7" }, /^bedrock-sfn:temperature = '7': must be at most 1$/m],
-    [{ temperature: "warm" }, /^bedrock-sfn:temperature = 'warm': must be a number$/m],
+    [{ temperature: "warm" }, /^bedrock-sfn:temperature = 'warm': must be a number, written in decimal \(e\.g\. 0\.5\)$/m],
     [{ logRetentionDays: "10" }, /^bedrock-sfn:logRetentionDays = '10': must be one of 1, 3, 5, 7, 14, 30/m],
     [{ region: "tokyo" }, /^aws:region = 'tokyo': must be an AWS Region name/m],
     [{ modelId: undefined }, /^bedrock-sfn:modelId = \(not set\): is required/m],
@@ -108,12 +117,12 @@ describe("stack settings", () => {
     const unsupported = parseSettings({ region: "us-east-1", modelId: "amazon.titan-embed-text-v2:0" });
     assert.throws(() => checkSettings(unsupported), /bedrock-sfn:modelId = 'amazon\.titan-embed-text-v2:0': .*not supported/);
     const provisioned = parseSettings({ region: "us-east-2", modelId: "arn:aws:bedrock:us-east-2:123456789012:provisioned-model/abc" });
-    assert.throws(() => checkSettings(provisioned), /request format cannot be told from the identifier; set bedrock-sfn:modelFamily/);
+    assert.throws(() => checkSettings(provisioned), /request format cannot be told from the identifier; set modelFamily/);
     assert.doesNotThrow(() => checkSettings({ ...provisioned, modelFamily: "anthropic" }));
   });
 
   it("has a schema field for every config key", () => {
-    assert.deepEqual(Object.keys(settingsSchema.shape).sort(), Object.keys(CONFIG_KEYS).sort());
+    assert.deepEqual(Object.keys(SETTINGS).sort(), Object.keys(CONFIG_KEYS).sort());
   });
 });
 

@@ -4,9 +4,13 @@ import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { deployedWorkflows, readDeployedResources } from "../../engine/deployed-state";
 import { deployedStackFrom } from "../../scripts/invoke/stack-outputs";
+import * as fs from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { readSettings } from "../../config/settings";
 import { POLICY_PACK, RunResult, ScratchProject, engineAvailability, parseOutputs } from "./helpers";
 
 const FIXTURES = path.join(__dirname, "fixtures");
+const devConfig = (parseYaml(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
 const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
 
 function assertOk(result: RunResult, what: string): void {
@@ -106,6 +110,34 @@ describe("real Pulumi engine (offline)", function () {
     assert.match(lines[0], /BATCH/);
     assert.match(lines[0], /STANDARD/);
     assert.doesNotMatch(result.output, STACK_TRACE, `the output holds a stack trace:\n${result.output}`);
+  });
+
+  // The engine checks Pulumi.yaml's types before the program runs; the program reads what it lets through. Both
+  // must give the answer config/settings.ts gives offline (test/config/config-reading.test.ts has the full list).
+  it("accepts and refuses the same config strings as the offline tools", async () => {
+    const project = await scratch("reading", ["dev"]);
+    const cases: [string, string][] = [
+      ["maxTokens", "1e3"],
+      ["maxTokens", "5.0"],
+      ["maxTokens", " 5"],
+      ["temperature", "0x1"],
+      ["tracing", "True"],
+      ["maxTokens", "+5"],
+    ];
+    for (const [key, value] of cases) {
+      assertOk(await project.run(["config", "set", "--stack", "dev", `bedrock-sfn:${key}`, value]), `config set ${key}`);
+      const engine = await project.run(["preview", "--stack", "dev"]);
+      assertOk(await project.run(["config", "rm", "--stack", "dev", `bedrock-sfn:${key}`]), `config rm ${key}`);
+      const config: Record<string, unknown> = { ...devConfig, [`bedrock-sfn:${key}`]: value };
+      let offline = true;
+      try {
+        readSettings((k) => config[k]);
+      } catch {
+        offline = false;
+      }
+      assert.equal(engine.code === 0, offline, `${key}=${JSON.stringify(value)}: the engine ${engine.code === 0 ? "accepted" : "refused"} it, offline did not:\n${engine.output}`);
+      assert.doesNotMatch(engine.output, STACK_TRACE);
+    }
   });
 
   describe("up, stack output, a config change, destroy", () => {

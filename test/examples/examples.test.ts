@@ -152,7 +152,7 @@ describe("examples/", function () {
         Pick: { Type: "Task", Resource: "arn:aws:states:::bedrock:invokeModel", Arguments: { ModelId: "{% $states.input.model %}", Body: "{% $states.input.body %}" }, End: true },
       },
     });
-    await assert.rejects(synth(file), /bedrock-sfn:definitionFile = '.*dynamic\.json': state 'Pick' computes ModelId at run time.*bedrock-sfn:allowedModels/);
+    await assert.rejects(synth(file), /bedrock-sfn:definitionFile = '.*dynamic\.json': state 'Pick' computes ModelId at run time.*allowedModels/);
     const allowed = ["us.amazon.nova-lite-v1:0", "global.anthropic.claude-haiku-4-5-20251001-v1:0"];
     const result = await synth(file, { "bedrock-sfn:allowedModels": JSON.stringify(allowed) });
     const policy = policyOf(result);

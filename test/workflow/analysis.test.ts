@@ -76,7 +76,7 @@ describe("analyzeDefinition", () => {
     const definition = machine({ Pick: task(INVOKE, { "ModelId.$": "$.model", "Body.$": "$.body" }, "JSONPath") });
     const refused = analyzeDefinition(definition, context);
     assert.equal(refused.problems.length, 1);
-    assert.match(refused.problems[0], /^state 'Pick' computes ModelId at run time.*bedrock-sfn:allowedModels/);
+    assert.match(refused.problems[0], /^state 'Pick' computes ModelId at run time.*allowedModels/);
     assert.throws(
       () => analyzeGrantable(definition, context),
       (e: Error) => e instanceof DefinitionError && /'Pick'/.test(e.message),
@@ -92,7 +92,7 @@ describe("analyzeDefinition", () => {
     );
     // An allowed model that cannot be called from the source Region is refused, naming the key, not granted a dead route.
     const dead = analyzeDefinition(definition, { ...context, allowedModels: ["eu.amazon.nova-lite-v1:0"] });
-    assert.match(dead.problems.join("\n"), /^bedrock-sfn:allowedModels 'eu\.amazon\.nova-lite-v1:0': inference profile .* cannot be called from Region 'us-east-1'/);
+    assert.match(dead.problems.join("\n"), /^allowedModels 'eu\.amazon\.nova-lite-v1:0': inference profile .* cannot be called from Region 'us-east-1'/);
     // Static ModelIds do not need allowedModels; setting it anyway is noted, and grants nothing.
     const needless = analyzeGrantable(machine({ S: task(INVOKE, { ModelId: "us.amazon.nova-lite-v1:0", Body: {} }, "JSONPath") }), {
       ...context,
@@ -260,7 +260,7 @@ describe("analyzeDefinition", () => {
     assert.equal(analysis.notes.length, 1);
     assert.match(
       analysis.notes[0],
-      /^no grants derived for 2 tasks of other services: Notify \(arn:aws:states:::sns:publish\), Fn \(arn:aws:states:::lambda:invoke\); attach what they need with bedrock-sfn:extraPolicyFiles$/,
+      /^no grants derived for 2 tasks of other services: Notify \(arn:aws:states:::sns:publish\), Fn \(arn:aws:states:::lambda:invoke\); attach what they need with extraPolicies \(stack config: extraPolicyFiles\)$/,
     );
   });
 });

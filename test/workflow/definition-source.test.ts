@@ -48,8 +48,8 @@ describe("definition source", () => {
     fs.writeFileSync(path.join(dir, "list.json"), "[1, 2]");
     assert.equal(loadDefinitionFile("a.json", dir).StartAt, "A");
     assert.equal(loadDefinitionFile(path.join(dir, "b.yaml"), "/nowhere").StartAt, "B");
-    assert.throws(() => loadDefinitionFile("missing.json", dir), /^DefinitionError: bedrock-sfn:definitionFile = 'missing\.json': no such file/);
-    assert.throws(() => loadDefinitionFile("bad.yaml", dir), /bedrock-sfn:definitionFile = 'bad\.yaml' is neither JSON nor YAML/);
+    assert.throws(() => loadDefinitionFile("missing.json", dir), /^DefinitionError: definitionFile = 'missing\.json': no such file/);
+    assert.throws(() => loadDefinitionFile("bad.yaml", dir), /definitionFile = 'bad\.yaml' is neither JSON nor YAML/);
     assert.throws(() => loadDefinitionFile("list.json", dir), /must hold an ASL object with StartAt/);
     // YAML alias bombs are cut short rather than expanded.
     const bomb = [
