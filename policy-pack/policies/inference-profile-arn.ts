@@ -8,7 +8,7 @@ import { PLACEHOLDER_ACCOUNT, foundationModelArn, inferenceProfileArn, partition
 import { INVOKE_MODEL, PROFILE_ARN_KEY, REQUESTED_REGION_KEY } from "../../bedrock/grants";
 import { PROFILE_PREFIXES } from "../../bedrock/model-id";
 import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
-import { ParsedDocument, ParsedStatement, PolicySet, clausesOnKey, evaluateClause, hasWildcard, matchesWildcard, statementLabel } from "../../iam";
+import { ParsedDocument, ParsedStatement, PolicySet, clausesOnKey, evaluateClause, hasWildcard, matchesWildcard, statementLabel, variablesAsWildcards } from "../../iam";
 import { accountsInDocuments, bedrockPattern, coversInvokeModel, invokeAllowStatements, profilePrefixOf, routedModelArnsOf } from "../lib/bedrock-patterns";
 import { DocumentScope, documentScopes } from "../lib/role-policies";
 import { Finding, arnList, eachSafely, violation } from "../lib/findings";
@@ -203,7 +203,9 @@ function grantsSomeProfileOf(judge: Judge, modelId: string): boolean {
       if (pattern.type === "application-inference-profile" || (hasWildcard(pattern.type) && matchesWildcard(pattern.type, "inference-profile"))) return true;
       if (pattern.type !== "inference-profile") continue;
       if (hasWildcard(modelId)) return true;
-      if (PROFILE_PREFIXES.some((prefix) => matchesWildcard(pattern.id, `${prefix}.${modelId}`))) return true;
+      // A stray space or a policy variable in the ID is the routed-Regions rule's finding; here it still names a profile.
+      const id = variablesAsWildcards(pattern.id.trim());
+      if (PROFILE_PREFIXES.some((prefix) => matchesWildcard(id, `${prefix}.${modelId}`))) return true;
     }
   }
   return false;

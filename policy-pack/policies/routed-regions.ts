@@ -9,7 +9,8 @@ import { BedrockPattern, ProfileTarget, accountsInDocuments, bedrockPattern, inv
 import { Finding, arnList, eachSafely, note, violation } from "../lib/findings";
 import { stackPolicy } from "../lib/policy";
 import { PackResource } from "../lib/resources";
-import { DocumentScope, documentScopes } from "../lib/role-policies";
+import { DocumentScope, documentScopes, principalContext } from "../lib/role-policies";
+import { PLACEHOLDER_ACCOUNT } from "../../bedrock/arn";
 
 const ROUTED_REGIONS = "bedrock-profile-routed-regions";
 
@@ -31,7 +32,7 @@ export const routedRegionsPolicy: StackValidationPolicy = stackPolicy(
 /** Pattern characters the evaluator may scan for one role or document (see PolicySet.work): a few hundred ms. */
 const WORK_BUDGET = 100_000_000;
 
-type Scope = Pick<DocumentScope, "policies" | "accounts" | "scope">;
+type Scope = Pick<DocumentScope, "policies" | "accounts" | "scope" | "principal">;
 
 interface Gap {
   target: ProfileTarget;
@@ -61,10 +62,13 @@ function documentFindings(document: ParsedDocument, scope: Scope, urn: string): 
     (statement) => {
       const where = `${document.source}, statement ${statementLabel(statement)}`;
       const out: Finding[] = [];
-      for (const text of statement.resource ?? []) {
-        if (seenPatterns.has(text)) continue;
+      // An Allow with NotResource grants every ARN it does not name, profiles included: judged as a grant on "*",
+      // whose carve-outs the evaluator applies to each routed call.
+      const texts = statement.resource ?? [`*`];
+      for (const text of texts) {
+        if (seenPatterns.has(text) && statement.resource) continue;
         seenPatterns.add(text);
-        const pattern = bedrockPattern(text);
+        const pattern = statement.resource ? bedrockPattern(text) : { ...bedrockPattern("*")!, text: `NotResource ${JSON.stringify(statement.notResource)}` };
         if (!pattern) continue;
         // Streaming is checked only when plain invocation has no gap: one fix (the same ARNs) serves both.
         for (const action of invokeActionsOf(statement)) {
@@ -115,18 +119,25 @@ function checkProfilePattern(pattern: BedrockPattern, action: string, scope: Sco
       findings.push(note(`${where}: ${e.message}`, urn));
       continue;
     }
-    const [first, ...routed] = routedRequests(model).map((r) => ({ ...r, action }));
-    // A grant whose own Deny or condition refuses the profile call grants nothing: other rules and messages say why.
+    // The context AWS fills for the role calling from the profile's source Region (its account is the one the
+    // system profile ARN carries); the same for the profile call and every routed call.
+    const principal = principalContext(scope.principal, target.account === PLACEHOLDER_ACCOUNT ? undefined : target.account, target.partition);
+    const [first, ...routed] = routedRequests(model).map((r) => ({ ...r, action, context: { ...principal, ...r.context } }));
+    if (!wildcard && scope.principal.account && target.account !== scope.principal.account) {
+      findings.push(
+        violation(
+          `Write ${pattern.text} with the role's own account ${scope.principal.account} (${where}): a system inference-profile ARN carries the caller's account, ` +
+            `so a profile ARN in account ${target.account} matches no call the role makes.`,
+          urn,
+        ),
+      );
+      continue;
+    }
     const profileDecision = scope.policies.evaluate(first);
     if (!profileDecision.allowed) {
-      if (!wildcard && profileDecision.verdict === "explicit-deny") {
-        findings.push(
-          violation(
-            `Remove or narrow ${denyName(profileDecision)}: it refuses ${action} on ${model.invokedArn}, which ${where} grants, so every call through the profile fails.`,
-            urn,
-          ),
-        );
-      }
+      // A wildcard grant names profiles it does not really allow (another statement's Deny, a condition): skip them.
+      // A literal one that no real call can use is a broken grant: say what refuses it.
+      if (!wildcard) findings.push(refusedProfile(profileDecision, action, model.invokedArn, where, urn));
       continue;
     }
     const results = routed.map((request) => ({ request, decision: scope.policies.evaluate(request) }));
@@ -143,13 +154,36 @@ function checkProfilePattern(pattern: BedrockPattern, action: string, scope: Sco
   return [
     ...findings,
     violation(
-      `Narrow ${pattern.text} to the profile you use, or widen the foundation-model grant: ${where} grants inference profiles ` +
-        `by the wildcard ${pattern.text} (${gaps[0].action}); for ${gaps.length} of the ${targets.length} catalogued (profile, source Region) ` +
+      (pattern.text.startsWith("NotResource")
+        ? `Remove the carve-out of ${pattern.text} that excludes Regions inference profiles route to, or use Resource with the profile you use: ${where} is an Allow with ${pattern.text}, so it grants every inference profile it does not name (${gaps[0].action}); for`
+        : `Narrow ${pattern.text} to the profile you use, or widen the foundation-model grant: ${where} grants inference profiles by the wildcard ${pattern.text} (${gaps[0].action}); for`) +
+        ` ${gaps.length} of the ${targets.length} catalogued (profile, source Region) ` +
         `pairs it matches, ${scope.scope} ${doNot(scope)} allow the foundation model in every Region the profile routes to. ` +
         `First ${examples.length}, with the ARNs to add:${examples.join("")}`,
       urn,
     ),
   ];
+}
+
+/** A literal profile grant that no call from its source Region can use, with what refuses it. */
+function refusedProfile(decision: Decision, action: string, arn: string, where: string, urn: string): Finding {
+  const then = `which ${where} grants, so every call through the profile fails with AccessDeniedException`;
+  if (decision.verdict === "cannot-judge") return note(`${where}: whether ${action} on ${arn} is allowed depends on ${decision.reason}`, urn);
+  if (decision.verdict === "explicit-deny") {
+    const owner = decision.byBoundary ? "the permissions boundary's " : "";
+    return violation(`Remove or narrow ${owner}${denyName(decision)}: it refuses ${action} on ${arn}, ${then}.`, urn);
+  }
+  if (decision.byBoundary) {
+    return violation(`Allow ${action} on ${arn} in the role's permissions boundary: the role's policies grant it (${where}), but the boundary does not, so every call through the profile fails.\n  Why: ${decision.reason}`, urn);
+  }
+  const b = decision.blockingCondition;
+  if (b) {
+    return violation(
+      `Change ${conditionName(decision)}: it does not hold for ${b.actual} when the role calls ${arn} from its source Region, ${then}.\n  Why: ${decision.reason}`,
+      urn,
+    );
+  }
+  return violation(`Allow ${action} on ${arn}: ${where} names it, but ${decision.reason}.`, urn);
 }
 
 function denyName(decision: Decision): string {
