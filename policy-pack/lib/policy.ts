@@ -2,7 +2,7 @@
 // findings computed safely (a bug in the pack becomes an advisory note, never a crash of the analyzer) and reported,
 // configuration read with the schema's defaults and refused in one line naming the policy.
 import type { EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import type { ConfigResult } from "./config";
+import { type ConfigResult, readBeyondLimits } from "./config";
 import { Finding, reportFindings, safely } from "./findings";
 import { PackResource, toPackResource } from "./resources";
 
@@ -12,14 +12,17 @@ export interface PolicyInfo {
   enforcementLevel: EnforcementLevel;
 }
 
-/** A policy over the whole stack (AnalyzeStack): `findings` sees every resource. */
-export function stackPolicy(info: PolicyInfo, findings: (resources: PackResource[]) => Finding[]): StackValidationPolicy {
+/** A policy over the whole stack (AnalyzeStack): `findings` sees every resource. With the beyondLimits schema, its config sets the level of "not judged" findings. */
+export function stackPolicy(info: PolicyInfo & { configSchema?: PolicyConfigSchema }, findings: (resources: PackResource[]) => Finding[]): StackValidationPolicy {
   return {
     ...info,
     validateStack: (args, reportViolation) => {
+      const level = info.configSchema ? readBeyondLimits(args.getConfig<object>()) : { config: "mandatory" as const };
+      if ("error" in level) return reportViolation(`configuration of ${info.name}: ${level.error}`);
       reportFindings(
         safely("the stack", () => findings(args.resources.map((r) => toPackResource(r)))),
         reportViolation,
+        level.config,
       );
     },
   };

@@ -6,8 +6,9 @@ import { AuthorizationRequest, routedRequests } from "../../bedrock/grants";
 import { ResolvedModel, RoutingError, resolveModel } from "../../bedrock/resolve";
 import { Decision, ParsedDocument, statementLabel } from "../../iam";
 import { BedrockPattern, ProfileTarget, accountsInDocuments, bedrockPattern, invokeActionsOf, profileTargets } from "../lib/bedrock-patterns";
-import { Finding, arnList, eachSafely, note, violation } from "../lib/findings";
+import { Finding, arnList, eachSafely, limit, note, violation } from "../lib/findings";
 import { stackPolicy } from "../lib/policy";
+import { beyondLimitsSchema } from "../lib/config";
 import { PackResource } from "../lib/resources";
 import { DocumentScope, documentScopes, principalContext } from "../lib/role-policies";
 import { PLACEHOLDER_ACCOUNT } from "../../bedrock/arn";
@@ -25,12 +26,18 @@ export const routedRegionsPolicy: StackValidationPolicy = stackPolicy(
       "time with AccessDeniedException. Fix: add the foundation-model ARNs listed (or a Region wildcard that covers them, " +
       "such as arn:aws:bedrock:ap-*::foundation-model/<model-id>), or change the Deny or condition the message names.",
     enforcementLevel: "mandatory",
+    configSchema: beyondLimitsSchema,
   },
   routedRegionFindingsInStack,
 );
 
-/** Pattern characters the evaluator may scan for one role or document (see PolicySet.work): a few hundred ms. */
-const WORK_BUDGET = 100_000_000;
+/**
+ * Pattern characters the evaluator may scan for one role (see PolicySet.work). A role at IAM's quotas (10,240
+ * characters inline, 10 managed policies of 6,144) with a wildcard profile grant over the whole catalog and a
+ * thousand wildcard Denies needs about 56 million (bench/policy-pack-grpc.ts, "role at IAM's quotas"); past the
+ * bound the grant is reported as not judged (mandatory unless configured), never passed.
+ */
+const WORK_BUDGET = 64_000_000;
 
 type Scope = Pick<DocumentScope, "policies" | "accounts" | "scope" | "principal">;
 
@@ -52,8 +59,16 @@ function routedRegionFindingsInStack(resources: PackResource[]): Finding[] {
 }
 
 /** Every profile grant of one document, judged against the scope's policies; a statement that fails never hides the others. */
+// (action, profile ARN) pairs already judged, per role: every document of a role decides against the same policies,
+// so a pair granted by several of them (a wildcard in each of ten managed policies) is judged once.
+const checkedPairs = new WeakMap<object, Set<string>>();
+
 function documentFindings(document: ParsedDocument, scope: Scope, urn: string): Finding[] {
-  const checked = new Set<string>();
+  let checked = checkedPairs.get(scope.policies);
+  if (!checked) {
+    checked = new Set<string>();
+    checkedPairs.set(scope.policies, checked);
+  }
   const seenPatterns = new Set<string>();
   const grants = document.statements.filter((s) => s.effect === "Allow" && invokeActionsOf(s).length > 0);
   return eachSafely(
@@ -100,8 +115,11 @@ function checkProfilePattern(pattern: BedrockPattern, action: string, scope: Sco
     // Bounded work: a wildcard over hundreds of profiles against thousands of star-heavy statements stops with a note.
     if (scope.policies.work > WORK_BUDGET) {
       findings.push(
-        note(
-          `${where}: only ${done} of the ${targets.length} (profile, source Region) pairs that ${pattern.text} matches were checked; the policies are too large to check every one within the time budget (IAM's own size quota allows far smaller policies)`,
+        limit(
+          `Narrow ${pattern.text} (${where}) to the profiles you use, or simplify the role's Deny statements: the pack stopped after ${done} of the ` +
+            `${targets.length} (profile, source Region) pairs it grants, at its work bound, so the rest are not judged and may fail at run time.\n` +
+            `  Why: every pair is judged against every statement that could apply; this role's statements x pairs exceed what the pack judges within its time bound ` +
+            `(set for roles at IAM's own quotas). Set "beyondLimits": "advisory" in this policy's config to accept unjudged grants.`,
           urn,
         ),
       );
