@@ -8,7 +8,7 @@ import { PLACEHOLDER_ACCOUNT, foundationModelArn, inferenceProfileArn, partition
 import { INVOKE_MODEL, PROFILE_ARN_KEY, REQUESTED_REGION_KEY } from "../../bedrock/grants";
 import { PROFILE_PREFIXES } from "../../bedrock/model-id";
 import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
-import { ParsedDocument, ParsedStatement, PolicySet, clausesOnKey, evaluateClause, hasWildcard, matchesWildcard, statementLabel, variablesAsWildcards } from "../../iam";
+import { ParsedDocument, ParsedStatement, PolicySet, clausesOnKey, evaluateClause, hasWildcard, matchesWildcard, statementLabel, variablesAsWildcards, hasPolicyVariable } from "../../iam";
 import { accountsInDocuments, bedrockPattern, coversInvokeModel, invokeAllowStatements, profilePrefixOf, routedModelArnsOf } from "../lib/bedrock-patterns";
 import { DocumentScope, documentScopes } from "../lib/role-policies";
 import { Finding, arnList, eachSafely, violation } from "../lib/findings";
@@ -96,7 +96,8 @@ function modelsAcrossRegionsWithoutProfile(document: ParsedDocument, judge: Judg
   for (const { statement } of allows) {
     for (const text of statement.resource ?? []) {
       const pattern = bedrockPattern(text);
-      if (pattern?.type !== "foundation-model" || profilePrefixOf(pattern.id)) continue;
+      // `${aws:username}` and other variables are the caller's values, not a model ID: nothing to name here.
+      if (pattern?.type !== "foundation-model" || profilePrefixOf(pattern.id) || hasPolicyVariable(pattern.id)) continue;
       const entry = byModel.get(pattern.id) ?? { regions: new Set<string>(), statements: new Set<string>() };
       entry.regions.add(pattern.region);
       entry.statements.add(statementLabel(statement));

@@ -218,8 +218,9 @@ function describeGap(where: string, gap: Gap, scope: Scope): string {
   const { model, missing, action } = gap;
   const regions = regionNames(gap);
   const denied = missing.filter((m) => m.decision.verdict === "explicit-deny");
-  const conditioned = missing.filter((m) => m.decision.verdict !== "explicit-deny" && m.decision.blockingCondition);
-  const absent = missing.filter((m) => m.decision.verdict !== "explicit-deny" && !m.decision.blockingCondition);
+  const conditioned = missing.filter((m) => m.decision.verdict !== "explicit-deny" && m.decision.blockingCondition && !m.decision.byBoundary);
+  const bounded = missing.filter((m) => m.decision.verdict !== "explicit-deny" && m.decision.byBoundary);
+  const absent = missing.filter((m) => m.decision.verdict !== "explicit-deny" && !m.decision.blockingCondition && !m.decision.byBoundary);
   const routing =
     model.routing.kind === "global"
       ? `a global profile: AWS authorises each call on the model in ${model.sourceRegion} and on the Region-less model ARN`
@@ -229,7 +230,10 @@ function describeGap(where: string, gap: Gap, scope: Scope): string {
     const arns = denied.filter((m) => denyName(m.decision) === deny).map((m) => m.request.resource);
     todo.push(`Remove or narrow ${deny}: it refuses ${action} on ${arns.length} model ARN(s) the profile routes to:${arnList(arns)}`);
   }
-  for (const text of unique(conditioned.map((m) => conditionName(m.decision)))) {
+  if (bounded.length > 0) {
+    todo.push(`Allow ${action} on these ARNs in the role's permissions boundary (the role's own policies already allow them):${arnList(bounded.map((m) => m.request.resource))}`);
+  }
+  for (const text of unique(conditioned.filter((m) => !m.decision.byBoundary).map((m) => conditionName(m.decision)))) {
     const hit = conditioned.filter((m) => conditionName(m.decision) === text);
     todo.push(`Change ${text}: it does not hold for ${hit[0].decision.blockingCondition!.actual} when the profile routes a call to ${hit.map((m) => m.request.region).join(", ")}`);
   }
