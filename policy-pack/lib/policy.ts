@@ -1,7 +1,7 @@
 // The CrossGuard side of every policy, written once: resources read into the pack's one shape (toPackResource),
 // findings computed safely (a bug in the pack becomes an advisory note, never a crash of the analyzer) and reported,
 // configuration read with the schema's defaults and refused in one line naming the policy.
-import type { EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { EnforcementLevel, PolicyConfigSchema, ResourceRemediation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { type ConfigResult, readBeyondLimits } from "./config";
 import { Finding, reportFindings, safely } from "./findings";
 import { PackResource, toPackResource } from "./resources";
@@ -13,9 +13,14 @@ export interface PolicyInfo {
 }
 
 /** A policy over the whole stack (AnalyzeStack): `findings` sees every resource. With the beyondLimits schema, its config sets the level of "not judged" findings. */
-export function stackPolicy(info: PolicyInfo & { configSchema?: PolicyConfigSchema }, findings: (resources: PackResource[]) => Finding[]): StackValidationPolicy {
+export function stackPolicy(
+  info: PolicyInfo & { configSchema?: PolicyConfigSchema },
+  findings: (resources: PackResource[]) => Finding[],
+  remediate?: ResourceRemediation,
+): StackValidationPolicy & Pick<ResourceValidationPolicy, "remediateResource"> {
   return {
     ...info,
+    ...(remediate ? { remediateResource: remediate } : {}),
     validateStack: (args, reportViolation) => {
       const level = info.configSchema ? readBeyondLimits(args.getConfig<object>()) : { config: "mandatory" as const };
       if ("error" in level) return reportViolation(`configuration of ${info.name}: ${level.error}`);

@@ -1,7 +1,9 @@
 // Rule 1: a grant on a system inference profile must come with grants on its foundation model in every Region
 // the profile routes to from its source Region; otherwise calls that land there fail. Judged per role over the union
 // of its policies in the stack (IAM unions them), and per document for policies attached to no role in the stack.
-import type { StackValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { remediateRoutedGrants } from "../lib/remediation";
+import { plainProperties } from "../lib/values";
 import { AuthorizationRequest, routedRequests } from "../../bedrock/grants";
 import { ResolvedModel, RoutingError, resolveModel } from "../../bedrock/resolve";
 import { Decision, ParsedDocument, statementLabel } from "../../iam";
@@ -15,7 +17,7 @@ import { PLACEHOLDER_ACCOUNT } from "../../bedrock/arn";
 
 const ROUTED_REGIONS = "bedrock-profile-routed-regions";
 
-export const routedRegionsPolicy: StackValidationPolicy = stackPolicy(
+export const routedRegionsPolicy: StackValidationPolicy & Pick<ResourceValidationPolicy, "remediateResource"> = stackPolicy(
   {
     name: ROUTED_REGIONS,
     description:
@@ -29,6 +31,8 @@ export const routedRegionsPolicy: StackValidationPolicy = stackPolicy(
     configSchema: beyondLimitsSchema,
   },
   routedRegionFindingsInStack,
+  // At enforcement level "remediate", CrossGuard calls this for each resource before the stack is analysed.
+  (args) => remediateRoutedGrants(args.type, plainProperties(args.props)),
 );
 
 /**
