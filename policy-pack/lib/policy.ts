@@ -4,6 +4,7 @@
 import type { EnforcementLevel, PolicyConfigSchema, ResourceRemediation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { type ConfigResult, readBeyondLimits } from "./config";
 import { Finding, reportFindings, safely } from "./findings";
+import { metadataOf } from "./metadata";
 import { PackResource, toPackResource } from "./resources";
 
 export interface PolicyInfo {
@@ -19,6 +20,7 @@ export function stackPolicy(
   remediate?: ResourceRemediation,
 ): StackValidationPolicy & Pick<ResourceValidationPolicy, "remediateResource"> {
   return {
+    ...metadataOf(info.name),
     ...info,
     ...(remediate ? { remediateResource: remediate } : {}),
     validateStack: (args, reportViolation) => {
@@ -36,6 +38,7 @@ export function stackPolicy(
 /** A policy over one resource at a time (Analyze). */
 export function resourcePolicy(info: PolicyInfo, findings: (resource: PackResource) => Finding[]): ResourceValidationPolicy {
   return {
+    ...metadataOf(info.name),
     ...info,
     validateResource: (args, reportViolation) => {
       reportFindings(
@@ -53,6 +56,7 @@ export function configuredResourcePolicy<C>(
   findings: (resource: PackResource, config: C) => Finding[],
 ): ResourceValidationPolicy {
   return {
+    ...metadataOf(info.name),
     ...info,
     validateResource: (args, reportViolation) => {
       const config = readConfig(args.getConfig<object>());

@@ -70,3 +70,14 @@ describe("policy: routed Regions, remediation", () => {
     assert.equal(remediate("aws:s3/bucket:Bucket", { policy: "{}" }), undefined);
   });
 });
+
+describe("policy metadata for Pulumi's policy views", () => {
+  it("every policy of the pack has a severity, remediation steps and tags", async () => {
+    const { policies } = await import("../../policy-pack/policies");
+    for (const p of policies) {
+      assert.ok(["low", "medium", "high", "critical"].includes(String(p.severity)), `${p.name}: severity`);
+      assert.ok((p.remediationSteps ?? "").length > 20, `${p.name}: remediationSteps`);
+      assert.ok((p.tags ?? []).length > 0, `${p.name}: tags`);
+    }
+  });
+});
