@@ -24,22 +24,26 @@ const METADATA: Record<string, Metadata> = {
   },
   "bedrock-state-machine-role": {
     severity: "high",
-    remediationSteps: "Grant the execution role every authorisation the message lists (model ARNs, guardrails, payload objects, iam:PassRole), or remove the Deny or boundary that refuses it.",
+    remediationSteps:
+      "Grant the execution role every authorisation the message lists (model ARNs, guardrails, payload objects, iam:PassRole), or remove the Deny or boundary that refuses it.",
     tags: ["bedrock", "iam", "step-functions", "availability"],
   },
   "bedrock-least-privilege": {
     severity: "medium",
-    remediationSteps: 'Replace wildcard actions and Resource "*" with the actions and ARNs the workflow uses; tie foundation-model grants to the profile with bedrock:InferenceProfileArn.',
+    remediationSteps:
+      'Replace wildcard actions and Resource "*" with the actions and ARNs the workflow uses; tie foundation-model grants to the profile with bedrock:InferenceProfileArn.',
     tags: ["bedrock", "iam", "least-privilege", "security"],
   },
   "bedrock-data-residency": {
     severity: "high",
-    remediationSteps: "Use an inference profile (or a model) whose routed Regions are all in allowedRegions, or change allowedRegions / allowGlobalProfiles in the pack's configuration.",
+    remediationSteps:
+      "Use an inference profile (or a model) whose routed Regions are all in allowedRegions, or change allowedRegions / allowGlobalProfiles in the pack's configuration.",
     tags: ["bedrock", "data-residency", "compliance"],
   },
   "iam-policy-readable": {
     severity: "high",
-    remediationSteps: "Fix what the message names so that IAM accepts the document: valid JSON, Version 2012-10-17, Effect/Action/Resource in every statement, unique Sids, within IAM's size quotas.",
+    remediationSteps:
+      "Fix what the message names so that IAM accepts the document: valid JSON, Version 2012-10-17, Effect/Action/Resource in every statement, unique Sids, within IAM's size quotas.",
     tags: ["iam", "validity"],
   },
   "api-gateway-role-scope": {

@@ -56,7 +56,7 @@ function completedDocument(value: unknown): unknown {
     if (actions.length === 0) continue;
     for (const text of statement.resource ?? []) {
       const pattern = bedrockPattern(text);
-      if (!pattern || pattern.type !== "inference-profile" || hasWildcard(text) || text.includes("${") || done.has(text)) continue;
+      if (pattern?.type !== "inference-profile" || hasWildcard(text) || text.includes("${") || done.has(text)) continue;
       done.add(text);
       const [target] = profileTargets(pattern).targets;
       if (!target) continue;

@@ -1,16 +1,7 @@
 // The union of the identity policies that apply to one role in the stack (inline, RolePolicy, attached Policy,
 // managedPolicyArns, and the AWS-managed policies this pack bundles), with its permissions boundary, as one indexed
 // PolicySet: IAM judges a role's calls against all of them together, so the pack does too.
-import {
-  FilledContext,
-  PRINCIPAL_ACCOUNT_KEY,
-  PRINCIPAL_ARN_KEY,
-  ParsedDocument,
-  PolicySet,
-  accountOfArn,
-  awsRequestContext,
-  readPolicyDocument,
-} from "../../iam";
+import { FilledContext, PRINCIPAL_ACCOUNT_KEY, PRINCIPAL_ARN_KEY, ParsedDocument, PolicySet, accountOfArn, awsRequestContext, readPolicyDocument } from "../../iam";
 import { ManagedPolicyData, bundledManagedPolicy } from "./managed-policies";
 import { POLICY_RESOURCE_TYPES, readResourceDocuments } from "./documents";
 import { Finding, note } from "./findings";
@@ -97,9 +88,7 @@ function principalOf(role: PackResource): Principal {
 function stringTags(tags: unknown): Record<string, string> | undefined {
   if (typeof tags !== "object" || tags === null) return undefined;
   // aws-native lists tags as [{key, value}]; the classic provider as a map.
-  const entries: [unknown, unknown][] = Array.isArray(tags)
-    ? tags.map((t) => [(t as Record<string, unknown>)?.key, (t as Record<string, unknown>)?.value])
-    : Object.entries(tags);
+  const entries: [unknown, unknown][] = Array.isArray(tags) ? tags.map((t) => [(t as Record<string, unknown>)?.key, (t as Record<string, unknown>)?.value]) : Object.entries(tags);
   const out: Record<string, string> = {};
   for (const [k, v] of entries) if (typeof k === "string" && typeof v === "string") out[k] = v;
   return out;

@@ -8,7 +8,18 @@ import { PLACEHOLDER_ACCOUNT, foundationModelArn, inferenceProfileArn, partition
 import { INVOKE_MODEL, PROFILE_ARN_KEY, REQUESTED_REGION_KEY } from "../../bedrock/grants";
 import { PROFILE_PREFIXES } from "../../bedrock/model-id";
 import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
-import { ParsedDocument, ParsedStatement, PolicySet, clausesOnKey, evaluateClause, hasWildcard, matchesWildcard, statementLabel, variablesAsWildcards, hasPolicyVariable } from "../../iam";
+import {
+  ParsedDocument,
+  ParsedStatement,
+  PolicySet,
+  clausesOnKey,
+  evaluateClause,
+  hasWildcard,
+  matchesWildcard,
+  statementLabel,
+  variablesAsWildcards,
+  hasPolicyVariable,
+} from "../../iam";
 import { accountsInDocuments, bedrockPattern, coversInvokeModel, invokeAllowStatements, profilePrefixOf, routedModelArnsOf } from "../lib/bedrock-patterns";
 import { DocumentScope, documentScopes } from "../lib/role-policies";
 import { Finding, arnList, eachSafely, violation } from "../lib/findings";

@@ -196,7 +196,10 @@ function refusedProfile(decision: Decision, action: string, arn: string, where: 
     return violation(`Remove or narrow ${owner}${denyName(decision)}: it refuses ${action} on ${arn}, ${then}.`, urn);
   }
   if (decision.byBoundary) {
-    return violation(`Allow ${action} on ${arn} in the role's permissions boundary: the role's policies grant it (${where}), but the boundary does not, so every call through the profile fails.\n  Why: ${decision.reason}`, urn);
+    return violation(
+      `Allow ${action} on ${arn} in the role's permissions boundary: the role's policies grant it (${where}), but the boundary does not, so every call through the profile fails.\n  Why: ${decision.reason}`,
+      urn,
+    );
   }
   const b = decision.blockingCondition;
   if (b) {

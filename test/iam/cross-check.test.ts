@@ -262,7 +262,11 @@ describe("iam matcher cross-checked against iam-simulate: globs, escapes, variab
           if (version === "2008-10-17" && JSON.stringify(policy).includes("${")) return;
           seen.add(ours.verdict);
           compared++;
-          assert.equal(VERDICTS[ours.verdict], simulate(withFieldVariablesExpanded(policy, context), req), `${JSON.stringify(policy)}\n${JSON.stringify(req)}\nours: ${ours.reason}`);
+          assert.equal(
+            VERDICTS[ours.verdict],
+            simulate(withFieldVariablesExpanded(policy, context), req),
+            `${JSON.stringify(policy)}\n${JSON.stringify(req)}\nours: ${ours.reason}`,
+          );
         },
       ),
       { numRuns: 1500, seed: 20261201 },

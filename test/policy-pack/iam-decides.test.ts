@@ -80,7 +80,11 @@ function referenceAllowsEveryCall(policies: Doc[], options: { boundary?: Doc; pr
 /** The pack and the reference agree: the pack blocks exactly when the reference refuses some call. */
 function assertAgree(found: PackViolation[], referenceAllows: boolean, what: string): void {
   const blocked = blocking(found).length > 0;
-  assert.equal(!blocked, referenceAllows, `${what}: pack ${blocked ? "blocks" : "passes"}, iam-simulate ${referenceAllows ? "allows every call" : "refuses a call"}\n${found.map((v) => v.message).join("\n")}`);
+  assert.equal(
+    !blocked,
+    referenceAllows,
+    `${what}: pack ${blocked ? "blocks" : "passes"}, iam-simulate ${referenceAllows ? "allows every call" : "refuses a call"}\n${found.map((v) => v.message).join("\n")}`,
+  );
 }
 
 const complete = (extra: object = {}) => policyDocument(allow([PROFILE, ...destinations().map(model)], extra));
@@ -153,7 +157,10 @@ describe("policy pack: one evaluation for every profile grant, as IAM decides (c
     it("carving out something else (S3) leaves every call allowed", async () => {
       const doc = policyDocument({ Effect: "Allow", Action: "bedrock:InvokeModel", NotResource: "arn:aws:s3:::other/*" });
       const found = await judge([role("exec-role"), rolePolicy("p", doc)]);
-      assert.deepEqual(blocking(found).filter((v) => v.policyName === ROUTED), []);
+      assert.deepEqual(
+        blocking(found).filter((v) => v.policyName === ROUTED),
+        [],
+      );
       assert.equal(referenceAllowsEveryCall([doc]), true);
     });
   });
@@ -268,11 +275,12 @@ describe("policy pack: one evaluation for every profile grant, as IAM decides (c
       name: "boundary",
       inputs: { name: "boundary", arn: `arn:aws:iam::${ACCOUNT}:policy/boundary`, policy: JSON.stringify(doc) },
     });
-    const bounded = (doc: object) => role("exec-role", { permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/boundary`, inlinePolicies: [{ name: "own", policy: JSON.stringify(complete()) }] });
+    const bounded = () =>
+      role("exec-role", { permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/boundary`, inlinePolicies: [{ name: "own", policy: JSON.stringify(complete()) }] });
 
     it("a boundary that does not allow the profile: widen the boundary, not 'add the profile ARN'", async () => {
       const boundary = policyDocument(allow(destinations().map(model)));
-      const found = await judge([bounded(boundary), boundaryPolicy(boundary)]);
+      const found = await judge([bounded(), boundaryPolicy(boundary)]);
       const [v] = blocking(found).filter((f) => f.policyName === ROUTED);
       assert.match(v.message.split("\n")[0], /permissions boundary/);
       assert.doesNotMatch(v.message.split("\n")[0], /^Add /);
@@ -281,7 +289,7 @@ describe("policy pack: one evaluation for every profile grant, as IAM decides (c
 
     it("a boundary that does not allow a destination Region: allow it in the boundary", async () => {
       const boundary = policyDocument(allow([PROFILE, ...destinations().slice(1).map(model)]));
-      const found = await judge([bounded(boundary), boundaryPolicy(boundary)]);
+      const found = await judge([bounded(), boundaryPolicy(boundary)]);
       const [v] = blocking(found).filter((f) => f.policyName === ROUTED);
       assert.match(v.message.split("\n")[0], /permissions boundary/);
       assert.ok(v.message.includes(model(destinations()[0])));
@@ -290,7 +298,7 @@ describe("policy pack: one evaluation for every profile grant, as IAM decides (c
 
     it("a boundary's Deny on the profile is named as the boundary's", async () => {
       const boundary = policyDocument(allow("*"), { Sid: "NoProfiles", Effect: "Deny", Action: "bedrock:InvokeModel", Resource: "arn:aws:bedrock:*:*:inference-profile/*" });
-      const found = await judge([bounded(boundary), boundaryPolicy(boundary)]);
+      const found = await judge([bounded(), boundaryPolicy(boundary)]);
       const [v] = blocking(found).filter((f) => f.policyName === ROUTED);
       assert.match(v.message.split("\n")[0], /^Remove or narrow the permissions boundary's Deny statement 'NoProfiles'/);
       assertAgree(found, referenceAllowsEveryCall([complete()], { boundary }), "boundary Deny");
@@ -337,7 +345,11 @@ describe("policy pack: one evaluation for every profile grant, as IAM decides (c
         Resource: `arn:aws:bedrock:*:*:*${"a*".repeat(20)}${k}${i}`,
         ...(conditional ? { Condition: { StringLike: { "aws:RequestedRegion": "*" } } } : {}),
       });
-      const inline = fill(10_240 * scale, [allow([PROFILE, `arn:aws:bedrock:ap-*::foundation-model/${SONNET_4}`]), { Effect: "Deny", Action: "bedrock:InvokeModel", Resource: model(denied()) }], deny(99));
+      const inline = fill(
+        10_240 * scale,
+        [allow([PROFILE, `arn:aws:bedrock:ap-*::foundation-model/${SONNET_4}`]), { Effect: "Deny", Action: "bedrock:InvokeModel", Resource: model(denied()) }],
+        deny(99),
+      );
       const managed = Array.from({ length: 10 }, (_, k) => ({
         type: "aws:iam/policy:Policy",
         name: `m${k}`,
@@ -347,7 +359,11 @@ describe("policy pack: one evaluation for every profile grant, as IAM decides (c
           policy: JSON.stringify(fill(6_144 * scale, [allow(["arn:aws:bedrock:*:*:inference-profile/*", "arn:aws:bedrock:*::foundation-model/*"])], deny(k))),
         },
       }));
-      return { inline, managed, resources: [role("exec-role", { inlinePolicies: [{ name: "inline", policy: JSON.stringify(inline) }], managedPolicyArns: managed.map((m) => m.inputs.arn) }), ...managed] };
+      return {
+        inline,
+        managed,
+        resources: [role("exec-role", { inlinePolicies: [{ name: "inline", policy: JSON.stringify(inline) }], managedPolicyArns: managed.map((m) => m.inputs.arn) }), ...managed],
+      };
     };
 
     for (const conditional of [false, true]) {
@@ -356,7 +372,10 @@ describe("policy pack: one evaluation for every profile grant, as IAM decides (c
         assert.ok(policySize(JSON.stringify(inline)) <= 10_240);
         for (const m of managed) assert.ok(policySize(m.inputs.policy) <= 6_144);
         const found = await judge(resources);
-        assert.ok(blocking(found).some((v) => v.message.includes(model(denied()))), "the literal grant's denied Region");
+        assert.ok(
+          blocking(found).some((v) => v.message.includes(model(denied()))),
+          "the literal grant's denied Region",
+        );
         assert.ok(!found.some((v) => /not judged|only \d+ of/.test(v.message)), found.map((v) => v.message.split("\n")[0]).join("\n"));
         assert.ok(!found.some((v) => /IAM's own size quota/.test(v.message)), "never blames IAM's limits when they hold");
       });

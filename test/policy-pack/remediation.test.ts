@@ -17,7 +17,12 @@ describe("policy: routed Regions, remediation", () => {
   const routed = (arn: string, region: string) => routedModelArns(resolveModel({ modelId: arn, sourceRegion: region, account: ACCOUNT }));
 
   for (const [what, type, wrap, unwrap] of [
-    ["a RolePolicy (JSON text)", "aws:iam/rolePolicy:RolePolicy", (d: object) => ({ role: "r", policy: JSON.stringify(d) }), (p: Record<string, unknown>) => JSON.parse(String(p.policy))],
+    [
+      "a RolePolicy (JSON text)",
+      "aws:iam/rolePolicy:RolePolicy",
+      (d: object) => ({ role: "r", policy: JSON.stringify(d) }),
+      (p: Record<string, unknown>) => JSON.parse(String(p.policy)),
+    ],
     ["a Policy (object)", "aws:iam/policy:Policy", (d: object) => ({ policy: d }), (p: Record<string, unknown>) => p.policy],
     [
       "a role's inline policy",
@@ -52,9 +57,12 @@ describe("policy: routed Regions, remediation", () => {
   });
 
   it("keeps the grant's actions (streaming too) and a unique Sid", () => {
-    const doc = policyDocument(
-      { Sid: "InvokeFoundationModelThroughProfile", Effect: "Allow", Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"], Resource: [PROFILE] },
-    );
+    const doc = policyDocument({
+      Sid: "InvokeFoundationModelThroughProfile",
+      Effect: "Allow",
+      Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+      Resource: [PROFILE],
+    });
     const out = JSON.parse(String(remediate("aws:iam/rolePolicy:RolePolicy", { policy: JSON.stringify(doc) })!.policy));
     assert.deepEqual(out.Statement[1].Action, ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]);
     assert.equal(out.Statement[1].Sid, "InvokeFoundationModelThroughProfile2");
