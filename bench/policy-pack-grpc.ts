@@ -83,6 +83,42 @@ function stackOf(machines: number) {
   }).flat();
 }
 
+/**
+ * A role at IAM's own quotas (IAM and AWS STS quotas: a role's inline policies 10,240 characters, 10 managed policies
+ * of 6,144 each, whitespace not counted): a literal profile grant with one routed Region denied, a wildcard profile
+ * grant in every managed policy, and the rest filled with wildcard Denies (conditional: judged per request).
+ */
+function roleAtQuotas() {
+  const size = (doc: object) => JSON.stringify(doc).replace(/\s/g, "").length;
+  const fill = (limit: number, first: object[], k: number) => {
+    const statements = [...first];
+    const deny = (i: number) => ({
+      Effect: "Deny",
+      Action: "bedrock:*",
+      Resource: `arn:aws:bedrock:*:*:*${"a*".repeat(20)}${k}${i}`,
+      Condition: { StringLike: { "aws:RequestedRegion": "*" } },
+    });
+    while (size({ Version: "2012-10-17", Statement: [...statements, deny(statements.length)] }) <= limit) statements.push(deny(statements.length));
+    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+  };
+  const grant = (Resource: string[]) => ({ Effect: "Allow", Action: "bedrock:InvokeModel", Resource });
+  const inline = fill(10_240, [grant([TOKYO, model("ap-*")]), { Effect: "Deny", Action: "bedrock:InvokeModel", Resource: model("ap-south-2") }], 99);
+  const managed = Array.from({ length: 10 }, (_, k) =>
+    stackResource("aws:iam/policy:Policy", `m${k}`, {
+      name: `m${k}`,
+      arn: `arn:aws:iam::${ACCOUNT}:policy/m${k}`,
+      policy: fill(6_144, [grant(["arn:aws:bedrock:*:*:inference-profile/*", "arn:aws:bedrock:*::foundation-model/*"])], k),
+    }),
+  );
+  const role = stackResource("aws:iam/role:Role", "quota-role", {
+    name: "quota-role",
+    arn: `arn:aws:iam::${ACCOUNT}:role/quota-role`,
+    inlinePolicies: [{ name: "inline", policy: inline }],
+    managedPolicyArns: managed.map((_, k) => `arn:aws:iam::${ACCOUNT}:policy/m${k}`),
+  });
+  return [role, ...managed];
+}
+
 const ratio = (t: Timing, base: Timing) => `x${(t.p50Ms / base.p50Ms).toFixed(1)} of the baseline`;
 
 export async function main(): Promise<void> {
@@ -99,6 +135,15 @@ export async function main(): Promise<void> {
     const catalog = await time(policies.length, (i) => analyzePolicy(policies[i]));
     report(`grpc Analyze: the ${policies.length} catalog role policies`, catalog, "call");
     console.log(`  p50 ${catalog.p50Ms.toFixed(2)} ms, p99 ${catalog.p99Ms.toFixed(2)} ms, max ${catalog.maxMs.toFixed(2)} ms`);
+
+    console.log(
+      `  typical role (a catalog role policy): ${((catalog.runs * 1000) / catalog.totalMs).toFixed(0)} sequential Analyze calls/s (x${(base.p50Ms / catalog.p50Ms).toFixed(2)} of the baseline document's rate); target (issue 18): at least 500`,
+    );
+
+    const quota = roleAtQuotas();
+    const quotaT = await time(3, () => pack.analyzeStack(quota));
+    report("grpc AnalyzeStack: a role at IAM's quotas, wildcard Denies", quotaT, "call");
+    console.log(`  max ${quotaT.maxMs.toFixed(0)} ms (${ratio(quotaT, base)}); target (issue 18): under 1,000 ms, judged completely`);
 
     const big = bigDocument();
     const bigT = await time(3, () => analyzePolicy(big));

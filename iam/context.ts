@@ -6,7 +6,7 @@ import { splitArnFields } from "./wildcard";
 
 const SECURE_TRANSPORT_KEY = "aws:SecureTransport";
 export const PRINCIPAL_ACCOUNT_KEY = "aws:PrincipalAccount";
-const PRINCIPAL_ARN_KEY = "aws:PrincipalArn";
+export const PRINCIPAL_ARN_KEY = "aws:PrincipalArn";
 const PRINCIPAL_TYPE_KEY = "aws:PrincipalType";
 const CURRENT_TIME_KEY = "aws:CurrentTime";
 const EPOCH_TIME_KEY = "aws:EpochTime";
@@ -30,6 +30,8 @@ export interface PrincipalFacts {
   principalAccount?: string;
   /** The time the request is judged at; now by default. */
   now?: Date;
+  /** The role's tags, when known: AWS sets `aws:PrincipalTag/<key>` for each. */
+  tags?: Record<string, string>;
 }
 
 export interface FilledContext {
@@ -57,10 +59,11 @@ export function awsRequestContext(facts: PrincipalFacts = {}): FilledContext {
   else unknownKeys.push(PRINCIPAL_ARN_KEY);
   if (account) context[PRINCIPAL_ACCOUNT_KEY] = account;
   else unknownKeys.push(PRINCIPAL_ACCOUNT_KEY);
+  for (const [key, value] of Object.entries(facts.tags ?? {})) context[`aws:PrincipalTag/${key}`] = value;
   return { context, unknownKeys };
 }
 
-function accountOfArn(arn: string | undefined): string | undefined {
+export function accountOfArn(arn: string | undefined): string | undefined {
   const account = arn === undefined ? undefined : splitArnFields(arn)?.[4];
   return account && account.length === 12 && [...account].every((c) => c >= "0" && c <= "9") ? account : undefined;
 }

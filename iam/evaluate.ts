@@ -10,6 +10,7 @@ import { ConditionClause, ContextIndex, RequestContext, evaluateConditions } fro
 import { ParsedDocument, ParsedStatement, statementLabel } from "./document";
 import { MatchResult, matchResource, matchesAction, patternArnFields, splitArnFields } from "./wildcard";
 import { hasUnescapedWildcard } from "./glob";
+import { CompiledStatement, compileStatement, compiledMatches } from "./compiled";
 
 /** The part of an authorisation the matcher needs; bedrock/grants' AuthorizationRequest fits it. */
 export interface IamRequest {
@@ -126,6 +127,30 @@ interface Entry {
   seen: number;
   /** Characters of pattern text one match of this statement may scan: the unit of `PolicySet.work`. */
   cost: number;
+  /** No policy variable in its Resource: whether its patterns apply depends on the action and resource only. */
+  fixedPatterns: boolean;
+  /** Its compiled form, made the first time a context-free statement is matched. */
+  compiled?: CompiledStatement;
+}
+
+interface DenyOutcome {
+  /** The first unconditional Deny that applies, if any. */
+  entry?: Entry;
+  /** Denies still to judge on the request's context, in document order. */
+  conditional: Entry[];
+}
+
+/** Memoised Deny lists and outcomes kept per PolicySet before the memo starts over. */
+const MEMO_LIMIT = 50_000;
+
+function denied(entry: Entry): Decision {
+  const ref = refOf(entry.document, entry.statement);
+  return { allowed: false, verdict: "explicit-deny", statement: ref, reason: `explicitly denied by statement ${ref.label} of ${ref.document}` };
+}
+
+function hasFixedPatterns(statement: ParsedStatement): boolean {
+  if (statement.variables === false) return true;
+  return !(statement.resource ?? statement.notResource ?? []).some((p) => p.includes("${"));
 }
 
 export interface PolicySetOptions {
@@ -149,6 +174,8 @@ export class PolicySet {
   private readonly literal = { Allow: new Map<string, Entry[]>(), Deny: new Map<string, Entry[]>() };
   private readonly boundary?: PolicySet;
   private stamp = 0;
+  private readonly denyLists = new Map<string, Entry[]>();
+  private readonly denyOutcomes = new Map<string, DenyOutcome>();
   readonly statementCount: number;
   /** Pattern characters scanned so far by evaluate(): callers judging many requests can stop at a budget. */
   work = 0;
@@ -165,7 +192,7 @@ export class PolicySet {
         const key = statementKey(statement);
         if (seenStatements.has(key)) continue;
         seenStatements.add(key);
-        this.add({ document, statement, order: order++, seen: -1, cost: key.length });
+        this.add({ document, statement, order: order++, seen: -1, cost: key.length, fixedPatterns: hasFixedPatterns(statement) });
       }
     }
     this.statementCount = order;
@@ -235,12 +262,13 @@ export class PolicySet {
     return { ...boundary, byBoundary: true, reason: `the role's policies allow it (${identity.reason}), but its permissions boundary does not: ${boundary.reason}` };
   }
 
-  private evaluateOwn(request: IamRequest): Decision {
-    const context = new ContextIndex(request.context ?? {}, request.unknownContextKeys);
-    const keys = this.keysOf(request);
+  /** The Deny statements that could apply to a request with these keys, in document order (memoised per keys). */
+  private denyCandidates(keys: { literal: string; buckets: string[] }): Entry[] {
+    const memoKey = `${keys.literal}\n${keys.buckets[0]}`;
+    let denies = this.denyLists.get(memoKey);
+    if (denies) return denies;
     const stamp = ++this.stamp;
-    // Every Deny that could apply is checked (they are few in real policies); the first matching one, in document order, decides.
-    const denies: Entry[] = [];
+    denies = [];
     for (const list of this.candidateLists(keys, "Deny")) {
       for (const entry of list) {
         if (entry.seen === stamp) continue;
@@ -249,16 +277,59 @@ export class PolicySet {
       }
     }
     denies.sort((a, b) => a.order - b.order);
-    let unsureDeny: [StatementRef, string] | undefined;
-    for (const { document, statement, cost } of denies) {
-      this.work += cost;
-      const match = matchStatement(statement, request, context);
-      if (match.kind === "match") {
-        const ref = refOf(document, statement);
-        return { allowed: false, verdict: "explicit-deny", statement: ref, reason: `explicitly denied by statement ${ref.label} of ${ref.document}` };
+    if (this.denyLists.size >= MEMO_LIMIT) this.denyLists.clear();
+    this.denyLists.set(memoKey, denies);
+    return denies;
+  }
+
+  /**
+   * Per (action, resource), memoised: the first unconditional Deny whose fixed patterns match, and the Denies left to
+   * judge on the request's context (conditional ones whose patterns match, and those whose patterns hold variables).
+   */
+  private fixedPatternDenies(request: IamRequest, denies: Entry[]): DenyOutcome {
+    const memoKey = `${request.action}\n${request.resource}`;
+    let fixed = this.denyOutcomes.get(memoKey);
+    if (fixed) return fixed;
+    fixed = { conditional: [] };
+    const fields = splitArnFields(request.resource);
+    for (const entry of denies) {
+      if (!entry.fixedPatterns) {
+        fixed.conditional.push(entry);
+        continue;
       }
-      if (match.kind === "cannot-judge") unsureDeny ??= [refOf(document, statement), match.why];
+      this.work += entry.cost;
+      entry.compiled ??= compileStatement(entry.statement);
+      if (!compiledMatches(entry.compiled, request.action, request.resource, fields)) continue;
+      if (entry.statement.conditions.length > 0) {
+        fixed.conditional.push(entry);
+        continue;
+      }
+      fixed.entry = entry;
+      break;
     }
+    if (this.denyOutcomes.size >= MEMO_LIMIT) this.denyOutcomes.clear();
+    this.denyOutcomes.set(memoKey, fixed);
+    return fixed;
+  }
+
+  private evaluateOwn(request: IamRequest): Decision {
+    const context = new ContextIndex(request.context ?? {}, request.unknownContextKeys);
+    const keys = this.keysOf(request);
+    // Every Deny that could apply is checked; the first matching one, in document order, decides. The patterns of a
+    // Deny without policy variables are matched once per (action, resource); only the conditions of those that match
+    // are judged per request: a role with a thousand wildcard Denies is judged over the catalog's routed calls
+    // without re-matching each one.
+    const fixed = this.fixedPatternDenies(request, this.denyCandidates(keys));
+    let unsureDeny: [StatementRef, string] | undefined;
+    for (const entry of fixed.conditional) {
+      if (fixed.entry && entry.order > fixed.entry.order) break;
+      this.work += entry.cost;
+      const match = matchStatement(entry.statement, request, context);
+      if (match.kind === "match") return denied(entry);
+      if (match.kind === "cannot-judge") unsureDeny ??= [refOf(entry.document, entry.statement), match.why];
+    }
+    if (fixed.entry) return denied(fixed.entry);
+    const stamp = ++this.stamp;
     // Allows: each list is scanned only up to its first match; the earliest match across lists is the one named.
     let allow: Entry | undefined;
     let unsureAllow: [Entry, string] | undefined;

@@ -46,13 +46,28 @@ export function splitArnFields(value: string): string[] | undefined {
   const fields: string[] = [];
   let from = 0;
   for (let i = 0; i < ARN_FIELDS; i++) {
-    const colon = value.indexOf(":", from);
+    const colon = fieldEnd(value, from);
     if (colon < 0) return undefined;
     fields.push(value.slice(from, colon));
     from = colon + 1;
   }
   fields.push(value.slice(from));
   return fields;
+}
+
+// The colon that ends a field; a policy variable (`${aws:RequestedRegion}`, `${aws:PrincipalTag/x, 'a:b'}`) may hold
+// colons of its own and stays whole inside its field, as IAM expands it before comparing fields.
+function fieldEnd(value: string, from: number): number {
+  for (let i = from; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 58) return i; // ':'
+    if (c === 36 && value.charCodeAt(i + 1) === 123) {
+      // '${': skip to its closing brace (a lone '${' is literal text)
+      const close = value.indexOf("}", i + 2);
+      if (close > 0) i = close;
+    }
+  }
+  return -1;
 }
 
 /** Pattern fields, a short ARN (`arn:aws:bedrock:*`) padded with wildcards as IAM does in identity policies. */
@@ -62,7 +77,13 @@ export function patternArnFields(pattern: string): string[] | undefined {
   if (fields) return fields;
   fields = splitArnFields(pattern);
   if (!fields) {
-    fields = pattern.split(":");
+    fields = [];
+    for (let from = 0; ; ) {
+      const colon = fieldEnd(pattern, from);
+      fields.push(pattern.slice(from, colon < 0 ? undefined : colon));
+      if (colon < 0) break;
+      from = colon + 1;
+    }
     while (fields.length < ARN_FIELDS + 1) fields.push("*");
   }
   if (patternFields.size >= 20_000) patternFields.clear();
@@ -101,6 +122,16 @@ export function matchResource(pattern: string, resource: string, options: MatchO
 
 export function matchesResource(pattern: string, resource: string, options: { variables?: boolean } = {}): boolean {
   return matchResource(pattern, resource, options) === true;
+}
+
+/**
+ * The pattern with each policy variable (not the `${*}` `${?}` `${$}` escapes) widened to `*`: a superset of what
+ * it matches once IAM expands the variables, for enumerating candidates that the evaluator then decides exactly.
+ */
+export function variablesAsWildcards(text: string): string {
+  let out = text;
+  for (let at = policyVariableAt(out); at >= 0; at = policyVariableAt(out)) out = `${out.slice(0, at)}*${out.slice(out.indexOf("}", at + 2) + 1)}`;
+  return out;
 }
 
 /** True when the text holds a policy variable such as `${aws:username}` (not one of the three escapes). */

@@ -6,7 +6,17 @@ import { INVOKE_MODEL, routedModelArns } from "../../bedrock/grants";
 import { resolveModel } from "../../bedrock/resolve";
 import { PROFILE_PREFIXES } from "../../bedrock/model-id";
 import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
-import { ParsedDocument, ParsedStatement, hasWildcard, matchesAction, matchesResource, matchesWildcard, patternArnFields } from "../../iam";
+import {
+  ParsedDocument,
+  ParsedStatement,
+  hasPolicyVariable,
+  hasWildcard,
+  matchesAction,
+  matchesResource,
+  matchesWildcard,
+  patternArnFields,
+  variablesAsWildcards,
+} from "../../iam";
 
 /** The two Bedrock runtime actions that call a model; both are authorised on the profile and on every routed model. */
 const INVOKE_ACTIONS = [INVOKE_MODEL, "bedrock:InvokeModelWithResponseStream"] as const;
@@ -85,13 +95,28 @@ export interface ProfileTargets {
  * does against each candidate ARN. `accounts` are the accounts to try for a wildcard account field (the role's own,
  * those the document names); without one that fits, a stand-in account is used.
  */
-export function profileTargets(pattern: BedrockPattern, accounts: string[] = []): ProfileTargets {
+export function profileTargets(written: BedrockPattern, accounts: string[] = []): ProfileTargets {
+  // Policy variables are widened to wildcards to find the candidates; the evaluator expands them for each call.
+  const isArn = written.text.startsWith("arn:");
+  const widened = isArn && hasPolicyVariable(written.text) ? bedrockPattern(variablesAsWildcards(written.text)) : undefined;
+  const pattern = widened ? { ...widened, text: written.text } : written;
   const literalId = pattern.type === "inference-profile" && !hasWildcard(pattern.id) ? pattern.id : undefined;
   const wildcard = !literalId || hasWildcard(pattern.region) || hasWildcard(pattern.partition);
-  if (literalId && !catalogProfile(literalId)) return { targets: [], wildcard, uncatalogued: literalId };
+  if (literalId && !catalogProfile(literalId)) {
+    const trimmed = literalId.trim();
+    if (trimmed !== literalId && catalogProfile(trimmed)) {
+      return {
+        targets: [],
+        wildcard,
+        impossible: `remove the whitespace in ${JSON.stringify(written.text)}: IAM compares ARNs character by character, so the profile ID '${literalId}' (with the space) matches no call of ${trimmed}`,
+      };
+    }
+    return { targets: [], wildcard, uncatalogued: literalId };
+  }
   if (!mayNameType(pattern, "inference-profile")) return { targets: [], wildcard };
   const ids = literalId ? [literalId] : catalogProfileIds();
   const account = accountMatching(pattern.account, accounts);
+  const candidate = isArn ? variablesAsWildcards(written.text) : "*";
   const targets: ProfileTarget[] = [];
   if (!account) return { targets, wildcard };
   for (const profileId of ids) {
@@ -99,7 +124,7 @@ export function profileTargets(pattern: BedrockPattern, accounts: string[] = [])
     for (const sourceRegion of Object.keys(profile.sourceToDestinations).sort()) {
       const partition = partitionOf(sourceRegion);
       const profileArn = inferenceProfileArn(partition, sourceRegion, account, profileId);
-      if (matchesResource(pattern.text, profileArn)) targets.push({ profileId, sourceRegion, partition, account, profileArn });
+      if (matchesResource(candidate, profileArn)) targets.push({ profileId, sourceRegion, partition, account, profileArn });
     }
   }
   if (targets.length === 0 && literalId && !wildcard) return { targets, wildcard, impossible: impossibleProfile(pattern, literalId) };

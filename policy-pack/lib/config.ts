@@ -75,3 +75,21 @@ export function readLeastPrivilegeConfig(raw: unknown): ConfigResult<LeastPrivil
 function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
+
+/** What a stack policy reports when a role is past what it can judge within its work bound. */
+export const beyondLimitsSchema: PolicyConfigSchema = {
+  properties: {
+    beyondLimits: {
+      type: "string",
+      enum: ["mandatory", "advisory"],
+      default: "mandatory",
+      description: 'A grant the pack could not judge within its work bound blocks the update ("mandatory", the default) or is only reported ("advisory").',
+    },
+  },
+};
+
+export function readBeyondLimits(raw: unknown): ConfigResult<"mandatory" | "advisory"> {
+  const value = given(raw).beyondLimits ?? "mandatory";
+  if (value !== "mandatory" && value !== "advisory") return { error: `beyondLimits must be "mandatory" or "advisory", got ${JSON.stringify(value)}` };
+  return { config: value };
+}

@@ -3,7 +3,8 @@
 import type { ReportViolation } from "@pulumi/policy";
 
 export interface Finding {
-  kind: "violation" | "note";
+  /** `limit`: a part the pack could not judge within its work bound; mandatory unless configured ("beyondLimits"). */
+  kind: "violation" | "note" | "limit";
   message: string;
   /** For stack policies: the resource the finding is about. */
   urn?: string;
@@ -11,18 +12,20 @@ export interface Finding {
 
 export const violation = (message: string, urn?: string): Finding => ({ kind: "violation", message, urn });
 export const note = (message: string, urn?: string): Finding => ({ kind: "note", message, urn });
+export const limit = (message: string, urn?: string): Finding => ({ kind: "limit", message, urn });
 
 /**
  * Reports findings. @pulumi/policy's reportViolation also takes an object {message, urn, enforcementLevel}
  * (see its server.ts makeReportViolationFun); notes use it to stay advisory, so that "cannot judge" never blocks
  * a deployment while a real violation still does.
  */
-export function reportFindings(findings: Finding[], reportViolation: ReportViolation): void {
+export function reportFindings(findings: Finding[], reportViolation: ReportViolation, limitLevel: "mandatory" | "advisory" = "mandatory"): void {
   // Always the object form: given a string, @pulumi/policy puts the policy's long description before the message,
   // and the line that says what to do would be buried. The description stays in the diagnostic's own field.
   const report = reportViolation as unknown as (info: { message: string; urn?: string; enforcementLevel?: string }) => void;
   for (const finding of capped(findings)) {
     if (finding.kind === "violation") report({ message: finding.message, ...(finding.urn ? { urn: finding.urn } : {}) });
+    else if (finding.kind === "limit") report({ message: `not judged: ${finding.message}`, ...(finding.urn ? { urn: finding.urn } : {}), enforcementLevel: limitLevel });
     else report({ message: `cannot judge: ${finding.message}`, ...(finding.urn ? { urn: finding.urn } : {}), enforcementLevel: "advisory" });
   }
 }

@@ -1,9 +1,10 @@
 // The CrossGuard side of every policy, written once: resources read into the pack's one shape (toPackResource),
 // findings computed safely (a bug in the pack becomes an advisory note, never a crash of the analyzer) and reported,
 // configuration read with the schema's defaults and refused in one line naming the policy.
-import type { EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import type { ConfigResult } from "./config";
+import type { EnforcementLevel, PolicyConfigSchema, ResourceRemediation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { type ConfigResult, readBeyondLimits } from "./config";
 import { Finding, reportFindings, safely } from "./findings";
+import { metadataOf } from "./metadata";
 import { PackResource, toPackResource } from "./resources";
 
 export interface PolicyInfo {
@@ -12,14 +13,23 @@ export interface PolicyInfo {
   enforcementLevel: EnforcementLevel;
 }
 
-/** A policy over the whole stack (AnalyzeStack): `findings` sees every resource. */
-export function stackPolicy(info: PolicyInfo, findings: (resources: PackResource[]) => Finding[]): StackValidationPolicy {
+/** A policy over the whole stack (AnalyzeStack): `findings` sees every resource. With the beyondLimits schema, its config sets the level of "not judged" findings. */
+export function stackPolicy(
+  info: PolicyInfo & { configSchema?: PolicyConfigSchema },
+  findings: (resources: PackResource[]) => Finding[],
+  remediate?: ResourceRemediation,
+): StackValidationPolicy & Pick<ResourceValidationPolicy, "remediateResource"> {
   return {
+    ...metadataOf(info.name),
     ...info,
+    ...(remediate ? { remediateResource: remediate } : {}),
     validateStack: (args, reportViolation) => {
+      const level = info.configSchema ? readBeyondLimits(args.getConfig<object>()) : { config: "mandatory" as const };
+      if ("error" in level) return reportViolation(`configuration of ${info.name}: ${level.error}`);
       reportFindings(
         safely("the stack", () => findings(args.resources.map((r) => toPackResource(r)))),
         reportViolation,
+        level.config,
       );
     },
   };
@@ -28,6 +38,7 @@ export function stackPolicy(info: PolicyInfo, findings: (resources: PackResource
 /** A policy over one resource at a time (Analyze). */
 export function resourcePolicy(info: PolicyInfo, findings: (resource: PackResource) => Finding[]): ResourceValidationPolicy {
   return {
+    ...metadataOf(info.name),
     ...info,
     validateResource: (args, reportViolation) => {
       reportFindings(
@@ -45,6 +56,7 @@ export function configuredResourcePolicy<C>(
   findings: (resource: PackResource, config: C) => Finding[],
 ): ResourceValidationPolicy {
   return {
+    ...metadataOf(info.name),
     ...info,
     validateResource: (args, reportViolation) => {
       const config = readConfig(args.getConfig<object>());

@@ -1,7 +1,7 @@
 // The union of the identity policies that apply to one role in the stack (inline, RolePolicy, attached Policy,
 // managedPolicyArns, and the AWS-managed policies this pack bundles), with its permissions boundary, as one indexed
 // PolicySet: IAM judges a role's calls against all of them together, so the pack does too.
-import { FilledContext, PRINCIPAL_ACCOUNT_KEY, ParsedDocument, PolicySet, awsRequestContext, readPolicyDocument } from "../../iam";
+import { FilledContext, PRINCIPAL_ACCOUNT_KEY, PRINCIPAL_ARN_KEY, ParsedDocument, PolicySet, accountOfArn, awsRequestContext, readPolicyDocument } from "../../iam";
 import { ManagedPolicyData, bundledManagedPolicy } from "./managed-policies";
 import { POLICY_RESOURCE_TYPES, readResourceDocuments } from "./documents";
 import { Finding, note } from "./findings";
@@ -41,8 +41,7 @@ export function rolePolicyUnion(role: PackResource, graph: StackGraph): RolePoli
     if (read.document) documents.push({ document: read.document });
   }
   const boundary = boundaryDocuments(role, graph, notes);
-  const roleArn = typeof role.props.arn === "string" ? role.props.arn : undefined;
-  const context = awsRequestContext({ principalArn: roleArn });
+  const context = awsRequestContext({ principalArn: principalOf(role).arn, tags: stringTags(role.props.tags) });
   const set = new PolicySet(
     documents.map((d) => d.document),
     { boundary, context: context.context, unknownContextKeys: context.unknownKeys },
@@ -70,6 +69,43 @@ function boundaryDocuments(role: PackResource, graph: StackGraph, notes: Finding
   return undefined;
 }
 
+/** What the pack knows of the role whose calls are judged, to fill the request context AWS would. */
+export interface Principal {
+  name?: string;
+  /** The role's path (`/` unless the role says otherwise). */
+  path: string;
+  arn?: string;
+  account?: string;
+}
+
+function principalOf(role: PackResource): Principal {
+  const arn = typeof role.props.arn === "string" ? role.props.arn : undefined;
+  const name = [role.props.name, role.props.roleName].find((n): n is string => typeof n === "string" && n !== "");
+  const path = typeof role.props.path === "string" && role.props.path !== "" ? role.props.path : "/";
+  return { name, path, arn, account: accountOfArn(arn) };
+}
+
+function stringTags(tags: unknown): Record<string, string> | undefined {
+  if (typeof tags !== "object" || tags === null) return undefined;
+  // aws-native lists tags as [{key, value}]; the classic provider as a map.
+  const entries: [unknown, unknown][] = Array.isArray(tags) ? tags.map((t) => [(t as Record<string, unknown>)?.key, (t as Record<string, unknown>)?.value]) : Object.entries(tags);
+  const out: Record<string, string> = {};
+  for (const [k, v] of entries) if (typeof k === "string" && typeof v === "string") out[k] = v;
+  return out;
+}
+
+/**
+ * The principal keys of one call, filled for the account a system profile ARN names when the role's own ARN is not
+ * known (system inference-profile ARNs carry the caller's account, so that is the account a working call comes from).
+ */
+export function principalContext(principal: Principal, account: string | undefined, partition: string): Record<string, string> {
+  const context: Record<string, string> = {};
+  if (principal.account || !account) return context;
+  context[PRINCIPAL_ACCOUNT_KEY] = account;
+  if (principal.name && !principal.arn) context[PRINCIPAL_ARN_KEY] = `arn:${partition}:iam::${account}:role${principal.path}${principal.name}`;
+  return context;
+}
+
 /** One document to judge, with the policies it is judged together with (its role's union, or itself alone). */
 export interface DocumentScope {
   document: ParsedDocument;
@@ -82,6 +118,8 @@ export interface DocumentScope {
   accounts: string[];
   /** For messages: "the policies of Role 'x'" or "the same document". */
   scope: string;
+  /** The role the document applies to (empty when the document is attached to no role the stack names). */
+  principal: Principal;
 }
 
 /**
@@ -98,16 +136,33 @@ export function documentScopes(resources: PackResource[], accountsOf: (documents
     try {
       const union = rolePolicyUnion(role, graph);
       const documents = union.documents.map((d) => d.document);
-      const principal = union.context.context[PRINCIPAL_ACCOUNT_KEY];
-      const accounts = [...new Set([...(typeof principal === "string" ? [principal] : []), ...accountsOf(documents)])];
+      const account = union.context.context[PRINCIPAL_ACCOUNT_KEY];
+      const accounts = [...new Set([...(typeof account === "string" ? [account] : []), ...accountsOf(documents)])];
       const scope = union.documents.length > 1 ? `the policies of ${describeResource(role)}` : "the same document";
+      const principal = principalOf(role);
       for (const { document, from } of union.documents) {
         if (!from) continue;
         judged.add(from);
-        scopes.push({ document, from, documents, policies: union.policies, accounts, scope });
+        scopes.push({ document, from, documents, policies: union.policies, accounts, scope, principal });
       }
     } catch (e) {
       notes.push(note(`${describeResource(role)}: its policies could not be read together (${e instanceof Error ? e.message : String(e)})`, role.urn));
+    }
+  }
+  // Policies added to a role the stack does not declare: IAM unions every policy of that role, so the pack does too.
+  for (const role of graph.undeclaredRoles()) {
+    const sources = role.sources.filter((s) => !judged.has(s));
+    const read = sources.map((from) => ({ from, documents: readResourceDocuments(from).documents }));
+    const documents = read.flatMap((r) => r.documents);
+    if (documents.length === 0) continue;
+    const principal: Principal = { name: role.name, path: "/", arn: role.arn, account: accountOfArn(role.arn) };
+    const { context, unknownKeys } = awsRequestContext({ principalArn: role.arn });
+    const policies = new PolicySet(documents, { context, unknownContextKeys: unknownKeys });
+    const scope = documents.length > 1 ? `the policies of role '${role.name}' in this stack` : "the same document";
+    const accounts = [...new Set([...(principal.account ? [principal.account] : []), ...accountsOf(documents)])];
+    for (const { from, documents: own } of read) {
+      judged.add(from);
+      for (const document of own) scopes.push({ document, from, documents, policies, accounts, scope, principal });
     }
   }
   for (const resource of resources) {
@@ -115,7 +170,7 @@ export function documentScopes(resources: PackResource[], accountsOf: (documents
     for (const document of readResourceDocuments(resource).documents) {
       const { context, unknownKeys } = awsRequestContext();
       const policies = new PolicySet([document], { context, unknownContextKeys: unknownKeys });
-      scopes.push({ document, from: resource, documents: [document], policies, accounts: accountsOf([document]), scope: "the same document" });
+      scopes.push({ document, from: resource, documents: [document], policies, accounts: accountsOf([document]), scope: "the same document", principal: { path: "/" } });
     }
   }
   return { scopes, notes };

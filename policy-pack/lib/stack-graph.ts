@@ -13,6 +13,15 @@ export interface RolePolicies {
   unresolved: string[];
 }
 
+/** A role named by the stack's policies but not declared in it. */
+export interface UndeclaredRole {
+  name: string;
+  /** Its ARN, when a policy names it by ARN. */
+  arn?: string;
+  /** The resources whose documents apply to it. */
+  sources: PackResource[];
+}
+
 export class StackGraph {
   private readonly byUrn = new Map<string, PackResource>();
 
@@ -127,6 +136,43 @@ export class StackGraph {
       }
     }
     return result;
+  }
+
+  /**
+   * Roles the stack's policies name but does not declare ("add policies to an existing role"): per role name, every
+   * RolePolicy, attached Policy and aws-native policy that names it. IAM unions them, so the pack judges them together.
+   */
+  undeclaredRoles(): UndeclaredRole[] {
+    const roles = new Map<string, UndeclaredRole>();
+    const add = (reference: unknown, source: PackResource | undefined, holder: PackResource, property: string) => {
+      if (typeof reference !== "string" || reference === "" || !source) return;
+      if (this.dependency(holder, property, ROLE_TYPES) || this.roleByReference(reference)) return;
+      const name = reference.startsWith("arn:") ? reference.slice(reference.lastIndexOf("/") + 1) : reference;
+      // IAM role names are unique case-insensitively within an account.
+      const key = name.toLowerCase();
+      let role = roles.get(key);
+      if (!role) {
+        role = { name, sources: [] };
+        roles.set(key, role);
+      }
+      if (reference.startsWith("arn:")) role.arn ??= reference;
+      if (!role.sources.includes(source)) role.sources.push(source);
+    };
+    for (const rp of this.ofType(TYPES.rolePolicy)) add(rp.props.role, rp, rp, "role");
+    for (const rp of this.ofType(TYPES.nativeRolePolicy)) add(rp.props.roleName, rp, rp, "roleName");
+    for (const attachment of this.ofType(TYPES.rolePolicyAttachment)) {
+      add(attachment.props.role, this.policyByArn(attachment, "policyArn", attachment.props.policyArn), attachment, "role");
+    }
+    for (const attachment of this.ofType(TYPES.policyAttachment)) {
+      const policy = this.policyByArn(attachment, "policyArn", attachment.props.policyArn);
+      const names = attachment.props.roles;
+      if (Array.isArray(names)) for (const r of names) add(r, policy, attachment, "roles");
+    }
+    for (const policy of this.ofType(TYPES.nativeManagedPolicy)) {
+      const names = policy.props.roles;
+      if (Array.isArray(names)) for (const r of names) add(r, policy, policy, "roles");
+    }
+    return [...roles.values()];
   }
 
   /** The managed policy in this stack that is the role's permissions boundary, if any. */

@@ -15,7 +15,7 @@ export interface BedrockPoliciesOptions {
   /**
    * Per policy name, configuration baked into the pack: it becomes the schema's default (what the CLI sends when
    * `--policy-pack-config` does not set it) and what a direct call of the policy sees. Only policies with a
-   * configuration schema accept it (bedrock-data-residency, bedrock-least-privilege), only with keys of their schema.
+   * configuration schema accept it (bedrock-data-residency, bedrock-least-privilege, bedrock-profile-routed-regions: beyondLimits), only with keys of their schema.
    */
   config?: Record<string, Record<string, unknown>>;
 }

@@ -8,7 +8,18 @@ import { PLACEHOLDER_ACCOUNT, foundationModelArn, inferenceProfileArn, partition
 import { INVOKE_MODEL, PROFILE_ARN_KEY, REQUESTED_REGION_KEY } from "../../bedrock/grants";
 import { PROFILE_PREFIXES } from "../../bedrock/model-id";
 import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
-import { ParsedDocument, ParsedStatement, PolicySet, clausesOnKey, evaluateClause, hasWildcard, matchesWildcard, statementLabel } from "../../iam";
+import {
+  ParsedDocument,
+  ParsedStatement,
+  PolicySet,
+  clausesOnKey,
+  evaluateClause,
+  hasWildcard,
+  matchesWildcard,
+  statementLabel,
+  variablesAsWildcards,
+  hasPolicyVariable,
+} from "../../iam";
 import { accountsInDocuments, bedrockPattern, coversInvokeModel, invokeAllowStatements, profilePrefixOf, routedModelArnsOf } from "../lib/bedrock-patterns";
 import { DocumentScope, documentScopes } from "../lib/role-policies";
 import { Finding, arnList, eachSafely, violation } from "../lib/findings";
@@ -96,7 +107,8 @@ function modelsAcrossRegionsWithoutProfile(document: ParsedDocument, judge: Judg
   for (const { statement } of allows) {
     for (const text of statement.resource ?? []) {
       const pattern = bedrockPattern(text);
-      if (pattern?.type !== "foundation-model" || profilePrefixOf(pattern.id)) continue;
+      // `${aws:username}` and other variables are the caller's values, not a model ID: nothing to name here.
+      if (pattern?.type !== "foundation-model" || profilePrefixOf(pattern.id) || hasPolicyVariable(pattern.id)) continue;
       const entry = byModel.get(pattern.id) ?? { regions: new Set<string>(), statements: new Set<string>() };
       entry.regions.add(pattern.region);
       entry.statements.add(statementLabel(statement));
@@ -203,7 +215,9 @@ function grantsSomeProfileOf(judge: Judge, modelId: string): boolean {
       if (pattern.type === "application-inference-profile" || (hasWildcard(pattern.type) && matchesWildcard(pattern.type, "inference-profile"))) return true;
       if (pattern.type !== "inference-profile") continue;
       if (hasWildcard(modelId)) return true;
-      if (PROFILE_PREFIXES.some((prefix) => matchesWildcard(pattern.id, `${prefix}.${modelId}`))) return true;
+      // A stray space or a policy variable in the ID is the routed-Regions rule's finding; here it still names a profile.
+      const id = variablesAsWildcards(pattern.id.trim());
+      if (PROFILE_PREFIXES.some((prefix) => matchesWildcard(id, `${prefix}.${modelId}`))) return true;
     }
   }
   return false;

@@ -1,20 +1,24 @@
 // Rule 1: a grant on a system inference profile must come with grants on its foundation model in every Region
 // the profile routes to from its source Region; otherwise calls that land there fail. Judged per role over the union
 // of its policies in the stack (IAM unions them), and per document for policies attached to no role in the stack.
-import type { StackValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { uniqueBy } from "../lib/unique";
+import { remediateRoutedGrants } from "../lib/remediation";
+import { plainProperties } from "../lib/values";
 import { AuthorizationRequest, routedRequests } from "../../bedrock/grants";
 import { ResolvedModel, RoutingError, resolveModel } from "../../bedrock/resolve";
 import { Decision, ParsedDocument, statementLabel } from "../../iam";
 import { BedrockPattern, ProfileTarget, accountsInDocuments, bedrockPattern, invokeActionsOf, profileTargets } from "../lib/bedrock-patterns";
-import { Finding, arnList, eachSafely, note, violation } from "../lib/findings";
+import { Finding, arnList, eachSafely, limit, note, violation } from "../lib/findings";
 import { stackPolicy } from "../lib/policy";
+import { beyondLimitsSchema } from "../lib/config";
 import { PackResource } from "../lib/resources";
-import { DocumentScope, documentScopes } from "../lib/role-policies";
+import { DocumentScope, documentScopes, principalContext } from "../lib/role-policies";
+import { PLACEHOLDER_ACCOUNT } from "../../bedrock/arn";
 
 const ROUTED_REGIONS = "bedrock-profile-routed-regions";
 
-export const routedRegionsPolicy: StackValidationPolicy = stackPolicy(
+export const routedRegionsPolicy: StackValidationPolicy & Pick<ResourceValidationPolicy, "remediateResource"> = stackPolicy(
   {
     name: ROUTED_REGIONS,
     description:
@@ -25,14 +29,22 @@ export const routedRegionsPolicy: StackValidationPolicy = stackPolicy(
       "time with AccessDeniedException. Fix: add the foundation-model ARNs listed (or a Region wildcard that covers them, " +
       "such as arn:aws:bedrock:ap-*::foundation-model/<model-id>), or change the Deny or condition the message names.",
     enforcementLevel: "mandatory",
+    configSchema: beyondLimitsSchema,
   },
   routedRegionFindingsInStack,
+  // At enforcement level "remediate", CrossGuard calls this for each resource before the stack is analysed.
+  (args) => remediateRoutedGrants(args.type, plainProperties(args.props)),
 );
 
-/** Pattern characters the evaluator may scan for one role or document (see PolicySet.work): a few hundred ms. */
-const WORK_BUDGET = 100_000_000;
+/**
+ * Pattern characters the evaluator may scan for one role (see PolicySet.work). A role at IAM's quotas (10,240
+ * characters inline, 10 managed policies of 6,144) with a wildcard profile grant over the whole catalog and a
+ * thousand wildcard Denies needs about 56 million (bench/policy-pack-grpc.ts, "role at IAM's quotas"); past the
+ * bound the grant is reported as not judged (mandatory unless configured), never passed.
+ */
+const WORK_BUDGET = 64_000_000;
 
-type Scope = Pick<DocumentScope, "policies" | "accounts" | "scope">;
+type Scope = Pick<DocumentScope, "policies" | "accounts" | "scope" | "principal">;
 
 interface Gap {
   target: ProfileTarget;
@@ -52,8 +64,16 @@ function routedRegionFindingsInStack(resources: PackResource[]): Finding[] {
 }
 
 /** Every profile grant of one document, judged against the scope's policies; a statement that fails never hides the others. */
+// (action, profile ARN) pairs already judged, per role: every document of a role decides against the same policies,
+// so a pair granted by several of them (a wildcard in each of ten managed policies) is judged once.
+const checkedPairs = new WeakMap<object, Set<string>>();
+
 function documentFindings(document: ParsedDocument, scope: Scope, urn: string): Finding[] {
-  const checked = new Set<string>();
+  let checked = checkedPairs.get(scope.policies);
+  if (!checked) {
+    checked = new Set<string>();
+    checkedPairs.set(scope.policies, checked);
+  }
   const seenPatterns = new Set<string>();
   const grants = document.statements.filter((s) => s.effect === "Allow" && invokeActionsOf(s).length > 0);
   return eachSafely(
@@ -62,10 +82,13 @@ function documentFindings(document: ParsedDocument, scope: Scope, urn: string): 
     (statement) => {
       const where = `${document.source}, statement ${statementLabel(statement)}`;
       const out: Finding[] = [];
-      for (const text of statement.resource ?? []) {
-        if (seenPatterns.has(text)) continue;
+      // An Allow with NotResource grants every ARN it does not name, profiles included: judged as a grant on "*",
+      // whose carve-outs the evaluator applies to each routed call.
+      const texts = statement.resource ?? [`*`];
+      for (const text of texts) {
+        if (seenPatterns.has(text) && statement.resource) continue;
         seenPatterns.add(text);
-        const pattern = bedrockPattern(text);
+        const pattern = statement.resource ? bedrockPattern(text) : { ...bedrockPattern("*")!, text: `NotResource ${JSON.stringify(statement.notResource)}` };
         if (!pattern) continue;
         // Streaming is checked only when plain invocation has no gap: one fix (the same ARNs) serves both.
         for (const action of invokeActionsOf(statement)) {
@@ -97,8 +120,11 @@ function checkProfilePattern(pattern: BedrockPattern, action: string, scope: Sco
     // Bounded work: a wildcard over hundreds of profiles against thousands of star-heavy statements stops with a note.
     if (scope.policies.work > WORK_BUDGET) {
       findings.push(
-        note(
-          `${where}: only ${done} of the ${targets.length} (profile, source Region) pairs that ${pattern.text} matches were checked; the policies are too large to check every one within the time budget (IAM's own size quota allows far smaller policies)`,
+        limit(
+          `Narrow ${pattern.text} (${where}) to the profiles you use, or simplify the role's Deny statements: the pack stopped after ${done} of the ` +
+            `${targets.length} (profile, source Region) pairs it grants, at its work bound, so the rest are not judged and may fail at run time.\n` +
+            `  Why: every pair is judged against every statement that could apply; this role's statements x pairs exceed what the pack judges within its time bound ` +
+            `(set for roles at IAM's own quotas). Set "beyondLimits": "advisory" in this policy's config to accept unjudged grants.`,
           urn,
         ),
       );
@@ -116,18 +142,25 @@ function checkProfilePattern(pattern: BedrockPattern, action: string, scope: Sco
       findings.push(note(`${where}: ${e.message}`, urn));
       continue;
     }
-    const [first, ...routed] = routedRequests(model).map((r) => ({ ...r, action }));
-    // A grant whose own Deny or condition refuses the profile call grants nothing: other rules and messages say why.
+    // The context AWS fills for the role calling from the profile's source Region (its account is the one the
+    // system profile ARN carries); the same for the profile call and every routed call.
+    const principal = principalContext(scope.principal, target.account === PLACEHOLDER_ACCOUNT ? undefined : target.account, target.partition);
+    const [first, ...routed] = routedRequests(model).map((r) => ({ ...r, action, context: { ...principal, ...r.context } }));
+    if (!wildcard && scope.principal.account && target.account !== scope.principal.account) {
+      findings.push(
+        violation(
+          `Write ${pattern.text} with the role's own account ${scope.principal.account} (${where}): a system inference-profile ARN carries the caller's account, ` +
+            `so a profile ARN in account ${target.account} matches no call the role makes.`,
+          urn,
+        ),
+      );
+      continue;
+    }
     const profileDecision = scope.policies.evaluate(first);
     if (!profileDecision.allowed) {
-      if (!wildcard && profileDecision.verdict === "explicit-deny") {
-        findings.push(
-          violation(
-            `Remove or narrow ${denyName(profileDecision)}: it refuses ${action} on ${model.invokedArn}, which ${where} grants, so every call through the profile fails.`,
-            urn,
-          ),
-        );
-      }
+      // A wildcard grant names profiles it does not really allow (another statement's Deny, a condition): skip them.
+      // A literal one that no real call can use is a broken grant: say what refuses it.
+      if (!wildcard) findings.push(refusedProfile(profileDecision, action, model.invokedArn, where, urn));
       continue;
     }
     const results = routed.map((request) => ({ request, decision: scope.policies.evaluate(request) }));
@@ -144,13 +177,39 @@ function checkProfilePattern(pattern: BedrockPattern, action: string, scope: Sco
   return [
     ...findings,
     violation(
-      `Narrow ${pattern.text} to the profile you use, or widen the foundation-model grant: ${where} grants inference profiles ` +
-        `by the wildcard ${pattern.text} (${gaps[0].action}); for ${gaps.length} of the ${targets.length} catalogued (profile, source Region) ` +
+      (pattern.text.startsWith("NotResource")
+        ? `Remove the carve-out of ${pattern.text} that excludes Regions inference profiles route to, or use Resource with the profile you use: ${where} is an Allow with ${pattern.text}, so it grants every inference profile it does not name (${gaps[0].action}); for`
+        : `Narrow ${pattern.text} to the profile you use, or widen the foundation-model grant: ${where} grants inference profiles by the wildcard ${pattern.text} (${gaps[0].action}); for`) +
+        ` ${gaps.length} of the ${targets.length} catalogued (profile, source Region) ` +
         `pairs it matches, ${scope.scope} ${doNot(scope)} allow the foundation model in every Region the profile routes to. ` +
         `First ${examples.length}, with the ARNs to add:${examples.join("")}`,
       urn,
     ),
   ];
+}
+
+/** A literal profile grant that no call from its source Region can use, with what refuses it. */
+function refusedProfile(decision: Decision, action: string, arn: string, where: string, urn: string): Finding {
+  const then = `which ${where} grants, so every call through the profile fails with AccessDeniedException`;
+  if (decision.verdict === "cannot-judge") return note(`${where}: whether ${action} on ${arn} is allowed depends on ${decision.reason}`, urn);
+  if (decision.verdict === "explicit-deny") {
+    const owner = decision.byBoundary ? "the permissions boundary's " : "";
+    return violation(`Remove or narrow ${owner}${denyName(decision)}: it refuses ${action} on ${arn}, ${then}.`, urn);
+  }
+  if (decision.byBoundary) {
+    return violation(
+      `Allow ${action} on ${arn} in the role's permissions boundary: the role's policies grant it (${where}), but the boundary does not, so every call through the profile fails.\n  Why: ${decision.reason}`,
+      urn,
+    );
+  }
+  const b = decision.blockingCondition;
+  if (b) {
+    return violation(
+      `Change ${conditionName(decision)}: it does not hold for ${b.actual} when the role calls ${arn} from its source Region, ${then}.\n  Why: ${decision.reason}`,
+      urn,
+    );
+  }
+  return violation(`Allow ${action} on ${arn}: ${where} names it, but ${decision.reason}.`, urn);
 }
 
 function denyName(decision: Decision): string {
@@ -167,8 +226,9 @@ function describeGap(where: string, gap: Gap, scope: Scope): string {
   const { model, missing, action } = gap;
   const regions = regionNames(gap);
   const denied = missing.filter((m) => m.decision.verdict === "explicit-deny");
-  const conditioned = missing.filter((m) => m.decision.verdict !== "explicit-deny" && m.decision.blockingCondition);
-  const absent = missing.filter((m) => m.decision.verdict !== "explicit-deny" && !m.decision.blockingCondition);
+  const conditioned = missing.filter((m) => m.decision.verdict !== "explicit-deny" && m.decision.blockingCondition && !m.decision.byBoundary);
+  const bounded = missing.filter((m) => m.decision.verdict !== "explicit-deny" && m.decision.byBoundary);
+  const absent = missing.filter((m) => m.decision.verdict !== "explicit-deny" && !m.decision.blockingCondition && !m.decision.byBoundary);
   const routing =
     model.routing.kind === "global"
       ? `a global profile: AWS authorises each call on the model in ${model.sourceRegion} and on the Region-less model ARN`
@@ -178,7 +238,10 @@ function describeGap(where: string, gap: Gap, scope: Scope): string {
     const arns = denied.filter((m) => denyName(m.decision) === deny).map((m) => m.request.resource);
     todo.push(`Remove or narrow ${deny}: it refuses ${action} on ${arns.length} model ARN(s) the profile routes to:${arnList(arns)}`);
   }
-  for (const text of unique(conditioned.map((m) => conditionName(m.decision)))) {
+  if (bounded.length > 0) {
+    todo.push(`Allow ${action} on these ARNs in the role's permissions boundary (the role's own policies already allow them):${arnList(bounded.map((m) => m.request.resource))}`);
+  }
+  for (const text of unique(conditioned.filter((m) => !m.decision.byBoundary).map((m) => conditionName(m.decision)))) {
     const hit = conditioned.filter((m) => conditionName(m.decision) === text);
     todo.push(`Change ${text}: it does not hold for ${hit[0].decision.blockingCondition!.actual} when the profile routes a call to ${hit.map((m) => m.request.region).join(", ")}`);
   }

@@ -67,7 +67,7 @@ describe("real Pulumi engine (offline)", function () {
     it("fails the preview with the pack's mandatory message naming the missing Regions", async () => {
       const result = await project.run(["preview", "--stack", "dev", "--policy-pack", POLICY_PACK]);
       assert.notEqual(result.code, 0, "the preview passed a role that misses routed Regions");
-      assert.match(result.output, /\[mandatory\]\s+bedrock-profile-routed-regions/);
+      assert.match(result.output, /\[mandatory\]\s+(\[severity: high\]\s+)?bedrock-profile-routed-regions/);
       for (const region of ["ap-northeast-2", "ap-south-1", "ap-southeast-2", "ap-southeast-4"]) {
         assert.match(result.output, new RegExp(region), `the message does not name ${region}`);
       }
@@ -78,7 +78,7 @@ describe("real Pulumi engine (offline)", function () {
       const config = project.writeFile("policy-config.json", JSON.stringify({ "bedrock-profile-routed-regions": { enforcementLevel: "advisory" } }));
       const result = await project.run(["preview", "--stack", "dev", "--policy-pack", POLICY_PACK, "--policy-pack-config", config]);
       assertOk(result, "preview with the advisory override");
-      assert.match(result.output, /\[advisory\]\s+bedrock-profile-routed-regions/);
+      assert.match(result.output, /\[advisory\]\s+(\[severity: high\]\s+)?bedrock-profile-routed-regions/);
     });
   });
 

@@ -1,0 +1,59 @@
+// What Pulumi's policy views show beside each policy (@pulumi/policy 1.21: severity, remediationSteps, tags,
+// framework, url), kept in one table so that every policy built with lib/policy's helpers carries it. No compliance
+// framework is named: none of these rules implements a published control one to one, and a made-up mapping would
+// mislead an auditor; tags say what each rule is about instead.
+import type { Policy } from "@pulumi/policy";
+
+type Metadata = Pick<Policy, "severity" | "remediationSteps" | "tags">;
+
+const METADATA: Record<string, Metadata> = {
+  "bedrock-profile-routed-regions": {
+    severity: "high",
+    remediationSteps:
+      "Add the foundation-model ARNs the message lists (the model in every Region the profile routes to from its source Region), " +
+      "tied to the profile with Condition StringEquals bedrock:InferenceProfileArn; or remove the Deny, condition or NotResource the message names. " +
+      'Enforcement level "remediate" adds the missing ARNs to the policy for you.',
+    tags: ["bedrock", "iam", "cross-region-inference", "availability"],
+  },
+  "bedrock-inference-profile-arn": {
+    severity: "high",
+    remediationSteps:
+      "Grant the inference-profile ARN (arn:aws:bedrock:<region>:<account>:inference-profile/<profile-id>) in a statement without a " +
+      "bedrock:InferenceProfileArn condition, and the foundation models as arn:aws:bedrock:<region>::foundation-model/<model-id>.",
+    tags: ["bedrock", "iam", "cross-region-inference", "availability"],
+  },
+  "bedrock-state-machine-role": {
+    severity: "high",
+    remediationSteps:
+      "Grant the execution role every authorisation the message lists (model ARNs, guardrails, payload objects, iam:PassRole), or remove the Deny or boundary that refuses it.",
+    tags: ["bedrock", "iam", "step-functions", "availability"],
+  },
+  "bedrock-least-privilege": {
+    severity: "medium",
+    remediationSteps:
+      'Replace wildcard actions and Resource "*" with the actions and ARNs the workflow uses; tie foundation-model grants to the profile with bedrock:InferenceProfileArn.',
+    tags: ["bedrock", "iam", "least-privilege", "security"],
+  },
+  "bedrock-data-residency": {
+    severity: "high",
+    remediationSteps:
+      "Use an inference profile (or a model) whose routed Regions are all in allowedRegions, or change allowedRegions / allowGlobalProfiles in the pack's configuration.",
+    tags: ["bedrock", "data-residency", "compliance"],
+  },
+  "iam-policy-readable": {
+    severity: "high",
+    remediationSteps:
+      "Fix what the message names so that IAM accepts the document: valid JSON, Version 2012-10-17, Effect/Action/Resource in every statement, unique Sids, within IAM's size quotas.",
+    tags: ["iam", "validity"],
+  },
+  "api-gateway-role-scope": {
+    severity: "high",
+    remediationSteps: "Limit the API Gateway role to states:StartSyncExecution / StartExecution / DescribeExecution / StopExecution on the state machines its integrations call.",
+    tags: ["api-gateway", "iam", "least-privilege", "security"],
+  },
+};
+
+/** The metadata of a policy by name (empty for a policy the table does not know). */
+export function metadataOf(name: string): Metadata {
+  return METADATA[name] ?? {};
+}
