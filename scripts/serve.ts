@@ -42,7 +42,7 @@ export interface ServeOptions {
   rolePolicyFile?: string;
   seed?: number;
   route?: string;
-  /** Folder holding Pulumi.<stack>.yaml and .pulumi-local/ (the project root by default). */
+  /** Folder holding Pulumi.<stack>.yaml (the project root by default); its engine state is found from it (engine/paths.ts). */
   projectDir?: string;
   timeScale?: number;
   /** Faults the Bedrock stand-in injects (tests: latency, throttling). */
@@ -74,7 +74,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
   const checkpoint = checkpointPath(projectDir, PROJECT, options.stack);
   const deployed = readDeployedStack(checkpoint, config);
   const synth = deployed ?? (await synthesize({ stack: options.stack, overrides: options.overrides, projectDir }));
-  const source = deployed ? `deployed (offline engine checkpoint ${path.relative(projectDir, checkpoint)})` : "synth (nothing deployed by the offline engine)";
+  const source = deployed ? `deployed (offline engine checkpoint ${checkpoint})` : "synth (nothing deployed by the offline engine)";
   const stack = cloudStackFrom(synth);
   const base = options.port ?? DEFAULT_PORT;
   const cloud = await startLocalCloud({
