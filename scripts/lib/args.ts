@@ -104,10 +104,44 @@ export function writeNotes(notes: readonly string[], stderr: (text: string) => v
   for (const note of notes) stderr(`${clipLines(note)}\n`);
 }
 
+/** The signals every CLI handles alike: Ctrl-C, a kill, a closed terminal. */
+const STOP_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+/** How long a command that stops gracefully (serve) gets before the exit is forced. */
+const GRACE_MS = 5000;
+let gracefulStop: ((signal: NodeJS.Signals) => void) | undefined;
+
+/** Resolves on the first SIGINT, SIGTERM or SIGHUP, for a command that stops on its own (serve); a second one exits. */
+export function whenInterrupted(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    gracefulStop = resolve;
+  });
+}
+
+/**
+ * SIGINT, SIGTERM and SIGHUP end a CLI the same way: a command waiting in whenInterrupted() is told and gets a grace
+ * period; any other exits at once (exit code 130). Exit handlers remove the local cloud's temp folders
+ * (local/stand-ins/temp-dir.ts); the servers are in-process and end with it. A second signal forces the exit.
+ */
+function handleStopSignals(): void {
+  let received = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    received++;
+    if (received === 1 && gracefulStop) {
+      process.stderr.write(`\n${signal}: stopping (send it again to force)\n`);
+      gracefulStop(signal);
+      setTimeout(() => process.exit(130), GRACE_MS).unref();
+      return;
+    }
+    process.exit(130);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+}
+
 /** Runs a CLI's main: user errors print one clear message (exit 2), never a stack trace; set DEBUG for one. */
 export function runCli(main: () => Promise<number>): void {
   // The AWS SDK warns on every client that Node 20 support ends in 2027; the README says so once instead.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  handleStopSignals();
   main().then(
     (code) => process.exit(code),
     (err: unknown) => {
