@@ -61,14 +61,27 @@ export function parseCommonArgs(argv: string[], extra: Options = {}, usage = "",
   const nodeOptions = Object.fromEntries(Object.entries(options).map(([name, { path: _path, ...option }]) => [name, option]));
   const withUsage = (message: string) => new UsageError(`${message}${usage ? `\nusage: ${firstLine(usage)} (--help for more)` : ""}`);
   let values: CommonArgs["values"];
+  let tokens: NonNullable<ReturnType<typeof parseArgs>["tokens"]>;
   try {
-    ({ values } = parseArgs({ args: argv, options: nodeOptions, strict: true, allowPositionals: false }));
+    ({ values, tokens } = parseArgs({ args: argv, options: nodeOptions, strict: true, allowPositionals: false, tokens: true }));
   } catch (err) {
     // --help wins over every other mistake on the line, as users expect.
     if (argv.includes("--help") || argv.includes("-h")) throw new HelpRequested(usage);
-    throw withUsage(clip((err as Error).message, 200));
+    // Node's messages run over several lines ("...ambiguous.\nDid you forget..."): the first says what is wrong.
+    const [first, ...rest] = (err as Error).message.split("\n");
+    const hint = rest.find((line) => line.includes("=-"))
+      ? ` (a value starting with '-' goes after '=', e.g. ${/'(--[\w-]+=-XYZ)'/.exec(rest.join(" "))?.[1] ?? "--flag=-1"})`
+      : "";
+    throw withUsage(clip(`${first}${hint}`, 200));
   }
   if (values.help === true) throw new HelpRequested(usage);
+  // A flag that takes one value, given twice, is a mistake the user should hear about, not a silent last-one-wins.
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== "option" || options[token.name]?.multiple || options[token.name]?.type === "boolean") continue;
+    if (seen.has(token.name)) throw withUsage(`--${token.name} is given more than once; give it once`);
+    seen.add(token.name);
+  }
   for (const [name, option] of Object.entries(options)) {
     const value = values[name];
     if (typeof value === "string" && isPathOption(name, option)) values[name] = resolveUserPath(value);
