@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseCommonArgs, UsageError } from "../../scripts/lib/args";
+import { main as synthMain } from "../../scripts/synth";
 import { runLocalCli } from "../local/fakes";
 
 describe("CLIs: no silent or wrong answers (issue 23)", () => {
@@ -40,5 +41,15 @@ describe("CLIs: no silent or wrong answers (issue 23)", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("destinationRegions=ap-northeast-1 says it lacks 7 of the 8 and lists those 7, not all 8", async () => {
+    await assert.rejects(
+      synthMain(["--stack", "dev", "--config", "bedrock-sfn:destinationRegions=ap-northeast-1"], () => undefined),
+      (e: Error) => {
+        const listed = /\(missing: ([^)]*)\)/.exec(e.message)?.[1].split(", ") ?? [];
+        return /lacks 7 of the 8 catalog Regions/.test(e.message) && listed.length === 7 && !listed.includes("ap-northeast-1");
+      },
+    );
   });
 });
