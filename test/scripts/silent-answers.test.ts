@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseCommonArgs, UsageError } from "../../scripts/lib/args";
+import { synthesize } from "../../scripts/lib/synth";
 import { main as synthMain } from "../../scripts/synth";
 import { runLocalCli } from "../local/fakes";
 
@@ -51,5 +52,12 @@ describe("CLIs: no silent or wrong answers (issue 23)", () => {
         return /lacks 7 of the 8 catalog Regions/.test(e.message) && listed.length === 7 && !listed.includes("ap-northeast-1");
       },
     );
+  });
+
+  it("a definitionFile stack exports no undefined modelFamily (Pulumi warned 'Undefined value (modelFamily) will not show')", async () => {
+    const own = await synthesize({ stack: "dev", overrides: { "bedrock-sfn:definitionFile": path.resolve(__dirname, "../local/fixtures/runaway-loop.asl.json") } });
+    assert.equal("modelFamily" in own.outputs, false);
+    const builtIn = await synthesize({ stack: "dev", overrides: {} });
+    assert.equal(builtIn.outputs.modelFamily, "anthropic");
   });
 });
