@@ -47,7 +47,7 @@ function saltFile(stateDir: string, stack: string): string {
 }
 
 /** The offline salt of a stack, if the engine has made one. */
-export function offlineSalt(stateDir: string, stack: string): string | undefined {
+function offlineSalt(stateDir: string, stack: string): string | undefined {
   try {
     return fs.readFileSync(saltFile(stateDir, stack), "utf8").trim() || undefined;
   } catch {
@@ -64,11 +64,11 @@ export function removeOfflineSalt(stateDir: string, stack: string): void {
   fs.rmSync(saltFile(stateDir, stack), { force: true });
 }
 
-export function withoutSalt(text: string): string {
+function withoutSalt(text: string): string {
   return text.replace(/^encryptionsalt:.*\n?/m, "");
 }
 
-export function saltIn(text: string): string | undefined {
+function saltIn(text: string): string | undefined {
   return SALT_LINE.exec(text)?.[1];
 }
 

@@ -103,7 +103,7 @@ export class ExecutionBudget {
   }
 }
 
-export function historyLimitReached(): StatesError {
+function historyLimitReached(): StatesError {
   return new StatesError(STATES.Runtime, `The execution reached the maximum number of history events (${AWS_LIMITS.standardHistoryEvents}).`);
 }
 
