@@ -92,7 +92,8 @@ export function program(settings: Settings = loadSettings()) {
     roleArn: workflow.roleArn,
     payloadBucketName: workflow.payloadBucketName,
     routedRegions: workflow.routedRegions,
-    modelFamily: workflow.modelFamily,
+    // A definition of your own has no one model family: an undefined output would only draw Pulumi's warning.
+    ...(own ? {} : { modelFamily: workflow.modelFamily }),
     workflowType: settings.workflowType,
     queryLanguage: own ? String((own.definition as { QueryLanguage?: unknown }).QueryLanguage ?? "JSONPath") : settings.queryLanguage,
     modelId: own ? workflow.models.apply((models) => models.map((m) => m.modelId).join(", ")) : settings.modelId,

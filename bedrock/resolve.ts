@@ -140,7 +140,7 @@ function checkConfiguredCoversCatalog(profileId: string, sourceRegion: string, c
   if (missing.length === 0) return;
   throw new RoutingError(
     `lacks ${missing.length} of the ${catalogued.regions.length} catalog Regions of '${profileId}' from ${sourceRegion} ` +
-      `(${summariseList(catalogued.regions, 5)}); it can only add Regions`,
+      `(missing: ${summariseList(missing)}); it can only add Regions`,
     "destinationRegions",
   );
 }

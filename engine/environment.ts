@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { OFFLINE_PASSPHRASE, PROJECT_ROOT, localBackendDir } from "./paths";
 
 export interface EngineEnvOptions {
-  /** The file backend's folder; default `<project>/.pulumi-local`. */
+  /** The file backend's folder; default the checkout's folder in the engine's home (paths.ts localBackendDir). */
   backendDir?: string;
   /** The environment to start from; default process.env. */
   base?: NodeJS.ProcessEnv;

@@ -278,13 +278,28 @@ function main(): void {
     // The engine reads the port from the first line of stdout.
     process.stdout.write(`${port}\n`);
   });
+  // The engine starts this host in a process group of its own; the programs it runs share that group. Whatever
+  // ends the host (a signal, or the engine gone: a closed terminal, a killed CLI) ends them too, so none is orphaned.
   const stop = () => {
     for (const child of host.children) child.kill("SIGINT");
     server.forceShutdown();
-    process.exit(0);
+    const killGroup = () => {
+      try {
+        process.kill(-process.pid, "SIGKILL");
+      } catch {
+        // Not a group leader (started by hand): the children got SIGINT above.
+      }
+      process.exit(0);
+    };
+    if (host.children.size === 0) killGroup();
+    else setTimeout(killGroup, 2000).unref();
+    setTimeout(() => process.exit(0), 2500);
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, stop);
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 1000).unref();
 }
 
 if (require.main === module) main();

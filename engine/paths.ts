@@ -1,4 +1,5 @@
 // Where the offline engine keeps things: one place, so the wrapper, the build, the tests and the local cloud agree.
+import { createHash } from "node:crypto";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT } from "../config/project";
@@ -27,10 +28,15 @@ export const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
 /** Release-build flags, kept identical everywhere so that Go's build cache is shared between builds. */
 export const GO_BUILD_FLAGS = ["-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}`];
 
+/** The engine's home, outside any work tree: `${XDG_CACHE_HOME:-~/.cache}/bedrock-sfn`. */
+function engineHome(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), ".cache");
+  return path.join(base, "bedrock-sfn");
+}
+
 /** Binaries only, outside any work tree, keyed by version: `${XDG_CACHE_HOME:-~/.cache}/bedrock-sfn/pulumi-v<version>/`. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), ".cache");
-  return path.join(base, "bedrock-sfn", `pulumi-v${PULUMI_VERSION}`);
+  return path.join(engineHome(env), `pulumi-v${PULUMI_VERSION}`);
 }
 
 /** The cached CLI binary. */
@@ -44,9 +50,16 @@ export function cachedCliPath(env: NodeJS.ProcessEnv = process.env): string {
  */
 export const PLUGINS_DIR = path.join(PROJECT_ROOT, "engine", "plugins");
 
-/** The local file backend of `npm run pulumi` (gitignored): `PULUMI_BACKEND_URL=file://<root>/.pulumi-local`. */
-export function localBackendDir(root: string = PROJECT_ROOT): string {
-  return path.join(root, ".pulumi-local");
+/**
+ * Where the offline engine keeps one checkout's state (file backend, PULUMI_HOME, the stacks' offline salts): never
+ * in the work tree, so that a read-only checkout works and no tracked file is ever written. One folder per checkout
+ * in the engine's home, `<home>/checkouts/<folder name>-<hash of its path>`; BEDROCK_SFN_STATE_DIR (absolute) moves it.
+ */
+export function localBackendDir(root: string = PROJECT_ROOT, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.BEDROCK_SFN_STATE_DIR && path.isAbsolute(env.BEDROCK_SFN_STATE_DIR)) return env.BEDROCK_SFN_STATE_DIR;
+  const resolved = path.resolve(root);
+  const id = createHash("sha256").update(resolved).digest("hex").slice(0, 12);
+  return path.join(engineHome(env), "checkouts", `${path.basename(resolved)}-${id}`);
 }
 
 /** A stack's checkpoint (Pulumi's own state JSON) in a file backend. */

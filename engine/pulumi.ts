@@ -1,34 +1,63 @@
-// `npm run pulumi -- <args>`: the real Pulumi CLI (built from source on first use), offline. State goes to the
-// gitignored `.pulumi-local/` file backend, secrets use a fixed passphrase, and AWS is the local provider
-// stand-in (engine/aws/): nothing reaches AWS. With the Pulumi CLI and AWS credentials, run plain `pulumi`.
-import { spawn, spawnSync } from "node:child_process";
+// `npm run pulumi -- <args>`: the real Pulumi CLI (built from source on first use), offline. State goes to a file
+// backend in the engine's home outside the checkout (engine/paths.ts localBackendDir), secrets use a fixed passphrase
+// whose salt stays there too (engine/offline-salt.ts), and AWS is the local provider stand-in (engine/aws/): nothing
+// reaches AWS and no tracked file is written, except by `config set/rm`. With the Pulumi CLI and AWS credentials, run plain `pulumi`.
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EngineSetupError } from "./build-cli";
 import { locateOrBuildCli, needsStackInit, parseArgs, removedStack, withSafeDefaults } from "./cli";
 import { installAwsStandIn } from "./aws/plugin-install";
 import { engineEnv } from "./environment";
-import { guardStackFiles } from "./offline-salt";
+import { CONFIG_FILE_COMMANDS, StackUsageError, checkStackKnown, knownStacks, removeOfflineSalt, scratchProjectForInit, stackConfigCopy } from "./offline-salt";
 import { PROJECT_ROOT, localBackendDir } from "./paths";
 
 async function main(args: string[]): Promise<number> {
-  const backendDir = localBackendDir();
-  fs.mkdirSync(backendDir, { recursive: true });
-  const env = engineEnv({ backendDir });
+  const { command, stack } = parseArgs(args);
+  const ownConfigFile = args.some((arg) => arg === "--config-file" || arg.startsWith("--config-file="));
+  const usesConfigFile = command !== undefined && CONFIG_FILE_COMMANDS.has(command) && !ownConfigFile;
+  // Checked before anything is created: a typo in --stack must not leave a stack or a file behind.
+  if (usesConfigFile && !stack) {
+    throw new StackUsageError(`'${command}' needs --stack <name> with the offline engine; known stacks: ${knownStacks(PROJECT_ROOT).join(", ") || "none"}`);
+  }
+  if (usesConfigFile && stack) checkStackKnown(PROJECT_ROOT, stack);
+
+  // State, PULUMI_HOME and the offline salts live in the engine's home, never in the checkout (engine/paths.ts).
+  const stateDir = localBackendDir();
+  try {
+    fs.mkdirSync(stateDir, { recursive: true });
+  } catch (error) {
+    throw new StackUsageError(
+      `cannot create the offline engine's state folder ${stateDir}: ${(error as NodeJS.ErrnoException).code}; set BEDROCK_SFN_STATE_DIR to a writable absolute folder`,
+    );
+  }
+  const env = engineEnv({ backendDir: stateDir });
   installAwsStandIn(env.PULUMI_HOME!);
   const cli = await locateOrBuildCli(env);
   if (cli.source === "path") process.stderr.write(`[pulumi] using ${cli.version} from PATH (no Go to build the pinned version)\n`);
-  // Only `pulumi config ...` is meant to change Pulumi.<stack>.yaml; anything else leaves the tracked files as they were.
-  const release = guardStackFiles(PROJECT_ROOT, path.join(backendDir, "salts"), parseArgs(args).command === "config");
+
+  const init = needsStackInit(args, stateDir);
+  if (init) {
+    const scratch = scratchProjectForInit(PROJECT_ROOT, stateDir);
+    const code = await runCli(cli.path, ["stack", "init", init, "--non-interactive"], env, scratch.dir);
+    scratch.takeSalt(init);
+    if (code !== 0) return code;
+    process.stderr.write(`[pulumi] created the local stack '${init}' in ${stateDir}\n`);
+  }
+
+  let cliArgs = withSafeDefaults(args);
+  const copy = usesConfigFile && stack ? stackConfigCopy(PROJECT_ROOT, stateDir, stack) : undefined;
+  if (copy) cliArgs = [...cliArgs, "--config-file", copy.file];
   let code = 1;
   try {
     if (usesProjectPolicyPack(args)) await buildProjectPolicyPack();
-    code = await runCli(cli.path, withSafeDefaults(args), env, backendDir);
+    code = await runCli(cli.path, cliArgs, env, process.cwd());
     return code;
   } finally {
-    release();
+    // Only `config` is meant to change Pulumi.<stack>.yaml; every other command leaves the tracked files unread-into.
+    copy?.finish(code === 0 && command === "config");
     const removed = removedStack(args);
-    if (code === 0 && removed) fs.rmSync(path.join(backendDir, "salts", removed), { force: true });
+    if (code === 0 && removed) removeOfflineSalt(stateDir, removed);
   }
 }
 
@@ -42,41 +71,74 @@ function usesProjectPolicyPack(args: string[]): boolean {
   });
 }
 
-/** Rebuilds the pack's bundle (esbuild, well under a second) so the preview judges with the sources as they are. */
+/**
+ * Rebuilds the pack's bundle (esbuild, well under a second) so the preview judges with the sources as they are. In a
+ * read-only checkout the bundle as built is used, said in one line.
+ */
 async function buildProjectPolicyPack(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { build } = require(path.join(PROJECT_PACK, "build.js")) as { build: () => Promise<unknown> };
-  await build();
+  try {
+    await build();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? /\b(EROFS|EACCES|EPERM)\b/.exec(String((error as Error).message))?.[1];
+    if (code !== "EROFS" && code !== "EACCES" && code !== "EPERM") throw error;
+    const bundle = path.join(PROJECT_PACK, "dist", "index.js");
+    if (!fs.existsSync(bundle)) throw new StackUsageError(`cannot build the policy pack into ${path.dirname(bundle)}: ${code} (a read-only checkout) and there is no bundle yet`);
+    process.stderr.write(`[pulumi] ${path.dirname(bundle)} is not writable (${code}): the policy pack runs as last built\n`);
+  }
 }
 
-async function runCli(cli: string, args: string[], env: NodeJS.ProcessEnv, backendDir: string): Promise<number> {
-  const stack = needsStackInit(args, backendDir);
-  if (stack) {
-    const init = spawnSync(cli, ["stack", "init", stack, "--non-interactive"], { cwd: PROJECT_ROOT, env, encoding: "utf8" });
-    if (init.status !== 0) {
-      process.stderr.write(init.stderr || init.stdout);
-      return init.status ?? 1;
-    }
-    process.stderr.write(`[pulumi] created the local stack '${stack}' in ${backendDir}\n`);
-  }
+/** How long a stopping CLI gets after the first signal before its process group is killed (a second signal: at once). */
+const GRACE_MS = 20_000;
 
-  const child = spawn(cli, args, { cwd: process.cwd(), env, stdio: "inherit" });
-  // Ctrl-C reaches the CLI from the terminal already (a second one would force-stop it): only relay SIGTERM.
-  process.on("SIGINT", () => undefined);
-  process.on("SIGTERM", () => child.kill("SIGTERM"));
+/**
+ * Runs the CLI in its own process group. SIGINT, SIGTERM and SIGHUP are handled alike: the first asks the CLI to stop
+ * (SIGINT, Pulumi's graceful cancel, which ends its plugins); a second one, or the grace period, kills the group.
+ * Whatever is left in the group when the CLI exits is killed too, so no plugin outlives the command.
+ */
+function runCli(cli: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+  const child = spawn(cli, args, { cwd, env, stdio: "inherit", detached: true });
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // The group is gone already.
+    }
+  };
+  let signals = 0;
+  let grace: NodeJS.Timeout | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      process.stderr.write(`\n[pulumi] ${signal}: stopping the operation (send it again to force)\n`);
+      killGroup("SIGINT");
+      grace = setTimeout(() => killGroup("SIGKILL"), GRACE_MS);
+    } else {
+      killGroup("SIGKILL");
+    }
+  };
+  const handled: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  for (const signal of handled) process.on(signal, onSignal);
   return new Promise((resolve) => {
     child.on("error", (error) => {
       process.stderr.write(`error: cannot run ${cli}: ${error.message}\n`);
       resolve(1);
     });
-    child.on("close", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on("close", (code, signal) => {
+      if (grace) clearTimeout(grace);
+      killGroup("SIGKILL");
+      for (const s of handled) process.off(s, onSignal);
+      resolve(signals > 0 ? 130 : (code ?? (signal ? 1 : 0)));
+    });
   });
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
-    process.stderr.write(`error: ${error instanceof EngineSetupError ? error.message : error.stack}\n`);
-    process.exit(1);
+    const oneLine = error instanceof EngineSetupError || error instanceof StackUsageError;
+    process.stderr.write(`error: ${oneLine ? error.message : error.stack}\n`);
+    process.exit(error instanceof StackUsageError ? 2 : 1);
   },
 );

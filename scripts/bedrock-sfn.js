@@ -5,6 +5,10 @@
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
+// Until the command's own handling is in place (scripts/lib/args.ts runCli), a stop signal simply ends the process.
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
+const stopEarly = () => process.exit(130);
+for (const signal of STOP_SIGNALS) process.on(signal, stopEarly);
 const COMMANDS = {
   synth: "preview the stack offline under Pulumi's mock engine (resource tree, role grants; --json for one document)",
   local: "run the stack's workflow offline on the local cloud (routed, authorised Bedrock and S3 stand-ins); --runs for a batch",
@@ -37,4 +41,5 @@ if (!require("node:fs").existsSync(path.join(root, "scripts", `${command}.ts`)))
 require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
 const { runCli } = require(path.join(root, "scripts", "lib", "args.ts"));
 const { main } = require(path.join(root, "scripts", `${command}.ts`));
+for (const signal of STOP_SIGNALS) process.off(signal, stopEarly);
 runCli(() => main(rest));

@@ -11,6 +11,9 @@ import { jsonDocument, readableReport } from "../local/clients/report";
 import { parseCommonArgs, resolveUserPath, runCli, UsageError, writeNotes } from "./lib/args";
 import { synthesize } from "./lib/synth";
 import { wholeNumberFlag } from "./lib/whole-number";
+import { clip, summariseList } from "../bedrock/text";
+import { readDefinition } from "../local/runners/read-definition";
+import { walkStates } from "../workflow/walk";
 
 const USAGE =
   "bedrock-sfn local --stack <name> [--config <key>=<value>]... (--prompt <text> | --input-file <path>) [--output-to-s3]\n" +
@@ -69,6 +72,7 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
       anyJson: stack.ownDefinition,
     });
     mockTasks = readMockTasks((args.values["mock-task"] as string[] | undefined) ?? [], resolveUserPath);
+    checkMockedStates(mockTasks, stack.definition);
   } catch (error) {
     if (error instanceof InputError) throw new UsageError(`${error.message}\nusage: ${USAGE.split("\n")[0]} (--help for more)`);
     throw error;
@@ -110,6 +114,17 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
     return report.status === "SUCCEEDED" ? 0 : 1;
   } finally {
     await cloud.close();
+  }
+}
+
+/** A --mock-task for a state the definition has no Task of would be silently ignored: name it and the valid ones. */
+function checkMockedStates(mockTasks: Record<string, unknown> | undefined, definition: string): void {
+  const names = Object.keys(mockTasks ?? {});
+  if (names.length === 0) return;
+  const tasks = [...walkStates(readDefinition(definition))].filter(({ state }) => state.Type === "Task").map(({ name }) => name);
+  const unknown = names.find((name) => !tasks.includes(name));
+  if (unknown !== undefined) {
+    throw new UsageError(`--mock-task '${clip(unknown, 60)}' names no Task state of the definition; its Task states: ${summariseList(tasks) || "none"}`);
   }
 }
 

@@ -3,7 +3,6 @@
 // every Bedrock call routed and authorised, the workflow's S3 calls authorised. Point the AWS SDKs at it with the
 // AWS_ENDPOINT_URL_* values it prints; `npm run invoke` then works against it unchanged.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT, readSettings } from "../config/settings";
 import { startApiFrontDoor, type LocalApiFrontDoor } from "../local/cloud/api-front-door";
@@ -13,8 +12,9 @@ import { checkpointPath, readDeployedStack } from "../local/cloud/deployed-stack
 import type { Execution } from "../local/cloud/executions";
 import { startLocalCloud, type LocalCloud } from "../local/cloud/local-cloud";
 import { readRolePolicyFile } from "../local/cloud/role-policy-file";
+import { makeTempDir, removeTempDir } from "../local/stand-ins/temp-dir";
 import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "../local/cloud/step-functions-endpoint";
-import { parseCommonArgs, runCli } from "./lib/args";
+import { parseCommonArgs, runCli, whenInterrupted } from "./lib/args";
 import { PROJECT_DIR, stackConfig, synthesize } from "./lib/synth";
 import { wholeNumberFlag } from "./lib/whole-number";
 
@@ -42,7 +42,7 @@ export interface ServeOptions {
   rolePolicyFile?: string;
   seed?: number;
   route?: string;
-  /** Folder holding Pulumi.<stack>.yaml and .pulumi-local/ (the project root by default). */
+  /** Folder holding Pulumi.<stack>.yaml (the project root by default); its engine state is found from it (engine/paths.ts). */
   projectDir?: string;
   timeScale?: number;
   /** Faults the Bedrock stand-in injects (tests: latency, throttling). */
@@ -74,7 +74,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
   const checkpoint = checkpointPath(projectDir, PROJECT, options.stack);
   const deployed = readDeployedStack(checkpoint, config);
   const synth = deployed ?? (await synthesize({ stack: options.stack, overrides: options.overrides, projectDir }));
-  const source = deployed ? `deployed (offline engine checkpoint ${path.relative(projectDir, checkpoint)})` : "synth (nothing deployed by the offline engine)";
+  const source = deployed ? `deployed (offline engine checkpoint ${checkpoint})` : "synth (nothing deployed by the offline engine)";
   const stack = cloudStackFrom(synth);
   const base = options.port ?? DEFAULT_PORT;
   const cloud = await startLocalCloud({
@@ -123,7 +123,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
       throw error;
     }
   }
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), `bedrock-sfn-serve-${options.stack}-`));
+  const directory = makeTempDir(`bedrock-sfn-serve-${options.stack}-`);
   const outputsFile = path.join(directory, "outputs.json");
   fs.writeFileSync(outputsFile, `${JSON.stringify(synth.outputs, null, 2)}\n`);
   return {
@@ -143,14 +143,14 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     },
     async close() {
       await Promise.allSettled([sfn.close(), cloud.close(), ...(api ? [api.close()] : [])]);
-      fs.rmSync(directory, { recursive: true, force: true });
+      removeTempDir(directory);
     },
   };
 }
 
 export interface ServeDependencies {
   stdout?: (text: string) => void;
-  /** Resolves when serving should stop; by default on SIGINT or SIGTERM. */
+  /** Resolves when serving should stop; by default on SIGINT, SIGTERM or SIGHUP (scripts/lib/args.ts whenInterrupted). */
   stopped?: Promise<unknown>;
 }
 
@@ -191,10 +191,7 @@ export async function main(argv: string[] = process.argv.slice(2), deps: ServeDe
     "Serving until Ctrl-C.",
   ];
   stdout(`${lines.join("\n")}\n`);
-  await (deps.stopped ??
-    new Promise((resolve) => {
-      for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, resolve);
-    }));
+  await (deps.stopped ?? whenInterrupted());
   await serving.close();
   stdout("stopped\n");
   return 0;

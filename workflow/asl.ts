@@ -89,6 +89,7 @@ export const STATES = {
   Timeout: "States.Timeout",
   Runtime: "States.Runtime",
   QueryEvaluationError: "States.QueryEvaluationError",
+  DataLimitExceeded: "States.DataLimitExceeded",
 } as const;
 
 /** What ASL takes for a retrier's fields that a definition leaves out (no MaxDelaySeconds: no cap; no jitter). */

@@ -1,7 +1,7 @@
 // The AWS provider stand-in: a real Pulumi resource provider (served by `pulumi.provider.main`) for exactly the
 // resource types and data sources this project uses. Nothing is sent anywhere: "creating" a resource computes the
 // outputs AWS would report, and the engine records them in the stack's state like any provider's.
-import { randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../../bedrock/arn";
 import { MOCK_ACCOUNT, offlineMocks } from "../../scripts/lib/mocks";
@@ -61,7 +61,7 @@ export class AwsStandIn implements pulumi.provider.Provider {
     const kind = RESOURCE_KINDS[type];
     if (!kind) return { inputs: news, failures: [{ property: "", reason: unsupported("resource type", type, Object.keys(RESOURCE_KINDS)) }] };
     const inputs = { ...news };
-    if (kind.autoName) autoName(kind.autoName, inputs, olds, name);
+    if (kind.autoName) autoName(kind.autoName, inputs, olds, name, urn);
     return { inputs, failures: kind.validate?.(inputs) ?? [] };
   }
 
@@ -128,7 +128,7 @@ function unsupported(what: string, token: string, known: string[]): string {
  * The physical name pulumi-aws would generate: `<resource name>-<7 hex>` (or `<namePrefix><hex>`), kept from the
  * previous inputs when it was generated before, so that an update does not rename (and replace) the resource.
  */
-function autoName(spec: NonNullable<ResourceKind["autoName"]>, inputs: Inputs, olds: Inputs, name: string): void {
+function autoName(spec: NonNullable<ResourceKind["autoName"]>, inputs: Inputs, olds: Inputs, name: string, urn: string): void {
   if (inputs[spec.property] !== undefined) return;
   const defaults = Array.isArray(olds[DEFAULTS_KEY]) ? (olds[DEFAULTS_KEY] as string[]) : [];
   const prefixKey = "namePrefix" in inputs ? "namePrefix" : spec.property === "bucket" ? "bucketPrefix" : undefined;
@@ -138,7 +138,11 @@ function autoName(spec: NonNullable<ResourceKind["autoName"]>, inputs: Inputs, o
   if (defaults.includes(spec.property) && typeof olds[spec.property] === "string" && samePrefix) {
     value = olds[spec.property] as string;
   } else {
-    const suffix = randomBytes(4).toString("hex").slice(0, 7);
+    // Derived, not drawn: `up` checks each resource twice (its preview, then the update), and both must name it alike
+    // (a random draw made the preview show one state machine name and the update create another). A replacement
+    // hashes the old name in, so it gets a new one, as pulumi-aws's seeded autonaming does.
+    const seed = `${urn}\0${typeof olds[spec.property] === "string" ? olds[spec.property] : ""}\0${prefix ?? ""}`;
+    const suffix = createHash("sha256").update(seed).digest("hex").slice(0, 7);
     value = prefix !== undefined ? `${prefix}${suffix}` : `${name.slice(0, spec.maxLength - 8)}-${suffix}`;
   }
   inputs[spec.property] = spec.lowercase ? value.toLowerCase() : value;

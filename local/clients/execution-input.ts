@@ -7,9 +7,10 @@ import { DEFAULT_INPUT_PREFIX, INPUT_FIELDS, type ExecutionInput } from "../../w
 import { clip } from "../../bedrock/text";
 import { formatS3Uri } from "../runners/s3-uri";
 import { BedrockSfnError } from "../../src/errors";
+import { AWS_LIMITS } from "../runners/aws-limits";
 
 /** Step Functions' limit on an execution input (UTF-8 bytes of its JSON). */
-const EXECUTION_INPUT_LIMIT_BYTES = 256 * 1024;
+const EXECUTION_INPUT_LIMIT_BYTES = AWS_LIMITS.payloadBytes;
 
 /** InvokeModel's limit on a request body (the Bedrock API reference: body, at most 25,000,000 bytes). */
 export const INVOKE_MODEL_BODY_LIMIT_BYTES = 25_000_000;

@@ -1,5 +1,5 @@
 // What the offline real engine deployed, read from Pulumi's own checkpoint (the local backend's stack file):
-// `<project>/.pulumi-local/.pulumi/stacks/<project>/<stack>.json`, resources under `checkpoint.latest.resources[]`.
+// `<state>/.pulumi/stacks/<project>/<stack>.json` (the checkout's state folder, engine/paths.ts), resources under `checkpoint.latest.resources[]`.
 // `serve` serves this (the role policy and definition as recorded) when it exists, otherwise what synth produces.
 
 import { isSecret } from "../../engine/aws/values";

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { WorkflowType } from "../../src/defaults";
 import type { WorkflowRun } from "../runners/execution";
+import { AWS_LIMITS } from "../runners/aws-limits";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
 
@@ -53,7 +54,7 @@ export class StepFunctionsError extends Error {
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
-const MAX_INPUT_BYTES = 256 * 1024;
+const MAX_INPUT_BYTES = AWS_LIMITS.payloadBytes;
 
 export class ExecutionStore {
   private readonly byArn = new Map<string, Execution>();

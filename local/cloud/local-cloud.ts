@@ -86,7 +86,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       s3Client: userS3Client,
       endpoints: { bedrock: bedrock.endpoint, s3: s3FrontDoor.endpoint },
       run: (runOptions: Omit<RunWorkflowOptions, "bedrock" | "s3">): Promise<WorkflowRun> =>
-        runWorkflow({ stateMachineArn: stack.stateMachineArn, ...runOptions, bedrock: bedrockClient, s3: roleS3Client }),
+        runWorkflow({ stateMachineArn: stack.stateMachineArn, workflowType: stack.workflowType, ...runOptions, bedrock: bedrockClient, s3: roleS3Client }),
       async close() {
         bedrockClient.destroy();
         roleS3Client.destroy();

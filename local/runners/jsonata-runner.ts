@@ -3,7 +3,8 @@
 // defines them. Branches and iterations read the variables of their enclosing scope; what they assign stays inside.
 
 import type { AnyCatcher, AnyStateDefinition, AnyStateMachine } from "../../workflow/asl";
-import { executionArnOf, type RunnerOptions, type WorkflowRun } from "./execution";
+import { checkPayload, ExecutionBudget, HISTORY_EVENTS, inlineMapConcurrency, expressDurationExceeded } from "./aws-limits";
+import { executionArnOf, StateRecorder, type RunnerOptions, type WorkflowRun } from "./execution";
 import { invokeModelOnly, type TaskRunner } from "./task-router";
 import { evaluateRequired, evaluateTemplate, type Bindings } from "./state-field-jsonata";
 import { backoffSeconds, firstMatching, maxAttemptsOf } from "./retry-matching";
@@ -28,25 +29,42 @@ interface StatesVariable {
 }
 
 export async function runJsonata(options: RunnerOptions): Promise<WorkflowRun> {
-  const states: string[] = [];
-  const execution = new JsonataExecution(options, states);
+  const recorder = new StateRecorder();
+  const budget = new ExecutionBudget(options.workflowType ?? "STANDARD", options.clock);
+  const execution = new JsonataExecution(options, recorder, { budget });
   const limit = options.definition.TimeoutSeconds;
-  let timer: NodeJS.Timeout | undefined;
+  const timers: NodeJS.Timeout[] = [];
   try {
-    const run = execution.run();
-    const output = limit === undefined ? await run : await Promise.race([run, executionTimeout(limit)]);
-    return { status: "SUCCEEDED", output, states };
+    const run = execution.run().then((output) => {
+      checkPayload("the execution's output", output);
+      return output;
+    });
+    const deadlines: Promise<never>[] = [];
+    if (limit !== undefined)
+      deadlines.push(rejectAfter(options.clock.timeoutMs(limit), () => new StatesError(STATES.Timeout, `The execution exceeded its TimeoutSeconds of ${limit}`)));
+    // EXPRESS: 5 minutes on the runner's clock, even for a state that never yields (a Task that hangs).
+    const left = budget.msLeft();
+    if (left !== undefined)
+      deadlines.push(
+        rejectAfter(left, () => {
+          budget.exceeded ??= expressDurationExceeded();
+          return budget.exceeded;
+        }),
+      );
+    const output = await Promise.race([run, ...deadlines]);
+    budget.count(HISTORY_EVENTS.execution - 1);
+    return { status: "SUCCEEDED", output, states: recorder.list() };
   } catch (error) {
-    const failure = asStatesError(error);
-    return { status: "FAILED", error: failure.errorName, cause: failure.cause, states };
+    const failure = budget.exceeded ?? asStatesError(error);
+    return { status: "FAILED", error: failure.errorName, cause: failure.cause, states: recorder.list() };
   } finally {
     execution.stop();
-    if (timer) clearTimeout(timer);
+    for (const timer of timers) clearTimeout(timer);
   }
 
-  function executionTimeout(seconds: number): Promise<never> {
+  function rejectAfter(ms: number, error: () => StatesError): Promise<never> {
     return new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new StatesError(STATES.Timeout, `The execution exceeded its TimeoutSeconds of ${seconds}`)), options.clock.timeoutMs(seconds));
+      timers.push(setTimeout(() => reject(error()), ms));
     });
   }
 }
@@ -61,6 +79,8 @@ interface Scope {
   mapItem?: { Index: number; Value: unknown };
   /** Shared by all scopes of one execution, so that a timeout stops every branch. */
   stopped: { value: boolean };
+  /** AWS's limits on this execution, shared by every branch and iteration (they all count in one history). */
+  budget: ExecutionBudget;
   startTime: string;
 }
 
@@ -72,7 +92,7 @@ class JsonataExecution {
 
   constructor(
     private readonly options: RunnerOptions,
-    private readonly entered: string[],
+    private readonly entered: StateRecorder,
     scope?: Partial<Scope>,
     variables: Record<string, unknown> = {},
   ) {
@@ -82,6 +102,7 @@ class JsonataExecution {
       input: scope && "input" in scope ? scope.input : options.input,
       mapItem: scope?.mapItem,
       stopped: scope?.stopped ?? { value: false },
+      budget: scope?.budget ?? new ExecutionBudget(options.workflowType ?? "STANDARD", options.clock),
       startTime: scope?.startTime ?? new Date().toISOString(),
     };
     this.runTaskWith = options.runTask ?? invokeModelOnly(options.invokeModel);
@@ -99,11 +120,18 @@ class JsonataExecution {
     while (name !== undefined && !this.scope.stopped.value) {
       const state: AnyStateDefinition | undefined = machine.States[name];
       if (!state) throw new StatesError(STATES.Runtime, `transition to '${name}', which is not a state of this machine`);
-      this.entered.push(name);
+      this.scope.budget.count(
+        state.Type === "Task" ? HISTORY_EVENTS.task : state.Type === "Parallel" || state.Type === "Map" ? HISTORY_EVENTS.parallelOrMap : HISTORY_EVENTS.state,
+      );
+      this.entered.enter(name);
+      checkPayload(`the input of state '${name}'`, input);
       const outcome = await this.runState(name, state, input);
+      checkPayload(`the output of state '${name}'`, outcome.output);
       input = outcome.output;
       name = outcome.next;
     }
+    // A limit reached in a concurrent branch ends this one too.
+    if (this.scope.budget.exceeded) throw this.scope.budget.exceeded;
     return input;
   }
 
@@ -114,7 +142,7 @@ class JsonataExecution {
       throw new StatesError(STATES.Runtime, "a Parallel branch or Map ItemProcessor needs StartAt and States");
     }
     // Only top-level states are recorded, as for JSONPath runs: concurrent branches would interleave.
-    return new JsonataExecution(this.options, [], { ...this.scope, machine: m, input, mapItem }, this.variables);
+    return new JsonataExecution(this.options, new StateRecorder(), { ...this.scope, machine: m, input, mapItem }, this.variables);
   }
 
   private runState(name: string, state: AnyStateDefinition, input: unknown): Promise<StateOutcome> {
@@ -163,6 +191,7 @@ class JsonataExecution {
         const retrier = firstMatching(state.Retry, failure, true);
         if (retrier >= 0 && retriesSoFar[retrier] < maxAttemptsOf(state.Retry![retrier])) {
           await this.options.clock.sleepSeconds(backoffSeconds(state.Retry![retrier], retriesSoFar[retrier], this.options.clock.random));
+          this.scope.budget.count(HISTORY_EVENTS.retry);
           retriesSoFar[retrier]++;
           retryCount++;
           continue;
@@ -190,19 +219,21 @@ class JsonataExecution {
     const items = state.Items === undefined ? states.input : await evaluateRequired(state.Items, this.bindings(states), `${name}.Items`);
     if (!Array.isArray(items)) throw new StatesError(STATES.QueryEvaluationError, `${name}.Items must evaluate to an array, got ${JSON.stringify(items)?.slice(0, 200)}`);
     const processor = state.ItemProcessor ?? state.Iterator;
-    const limit = Number(state.MaxConcurrency ?? 0) > 0 ? Number(state.MaxConcurrency) : items.length || 1;
+    // Inline Map: AWS runs at most 40 iterations at once (AWS_LIMITS.inlineMapConcurrency).
+    const limit = inlineMapConcurrency(state.MaxConcurrency, items.length);
     const results: unknown[] = new Array(items.length);
     let next = 0;
     const worker = async () => {
       while (next < items.length) {
         const index = next++;
+        this.scope.budget.count(HISTORY_EVENTS.mapIteration);
         const mapItem = { Index: index, Value: items[index] };
         const selectorStates = { ...states, context: { ...states.context, Map: { Item: mapItem } } };
         const input = state.ItemSelector === undefined ? items[index] : await evaluateTemplate(state.ItemSelector, this.bindings(selectorStates), `${name}.ItemSelector`);
         results[index] = await this.child(processor, input, mapItem).run();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(limit, Math.max(items.length, 1)) }, worker));
+    await Promise.all(Array.from({ length: limit }, worker));
     return results;
   }
 

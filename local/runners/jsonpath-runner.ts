@@ -4,7 +4,8 @@
 
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import { RETRIER_DEFAULTS, type AnyStateDefinition, type AnyStateMachine } from "../../workflow/asl";
-import { executionArnOf, type RunnerOptions, type WorkflowRun } from "./execution";
+import { ExecutionBudget, expressDurationExceeded, HISTORY_EVENTS, inlineMapConcurrency, payloadBytes, AWS_LIMITS, dataLimitExceeded } from "./aws-limits";
+import { executionArnOf, StateRecorder, type RunnerOptions, type WorkflowRun } from "./execution";
 import { walkStates } from "../../workflow/walk";
 import { installPromiseWithResolvers } from "./polyfills";
 import { STATES, StatesError } from "./states-error";
@@ -26,7 +27,7 @@ export async function runJsonPath(options: RunnerOptions): Promise<WorkflowRun> 
   if (jsonataState) {
     throw new Error(`state '${jsonataState[0]}' uses JSONata inside a JSONPath machine; the local runners run one query language per machine`);
   }
-  const scaled = scaleWaits(definition, { waits: options.clock.timeScale, timeouts: options.clock.timeoutScale });
+  const scaled = withInlineMapCap(scaleWaits(definition, { waits: options.clock.timeScale, timeouts: options.clock.timeoutScale }));
   const machine = new StateMachine(structuredClone(scaled) as unknown as LibraryDefinition, { validationOptions: { noValidate: true } });
 
   const execution = machine.run(options.input as never, {
@@ -37,21 +38,72 @@ export async function runJsonPath(options: RunnerOptions): Promise<WorkflowRun> 
     } as LibraryRunOptions["context"],
   });
 
-  const states: string[] = [];
+  // AWS's limits, judged from the library's event log: the history it would have written, and the payloads.
+  const budget = new ExecutionBudget(options.workflowType ?? "STANDARD", options.clock);
+  const recorder = new StateRecorder();
+  const stop = (error: StatesError) => {
+    budget.exceeded ??= error;
+    execution.abort();
+  };
+  const left = budget.msLeft();
+  const timer = left === undefined ? undefined : setTimeout(() => stop(expressDurationExceeded()), left);
   const recording = (async () => {
     for await (const event of execution.eventLogs) {
-      if (event.type === "StateEntered" && event.index === undefined) states.push(event.state.name);
+      if (budget.exceeded) continue;
+      try {
+        judge(event as unknown as LoggedEvent, budget);
+      } catch (error) {
+        stop(error as StatesError);
+        continue;
+      }
+      if (event.type === "StateEntered" && event.index === undefined) recorder.enter(event.state.name);
     }
   })();
 
   try {
     const output = await execution.result;
     await recording;
-    return { status: "SUCCEEDED", output, states };
+    if (budget.exceeded) return { status: "FAILED", error: budget.exceeded.errorName, cause: budget.exceeded.cause, states: recorder.list() };
+    return { status: "SUCCEEDED", output, states: recorder.list() };
   } catch (error) {
     await recording;
-    return { status: "FAILED", ...failureOf(error), states };
+    const failure = budget.exceeded ? { error: budget.exceeded.errorName, cause: budget.exceeded.cause } : failureOf(error);
+    return { status: "FAILED", ...failure, states: recorder.list() };
+  } finally {
+    if (timer) clearTimeout(timer);
   }
+}
+
+interface LoggedEvent {
+  type: string;
+  state?: { name: string; type: string; input?: unknown; output?: unknown };
+}
+
+/** Counts one logged event into the history and checks the payload it carries; throws the limit's error. */
+function judge(event: LoggedEvent, budget: ExecutionBudget): void {
+  if (event.type === "StateEntered" && event.state) {
+    const type = event.state.type;
+    budget.count(type === "Task" ? HISTORY_EVENTS.task : type === "Parallel" || type === "Map" ? HISTORY_EVENTS.parallelOrMap : HISTORY_EVENTS.state);
+    const bytes = payloadBytes(event.state.input);
+    if (bytes > AWS_LIMITS.payloadBytes) throw dataLimitExceeded(`the input of state '${event.state.name}'`, bytes);
+  } else if (event.type === "StateExited" && event.state) {
+    const bytes = payloadBytes(event.state.output);
+    if (bytes > AWS_LIMITS.payloadBytes) throw dataLimitExceeded(`the output of state '${event.state.name}'`, bytes);
+  } else if (event.type === "MapIterationStarted") {
+    budget.count(HISTORY_EVENTS.mapIteration);
+  } else if (event.type === "StateRetried") {
+    budget.count(HISTORY_EVENTS.retry);
+  } else {
+    budget.count(0);
+  }
+}
+
+/** A copy whose inline Maps run at most 40 iterations at once, as on AWS (MaxConcurrency 0 or absent included). */
+function withInlineMapCap(definition: AnyStateMachine): AnyStateMachine {
+  for (const [, state] of allStates(definition)) {
+    if (state.Type === "Map") state.MaxConcurrency = inlineMapConcurrency(state.MaxConcurrency, Number.POSITIVE_INFINITY);
+  }
+  return definition;
 }
 
 /**

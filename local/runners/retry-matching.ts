@@ -5,11 +5,17 @@ import { STATES, StatesError } from "./states-error";
 
 /**
  * Whether an ErrorEquals list matches an error raised by a state.
- * `States.ALL` matches everything but `States.Runtime`; `States.TaskFailed` matches any Task error except `States.Timeout`.
+ * `States.ALL` matches everything but `States.Runtime` and `States.DataLimitExceeded` (which only its own name catches);
+ * `States.TaskFailed` matches any Task error except `States.Timeout`.
  */
 function errorMatches(errorEquals: readonly string[], error: StatesError, raisedByTask: boolean): boolean {
   if (!error.isCatchable) return false;
-  return errorEquals.some((name) => name === error.errorName || name === STATES.ALL || (name === STATES.TaskFailed && raisedByTask && error.errorName !== STATES.Timeout));
+  return errorEquals.some(
+    (name) =>
+      name === error.errorName ||
+      (name === STATES.ALL && error.errorName !== STATES.DataLimitExceeded) ||
+      (name === STATES.TaskFailed && raisedByTask && error.errorName !== STATES.Timeout),
+  );
 }
 
 /** Index of the first entry whose ErrorEquals matches, or -1; later entries are never consulted for that error. */

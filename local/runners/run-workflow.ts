@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { WorkflowType } from "./aws-limits";
 import { createClock, type ClockOptions } from "./clock";
 import { queryLanguageOf } from "../../workflow/walk";
 import type { ExecutionIdentity, WorkflowRun } from "./execution";
@@ -24,6 +25,8 @@ export interface RunWorkflowOptions extends ClockOptions {
   stateMachineArn?: string;
   /** Results for named Task states instead of calling anything (`--mock-task`). */
   mockTasks?: Record<string, unknown>;
+  /** Which of AWS's execution limits apply (local/runners/aws-limits.ts); default STANDARD. */
+  workflowType?: WorkflowType;
 }
 
 export type { WorkflowRun } from "./execution";
@@ -45,6 +48,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     runTask: createTaskRouter({ bedrock: options.bedrock, s3: options.s3, mocks: options.mockTasks }),
     clock: createClock(options),
     identity,
+    workflowType: options.workflowType,
   };
   return queryLanguageOf(definition) === "JSONata" ? runJsonata(runnerOptions) : runJsonPath(runnerOptions);
 }

@@ -1,11 +1,9 @@
 // Local S3 for the payload bucket: s3rver on 127.0.0.1, reached through the real S3 client (path-style, s3rver's fixed keys).
 
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver = require("s3rver");
+import { makeTempDir, removeTempDir } from "./temp-dir";
 
 /** s3rver accepts only these credentials when it checks signatures. */
 const S3RVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
@@ -26,13 +24,13 @@ export interface S3StandInOptions {
 }
 
 export async function startS3StandIn(options: S3StandInOptions): Promise<S3StandIn> {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-sfn-s3-"));
+  const directory = makeTempDir("bedrock-sfn-s3-");
   const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory });
   let address: AddressInfo;
   try {
     address = await server.run();
   } catch (error) {
-    fs.rmSync(directory, { recursive: true, force: true });
+    removeTempDir(directory);
     throw error;
   }
   const endpoint = `http://127.0.0.1:${address.port}`;
@@ -42,7 +40,7 @@ export async function startS3StandIn(options: S3StandInOptions): Promise<S3Stand
     try {
       await server.close();
     } finally {
-      fs.rmSync(directory, { recursive: true, force: true });
+      removeTempDir(directory);
     }
   };
 

@@ -62,14 +62,27 @@ const isPathOption = (name: string, option: Option) => option.path === true || /
 export function parseFlags(argv: string[], options: Options, usage = ""): CommonArgs["values"] {
   const nodeOptions = Object.fromEntries(Object.entries(options).map(([name, { path: _path, ...option }]) => [name, option]));
   let values: CommonArgs["values"];
+  let tokens: NonNullable<ReturnType<typeof parseArgs>["tokens"]>;
   try {
-    ({ values } = parseArgs({ args: argv, options: nodeOptions, strict: true, allowPositionals: false }));
+    ({ values, tokens } = parseArgs({ args: argv, options: nodeOptions, strict: true, allowPositionals: false, tokens: true }));
   } catch (err) {
     // --help wins over every other mistake on the line, as users expect.
     if (argv.includes("--help") || argv.includes("-h")) throw new HelpRequested(usage);
-    throw usageError(clip((err as Error).message, 200), usage);
+    // Node's messages run over several lines ("...ambiguous.\nDid you forget..."): the first says what is wrong.
+    const [first, ...rest] = (err as Error).message.split("\n");
+    const hint = rest.find((line) => line.includes("=-"))
+      ? ` (a value starting with '-' goes after '=', e.g. ${/'(--[\w-]+=-XYZ)'/.exec(rest.join(" "))?.[1] ?? "--flag=-1"})`
+      : "";
+    throw usageError(clip(`${first}${hint}`, 200), usage);
   }
   if (values.help === true) throw new HelpRequested(usage);
+  // A flag that takes one value, given twice, is a mistake the user should hear about, not a silent last-one-wins.
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== "option" || options[token.name]?.multiple || options[token.name]?.type === "boolean") continue;
+    if (seen.has(token.name)) throw usageError(`--${token.name} is given more than once; give it once`, usage);
+    seen.add(token.name);
+  }
   for (const [name, option] of Object.entries(options)) {
     const value = values[name];
     if (typeof value === "string" && isPathOption(name, option)) values[name] = resolveUserPath(value);
@@ -116,10 +129,44 @@ export function writeNotes(notes: readonly string[], stderr: (text: string) => v
   for (const note of notes) stderr(`${clipLines(note)}\n`);
 }
 
+/** The signals every CLI handles alike: Ctrl-C, a kill, a closed terminal. */
+const STOP_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+/** How long a command that stops gracefully (serve) gets before the exit is forced. */
+const GRACE_MS = 5000;
+let gracefulStop: ((signal: NodeJS.Signals) => void) | undefined;
+
+/** Resolves on the first SIGINT, SIGTERM or SIGHUP, for a command that stops on its own (serve); a second one exits. */
+export function whenInterrupted(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    gracefulStop = resolve;
+  });
+}
+
+/**
+ * SIGINT, SIGTERM and SIGHUP end a CLI the same way: a command waiting in whenInterrupted() is told and gets a grace
+ * period; any other exits at once (exit code 130). Exit handlers remove the local cloud's temp folders
+ * (local/stand-ins/temp-dir.ts); the servers are in-process and end with it. A second signal forces the exit.
+ */
+function handleStopSignals(): void {
+  let received = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    received++;
+    if (received === 1 && gracefulStop) {
+      process.stderr.write(`\n${signal}: stopping (send it again to force)\n`);
+      gracefulStop(signal);
+      setTimeout(() => process.exit(130), GRACE_MS).unref();
+      return;
+    }
+    process.exit(130);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+}
+
 /** Runs a CLI's main: user errors print one clear message (exit 2), never a stack trace; set DEBUG for one. */
 export function runCli(main: () => Promise<number>): void {
   // The AWS SDK warns on every client that Node 20 support ends in 2027; the README says so once instead.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  handleStopSignals();
   main().then(
     (code) => process.exit(code),
     (err: unknown) => {

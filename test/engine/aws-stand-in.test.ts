@@ -67,6 +67,18 @@ describe("engine/aws: the AWS provider stand-in", () => {
     assert.equal(named.inputs.name, "mine");
   });
 
+  it("names a new resource alike in up's preview and in its update (two checks from empty olds), and a replacement anew", async () => {
+    const preview = await standIn().check(urn(MACHINE, "bedrock-sfn-workflow"), {}, { definition: "{}" });
+    const update = await standIn().check(urn(MACHINE, "bedrock-sfn-workflow"), {}, { definition: "{}", roleArn: "arn:aws:iam::123456789012:role/r" });
+    assert.match(String(preview.inputs.name), /^bedrock-sfn-workflow-[0-9a-f]{7}$/);
+    assert.equal(update.inputs.name, preview.inputs.name);
+    const other = await standIn().check(urn(MACHINE, "other"), {}, { definition: "{}" });
+    assert.notEqual(String(other.inputs.name).slice(-7), String(preview.inputs.name).slice(-7));
+    // A replacement (olds without the generated-defaults marker) is named from the old name: a new name.
+    const replacement = await standIn().check(urn(MACHINE, "bedrock-sfn-workflow"), { name: preview.inputs.name }, { definition: "{}" });
+    assert.notEqual(replacement.inputs.name, preview.inputs.name);
+  });
+
   it("computes AWS-like IDs and ARNs", async () => {
     const provider = standIn();
     const role = await provider.create(urn(ROLE, "r"), { name: "r-abc1234", assumeRolePolicy: trust });

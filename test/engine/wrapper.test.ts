@@ -9,8 +9,8 @@ import { EngineSetupError } from "../../engine/build-cli";
 import { locateOrBuildCli, needsStackInit, parseArgs, removedStack, withSafeDefaults } from "../../engine/cli";
 import { engineEnv } from "../../engine/environment";
 import { configForSdk, requiredPackages, runtimeOptions } from "../../engine/language-host";
-import { guardStackFiles, lendSalts, takeBackSalts } from "../../engine/offline-salt";
-import { AWS_PLUGIN_DIR, PLUGINS_DIR, PROJECT_ROOT, cacheDir, stackStatePath } from "../../engine/paths";
+import { StackUsageError, checkStackKnown, knownStacks, saveOfflineSalt, stackConfigCopy } from "../../engine/offline-salt";
+import { AWS_PLUGIN_DIR, PLUGINS_DIR, PROJECT_ROOT, cacheDir, localBackendDir, stackStatePath } from "../../engine/paths";
 import { AWS_STAND_IN_LAUNCHER, installAwsStandIn } from "../../engine/aws/plugin-install";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-sfn-wrapper-"));
@@ -97,44 +97,75 @@ describe("engine: the npm run pulumi wrapper", () => {
     assert.equal(removedStack(["stack", "ls"]), undefined);
   });
 
-  it("lends the offline salt to the stack file for a command and takes it back, leaving the user's own salt alone", () => {
+  it("gives the CLI a copy of the stack file with the offline salt, in the state folder; the tracked file is only read", () => {
     const project = tmp();
-    const salts = path.join(project, "salts");
+    const state = path.join(project, "state");
     const dev = path.join(project, "Pulumi.dev.yaml");
     const prod = path.join(project, "Pulumi.prod.yaml");
-    fs.writeFileSync(dev, "config:\n  aws:region: ap-northeast-1\n");
+    const devText = "config:\n  aws:region: ap-northeast-1\n";
+    fs.writeFileSync(dev, devText);
     fs.writeFileSync(prod, "config:\n  aws:region: us-east-1\nencryptionsalt: v1:users-own\n");
-    // A command (stack init) adds a salt: it moves out of the tracked file.
-    let own = lendSalts(project, salts);
-    fs.appendFileSync(dev, "encryptionsalt: v1:offline\n");
-    takeBackSalts(project, salts, own);
-    assert.equal(fs.readFileSync(dev, "utf8"), "config:\n  aws:region: ap-northeast-1\n");
-    assert.equal(fs.readFileSync(path.join(salts, "dev"), "utf8"), "v1:offline\n");
-    // The next command sees it while it runs.
-    own = lendSalts(project, salts);
-    assert.match(fs.readFileSync(dev, "utf8"), /^encryptionsalt: v1:offline$/m);
-    takeBackSalts(project, salts, own);
-    assert.doesNotMatch(fs.readFileSync(dev, "utf8"), /encryptionsalt/);
-    assert.match(fs.readFileSync(prod, "utf8"), /encryptionsalt: v1:users-own/);
-    assert.equal(fs.existsSync(path.join(salts, "prod")), false);
+    fs.chmodSync(dev, 0o444);
+    // A first command: no salt yet; the CLI writes one into the copy, where the wrapper keeps it.
+    let copy = stackConfigCopy(project, state, "dev");
+    assert.ok(copy.file.startsWith(state));
+    assert.equal(fs.readFileSync(copy.file, "utf8"), devText);
+    fs.writeFileSync(copy.file, 'config:\n  aws:region: "ap-northeast-1"\nencryptionsalt: v1:offline\n');
+    copy.finish(false);
+    assert.equal(fs.readFileSync(path.join(state, "salts", "dev"), "utf8"), "v1:offline\n");
+    assert.equal(fs.readFileSync(dev, "utf8"), devText);
+    // The next command's copy carries it; the user's own salt is left as it is.
+    copy = stackConfigCopy(project, state, "dev");
+    assert.match(fs.readFileSync(copy.file, "utf8"), /^encryptionsalt: v1:offline$/m);
+    copy.finish(false);
+    const prodCopy = stackConfigCopy(project, state, "prod");
+    assert.equal((fs.readFileSync(prodCopy.file, "utf8").match(/encryptionsalt/g) ?? []).length, 1);
+    assert.equal(fs.existsSync(path.join(state, "salts", "prod")), false);
   });
 
-  it("puts stack files back byte for byte after commands that do not edit config (stack init rewrites them)", () => {
+  it("writes a `config set` edit (without the salt) back to the tracked file, and says in one line when it cannot", () => {
     const project = tmp();
-    const salts = path.join(project, "salts");
+    const state = path.join(project, "state");
     const prod = path.join(project, "Pulumi.prod.yaml");
-    const original = "# Production\nconfig:\n  bedrock-sfn:maxTokens: 2048\n  bedrock-sfn:tracing: true\n";
+    const original = "# Production\nconfig:\n  bedrock-sfn:maxTokens: 2048\n";
     fs.writeFileSync(prod, original);
-    let release = guardStackFiles(project, salts, false);
-    fs.writeFileSync(prod, 'config:\n  bedrock-sfn:maxTokens: "2048"\n  bedrock-sfn:tracing: "true"\nencryptionsalt: v1:offline\n');
-    release();
-    assert.equal(fs.readFileSync(prod, "utf8"), original);
-    assert.equal(fs.readFileSync(path.join(salts, "prod"), "utf8"), "v1:offline\n");
-    // `config set` is meant to edit the file: its edit stays, the salt still leaves.
-    release = guardStackFiles(project, salts, true);
-    fs.writeFileSync(prod, `${fs.readFileSync(prod, "utf8").replace(/^encryptionsalt:.*\n/m, "")}  bedrock-sfn:logLevel: ALL\nencryptionsalt: v1:offline\n`);
-    release();
+    saveOfflineSalt(state, "prod", "v1:offline");
+    let copy = stackConfigCopy(project, state, "prod");
+    fs.appendFileSync(copy.file, "  bedrock-sfn:logLevel: ALL\n");
+    copy.finish(false);
+    assert.equal(fs.readFileSync(prod, "utf8"), original, "not a config command: the tracked file is untouched");
+    copy = stackConfigCopy(project, state, "prod");
+    fs.writeFileSync(copy.file, `${fs.readFileSync(copy.file, "utf8").replace(/^encryptionsalt:.*\n/m, "")}  bedrock-sfn:logLevel: ALL\nencryptionsalt: v1:offline\n`);
+    copy.finish(true);
     assert.equal(fs.readFileSync(prod, "utf8"), `${original}  bedrock-sfn:logLevel: ALL\n`);
+    // The tracked file cannot be written (EROFS/EACCES are the same path; root ignores chmod, so a directory stands in).
+    copy = stackConfigCopy(project, state, "prod");
+    fs.appendFileSync(copy.file, "  bedrock-sfn:tracing: true\n");
+    fs.rmSync(prod);
+    fs.mkdirSync(prod);
+    assert.throws(
+      () => copy.finish(true),
+      (e: Error) => e instanceof StackUsageError && /^cannot save the config change to .*Pulumi\.prod\.yaml: EISDIR/.test(e.message) && !e.message.includes("\n"),
+    );
+  });
+
+  it("refuses a stack with no Pulumi.<stack>.yaml in one line naming the known stacks", () => {
+    const project = tmp();
+    fs.writeFileSync(path.join(project, "Pulumi.dev.yaml"), "config: {}\n");
+    fs.writeFileSync(path.join(project, "Pulumi.prod.yaml"), "config: {}\n");
+    assert.deepEqual(knownStacks(project), ["dev", "prod"]);
+    assert.doesNotThrow(() => checkStackKnown(project, "dev"));
+    assert.throws(
+      () => checkStackKnown(project, "staging"),
+      (e: Error) => e instanceof StackUsageError && /^unknown stack 'staging': there is no Pulumi\.staging\.yaml; known stacks: dev, prod /.test(e.message),
+    );
+  });
+
+  it("keeps the state of a checkout outside it, in the engine's home (or BEDROCK_SFN_STATE_DIR)", () => {
+    const dir = localBackendDir("/work/some/checkout", { XDG_CACHE_HOME: "/cache" });
+    assert.match(dir, /^\/cache\/bedrock-sfn\/checkouts\/checkout-[0-9a-f]{12}$/);
+    assert.notEqual(localBackendDir("/work/other/checkout", { XDG_CACHE_HOME: "/cache" }), dir);
+    assert.equal(localBackendDir("/work/some/checkout", { BEDROCK_SFN_STATE_DIR: "/elsewhere" }), "/elsewhere");
   });
 
   describe("the language host", () => {

@@ -9,6 +9,7 @@ import { cloudStackFrom } from "../../local/cloud/cloud-stack";
 import { CheckpointError, checkpointPath, readDeployedStack } from "../../local/cloud/deployed-stack";
 import { PROJECT_DIR } from "../../scripts/lib/synth";
 import { startServing } from "../../scripts/serve";
+import { localBackendDir } from "../../engine/paths";
 
 const FIXTURE = path.join(__dirname, "fixtures", "checkpoint-dev.json");
 const CONFIG = { "aws:region": "ap-northeast-1", "bedrock-sfn:modelId": "apac.anthropic.claude-sonnet-4-20250514-v1:0", "bedrock-sfn:workflowType": "EXPRESS" };
@@ -20,15 +21,19 @@ describe("the offline engine's deployed stack", () => {
     project = fs.mkdtempSync(path.join(os.tmpdir(), "deployed-"));
     fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), path.join(project, "Pulumi.dev.yaml"));
   });
-  afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
+  afterEach(() => {
+    fs.rmSync(localBackendDir(project), { recursive: true, force: true });
+    fs.rmSync(project, { recursive: true, force: true });
+  });
   const install = (text: string) => {
     const file = checkpointPath(project, "bedrock-sfn", "dev");
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
   };
 
-  it("lives at .pulumi-local/.pulumi/stacks/<project>/<stack>.json", () => {
-    assert.equal(checkpointPath("/p", "bedrock-sfn", "dev"), path.join("/p", ".pulumi-local", ".pulumi", "stacks", "bedrock-sfn", "dev.json"));
+  it("lives in the checkout's state folder outside it: <state>/.pulumi/stacks/<project>/<stack>.json", () => {
+    assert.equal(checkpointPath("/p", "bedrock-sfn", "dev"), path.join(localBackendDir("/p"), ".pulumi", "stacks", "bedrock-sfn", "dev.json"));
+    assert.ok(!checkpointPath("/p", "bedrock-sfn", "dev").startsWith("/p/"));
   });
 
   it("reads resources (outputs over inputs) and the stack outputs, leaving secrets out", () => {
@@ -74,7 +79,7 @@ describe("the offline engine's deployed stack", () => {
       const serving = await startServing({ stack: "dev", projectDir: project, port: 0, route, timeScale: 0.001 });
       const sfn = new SFNClient({ region: "ap-northeast-1", endpoint: serving.sfn.endpoint, credentials: { accessKeyId: "a", secretAccessKey: "b" }, disableHostPrefix: true });
       try {
-        assert.match(serving.source, /^deployed \(offline engine checkpoint \.pulumi-local\/\.pulumi\/stacks\/bedrock-sfn\/dev\.json\)$/);
+        assert.equal(serving.source, `deployed (offline engine checkpoint ${checkpointPath(project, "bedrock-sfn", "dev")})`);
         const result = await sfn.send(
           new StartSyncExecutionCommand({ stateMachineArn: "arn:aws:states:ap-northeast-1:111122223333:stateMachine:deployed-workflow", input: JSON.stringify({ body: BODY }) }),
         );
