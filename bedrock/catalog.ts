@@ -28,6 +28,11 @@ export interface CatalogModel {
   successor?: string;
   /** Request parameters the model rejects (HTTP 400), e.g. temperature, top_p, top_k for Opus 4.7-class Claude. */
   rejectedParameters?: string[];
+  /**
+   * The AWS partitions the lifecycle is known for (default ["aws"]: the pages read are about the commercial
+   * Regions; GovCloud and the sovereign partitions keep their own schedules).
+   */
+  partitions?: string[];
   source?: string;
   /** Where another source disagrees or AWS's page could not be read: what was taken from where. */
   note?: string;
@@ -100,6 +105,9 @@ export function validateCatalog(doc: unknown, where: string): ModelCatalog {
       if (m[key] !== undefined && (typeof m[key] !== "string" || !DATE.test(m[key] as string))) fail(`${at}.${key}`, `must be a date YYYY-MM-DD, got ${show(m[key])}`);
     }
     if (m.successor !== undefined && typeof m.successor !== "string") fail(`${at}.successor`, "must be a foundation-model ID");
+    if (m.partitions !== undefined && (!Array.isArray(m.partitions) || m.partitions.some((p) => typeof p !== "string" || !/^aws(-[a-z]+)*$/.test(p)))) {
+      fail(`${at}.partitions`, "must be a list of AWS partitions such as aws, aws-us-gov");
+    }
     if (m.rejectedParameters !== undefined && (!Array.isArray(m.rejectedParameters) || m.rejectedParameters.some((p) => typeof p !== "string"))) {
       fail(`${at}.rejectedParameters`, "must be a list of request parameter names");
     }

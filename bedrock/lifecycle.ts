@@ -13,11 +13,14 @@ export interface Lifecycle {
   source?: string;
 }
 
-/** The lifecycle of a foundation model; a model the catalog does not list counts as Active (AWS adds models monthly). */
-export function lifecycleOf(foundationModelId: string): Lifecycle {
+/**
+ * The lifecycle of a foundation model in a partition; a model the catalog does not list (or lists for other
+ * partitions only) counts as Active: AWS adds models monthly, and an unknown is no reason to refuse.
+ */
+export function lifecycleOf(foundationModelId: string, partition = "aws"): Lifecycle {
   const models = activeCatalog().models;
   const entry: CatalogModel | undefined = Object.hasOwn(models, foundationModelId) ? models[foundationModelId] : undefined;
-  if (!entry) return { status: "ACTIVE", foundationModelId };
+  if (!entry || !(entry.partitions ?? ["aws"]).includes(partition)) return { status: "ACTIVE", foundationModelId };
   return { status: entry.status, foundationModelId, eolDate: entry.eolDate, successor: entry.successor, source: entry.source };
 }
 
@@ -39,7 +42,7 @@ export interface LifecycleFinding {
  * model the identifier hides), a warning for a Legacy one, an error for an EOL one. Each names the date and a
  * successor written in the same form as the identifier (a `us.` profile suggests the `us.` profile of the successor).
  */
-export function lifecycleFinding(modelId: string, foundationModelId?: string): LifecycleFinding | undefined {
+export function lifecycleFinding(modelId: string, foundationModelId?: string, partition = "aws"): LifecycleFinding | undefined {
   let ref: ModelReference | undefined;
   try {
     ref = parseModelId(modelId);
@@ -48,30 +51,24 @@ export function lifecycleFinding(modelId: string, foundationModelId?: string): L
   }
   const fm = foundationModelId ?? foundationModelOf(ref);
   if (!fm) return undefined;
-  const lifecycle = lifecycleOf(fm);
+  const lifecycle = lifecycleOf(fm, partition);
   if (lifecycle.status === "ACTIVE") return undefined;
+  // Messages stay one short line: the catalog (and docs/models.md) carry each entry's source page.
   const successor = lifecycle.successor ? `; use ${suggested(ref, lifecycle.successor)} instead` : "";
-  const source = lifecycle.source ? ` (${lifecycle.source})` : "";
+  const id = modelId.trim();
+  const subject = id === fm ? fm : `'${id}' (model ${fm})`;
   if (lifecycle.status === "EOL") {
     const when = lifecycle.eolDate ? ` on ${lifecycle.eolDate}` : "";
-    return {
-      level: "error",
-      lifecycle,
-      message: `'${modelId.trim()}' calls ${fm}, which reached end of life on Amazon Bedrock${when}: every call to it fails${successor}${source}`,
-    };
+    return { level: "error", lifecycle, message: `${subject} reached end of life on Amazon Bedrock${when}: every call to it fails${successor}` };
   }
-  const until = lifecycle.eolDate ? `reaches end of life on ${lifecycle.eolDate}` : "has an end-of-life date on AWS's model lifecycle page";
-  return {
-    level: "warning",
-    lifecycle,
-    message: `warning: '${modelId.trim()}' calls ${fm}, which is Legacy on Amazon Bedrock and ${until}; calls fail after that${successor}${source}`,
-  };
+  const until = lifecycle.eolDate ? `its end of life is ${lifecycle.eolDate}` : "AWS's model lifecycle page gives its end-of-life date";
+  return { level: "warning", lifecycle, message: `warning: ${subject} is Legacy on Amazon Bedrock (${until}; calls fail after it)${successor}` };
 }
 
 /** Throws ModelLifecycleError for an EOL model; returns the Legacy warning (or undefined). */
-export function assertNotEndOfLife(modelId: string, foundationModelId?: string, argument = "modelId"): string | undefined {
-  const finding = lifecycleFinding(modelId, foundationModelId);
-  if (finding?.level === "error") throw new ModelLifecycleError(finding.message, argument);
+export function assertNotEndOfLife(modelId: string, foundationModelId?: string, partition = "aws"): string | undefined {
+  const finding = lifecycleFinding(modelId, foundationModelId, partition);
+  if (finding?.level === "error") throw new ModelLifecycleError(finding.message);
   return finding?.message;
 }
 

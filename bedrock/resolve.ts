@@ -113,8 +113,7 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
         assertCallable(ref.profileId, ref.prefix, sourceRegion);
         throw new RoutingError(
           `inference profile '${ref.profileId}' is not in the routing catalog${nearProfile(ref.profileId)}; offline, set ` +
-            `bedrock-sfn:destinationRegions (see the README), give a catalog file (bedrock-sfn:catalogFile, written by \`npx bedrock-sfn catalog\`), ` +
-            `or deploy with AWS credentials`,
+            `bedrock-sfn:destinationRegions or bedrock-sfn:catalogFile (docs/models.md), or deploy with AWS credentials`,
           undefined,
           "routing-unknown",
         );

@@ -54,6 +54,7 @@ export interface CheckedStateMachineArgs {
   routingSource?: unknown;
   destinationRegions?: unknown;
   region?: unknown;
+  catalogFile?: unknown;
 }
 
 export function checkStateMachineArgs(name: string, args: CheckedStateMachineArgs): void {
@@ -74,6 +75,9 @@ export function checkStateMachineArgs(name: string, args: CheckedStateMachineArg
     check.fail("guardrail", args.guardrail, "configures the built-in workflow; with definition, write GuardrailIdentifier/GuardrailVersion in your Task's arguments");
   }
   check.region("region", args.region);
+  if (args.catalogFile !== undefined && (typeof args.catalogFile !== "string" || args.catalogFile.trim() === "")) {
+    check.fail("catalogFile", args.catalogFile, "must be the path of a catalog file (JSON, as `npx bedrock-sfn catalog` writes it)");
+  }
   if (args.destinationRegions !== undefined) {
     if (!Array.isArray(args.destinationRegions)) check.fail("destinationRegions", args.destinationRegions, "must be a list of AWS Region names");
     for (const region of args.destinationRegions as unknown[]) check.region("destinationRegions", region);

@@ -96,7 +96,8 @@ export const settingsSchema = z.object({
   workflowType: oneOf(WORKFLOW_TYPES).default(DEFAULTS.workflowType),
   queryLanguage: oneOf(QUERY_LANGUAGES).default(DEFAULTS.queryLanguage),
   maxTokens: integer(LIMITS.maxTokens.min, LIMITS.maxTokens.max).default(DEFAULTS.maxTokens),
-  temperature: decimal(LIMITS.temperature.min, LIMITS.temperature.max).default(DEFAULTS.temperature),
+  // No default here: whether the user chose a temperature matters (a model that rejects it refuses an explicit one).
+  temperature: decimal(LIMITS.temperature.min, LIMITS.temperature.max).optional(),
   systemPrompt: z.string().max(LIMITS.systemPromptChars.max, `must be at most ${LIMITS.systemPromptChars.max} characters`).optional(),
   modelFamily: oneOf(MODEL_FAMILIES as [ModelFamily, ...ModelFamily[]]).optional(),
   payloadRetentionDays: integer(LIMITS.payloadRetentionDays.min, LIMITS.payloadRetentionDays.max).default(DEFAULTS.payloadRetentionDays),
@@ -122,6 +123,7 @@ export const settingsSchema = z.object({
   guardrailVersion: z.string().regex(GUARDRAIL_VERSION, "must be DRAFT or a version number such as 1").optional(),
   trace: oneOf(GUARDRAIL_TRACE_VALUES).optional(),
   allowUnlistedRegion: boolean.default(false),
+  catalogFile: z.string().min(1, "must not be empty").optional(),
   // The API front door (components/api-front-door.ts, api/contract.ts).
   api: oneOf(API_TYPES).default(DEFAULT_API_TYPE),
   apiAuth: oneOf(API_AUTH_MODES).default(API_DEFAULTS.auth),
@@ -183,6 +185,7 @@ export const CONFIG_KEYS: Record<keyof Settings, string> = {
   guardrailVersion: `${PROJECT}:guardrailVersion`,
   trace: `${PROJECT}:trace`,
   allowUnlistedRegion: `${PROJECT}:allowUnlistedRegion`,
+  catalogFile: `${PROJECT}:catalogFile`,
   api: `${PROJECT}:api`,
   apiAuth: `${PROJECT}:apiAuth`,
   apiRateLimit: `${PROJECT}:apiRateLimit`,
