@@ -72,7 +72,11 @@ export function assertNotEndOfLife(modelId: string, foundationModelId?: string, 
   return finding?.message;
 }
 
-// The successor in the form the user wrote: the same profile prefix, the same kind of identifier.
+// The successor in the form the user wrote where it is known to exist: the same profile prefix when the catalog has
+// that profile (or the prefix is global, which AWS offers by rule), else the model itself.
 function suggested(ref: ModelReference, successor: string): string {
-  return ref.kind === "system-profile" && !ref.arn ? `${ref.prefix}.${successor}` : successor;
+  if (ref.kind !== "system-profile" || ref.arn) return successor;
+  const profile = `${ref.prefix}.${successor}`;
+  if (ref.prefix === "global" || Object.hasOwn(activeCatalog().profiles, profile)) return profile;
+  return `${successor} (through an inference profile your Region offers)`;
 }

@@ -25,7 +25,7 @@ export class ModelParameterError extends BedrockSfnError {
 const SAMPLING = ["temperature", "top_p", "top_k"];
 
 // anthropic.claude-opus-4-7, anthropic.claude-sonnet-5, anthropic.claude-opus-4-8: dateless Claude IDs with a version.
-const CLAUDE_VERSION = /^anthropic\.claude-[a-z]+-(\d+)(?:-(\d+))?(?:-v\d+(?::\d+)?)?$/;
+const CLAUDE_VERSION = /^anthropic\.claude-[a-z]+-(\d{1,2})(?:-(\d{1,2}))?(?:-v\d+(?::\d+)?)?$/;
 
 /** The request parameters a model rejects, and where that is known from; empty when it takes them all. */
 export function rejectedParameters(foundationModelId: string): { parameters: string[]; why: string } {

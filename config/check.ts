@@ -96,7 +96,8 @@ function unknownIdNotes(ref: ReturnType<typeof parseModelId>): string[] {
   if (ref.kind === "own-arn-model" && ref.resourceType.endsWith("prompt-router")) {
     return [`note: the role grants the ${ref.resourceType} ARN itself; AWS does not document further grants for the models it routes to (see the README)`];
   }
-  if (ref.kind === "system-profile" && !ref.arn && !catalogProfile(ref.profileId)) {
+  // A global profile the catalog lacks is routed by rule, and resolveModel's note says so.
+  if (ref.kind === "system-profile" && !ref.arn && !catalogProfile(ref.profileId) && ref.prefix !== "global") {
     const near = didYouMean(ref.profileId);
     return [`note: ${CONFIG_KEYS.modelId} '${ref.profileId}' is not in the routing catalog${near ? `; did you mean '${near}'?` : ""}`];
   }
