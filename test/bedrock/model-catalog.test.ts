@@ -5,13 +5,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { activeCatalog, stalenessNote, useBundledCatalog, validateCatalog } from "../../bedrock/catalog";
-import { routedRequests } from "../../bedrock/grants";
+import { type PolicyDocument, routedRequests } from "../../bedrock/grants";
 import { lifecycleFinding } from "../../bedrock/lifecycle";
 import { resolveModel } from "../../bedrock/resolve";
 import { generationSettingsForModelId, rejectedParameters } from "../../bedrock/request-parameters";
 import { MOCK_ACCOUNT } from "../../scripts/lib/mocks";
 import { SynthResult, synthesize } from "../../scripts/lib/synth";
 import { simulate } from "../support/simulate";
+import { type InputResource, evaluateResources } from "../../policy-pack/evaluate";
 
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
@@ -19,7 +20,7 @@ const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 function invokePolicy(result: SynthResult) {
   const policy = result.resources.find((r) => r.type === ROLE_POLICY && r.name.endsWith("-invoke"));
   assert.ok(policy, "the role's invoke policy");
-  return JSON.parse(String(policy.inputs.policy)) as { Version: "2012-10-17"; Statement: { Sid?: string; Action: string[]; Resource: string[]; Condition?: unknown }[] };
+  return JSON.parse(String(policy.inputs.policy)) as PolicyDocument & { Statement: { Action: string[]; Resource: string[] }[] };
 }
 
 function definitionOf(result: SynthResult): string {
@@ -28,7 +29,10 @@ function definitionOf(result: SynthResult): string {
   return String(machine.inputs.definition);
 }
 
-const bedrockStatements = (result: SynthResult) => invokePolicy(result).Statement.filter((s) => s.Action.some((a) => a.startsWith("bedrock:")));
+const packInput = (result: SynthResult): InputResource[] => result.resources.map(({ outputs, ...r }) => ({ ...r, id: r.id, outputs }));
+const mandatory = <V extends { enforcementLevel: string }>(violations: V[]): V[] => violations.filter((v) => v.enforcementLevel === "mandatory");
+
+const bedrockStatements = (result: SynthResult) => invokePolicy(result).Statement.filter((s) => [s.Action].flat().some((a) => a.startsWith("bedrock:")));
 // A body field in either query language: `\"temperature\": 0.5` inside a JSONata string, `"temperature":0.5` in JSONPath.
 const SAMPLING_FIELD = /\\?"(temperature|top_p|top_k)\\?"\s*:/;
 
@@ -144,6 +148,23 @@ describe("model catalog, lifecycle and request parameters (issue 17)", function 
       }
     });
 
+    it("the pack: a state machine calling an EOL model is a mandatory violation, a role granting only one an advisory", async () => {
+      const result = await synthesize({ stack: "dev" });
+      const resources = packInput(result).map((r) =>
+        r.type === STATE_MACHINE || r.type === ROLE_POLICY
+          ? { ...r, inputs: JSON.parse(JSON.stringify(r.inputs).replaceAll("claude-opus-4-6-v1", "claude-3-7-sonnet-20250219-v1:0")), outputs: undefined }
+          : r,
+      );
+      const violations = (await evaluateResources(resources, { region: "ap-northeast-1" })).filter((v) => v.policyName === "bedrock-model-lifecycle");
+      assert.equal(mandatory(violations).length, 1, violations.map((v) => v.message).join("\n"));
+      assert.match(mandatory(violations)[0].message, /anthropic\.claude-3-7-sonnet-20250219-v1:0\) reached end of life on Amazon Bedrock on 2026-04-28/);
+      const advisory = violations.filter((v) => v.enforcementLevel === "advisory");
+      assert.equal(advisory.length, 1);
+      assert.match(advisory[0].message, /grants bedrock:InvokeModel only on models past their end of life/);
+      // The dev stack itself: nothing from this policy.
+      assert.deepEqual((await evaluateResources(packInput(result), { region: "ap-northeast-1" })).filter((v) => v.policyName === "bedrock-model-lifecycle"), []);
+    });
+
     it("leaves GovCloud alone: the lifecycle pages read are about the commercial Regions", () => {
       assert.equal(lifecycleFinding("us-gov.anthropic.claude-3-5-sonnet-20240620-v1:0", undefined, "aws-us-gov"), undefined);
       assert.equal(lifecycleFinding("us-gov.anthropic.claude-3-5-sonnet-20240620-v1:0")?.level, "error");
@@ -208,6 +229,19 @@ describe("model catalog, lifecycle and request parameters (issue 17)", function 
       );
       const model = resolveModel({ modelId: PROFILE, sourceRegion: "ap-northeast-1", account: MOCK_ACCOUNT });
       for (const request of routedRequests(model)) assert.equal(await simulate([invokePolicy(result)], request, MOCK_ACCOUNT), "Allowed", request.why);
+    });
+
+    it("the pack, given the file as its catalogFile config, judges that role right; without it, cannot confirm the routing", async () => {
+      const result = await synthesize({ stack: "dev", overrides: { "bedrock-sfn:modelId": PROFILE, "bedrock-sfn:catalogFile": file } });
+      useBundledCatalog();
+      const region = result.config["aws:region"];
+      const withFile = await evaluateResources(packInput(result), { region, config: { "bedrock-model-lifecycle": { catalogFile: file } } });
+      assert.deepEqual(mandatory(withFile), [], withFile.map((v) => v.message).join("\n"));
+      assert.ok(!withFile.some((v) => v.policyName === "bedrock-state-machine-role"), "the stack view confirms every routed Region");
+      // Without the file a role missing one of the file's Regions would go unnoticed: the pack says it cannot judge.
+      useBundledCatalog();
+      const without = await evaluateResources(packInput(result), { region });
+      assert.ok(without.some((v) => v.policyName === "bedrock-state-machine-role" && /routing catalog|cannot judge/.test(v.message)), without.map((v) => v.message).join("\n"));
     });
 
     it("its lifecycle overrides the bundled lifecycle", async () => {
