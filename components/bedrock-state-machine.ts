@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ModelFamily, familyForModel } from "../bedrock/families";
-import { PolicyDocument, PolicyStatement, loggingStatements, tracingStatements } from "../bedrock/grants";
+import { PolicyDocument, PolicyStatement, guardrailProfileArns, loggingStatements, tracingStatements } from "../bedrock/grants";
 import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../bedrock/resolve";
 import { rolePolicyDocument } from "../bedrock/role-policy";
 import { PLACEHOLDER_ACCOUNT, partitionOf } from "../bedrock/arn";
@@ -327,7 +327,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
                   logGroupArn: logGroup,
                   tracing: args.tracing ?? DEFAULTS.tracing,
                 });
-                if (args.guardrail) document.Statement.push(guardrailStatement(args.guardrail, p, r, account));
+                if (args.guardrail) document.Statement.push(guardrailStatement(args.guardrail, model!, p, r, account));
                 return JSON.stringify(document);
               }),
         },
@@ -414,9 +414,10 @@ function logModelNote(note: string, resource: pulumi.Resource): void {
   else void pulumi.log.info(note.replace(/^note: /, ""), resource);
 }
 
-/** `bedrock:ApplyGuardrail` on the built-in workflow's guardrail. */
-function guardrailStatement(guardrail: GuardrailOptions, partition: string, region: string, account: string): PolicyStatement {
-  return { Sid: "ApplyGuardrail", Effect: "Allow", Action: ["bedrock:ApplyGuardrail"], Resource: [guardrailArn(guardrail.identifier, { partition, region, account })] };
+/** `bedrock:ApplyGuardrail` on the built-in workflow's guardrail, and on its guardrail profile where the model routes. */
+function guardrailStatement(guardrail: GuardrailOptions, model: ResolvedModel, partition: string, region: string, account: string): PolicyStatement {
+  const resources = [guardrailArn(guardrail.identifier, { partition, region, account }), ...guardrailProfileArns(model)];
+  return { Sid: "ApplyGuardrail", Effect: "Allow", Action: ["bedrock:ApplyGuardrail"], Resource: resources };
 }
 
 /** A definition's family output: its first model's, where one can be told (application profiles cannot offline). */

@@ -3,7 +3,7 @@
 // Bedrock model routing comes from bedrock/resolve and bedrock/grants (never re-derived here), so the role
 // this writes, the policy pack's checks and the local runner's idea of what to serve cannot drift apart.
 import { foundationModelArn, parseArn, partitionOf } from "../bedrock/arn";
-import { AuthorizationRequest, PolicyStatement, REQUESTED_REGION_KEY, requiredBedrockStatements, routedRequests } from "../bedrock/grants";
+import { AuthorizationRequest, PolicyStatement, REQUESTED_REGION_KEY, guardrailProfileArns, requiredBedrockStatements, routedRequests } from "../bedrock/grants";
 import { parseModelId } from "../bedrock/model-id";
 import { ResolvedModel, resolveModel } from "../bedrock/resolve";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, integrationNameOf } from "./contract";
@@ -153,6 +153,12 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
     );
   }
 
+  // A task applying a guardrail through a geographic profile also needs the guardrail profile in each destination.
+  for (const task of invoking) {
+    if (task.guardrails.length === 0) continue;
+    const profiles = task.modelIds.flatMap((id) => (byId.get(id) ? guardrailProfileArns(byId.get(id)!) : []));
+    task.guardrails = [...new Set([...task.guardrails, ...profiles])];
+  }
   const statements = statementsFor(tasks, models, { ...context, partition });
   const roles = [...new Set(assumedRoles.map((a) => a.roleArn))].sort();
   if (roles.length) statements.push({ Sid: "AssumeTaskRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: roles });
