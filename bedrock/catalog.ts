@@ -87,7 +87,7 @@ export function validateCatalog(doc: unknown, where: string): ModelCatalog {
     if (!(PROFILE_PREFIXES as readonly string[]).includes(p.prefix as string)) fail(`${at}.prefix`, `must be one of ${PROFILE_PREFIXES.join(", ")}, got ${show(p.prefix)}`);
     if (!id.startsWith(`${p.prefix}.`)) fail(`${at}.prefix`, `'${p.prefix}' does not match the profile ID`);
     if (typeof p.foundationModelId !== "string" || p.foundationModelId === "") fail(`${at}.foundationModelId`, "must be a foundation-model ID");
-    if (!isObject(p.sourceToDestinations)) fail(`${at}.sourceToDestinations`, "must be an object of source Region -> destination Regions or \"*\"");
+    if (!isObject(p.sourceToDestinations)) fail(`${at}.sourceToDestinations`, 'must be an object of source Region -> destination Regions or "*"');
     for (const [source, destinations] of Object.entries(p.sourceToDestinations as Record<string, unknown>)) {
       if (!REGION.test(source)) fail(`${at}.sourceToDestinations`, `has '${source}', which is not a Region name`);
       const ok = destinations === "*" || (Array.isArray(destinations) && destinations.length > 0 && destinations.every((r) => typeof r === "string" && REGION.test(r)));
@@ -165,12 +165,12 @@ export function activeCatalog(): ModelCatalog {
 }
 
 /** The bundled snapshot's date: the staleness check is about what ships, not about a file the user refreshed. */
-export function bundledSnapshotDate(): string {
+function bundledSnapshotDate(): string {
   return bundled._meta.snapshotDate;
 }
 
 /** True when a catalog file is in use (its date then speaks for the data, not the bundled one's). */
-export function catalogFileInUse(): boolean {
+function catalogFileInUse(): boolean {
   return filesInUse.length > 0;
 }
 

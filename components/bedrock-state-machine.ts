@@ -251,15 +251,13 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
 
       this.models = analysis
         ? analysis.apply((a) => a.models)
-        : pulumi
-            .all([region, identity.accountId])
-            .apply(async ([sourceRegion, account]) => {
-              const model = await resolveWithRouting({ ...args, modelId: args.modelId! }, sourceRegion, account, this);
-              // The foundation model may only be known now (an application profile, from AWS): EOL refuses here too.
-              const legacy = assertNotEndOfLife(model.modelId, model.foundationModelId, model.partition);
-              if (pulumi.runtime.hasEngine()) for (const note of [...(model.notes ?? []), ...(legacy ? [legacy] : [])]) logModelNote(note, this);
-              return [model];
-            });
+        : pulumi.all([region, identity.accountId]).apply(async ([sourceRegion, account]) => {
+            const model = await resolveWithRouting({ ...args, modelId: args.modelId! }, sourceRegion, account, this);
+            // The foundation model may only be known now (an application profile, from AWS): EOL refuses here too.
+            const legacy = assertNotEndOfLife(model.modelId, model.foundationModelId, model.partition);
+            if (pulumi.runtime.hasEngine()) for (const note of [...(model.notes ?? []), ...(legacy ? [legacy] : [])]) logModelNote(note, this);
+            return [model];
+          });
       // For a definition of your own, the first model it calls (undefined when it calls none, e.g. only customization jobs).
       this.model = this.models.apply((models) => models[0]);
       const family = own

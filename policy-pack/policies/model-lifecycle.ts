@@ -5,7 +5,7 @@
 // one for this and every later policy of the run (the stack view among them).
 import type { EnforcementLevel, PolicyConfigSchema, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { parseArn, partitionOf, splitResource } from "../../bedrock/arn";
-import { useCatalogFile } from "../../bedrock/catalog";
+import { activeCatalog, useCatalogFile } from "../../bedrock/catalog";
 import { lifecycleFinding } from "../../bedrock/lifecycle";
 import { modelIdsToResolve } from "../../workflow/analysis";
 import { readResourceDocuments } from "../lib/documents";
@@ -13,14 +13,14 @@ import { PackResource, ROLE_TYPES, STATE_MACHINE_TYPES, describeResource, toPack
 import { FALLBACK_REGION, StackGraph } from "../lib/stack-graph";
 import { findUnknown } from "../lib/values";
 
-export const MODEL_LIFECYCLE = "bedrock-model-lifecycle";
+const MODEL_LIFECYCLE = "bedrock-model-lifecycle";
 
-export interface ModelLifecycleConfig {
+interface ModelLifecycleConfig {
   /** A model catalog file (as `bedrock-sfn catalog` writes it); "" for the bundled catalog alone. */
   catalogFile: string;
 }
 
-export const modelLifecycleSchema: PolicyConfigSchema = {
+const modelLifecycleSchema: PolicyConfigSchema = {
   properties: {
     catalogFile: {
       type: "string",
@@ -32,7 +32,7 @@ export const modelLifecycleSchema: PolicyConfigSchema = {
   },
 };
 
-export function readModelLifecycleConfig(raw: unknown): { config: ModelLifecycleConfig } | { error: string } {
+function readModelLifecycleConfig(raw: unknown): { config: ModelLifecycleConfig } | { error: string } {
   const catalogFile = (typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>).catalogFile : undefined) ?? "";
   if (typeof catalogFile !== "string") return { error: `catalogFile must be the path of a catalog file, got ${JSON.stringify(catalogFile)}` };
   return { config: { catalogFile } };
@@ -88,9 +88,15 @@ function lifecycleFindings(resources: PackResource[]): Report[] {
       );
     }
   }
+  // Only a role whose documents name an EOL model can grant nothing else; the rest are not parsed a second time.
+  const eolIds = Object.entries(activeCatalog().models)
+    .filter(([, model]) => model.status === "EOL")
+    .map(([id]) => id);
   for (const role of graph.ofType(...ROLE_TYPES)) {
+    const sources = graph.policiesOf(role).sources;
+    if (!sources.some((source) => mentionsAny(source.props, eolIds))) continue;
     const region = graph.regionOf(role) ?? FALLBACK_REGION;
-    const granted = grantedModels(graph, role);
+    const granted = grantedModels(sources);
     if (granted.length === 0) continue;
     const eol = granted.filter((id) => lifecycleFinding(id, undefined, partitionOf(region))?.level === "error");
     if (eol.length === granted.length) {
@@ -104,16 +110,27 @@ function lifecycleFindings(resources: PackResource[]): Report[] {
   return out;
 }
 
+/** Whether a resource's properties name any of the IDs (false when they cannot be serialised, e.g. nested too deeply). */
+function mentionsAny(props: unknown, ids: string[]): boolean {
+  let text: string;
+  try {
+    text = JSON.stringify(props) ?? "";
+  } catch {
+    return false;
+  }
+  return ids.some((id) => text.includes(id));
+}
+
 // The model identifiers a role's documents grant InvokeModel on: foundation models and system profiles named by ARN.
-function grantedModels(graph: StackGraph, role: PackResource): string[] {
+function grantedModels(sources: PackResource[]): string[] {
   const ids = new Set<string>();
-  for (const source of graph.policiesOf(role).sources) {
+  for (const source of sources) {
     for (const document of readResourceDocuments(source).documents) {
       for (const statement of document.statements) {
         if (statement.effect !== "Allow" || !statement.action?.some((a) => /^bedrock:(invokemodel|\*)/i.test(a) || a === "*")) continue;
         for (const resource of statement.resource ?? []) {
           const arn = parseArn(resource);
-          if (!arn || arn.service !== "bedrock") continue;
+          if (arn?.service !== "bedrock") continue;
           const [type, id] = splitResource(arn.resource);
           if ((type === "foundation-model" || type === "inference-profile") && id && !/[*?]/.test(id)) ids.add(id);
         }

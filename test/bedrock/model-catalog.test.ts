@@ -50,7 +50,10 @@ describe("model catalog, lifecycle and request parameters (issue 17)", function 
 
     it("refuses a malformed file with one line naming the file and the field", () => {
       const base = { _meta: { snapshotDate: "2026-12-01" }, profiles: {}, models: {} };
-      assert.throws(() => validateCatalog({ ...base, _meta: { snapshotDate: "12/01/2026" } }, "my.json"), /^CatalogError: catalog my\.json: _meta\.snapshotDate must be a date YYYY-MM-DD, got '12\/01\/2026'$/);
+      assert.throws(
+        () => validateCatalog({ ...base, _meta: { snapshotDate: "12/01/2026" } }, "my.json"),
+        /^CatalogError: catalog my\.json: _meta\.snapshotDate must be a date YYYY-MM-DD, got '12\/01\/2026'$/,
+      );
       assert.throws(
         () => validateCatalog({ ...base, models: { "anthropic.claude-x": { status: "RETIRED" } } }, "my.json"),
         /catalog my\.json: models\['anthropic\.claude-x'\]\.status must be one of ACTIVE, LEGACY, EOL, got 'RETIRED'/,
@@ -82,7 +85,10 @@ describe("model catalog, lifecycle and request parameters (issue 17)", function 
           bedrockStatements(result).map((s) => s.Resource),
           [[profileArn], [`arn:aws:bedrock:${region}::foundation-model/${NEW_MODEL}`], [`arn:aws:bedrock:::foundation-model/${NEW_MODEL}`]],
         );
-        assert.ok(result.notes?.some((n) => n.includes(`'${PROFILE}' is not listed from ${region}`)), "a note says the catalog does not list the source Region");
+        assert.ok(
+          result.notes?.some((n) => n.includes(`'${PROFILE}' is not listed from ${region}`)),
+          "a note says the catalog does not list the source Region",
+        );
         const policy = invokePolicy(result);
         const model = resolveModel({ modelId: PROFILE, sourceRegion: region, account: MOCK_ACCOUNT });
         for (const request of routedRequests(model)) assert.equal(await simulate([policy], request, MOCK_ACCOUNT), "Allowed", `${request.why} from ${region}`);
@@ -144,7 +150,11 @@ describe("model catalog, lifecycle and request parameters (issue 17)", function 
     it("the dev and prod stacks synthesise with no lifecycle warning", async () => {
       for (const stack of ["dev", "prod"]) {
         const result = await synthesize({ stack });
-        assert.deepEqual((result.notes ?? []).filter((n) => /warning|Legacy|end of life/.test(n)), [], stack);
+        assert.deepEqual(
+          (result.notes ?? []).filter((n) => /warning|Legacy|end of life/.test(n)),
+          [],
+          stack,
+        );
       }
     });
 
@@ -162,7 +172,10 @@ describe("model catalog, lifecycle and request parameters (issue 17)", function 
       assert.equal(advisory.length, 1);
       assert.match(advisory[0].message, /grants bedrock:InvokeModel only on models past their end of life/);
       // The dev stack itself: nothing from this policy.
-      assert.deepEqual((await evaluateResources(packInput(result), { region: "ap-northeast-1" })).filter((v) => v.policyName === "bedrock-model-lifecycle"), []);
+      assert.deepEqual(
+        (await evaluateResources(packInput(result), { region: "ap-northeast-1" })).filter((v) => v.policyName === "bedrock-model-lifecycle"),
+        [],
+      );
     });
 
     it("leaves GovCloud alone: the lifecycle pages read are about the commercial Regions", () => {
@@ -214,7 +227,11 @@ describe("model catalog, lifecycle and request parameters (issue 17)", function 
       JSON.stringify({
         _meta: { what: "test fixture", snapshotDate: "2026-12-04", source: "ListInferenceProfiles (fixture)" },
         profiles: {
-          [PROFILE]: { prefix: "apac", foundationModelId: "anthropic.claude-sonnet-5", sourceToDestinations: { "ap-northeast-1": ["ap-northeast-1", "ap-south-1", "ap-southeast-2"] } },
+          [PROFILE]: {
+            prefix: "apac",
+            foundationModelId: "anthropic.claude-sonnet-5",
+            sourceToDestinations: { "ap-northeast-1": ["ap-northeast-1", "ap-south-1", "ap-southeast-2"] },
+          },
         },
         models: { "anthropic.claude-opus-4-6-v1": { status: "EOL", eolDate: "2026-12-01", successor: "anthropic.claude-opus-4-7" } },
       }),
@@ -241,7 +258,10 @@ describe("model catalog, lifecycle and request parameters (issue 17)", function 
       // Without the file a role missing one of the file's Regions would go unnoticed: the pack says it cannot judge.
       useBundledCatalog();
       const without = await evaluateResources(packInput(result), { region });
-      assert.ok(without.some((v) => v.policyName === "bedrock-state-machine-role" && /routing catalog|cannot judge/.test(v.message)), without.map((v) => v.message).join("\n"));
+      assert.ok(
+        without.some((v) => v.policyName === "bedrock-state-machine-role" && /routing catalog|cannot judge/.test(v.message)),
+        without.map((v) => v.message).join("\n"),
+      );
     });
 
     it("its lifecycle overrides the bundled lifecycle", async () => {
@@ -252,7 +272,10 @@ describe("model catalog, lifecycle and request parameters (issue 17)", function 
     });
 
     it("a file that cannot be read is one line naming the key and the file", async () => {
-      await assert.rejects(synthesize({ stack: "dev", overrides: { "bedrock-sfn:catalogFile": path.join(dir, "missing.json") } }), /bedrock-sfn:catalogFile = '.*missing\.json': catalog .*missing\.json: cannot be read \(ENOENT\)/);
+      await assert.rejects(
+        synthesize({ stack: "dev", overrides: { "bedrock-sfn:catalogFile": path.join(dir, "missing.json") } }),
+        /bedrock-sfn:catalogFile = '.*missing\.json': catalog .*missing\.json: cannot be read \(ENOENT\)/,
+      );
     });
   });
 });
