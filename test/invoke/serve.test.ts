@@ -51,7 +51,9 @@ describe("npm run invoke against npm run serve", function () {
 
   describe("EXPRESS (the dev stack)", () => {
     let serving: Serving;
-    before(async () => (serving = await startServing({ stack: "dev", overrides: { "bedrock-sfn:modelId": "apac.anthropic.claude-sonnet-4-20250514-v1:0" }, port: 0, timeScale: 0.001 })));
+    before(
+      async () => (serving = await startServing({ stack: "dev", overrides: { "bedrock-sfn:modelId": "apac.anthropic.claude-sonnet-4-20250514-v1:0" }, port: 0, timeScale: 0.001 })),
+    );
     after(() => serving.close());
 
     it("round-trips an execution inline through StartSyncExecution", async () => {
@@ -102,7 +104,13 @@ describe("npm run invoke against npm run serve", function () {
   describe("STANDARD", () => {
     let serving: Serving;
     before(async () => {
-      serving = await startServing({ stack: "dev", overrides: { "bedrock-sfn:modelId": "apac.anthropic.claude-sonnet-4-20250514-v1:0", "bedrock-sfn:workflowType": "STANDARD" }, port: 0, timeScale: 0.001, faults: { latencyMs: 300 } });
+      serving = await startServing({
+        stack: "dev",
+        overrides: { "bedrock-sfn:modelId": "apac.anthropic.claude-sonnet-4-20250514-v1:0", "bedrock-sfn:workflowType": "STANDARD" },
+        port: 0,
+        timeScale: 0.001,
+        faults: { latencyMs: 300 },
+      });
     });
     after(() => serving.close());
 
