@@ -1,4 +1,5 @@
 // The stack: read and check the config, then declare one BedrockStateMachine and export what users need.
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, Settings, apiFrontDoorArguments, configKeyOfArgument, readSettings, stateMachineArguments } from "./config/settings";
 import { unknownConfigKeys } from "./config/keys";
@@ -39,13 +40,19 @@ export function loadSettings(): Settings {
     const settings = readSettings(lookup);
     // The built-in workflow's model; a definition of your own is checked whole by readUserDefinition.
     // Under the offline tools there is no engine: they print these notes themselves (stdout stays pipe-safe).
-    if (!settings.definitionFile) for (const note of checkSettings(settings)) if (pulumi.runtime.hasEngine()) pulumi.log.info(note);
+    // The component logs its own model's notes (lifecycle, routing by rule), so they are not asked for here.
+    for (const note of checkSettings(settings, PROJECT_DIR, { modelNotes: false })) if (pulumi.runtime.hasEngine()) logNote(note);
     return settings;
   });
 }
 
-/** Relative definition and policy files are read from the project folder (where Pulumi.yaml is). */
+/** Relative definition, policy and catalog files are read from the project folder (where Pulumi.yaml is). */
 const PROJECT_DIR = __dirname;
+
+function logNote(note: string): void {
+  if (note.startsWith("warning: ")) void pulumi.log.warn(note.slice("warning: ".length));
+  else void pulumi.log.info(note);
+}
 
 export function program(settings: Settings = loadSettings()) {
   const given = (key: string) => {
@@ -68,6 +75,7 @@ export function program(settings: Settings = loadSettings()) {
         ...stateMachineArguments(settings),
         ...(own ? { modelId: undefined, definition: own.definition, definitionSubstitutions: own.substitutions } : { guardrail }),
         extraPolicies,
+        ...(settings.catalogFile ? { catalogFile: path.resolve(PROJECT_DIR, settings.catalogFile) } : {}),
       }),
   );
   // The HTTP front door (bedrock-sfn:api = rest): API Gateway straight to Step Functions, no Lambda.

@@ -124,6 +124,20 @@ function requireModel(model: ResolvedModel): string {
   return model.foundationModelId;
 }
 
+/**
+ * AWS, "Permissions for using cross-Region inference with Amazon Bedrock Guardrails" (Bedrock user guide,
+ * guardrail-profiles-permissions, read 2026-12-05): invoking a guardrail with cross-Region inference needs
+ * bedrock:ApplyGuardrail on the guardrail in the source Region and on the guardrail profile
+ * (`guardrail-profile/<geo>.guardrail.v1:0`) in each destination Region. For a geographic model profile, the geo
+ * is its prefix and the destinations its routed Regions. A global profile's guardrail profile is not named on that
+ * page, so none is granted for it (docs/models.md says so); an in-Region model needs none.
+ */
+export function guardrailProfileArns(model: ResolvedModel): string[] {
+  if (model.routing.kind !== "regions" || model.ref.kind !== "system-profile") return [];
+  const profile = `${model.ref.prefix}.guardrail.v1:0`;
+  return model.routing.regions.map((r) => `arn:${model.partition}:bedrock:${r}:${model.account}:guardrail-profile/${profile}`);
+}
+
 /** Payload bucket access: read what executions hand in, write what Bedrock hands back; nothing else. */
 export function payloadStatements(bucketArn: string, inputPrefix: string, outputPrefix: string): PolicyStatement[] {
   return s3AccessStatements([`${bucketArn}/${inputPrefix}*`], [`${bucketArn}/${outputPrefix}*`]);

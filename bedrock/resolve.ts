@@ -3,6 +3,7 @@
 import { foundationModelArn, inferenceProfileArn, parseArn, partitionOf, splitResource } from "./arn";
 import { ModelReference, ProfilePrefix, parseModelId } from "./model-id";
 import { didYouMean } from "./model-facts";
+import { activeCatalog } from "./catalog";
 import { Destinations, catalogDestinations, catalogProfile, catalogProfileIds, sourceRegionsForPrefix } from "./routing";
 import { summariseList } from "./text";
 import { BedrockSfnError } from "../src/errors";
@@ -45,8 +46,13 @@ export interface ResolvedModel {
   /** The foundation model behind the call, when known. */
   foundationModelId?: string;
   routing: Routing;
-  /** Where the routing came from, for messages and the synth tree. */
-  routingSource: "in-region" | "catalog" | "live" | "config" | "provisioned";
+  /**
+   * Where the routing came from, for messages and the synth tree; "rule" is a `global.` profile the catalog does
+   * not list from this source Region, whose grants follow from AWS's rule for global profiles alone.
+   */
+  routingSource: "in-region" | "catalog" | "live" | "config" | "provisioned" | "rule";
+  /** One-line notes and warnings worth showing the user (routing by rule, AWS disagreeing with the catalog). */
+  notes?: string[];
 }
 
 export interface ResolveInput {
@@ -100,31 +106,75 @@ export function resolveModel(input: ResolveInput): ResolvedModel {
     case "system-profile": {
       const catalogued = catalogDestinations(ref.profileId, sourceRegion);
       const learnt = fromModelArns(input.liveModelArns) ?? fromRegions(input.configuredRegions);
+      const invokedArn = inferenceProfileArn(partition, sourceRegion, acct, ref.profileId);
+      const profileBase = { ...base, account: acct, invokedArn, foundationModelId: ref.foundationModelId };
+      if (ref.prefix === "global") return resolveGlobal(profileBase, ref.profileId, catalogued, learnt, input.configuredRegions);
       if (!learnt && !catalogued) {
         assertCallable(ref.profileId, ref.prefix, sourceRegion);
         throw new RoutingError(
           `inference profile '${ref.profileId}' is not in the routing catalog${nearProfile(ref.profileId)}; offline, set ` +
-            `destinationRegions (docs/iam-grants.md), or deploy with AWS credentials`,
+            `destinationRegions or catalogFile (docs/models.md), or deploy with AWS credentials`,
           undefined,
           "routing-unknown",
         );
       }
       if (learnt?.routingSource === "config" && catalogued) checkConfiguredCoversCatalog(ref.profileId, sourceRegion, catalogued, input.configuredRegions!);
-      const routed = learnt ?? {
-        routing: catalogued!.kind === "global" ? ({ kind: "global" } as Routing) : { kind: "regions" as const, regions: catalogued!.regions },
-        routingSource: "catalog" as const,
-      };
-      const routing: Routing = ref.prefix === "global" ? { kind: "global" } : withSource(routed.routing, sourceRegion);
+      const routed = learnt ?? { routing: { kind: "regions" as const, regions: (catalogued as { regions: string[] }).regions }, routingSource: "catalog" as const };
+      const differs = learnt?.routingSource === "live" && catalogued ? liveDiffersFromCatalog(ref.profileId, sourceRegion, routed.routing, catalogued) : undefined;
       return {
-        ...base,
-        account: acct,
-        invokedArn: inferenceProfileArn(partition, sourceRegion, acct, ref.profileId),
-        foundationModelId: ref.foundationModelId,
+        ...profileBase,
         ...routed,
-        routing,
+        foundationModelId: ref.foundationModelId,
+        routing: withSource(routed.routing, sourceRegion),
+        ...(differs ? { notes: [differs] } : {}),
       };
     }
   }
+}
+
+/**
+ * A `global.` profile needs no routing table: AWS's rule (the profile in the source Region, the model in the source
+ * Region, the Region-less model ARN) follows from the prefix. The catalog only adds whether AWS listed this source
+ * Region when it was read: a note when it did not, since the profile may be newer than the catalog (or not offered
+ * there). Global profiles exist in the commercial partition only.
+ */
+function resolveGlobal(
+  base: Omit<ResolvedModel, "routing" | "routingSource">,
+  profileId: string,
+  catalogued: Destinations | undefined,
+  learnt: Pick<ResolvedModel, "routing" | "routingSource"> | undefined,
+  configuredRegions: string[] | undefined,
+): ResolvedModel {
+  if (base.partition !== "aws") {
+    throw new RoutingError(`'${profileId}' is a global profile, which routes among commercial AWS Regions; Region '${base.sourceRegion}' is in partition '${base.partition}'`);
+  }
+  if (learnt?.routingSource === "config" && configuredRegions?.length) {
+    throw new RoutingError(`'${profileId}' is a global profile (it routes to every commercial Region), so destinationRegions does not apply; remove it`, "destinationRegions");
+  }
+  if (learnt?.routingSource === "live" && learnt.routing.kind !== "global") {
+    throw new RoutingError(`GetInferenceProfile answered '${profileId}' with Regional model ARNs only; a global profile's answer includes the Region-less model ARN`);
+  }
+  const source = learnt?.routingSource === "live" ? "live" : catalogued ? "catalog" : "rule";
+  const notes =
+    source === "rule"
+      ? [
+          `note: '${profileId}' is not listed from ${base.sourceRegion} in the model catalog (snapshot ${activeCatalog()._meta.snapshotDate}); ` +
+            "granting AWS's three-part policy for global profiles by rule (profile, model in the source Region, Region-less model ARN)",
+        ]
+      : undefined;
+  return { ...base, routing: { kind: "global" }, routingSource: source, ...(notes ? { notes } : {}) };
+}
+
+/** One warning naming both answers when AWS routes a catalogued profile differently: AWS's answer is the one granted. */
+function liveDiffersFromCatalog(profileId: string, sourceRegion: string, live: Routing, catalogued: Destinations): string | undefined {
+  const liveRegions = live.kind === "regions" ? [...new Set([...live.regions, sourceRegion])].sort() : [];
+  const catalogRegions = catalogued.kind === "regions" ? [...new Set([...catalogued.regions, sourceRegion])].sort() : [];
+  if (live.kind === catalogued.kind && liveRegions.join(",") === catalogRegions.join(",")) return undefined;
+  const show = (kind: string, regions: string[]) => (kind === "global" ? "every commercial Region" : regions.join(", "));
+  return (
+    `warning: AWS (GetInferenceProfile) routes '${profileId}' from ${sourceRegion} to ${show(live.kind, liveRegions)}, ` +
+    `but the model catalog says ${show(catalogued.kind, catalogRegions)}; the role grants AWS's answer`
+  );
 }
 
 /**
@@ -179,6 +229,8 @@ export function routingLookup(input: LookupInput): string | undefined {
   if (input.configuredRegions?.length || input.underlyingModelId || input.routingSource === "catalog") return undefined;
   if (input.routingSource === "live") return input.modelId;
   if (ref.kind === "application-profile") return input.modelId;
+  // A global profile's grants follow from its prefix (resolveGlobal); only `live` asks AWS about it.
+  if (ref.kind === "system-profile" && ref.prefix === "global") return undefined;
   if (catalogDestinations(ref.profileId, input.sourceRegion)) return undefined;
   assertCallable(ref.profileId, ref.prefix, input.sourceRegion);
   return input.modelId;

@@ -5,6 +5,7 @@ import {
   PolicyDocument,
   PolicyStatement,
   TrustPolicyDocument,
+  guardrailProfileArns,
   guardrailStatements,
   loggingStatements,
   payloadStatements,
@@ -33,7 +34,8 @@ export function rolePolicyDocument(input: RolePolicyInput): PolicyDocument {
       ...payloadStatements(input.payloadBucketArn, input.inputPrefix, input.outputPrefix),
       ...loggingStatements(input.logGroupArn),
       ...(input.tracing ? tracingStatements() : []),
-      ...guardrailStatements(input.guardrailArn ? [input.guardrailArn] : [], "ApplyGuardrail"),
+      // With a geographic profile, the guardrail profile in each destination Region too (guardrailProfileArns).
+      ...guardrailStatements(input.guardrailArn ? [input.guardrailArn, ...guardrailProfileArns(input.model)] : [], "ApplyGuardrail"),
     ],
   };
 }

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MODEL_FAMILIES } from "../bedrock/families";
 import { parseModelId } from "../bedrock/model-id";
+import { DEFAULT_TEMPERATURE } from "../bedrock/request-parameters";
 import { REGION_NAME } from "../bedrock/regions";
 import { clip } from "../bedrock/text";
 import { API_AUTH_MODES, LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/defaults";
@@ -67,7 +68,14 @@ export const STATE_MACHINE_ARGUMENTS = {
     default: 1024,
     doc: "Maximum tokens generated per call when an execution passes a prompt; the stack also holds it to the model's documented maximum where bedrock/model-limits.json lists one (each entry cites its AWS page).",
   },
-  temperature: { kind: "number", min: 0, max: 1, default: 0.5, doc: "Sampling temperature when an execution passes a prompt." },
+  // No default here: whether the user chose a temperature matters (a model that rejects it refuses an explicit one).
+  temperature: {
+    kind: "number",
+    min: 0,
+    max: 1,
+    defaultDoc: `${DEFAULT_TEMPERATURE}, or none for models that reject sampling parameters`,
+    doc: "Sampling temperature when an execution passes a prompt; refused for a model that rejects sampling parameters (Claude Opus 4.7 and later).",
+  },
   systemPrompt: {
     kind: "string",
     freeText: true,
@@ -99,6 +107,11 @@ export const STATE_MACHINE_ARGUMENTS = {
     defaultDoc: "(none)",
   },
   underlyingModelId: { kind: "string", doc: "For an application inference profile offline: the foundation model or system profile it copies.", defaultDoc: "(none)" },
+  catalogFile: {
+    kind: "string",
+    doc: "A model catalog file (JSON, as `npx bedrock-sfn catalog` writes it) whose profiles and model lifecycle extend and override the bundled catalog; relative paths are read from the project folder.",
+    defaultDoc: "(the bundled catalog)",
+  },
   allowedModels: {
     kind: "list",
     hint: "a list of model IDs",

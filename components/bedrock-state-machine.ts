@@ -10,6 +10,9 @@ import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, GuardrailOptions, buildDef
 import { DefinitionAnalysis, analyzeGrantable, guardrailArn, modelIdsToResolve } from "../workflow/analysis";
 import { substituteDefinition } from "../workflow/definition-source";
 import { DEFAULTS, checkStateMachineArgs } from "./arguments";
+import { useCatalogFile } from "../bedrock/catalog";
+import { assertNotEndOfLife } from "../bedrock/lifecycle";
+import { generationSettingsForModelId } from "../bedrock/request-parameters";
 import { leanRegistration } from "./registration-stacks";
 import { PayloadBucket, payloadBucketName } from "./payload-bucket";
 
@@ -65,7 +68,8 @@ export interface BedrockStateMachineArgs {
    */
   maxTokens?: number;
   /**
-   * Sampling temperature (0 to 1) when an execution passes a prompt.
+   * Sampling temperature (0 to 1) when an execution passes a prompt. Models that reject sampling parameters
+   * (Claude Opus 4.7 and later) get none when it is not given, and giving it for one is an error naming the model.
    * @default 0.5
    */
   temperature?: number;
@@ -122,6 +126,12 @@ export interface BedrockStateMachineArgs {
    */
   underlyingModelId?: string;
   /**
+   * A model catalog file (as `npx bedrock-sfn catalog` writes it from an account): its inference profiles and model
+   * lifecycle extend and override the bundled catalog, for this component and everything else in the process.
+   * @default the bundled catalog (bedrock/inference-profiles.json)
+   */
+  catalogFile?: string;
+  /**
    * The Region every regional child (bucket, log group, state machine) is created in and the data sources are
    * asked in, through the `region` input of @pulumi/aws 7; the role is written for this Region.
    * @default the provider's Region
@@ -170,6 +180,12 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
   constructor(name: string, rawArgs: BedrockStateMachineArgs, opts?: pulumi.ComponentResourceOptions) {
     const args = trimmedArgs(rawArgs ?? {});
     checkStateMachineArgs(name, args);
+    if (args.catalogFile) useCatalogFile(args.catalogFile);
+    if (!args.definition) {
+      // A model past its end of life, or a setting it rejects, fails every execution: refuse before registering.
+      if (args.region) assertNotEndOfLife(args.modelId!, undefined, partitionOf(args.region));
+      generationSettingsForModelId({ modelId: args.modelId!, maxTokens: args.maxTokens ?? DEFAULTS.maxTokens, temperature: args.temperature });
+    }
     if (!args.definition && args.region) checkRouting(args as BedrockStateMachineArgs & { modelId: string; region: string });
     super("bedrock-sfn:index:BedrockStateMachine", name, {}, opts);
     // Children register with lean stack captures (registration-stacks.ts says why).
@@ -235,9 +251,13 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
 
       this.models = analysis
         ? analysis.apply((a) => a.models)
-        : pulumi
-            .all([region, identity.accountId])
-            .apply(async ([sourceRegion, account]) => [await resolveWithRouting({ ...args, modelId: args.modelId! }, sourceRegion, account, this)]);
+        : pulumi.all([region, identity.accountId]).apply(async ([sourceRegion, account]) => {
+            const model = await resolveWithRouting({ ...args, modelId: args.modelId! }, sourceRegion, account, this);
+            // The foundation model may only be known now (an application profile, from AWS): EOL refuses here too.
+            const legacy = assertNotEndOfLife(model.modelId, model.foundationModelId, model.partition);
+            if (pulumi.runtime.hasEngine()) for (const note of [...(model.notes ?? []), ...(legacy ? [legacy] : [])]) logModelNote(note, this);
+            return [model];
+          });
       // For a definition of your own, the first model it calls (undefined when it calls none, e.g. only customization jobs).
       this.model = this.models.apply((models) => models[0]);
       const family = own
@@ -304,9 +324,11 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
 
       const definition = userDefinition
         ? pulumi.all([userDefinition, analysis!]).apply(([doc]) => JSON.stringify(doc))
-        : pulumi.all([family, bucketName, partition, args.systemPrompt]).apply(([fam, bucket, p, systemPrompt]) =>
+        : pulumi.all([family, bucketName, partition, args.systemPrompt, this.model]).apply(([fam, bucket, p, systemPrompt, model]) =>
             JSON.stringify(
               buildDefinition({
+                // Fitted to the model: no temperature for one that rejects it (bedrock/request-parameters.ts).
+                ...generationSettingsForModelId({ modelId: args.modelId!, maxTokens: args.maxTokens ?? DEFAULTS.maxTokens, temperature: args.temperature }, model?.foundationModelId),
                 guardrail: args.guardrail,
                 modelId: args.modelId!,
                 family: fam!,
@@ -315,8 +337,6 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
                 payloadBucket: bucket,
                 inputPrefix,
                 outputPrefix,
-                maxTokens: args.maxTokens ?? DEFAULTS.maxTokens,
-                temperature: args.temperature ?? DEFAULTS.temperature,
                 systemPrompt,
                 partition: p,
               }),
@@ -369,6 +389,12 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       lean.end();
     }
   }
+}
+
+/** A model note under the engine: warnings (Legacy, AWS disagreeing with the catalog) as warnings, the rest as info. */
+function logModelNote(note: string, resource: pulumi.Resource): void {
+  if (note.startsWith("warning: ")) void pulumi.log.warn(note.slice("warning: ".length), resource);
+  else void pulumi.log.info(note.replace(/^note: /, ""), resource);
 }
 
 /** A definition's family output: its first model's, where one can be told (application profiles cannot offline). */

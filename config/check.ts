@@ -1,20 +1,32 @@
 // Checks that need the domain, run before any resource is registered so bad config fails fast and whole.
-import { PLACEHOLDER_ACCOUNT } from "../bedrock/arn";
+import { PLACEHOLDER_ACCOUNT, partitionOf } from "../bedrock/arn";
 import { familyForModel, legacyNoteOf } from "../bedrock/families";
-import { didYouMean, isKnownFoundationModel, maxTokensCeiling } from "../bedrock/model-facts";
+import * as path from "node:path";
+import { didYouMean, isKnownFoundationModel } from "../bedrock/model-facts";
+import { stalenessNote, useCatalogFile } from "../bedrock/catalog";
+import { assertNotEndOfLife } from "../bedrock/lifecycle";
 import { foundationModelOf, parseModelId } from "../bedrock/model-id";
 import { resolveModel, routingLookup } from "../bedrock/resolve";
 import { isBedrockSfnError } from "../src/errors";
 import { catalogProfile } from "../bedrock/routing";
 import { CONFIG_KEYS, ConfigError, Settings, shownValue } from "./settings";
+import { generationSettingsForModelId } from "../bedrock/request-parameters";
+import type { GenerationSettings } from "../bedrock/families";
 
 /**
  * Throws one ConfigError naming the key for config that cannot work; returns notes (one line each) for config
  * that deploys but deserves a word, such as a model ID missing from the bundled list.
  */
-export function checkSettings(settings: Settings): string[] {
+export function checkSettings(settings: Settings, projectDir?: string, options: { modelNotes?: boolean } = {}): string[] {
   const { modelId, region } = settings;
   const notes: string[] = [];
+  if (settings.catalogFile) useStackCatalogFile(settings, projectDir);
+  const stale = stalenessNote();
+  if (stale) notes.push(stale);
+  // A definition of your own is checked whole by readUserDefinition (and its models by the analysis).
+  if (settings.definitionFile) return notes;
+  // The component logs its model's notes itself under the engine; the program asks for them only offline.
+  const modelNotes = options.modelNotes ?? true;
   let foundationModelId: string | undefined;
   try {
     const ref = parseModelId(modelId);
@@ -26,7 +38,7 @@ export function checkSettings(settings: Settings): string[] {
       underlyingModelId: settings.underlyingModelId,
     });
     // When AWS must be asked, the foundation model (and so the family) may only be known at deploy time.
-    foundationModelId =
+    const resolved =
       lookup === undefined
         ? resolveModel({
             modelId,
@@ -34,8 +46,13 @@ export function checkSettings(settings: Settings): string[] {
             account: PLACEHOLDER_ACCOUNT,
             configuredRegions: settings.destinationRegions,
             underlyingModelId: settings.underlyingModelId,
-          }).foundationModelId
-        : foundationModelOf(ref);
+          })
+        : undefined;
+    foundationModelId = resolved ? resolved.foundationModelId : foundationModelOf(ref);
+    if (modelNotes) notes.push(...(resolved?.notes ?? []));
+    // Legacy: one warning with the EOL date and a successor; EOL: refused (ModelLifecycleError names both).
+    const legacy = assertNotEndOfLife(modelId, foundationModelId, partitionOf(region));
+    if (legacy && modelNotes) notes.push(legacy);
     if (lookup === undefined || foundationModelId || settings.modelFamily) {
       const family = familyForModel({ modelId, modelFamily: settings.modelFamily, foundationModelId });
       const legacy = legacyNoteOf(family);
@@ -55,11 +72,23 @@ export function checkSettings(settings: Settings): string[] {
     const near = unknownId && isBedrockSfnError(err) && (err.kind === "model-id" || err.kind === "routing" || err.kind === "routing-unknown") ? didYouMean(id) : undefined;
     throw new ConfigError(`${CONFIG_KEYS.modelId} = ${shownValue(modelId)}: ${near ? `did you mean '${near}'? ` : ""}${message}`);
   }
-  const ceiling = foundationModelId && maxTokensCeiling(foundationModelId);
-  if (ceiling && settings.maxTokens > ceiling.maxTokens) {
-    throw new ConfigError(`${CONFIG_KEYS.maxTokens} = '${settings.maxTokens}': ${foundationModelId} generates at most ${ceiling.maxTokens} tokens a request (${ceiling.page})`);
+  try {
+    generationSettingsForModelId({ modelId, maxTokens: settings.maxTokens, temperature: settings.temperature, keys: CONFIG_KEYS }, foundationModelId);
+  } catch (err) {
+    if (isBedrockSfnError(err)) throw new ConfigError(err.message, err.argument);
+    throw err;
   }
   return notes;
+}
+
+/** A relative catalogFile is read from the project folder (where Pulumi.yaml is), as definition files are. */
+function useStackCatalogFile(settings: Settings, projectDir = process.cwd()): void {
+  const file = path.resolve(projectDir, settings.catalogFile!);
+  try {
+    useCatalogFile(file);
+  } catch (err) {
+    throw new ConfigError(`${CONFIG_KEYS.catalogFile} = ${shownValue(settings.catalogFile)}: ${(err as Error).message}`);
+  }
 }
 
 // An ID the bundled lists do not know may be a typo, or a model newer than the lists: say so, but deploy.
@@ -67,7 +96,8 @@ function unknownIdNotes(ref: ReturnType<typeof parseModelId>): string[] {
   if (ref.kind === "own-arn-model" && ref.resourceType.endsWith("prompt-router")) {
     return [`note: the role grants the ${ref.resourceType} ARN itself; AWS does not document further grants for the models it routes to (docs/limits.md)`];
   }
-  if (ref.kind === "system-profile" && !ref.arn && !catalogProfile(ref.profileId)) {
+  // A global profile the catalog lacks is routed by rule, and resolveModel's note says so.
+  if (ref.kind === "system-profile" && !ref.arn && !catalogProfile(ref.profileId) && ref.prefix !== "global") {
     const near = didYouMean(ref.profileId);
     return [`note: ${CONFIG_KEYS.modelId} '${ref.profileId}' is not in the routing catalog${near ? `; did you mean '${near}'?` : ""}`];
   }
@@ -77,4 +107,9 @@ function unknownIdNotes(ref: ReturnType<typeof parseModelId>): string[] {
     return [`note: foundation model '${fm}' is not in the bundled model list${near ? `; did you mean '${near}'?` : " (deploying anyway)"}`];
   }
   return [];
+}
+
+/** The generation settings the built-in workflow's body is built from: the stack's, fitted to its model. */
+export function generationOf(settings: Settings): GenerationSettings {
+  return generationSettingsForModelId({ modelId: settings.modelId, maxTokens: settings.maxTokens, temperature: settings.temperature, keys: CONFIG_KEYS });
 }

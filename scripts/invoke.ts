@@ -2,6 +2,7 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { readSettings } from "../config/settings";
+import { generationOf } from "../config/check";
 import { InputError, newExecutionName, readExecutionInput } from "../local/clients/execution-input";
 import { familyForModel } from "../bedrock/families";
 import { jsonDocument, readableReport } from "../local/clients/report";
@@ -73,7 +74,7 @@ export async function main(argv: string[] = process.argv.slice(2), deps: InvokeD
       input,
       executionName: newExecutionName("invoke"),
       ownDefinition,
-      generation: { family, maxTokens: settings.maxTokens, temperature: settings.temperature, systemPrompt: offlineSystemPrompt(settings.systemPrompt) },
+      generation: { family, ...generationOf(settings), systemPrompt: offlineSystemPrompt(settings.systemPrompt) },
       progress: terminalProgress(),
     });
   } finally {

@@ -18,6 +18,10 @@ export type BedrockSfnErrorKind =
    * (GetInferenceProfile) or config (destinationRegions, underlyingModelId) can tell, so it may deploy.
    */
   | "routing-unknown"
+  /** A model past its end of life on Bedrock (every call fails): the message names the date and a successor. */
+  | "model-lifecycle"
+  /** A request parameter the model rejects, set explicitly (temperature for Opus 4.7-class Claude). */
+  | "model-parameter"
   /** A model whose request/response format the workflow cannot speak. */
   | "model-family"
   /** A workflow definition that cannot be analysed into a role. */

@@ -30,3 +30,7 @@ export { rolePolicyDocument } from "../bedrock/role-policy";
 export { type PolicyDocument, type PolicyStatement, requiredBedrockStatements, routedRequests, payloadStatements, loggingStatements, tracingStatements } from "../bedrock/grants";
 export { buildDefinition } from "../workflow";
 export { analyzeDefinition, analyzeGrantable } from "../workflow/analysis";
+// The model catalog (routing and lifecycle; a `bedrock-sfn catalog` file has the same shape), lifecycle and request fit.
+export { CatalogError, type ModelCatalog, readCatalogFile, useCatalogFile, validateCatalog } from "../bedrock/catalog";
+export { type Lifecycle, ModelLifecycleError, lifecycleOf } from "../bedrock/lifecycle";
+export { ModelParameterError, generationSettingsFor } from "../bedrock/request-parameters";

@@ -4,7 +4,16 @@
 // this writes, the policy pack's checks and the local runner's idea of what to serve cannot drift apart.
 import { foundationModelArn, parseArn, partitionOf } from "../bedrock/arn";
 import { parseJson } from "../src/json";
-import { AuthorizationRequest, PolicyStatement, REQUESTED_REGION_KEY, guardrailStatements, requiredBedrockStatements, routedRequests, s3AccessStatements } from "../bedrock/grants";
+import {
+  AuthorizationRequest,
+  PolicyStatement,
+  REQUESTED_REGION_KEY,
+  guardrailProfileArns,
+  guardrailStatements,
+  requiredBedrockStatements,
+  routedRequests,
+  s3AccessStatements,
+} from "../bedrock/grants";
 import { parseModelId } from "../bedrock/model-id";
 import { ResolvedModel, resolveModel } from "../bedrock/resolve";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, integrationNameOf } from "./contract";
@@ -154,6 +163,12 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
     );
   }
 
+  // A task applying a guardrail through a geographic profile also needs the guardrail profile in each destination.
+  for (const task of invoking) {
+    if (task.guardrails.length === 0) continue;
+    const profiles = task.modelIds.flatMap((id) => (byId.get(id) ? guardrailProfileArns(byId.get(id)!) : []));
+    task.guardrails = [...new Set([...task.guardrails, ...profiles])];
+  }
   const statements = statementsFor(tasks, models, { ...context, partition });
   const roles = [...new Set(assumedRoles.map((a) => a.roleArn))].sort();
   if (roles.length) statements.push({ Sid: "AssumeTaskRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: roles });

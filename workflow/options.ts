@@ -18,7 +18,8 @@ export interface DefinitionOptions {
   /** Key prefix for responses written to S3. Default "output/". */
   outputPrefix?: string;
   maxTokens: number;
-  temperature: number;
+  /** Absent for a model that rejects sampling parameters: the body leaves it out (bedrock/request-parameters.ts). */
+  temperature?: number;
   /** Default system prompt for prompt executions; an execution's `system` overrides it. */
   systemPrompt?: string;
   /** AWS partition of the task resource ARN. Default "aws". */
@@ -38,7 +39,8 @@ export interface GuardrailOptions {
   trace?: GuardrailTrace;
 }
 
-export interface ResolvedOptions extends Required<Omit<DefinitionOptions, "systemPrompt" | "guardrail">> {
+export interface ResolvedOptions extends Required<Omit<DefinitionOptions, "systemPrompt" | "guardrail" | "temperature">> {
+  temperature?: number;
   /** "" when there is no configured system prompt. */
   systemPrompt: string;
   guardrail?: GuardrailOptions;
@@ -105,7 +107,7 @@ export function resolveOptions(options: DefinitionOptions): ResolvedOptions {
   }
   check(Number.isInteger(maxTokens) && maxTokens >= 1, "maxTokens", maxTokens, "expected a whole number of at least 1");
   check(
-    typeof temperature === "number" && temperature >= 0 && temperature <= 1,
+    temperature === undefined || (typeof temperature === "number" && temperature >= 0 && temperature <= 1),
     "temperature",
     temperature,
     "expected a number from 0 to 1 (the range every supported family accepts)",
@@ -145,7 +147,7 @@ export function resolveOptions(options: DefinitionOptions): ResolvedOptions {
     inputPrefix,
     outputPrefix,
     maxTokens,
-    temperature,
+    ...(temperature === undefined ? {} : { temperature }),
     systemPrompt,
     partition,
   };

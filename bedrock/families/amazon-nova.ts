@@ -1,5 +1,5 @@
 // Amazon Nova understanding models, messages-v1 schema (Amazon Nova User Guide: "Complete request schema").
-import { type FamilyFormat, jJoinTexts, jNormalised, jNumberOrNull, jStringOrNull } from "./format";
+import { type FamilyFormat, jJoinTexts, jNormalised, jNumberOrNull, jStringOrNull, jOptionalField, optionalField } from "./format";
 
 export const amazonNova: FamilyFormat = {
   description: "Amazon Nova understanding models, messages-v1 schema (amazon.nova-micro/lite/pro/premier, amazon.nova-2-lite)",
@@ -8,12 +8,12 @@ export const amazonNova: FamilyFormat = {
     `$merge([{"schemaVersion": "messages-v1"}, ` +
     `$system ? {"system": [{"text": $system}]} : {}, ` +
     `{"messages": [{"role": "user", "content": [{"text": $prompt}]}], ` +
-    `"inferenceConfig": {"maxTokens": ${maxTokens}, "temperature": ${temperature}}}])`,
+    `"inferenceConfig": {"maxTokens": ${maxTokens}${jOptionalField("temperature", temperature)}}}])`,
   bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
     schemaVersion: "messages-v1",
     ...(system.kind === "inputPath" ? { system: [{ "text.$": system.path }] } : {}),
     messages: [{ role: "user", content: [{ "text.$": "$.prompt" }] }],
-    inferenceConfig: { maxTokens, temperature },
+    inferenceConfig: { maxTokens, ...optionalField("temperature", temperature) },
   }),
   // Blocks without text (reasoning, tool use) are skipped.
   normaliseJsonata: jNormalised(

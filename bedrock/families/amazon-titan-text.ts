@@ -1,5 +1,5 @@
 // Amazon Titan Text (Bedrock User Guide: "Amazon Titan Text models").
-import { type FamilyFormat, jNormalised, jNumberOrNull, jStringOrEmpty, jStringOrNull, jsonPathPrependedSystem, jsonataString } from "./format";
+import { type FamilyFormat, jNormalised, jNumberOrNull, jStringOrEmpty, jStringOrNull, jsonPathPrependedSystem, jsonataString, jOptionalField, optionalField } from "./format";
 
 // Titan Text has no system field: the system prompt goes before the user's text.
 const SYSTEM_SEPARATOR = "\n\n";
@@ -9,10 +9,10 @@ export const amazonTitanText: FamilyFormat = {
   modelIdPattern: /^amazon\.titan-(?:text-|tg1-)/,
   bodyJsonata: ({ maxTokens, temperature }) =>
     `{"inputText": $system ? $system & ${jsonataString(SYSTEM_SEPARATOR)} & $prompt : $prompt, ` +
-    `"textGenerationConfig": {"maxTokenCount": ${maxTokens}, "temperature": ${temperature}}}`,
+    `"textGenerationConfig": {"maxTokenCount": ${maxTokens}${jOptionalField("temperature", temperature)}}}`,
   bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
     ...jsonPathPrependedSystem(system, "inputText", SYSTEM_SEPARATOR),
-    textGenerationConfig: { maxTokenCount: maxTokens, temperature },
+    textGenerationConfig: { maxTokenCount: maxTokens, ...optionalField("temperature", temperature) },
   }),
   normaliseJsonata: jNormalised(
     jStringOrEmpty("$body.results[0].outputText"),

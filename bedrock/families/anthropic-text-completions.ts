@@ -1,7 +1,7 @@
 // Anthropic Claude Text Completions, legacy (Bedrock User Guide: "Anthropic Claude Text Completions API"): `prompt`
 // with Human/Assistant turns -> `completion`, so the older write-ups' systems run by config alone. The body carries
 // no token counts (Bedrock reports them only in HTTP headers, which Step Functions does not pass on).
-import { type FamilyFormat, LEGACY_NOTE, jNormalised, jStringOrEmpty, jStringOrNull, jsonPathFormattedPrompt, jsonataString } from "./format";
+import { type FamilyFormat, LEGACY_NOTE, jNormalised, jStringOrEmpty, jStringOrNull, jsonPathFormattedPrompt, jsonataString, jOptionalField, optionalField } from "./format";
 
 // An optional system text, then the Human turn, ending with the Assistant turn.
 const HUMAN = "\n\nHuman: ";
@@ -14,11 +14,11 @@ export const anthropicTextCompletions: FamilyFormat = {
   // Never derived: the same models speak the Messages API (family "anthropic"), which is the default.
   modelIdPattern: /(?!)/,
   bodyJsonata: ({ maxTokens, temperature }) =>
-    `{"prompt": $system & ${jsonataString(HUMAN)} & $prompt & ${jsonataString(ASSISTANT)}, ` + `"max_tokens_to_sample": ${maxTokens}, "temperature": ${temperature}}`,
+    `{"prompt": $system & ${jsonataString(HUMAN)} & $prompt & ${jsonataString(ASSISTANT)}, ` + `"max_tokens_to_sample": ${maxTokens}${jOptionalField("temperature", temperature)}}`,
   bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
     "prompt.$": jsonPathFormattedPrompt(system, { start: "", systemBlock: (s) => s, beforePrompt: HUMAN, end: ASSISTANT }),
     max_tokens_to_sample: maxTokens,
-    temperature,
+    ...optionalField("temperature", temperature),
   }),
   normaliseJsonata: jNormalised(jStringOrEmpty("$body.completion"), jStringOrNull("$body.stop_reason"), "null", "null"),
   resultPaths: { text: "$.Body.completion", stopReason: "$.Body.stop_reason", inputTokens: null, outputTokens: null },

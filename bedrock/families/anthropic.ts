@@ -1,5 +1,5 @@
 // Anthropic Claude, Messages API (Bedrock User Guide: "Anthropic Claude Messages API").
-import { type FamilyFormat, jJoinTexts, jNormalised, jNumberOrNull, jStringOrNull, jsonPathSystemField, jsonataString } from "./format";
+import { type FamilyFormat, jJoinTexts, jNormalised, jNumberOrNull, jStringOrNull, jsonPathSystemField, jsonataString, jOptionalField, optionalField } from "./format";
 
 const ANTHROPIC_VERSION = "bedrock-2023-05-31";
 
@@ -7,13 +7,13 @@ export const anthropic: FamilyFormat = {
   description: "Anthropic Claude, Messages API (anthropic.claude-*)",
   modelIdPattern: /^anthropic\.claude/,
   bodyJsonata: ({ maxTokens, temperature }) =>
-    `$merge([{"anthropic_version": ${jsonataString(ANTHROPIC_VERSION)}, "max_tokens": ${maxTokens}, "temperature": ${temperature}}, ` +
+    `$merge([{"anthropic_version": ${jsonataString(ANTHROPIC_VERSION)}, "max_tokens": ${maxTokens}${jOptionalField("temperature", temperature)}}, ` +
     `$system ? {"system": $system} : {}, ` +
     `{"messages": [{"role": "user", "content": [{"type": "text", "text": $prompt}]}]}])`,
   bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
     anthropic_version: ANTHROPIC_VERSION,
     max_tokens: maxTokens,
-    temperature,
+    ...optionalField("temperature", temperature),
     ...jsonPathSystemField(system, "system"),
     messages: [{ role: "user", content: [{ type: "text", "text.$": "$.prompt" }] }],
   }),

@@ -1,16 +1,16 @@
 // Cohere Command R and R+ chat (Bedrock User Guide: "Cohere Command R and Command R+ models").
-import { type FamilyFormat, jNormalised, jNumberOrNull, jStringOrEmpty, jStringOrNull, jsonPathSystemField } from "./format";
+import { type FamilyFormat, jNormalised, jNumberOrNull, jStringOrEmpty, jStringOrNull, jsonPathSystemField, jOptionalField, optionalField } from "./format";
 
 export const cohereCommandR: FamilyFormat = {
   description: "Cohere Command R and R+ chat (cohere.command-r*); the system prompt becomes the preamble",
   modelIdPattern: /^cohere\.command-r/,
   bodyJsonata: ({ maxTokens, temperature }) =>
-    `$merge([{"message": $prompt}, $system ? {"preamble": $system} : {}, ` + `{"max_tokens": ${maxTokens}, "temperature": ${temperature}}])`,
+    `$merge([{"message": $prompt}, $system ? {"preamble": $system} : {}, ` + `{"max_tokens": ${maxTokens}${jOptionalField("temperature", temperature)}}])`,
   bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
     "message.$": "$.prompt",
     ...jsonPathSystemField(system, "preamble"),
     max_tokens: maxTokens,
-    temperature,
+    ...optionalField("temperature", temperature),
   }),
   normaliseJsonata: jNormalised(
     jStringOrEmpty("$body.text"),

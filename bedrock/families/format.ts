@@ -10,7 +10,8 @@ export interface PromptParams {
   prompt: string;
   system?: string;
   maxTokens: number;
-  temperature: number;
+  /** Absent: the body carries no temperature (models that reject it). */
+  temperature?: number;
 }
 
 /** The family-independent view of a response. Token counts are null where the family's body has none. */
@@ -53,7 +54,8 @@ export type JsonObject = Record<string, unknown>;
 
 export interface GenerationSettings {
   maxTokens: number;
-  temperature: number;
+  /** Absent for a model that rejects sampling parameters (bedrock/request-parameters.ts): the body leaves it out. */
+  temperature?: number;
 }
 
 /** One model family: everything the builder, the stand-ins and the offline tools need to know about its format. */
@@ -96,6 +98,12 @@ export const jNumberOrNull = (e: string) => `($v := ${e}; $type($v) = "number" ?
 export const jStringOrEmpty = (e: string) => `($v := ${e}; $type($v) = "string" ? $v : "")`;
 /** `$join` of the string texts; "" when there are none (`$join` of nothing is undefined). */
 export const jJoinTexts = (textsExpr: string) => `($t := ${textsExpr}[$type($) = "string"]; $exists($t) ? $join($t) : "")`;
+
+/** `, "key": value` inside a JSONata object constructor, or nothing when the value is absent. */
+export const jOptionalField = (key: string, value: number | undefined) => (value === undefined ? "" : `, ${JSON.stringify(key)}: ${value}`);
+
+/** `{key: value}` to spread into a JSONPath template, or nothing when the value is absent. */
+export const optionalField = (key: string, value: number | undefined): JsonObject => (value === undefined ? {} : { [key]: value });
 
 /** `{text, stopReason, usage}` from one JSONata expression per field ("null" where the body has none). */
 export function jNormalised(text: string, stopReason: string, inputTokens: string, outputTokens: string): string {

@@ -1,5 +1,5 @@
 // Meta Llama 3 and 4 instruct models (Bedrock User Guide: "Meta Llama models"), Llama 3 chat template.
-import { type FamilyFormat, jNormalised, jNumberOrNull, jStringOrEmpty, jStringOrNull, jsonPathFormattedPrompt, jsonataString } from "./format";
+import { type FamilyFormat, jNormalised, jNumberOrNull, jStringOrEmpty, jStringOrNull, jsonPathFormattedPrompt, jsonataString, jOptionalField, optionalField } from "./format";
 
 // The raw prompt must carry the header and end-of-turn tokens.
 const BEGIN = "<|begin_of_text|>";
@@ -15,7 +15,7 @@ export const metaLlama: FamilyFormat = {
     `{"prompt": ${jsonataString(BEGIN)} & ` +
     `($system ? ${jsonataString(SYSTEM_START)} & $system & ${jsonataString(END_OF_TURN)} : "") & ` +
     `${jsonataString(USER_START)} & $prompt & ${jsonataString(USER_END)}, ` +
-    `"max_gen_len": ${maxTokens}, "temperature": ${temperature}}`,
+    `"max_gen_len": ${maxTokens}${jOptionalField("temperature", temperature)}}`,
   bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
     "prompt.$": jsonPathFormattedPrompt(system, {
       start: BEGIN,
@@ -24,7 +24,7 @@ export const metaLlama: FamilyFormat = {
       end: USER_END,
     }),
     max_gen_len: maxTokens,
-    temperature,
+    ...optionalField("temperature", temperature),
   }),
   normaliseJsonata: jNormalised(
     jStringOrEmpty("$body.generation"),

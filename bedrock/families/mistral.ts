@@ -1,5 +1,5 @@
 // Mistral AI text completion (Bedrock User Guide: "Mistral AI text completion").
-import { type FamilyFormat, jNormalised, jStringOrEmpty, jStringOrNull, jsonPathFormattedPrompt, jsonataString } from "./format";
+import { type FamilyFormat, jNormalised, jStringOrEmpty, jStringOrNull, jsonPathFormattedPrompt, jsonataString, jOptionalField, optionalField } from "./format";
 
 // No system role: the system text opens the [INST] block.
 const START = "<s>[INST] ";
@@ -12,7 +12,7 @@ export const mistral: FamilyFormat = {
   modelIdPattern: /^mistral\.(?:mistral-7b-instruct|mixtral-8x7b-instruct|mistral-large-2402|mistral-small-2402)/,
   bodyJsonata: ({ maxTokens, temperature }) =>
     `{"prompt": ${jsonataString(START)} & ($system ? $system & ${jsonataString(SYSTEM_SEPARATOR)} : "") & ` +
-    `$prompt & ${jsonataString(END)}, "max_tokens": ${maxTokens}, "temperature": ${temperature}}`,
+    `$prompt & ${jsonataString(END)}, "max_tokens": ${maxTokens}${jOptionalField("temperature", temperature)}}`,
   bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
     "prompt.$": jsonPathFormattedPrompt(system, {
       start: START,
@@ -21,7 +21,7 @@ export const mistral: FamilyFormat = {
       end: END,
     }),
     max_tokens: maxTokens,
-    temperature,
+    ...optionalField("temperature", temperature),
   }),
   // Bedrock reports Mistral token counts only in HTTP headers, which Step Functions does not pass on.
   normaliseJsonata: jNormalised(jStringOrEmpty("$body.outputs[0].text"), jStringOrNull("$body.outputs[0].stop_reason"), "null", "null"),

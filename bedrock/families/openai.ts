@@ -1,5 +1,5 @@
 // OpenAI gpt-oss open-weight models, Chat Completions format (Bedrock User Guide: "OpenAI models").
-import { type FamilyFormat, jNormalised, jNumberOrNull, jStringOrEmpty, jStringOrNull } from "./format";
+import { type FamilyFormat, jNormalised, jNumberOrNull, jStringOrEmpty, jStringOrNull, jOptionalField, optionalField } from "./format";
 
 // With InvokeModel, gpt-oss puts its reasoning in <reasoning> tags before the answer. Anchored, with one lazy
 // run between two literals: linear on any text, as JSONata runs it with the host's backtracking regex engine.
@@ -10,11 +10,11 @@ export const openai: FamilyFormat = {
   modelIdPattern: /^openai\.gpt-oss/,
   bodyJsonata: ({ maxTokens, temperature }) =>
     `{"messages": $append($system ? [{"role": "system", "content": $system}] : [], [{"role": "user", "content": $prompt}]), ` +
-    `"max_completion_tokens": ${maxTokens}, "temperature": ${temperature}}`,
+    `"max_completion_tokens": ${maxTokens}${jOptionalField("temperature", temperature)}}`,
   bodyJsonPathTemplate: ({ maxTokens, temperature }, system) => ({
     messages: [...(system.kind === "inputPath" ? [{ role: "system", "content.$": system.path }] : []), { role: "user", "content.$": "$.prompt" }],
     max_completion_tokens: maxTokens,
-    temperature,
+    ...optionalField("temperature", temperature),
   }),
   normaliseJsonata: jNormalised(
     `$replace(${jStringOrEmpty("$body.choices[0].message.content")}, ${REASONING}, "")`,

@@ -102,7 +102,7 @@ export interface OffloadOptions {
   executionName: string;
   inputPrefix?: string;
   /** What a prompt becomes as a native request body (the family, maxTokens, temperature, system prompt of the stack). */
-  generation: { family: ModelFamily; maxTokens: number; temperature: number; systemPrompt?: string };
+  generation: { family: ModelFamily; maxTokens: number; temperature?: number; systemPrompt?: string };
   /** Writes the object (the local S3 stand-in, or the real bucket). */
   put: (key: string, bytes: Buffer) => Promise<void>;
   limitBytes?: number;

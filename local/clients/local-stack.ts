@@ -3,6 +3,7 @@
 // Typed by shape, so that any synth result (scripts/lib/synth) fits without local/ depending on scripts/.
 
 import { readSettings } from "../../config/settings";
+import { generationOf } from "../../config/check";
 import type { RecordedResource } from "../../policy-pack/lib/resources";
 import type { QueryLanguage } from "../../workflow/asl";
 import { familyForModel, isModelFamily, type ModelFamily } from "../../bedrock/families";
@@ -25,7 +26,7 @@ export interface LocalStack {
   family: ModelFamily;
   /** True for a definition of the user's own (bedrock-sfn:definitionFile): any input, no built-in contract. */
   ownDefinition: boolean;
-  generation: { family: ModelFamily; maxTokens: number; temperature: number; systemPrompt?: string };
+  generation: { family: ModelFamily; maxTokens: number; temperature?: number; systemPrompt?: string };
 }
 
 export function localStackFrom(synth: SynthesizedStack): LocalStack {
@@ -51,7 +52,7 @@ export function localStackFrom(synth: SynthesizedStack): LocalStack {
     modelId: ownDefinition ? String(synth.outputs.modelId ?? "") : settings.modelId,
     family,
     ownDefinition,
-    generation: { family, maxTokens: settings.maxTokens, temperature: settings.temperature, systemPrompt: settings.systemPrompt },
+    generation: { family, ...generationOf(settings), systemPrompt: settings.systemPrompt },
   };
 }
 

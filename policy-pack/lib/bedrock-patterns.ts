@@ -102,6 +102,8 @@ export function profileTargets(written: BedrockPattern, accounts: string[] = [])
   const pattern = widened ? { ...widened, text: written.text } : written;
   const literalId = pattern.type === "inference-profile" && !hasWildcard(pattern.id) ? pattern.id : undefined;
   const wildcard = !literalId || hasWildcard(pattern.region) || hasWildcard(pattern.partition);
+  const byRule = literalId?.startsWith("global.") ? globalProfileByRule(pattern, literalId, accounts) : undefined;
+  if (byRule) return { targets: [byRule], wildcard };
   if (literalId && !catalogProfile(literalId)) {
     const trimmed = literalId.trim();
     if (trimmed !== literalId && catalogProfile(trimmed)) {
@@ -129,6 +131,18 @@ export function profileTargets(written: BedrockPattern, accounts: string[] = [])
   }
   if (targets.length === 0 && literalId && !wildcard) return { targets, wildcard, impossible: impossibleProfile(pattern, literalId) };
   return { targets, wildcard };
+}
+
+/**
+ * A global profile in a commercial Region the catalog does not list it from: its grants follow from AWS's rule for
+ * global profiles (bedrock/resolve.ts), so it is judged like a catalogued one.
+ */
+function globalProfileByRule(pattern: BedrockPattern, profileId: string, accounts: string[]): ProfileTarget | undefined {
+  if (hasWildcard(pattern.region) || partitionOf(pattern.region) !== "aws" || catalogProfile(profileId)?.sourceToDestinations[pattern.region]) return undefined;
+  const account = accountMatching(pattern.account, accounts);
+  if (!account) return undefined;
+  const profileArn = inferenceProfileArn("aws", pattern.region, account, profileId);
+  return matchesResource(pattern.text, profileArn) ? { profileId, sourceRegion: pattern.region, partition: "aws", account, profileArn } : undefined;
 }
 
 /** Why a literal profile ARN can never be called: the partition does not fit the Region, or the Region is no source. */

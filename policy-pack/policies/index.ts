@@ -4,6 +4,7 @@ import { apiGatewayRoleScopePolicy } from "./api-gateway-role-scope";
 import { dataResidencyPolicy } from "./data-residency";
 import { inferenceProfileArnPolicy } from "./inference-profile-arn";
 import { leastPrivilegePolicy } from "./least-privilege";
+import { modelLifecyclePolicy } from "./model-lifecycle";
 import { readableDocumentsPolicy } from "./readable-documents";
 import { routedRegionsPolicy } from "./routed-regions";
 import { stackViewPolicy } from "./stack-view";
@@ -11,6 +12,7 @@ import { stackViewPolicy } from "./stack-view";
 export const policies: Policies = [
   routedRegionsPolicy,
   inferenceProfileArnPolicy,
+  modelLifecyclePolicy,
   stackViewPolicy,
   leastPrivilegePolicy,
   dataResidencyPolicy,

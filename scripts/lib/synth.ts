@@ -113,7 +113,12 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   // The program checks the same settings; run here first so its notes reach stderr, not the mock engine's stdout.
   // Bad config is left for the program to report, as `pulumi up` would.
   try {
-    notes.push(...checkSettings(readSettings((key) => config[key])));
+    notes.push(
+      ...checkSettings(
+        readSettings((key) => config[key]),
+        options.projectDir ?? PROJECT_DIR,
+      ),
+    );
   } catch {}
   const resources: SynthResource[] = [];
   const mocks = offlineMocks(config["aws:region"] ?? "us-east-1", (r) => resources.push(r), !options.withoutComputedOutputs);

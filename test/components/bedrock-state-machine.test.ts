@@ -148,9 +148,11 @@ describe("BedrockStateMachine under mocks", function () {
     assert.ok(xray, "tracing grants X-Ray");
   });
 
-  it("exports the routed Regions: 8 for the dev stack, '*' for the global prod profile", async () => {
+  it("exports the routed Regions: '*' for the global dev and prod profiles, 8 for the apac. Sonnet 4 profile from Tokyo", async () => {
     const dev = await synthesize({ stack: "dev" });
-    assert.equal((dev.outputs.routedRegions as string[]).length, 8);
+    assert.deepEqual(dev.outputs.routedRegions, ["*"]);
+    const apac = await synthesize({ stack: "dev", overrides: { "bedrock-sfn:modelId": "apac.anthropic.claude-sonnet-4-20250514-v1:0" } });
+    assert.equal((apac.outputs.routedRegions as string[]).length, 8);
     const prod = await synthesize({ stack: "prod" });
     assert.deepEqual(prod.outputs.routedRegions, ["*"]);
     assert.deepEqual([dev.outputs.modelFamily, prod.outputs.modelFamily], ["anthropic", "anthropic"]);

@@ -29,7 +29,12 @@ describe("built-in workflow with a guardrail", function () {
       const definition = String(one(result, "aws:sfn/stateMachine:StateMachine").inputs.definition);
       const policy = JSON.parse(String(one(result, "aws:iam/rolePolicy:RolePolicy").inputs.policy));
       const analysis = analyzeGrantable(definition, { region: REGION, account: MOCK_ACCOUNT, payloadBucket: String(result.outputs.payloadBucketName) });
-      for (const task of analysis.tasks) assert.deepEqual(task.guardrails, [GUARDRAIL], task.state);
+      // AWS's "Permissions for guardrail profiles": the us. guardrail profile in each Region the us. model profile routes to.
+      const profiles = ["us-east-1", "us-west-2"].map((r) => `arn:aws:bedrock:${r}:${MOCK_ACCOUNT}:guardrail-profile/us.guardrail.v1:0`);
+      for (const task of analysis.tasks) assert.deepEqual(task.guardrails, [GUARDRAIL, ...profiles], task.state);
+      for (const resource of profiles) {
+        assert.equal(await simulate([policy], { action: "bedrock:ApplyGuardrail", resource, context: {}, region: REGION, why: "guardrail profile" }), "Allowed", resource);
+      }
       assert.match(definition, queryLanguage === "JSONata" ? /\\"GuardrailVersion\\": \\"2\\", \\"Trace\\": \\"ENABLED\\"/ : /"GuardrailVersion":"2","Trace":"ENABLED"/);
       const request = { action: "bedrock:ApplyGuardrail", resource: GUARDRAIL, context: {}, region: REGION, why: "guardrail" };
       assert.equal(await simulate([policy], request), "Allowed");

@@ -177,7 +177,8 @@ describe("real Pulumi engine (offline)", function () {
       assert.equal(workflow.rolePolicies.length, 1);
       const actions = JSON.stringify(workflow.rolePolicies[0]);
       assert.match(actions, /bedrock:InvokeModel/);
-      assert.match(actions, /arn:aws:bedrock:ap-southeast-4::foundation-model\/anthropic\.claude-sonnet-4-20250514-v1:0/);
+      // The dev stack's global profile: AWS's three-part policy, the Region-less model ARN included.
+      assert.match(actions, /arn:aws:bedrock:::foundation-model\/anthropic\.claude-opus-4-6-v1/);
       assert.equal(readDeployedResources("nope", project.backendDir), undefined);
     });
 
@@ -188,12 +189,13 @@ describe("real Pulumi engine (offline)", function () {
     });
 
     it("a model change shows in preview --diff as an update of the role policy", async () => {
-      assertOk(await project.run(["config", "set", "--stack", "dev", "bedrock-sfn:modelId", "apac.anthropic.claude-3-5-sonnet-20241022-v2:0"]), "config set modelId");
+      // A Legacy model (Claude 3.5 Sonnet, which this test used before, is past its end of life and now refused).
+      assertOk(await project.run(["config", "set", "--stack", "dev", "bedrock-sfn:modelId", "apac.anthropic.claude-sonnet-4-20250514-v1:0"]), "config set modelId");
       const result = await project.run(["preview", "--stack", "dev", "--diff"]);
       assertOk(result, "preview --diff");
       assert.match(result.stdout, /~ aws:iam\/rolePolicy:RolePolicy: \(update\)/);
       assert.match(result.stdout, /~ policy\s*:/);
-      assert.match(result.stdout, /claude-3-5-sonnet-20241022-v2:0/);
+      assert.match(result.stdout, /claude-sonnet-4-20250514-v1:0/);
       assert.doesNotMatch(result.stdout, /aws:iam\/role:Role: \(replace\)/);
     });
 

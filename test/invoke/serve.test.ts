@@ -1,5 +1,6 @@
 // `npm run invoke` against `npm run serve`, through the real SDK clients and the AWS_ENDPOINT_URL_* values serve
 // prints: EXPRESS and STANDARD (progress while polling), inline and through the payload bucket, and a denied role.
+// These runs check the apac. Sonnet 4 profile's routing (8 Regions from Tokyo): they pin it, since the dev default is now global.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -50,7 +51,9 @@ describe("npm run invoke against npm run serve", function () {
 
   describe("EXPRESS (the dev stack)", () => {
     let serving: Serving;
-    before(async () => (serving = await startServing({ stack: "dev", port: 0, timeScale: 0.001 })));
+    before(
+      async () => (serving = await startServing({ stack: "dev", overrides: { "bedrock-sfn:modelId": "apac.anthropic.claude-sonnet-4-20250514-v1:0" }, port: 0, timeScale: 0.001 })),
+    );
     after(() => serving.close());
 
     it("round-trips an execution inline through StartSyncExecution", async () => {
@@ -101,7 +104,13 @@ describe("npm run invoke against npm run serve", function () {
   describe("STANDARD", () => {
     let serving: Serving;
     before(async () => {
-      serving = await startServing({ stack: "dev", overrides: { "bedrock-sfn:workflowType": "STANDARD" }, port: 0, timeScale: 0.001, faults: { latencyMs: 300 } });
+      serving = await startServing({
+        stack: "dev",
+        overrides: { "bedrock-sfn:modelId": "apac.anthropic.claude-sonnet-4-20250514-v1:0", "bedrock-sfn:workflowType": "STANDARD" },
+        port: 0,
+        timeScale: 0.001,
+        faults: { latencyMs: 300 },
+      });
     });
     after(() => serving.close());
 
@@ -150,7 +159,7 @@ describe("npm run invoke against npm run serve", function () {
       fs.writeFileSync(policyFile, JSON.stringify(document0));
       const denied = await startServing({
         stack: "dev",
-        overrides: { "bedrock-sfn:workflowType": "STANDARD" },
+        overrides: { "bedrock-sfn:modelId": "apac.anthropic.claude-sonnet-4-20250514-v1:0", "bedrock-sfn:workflowType": "STANDARD" },
         port: 0,
         timeScale: 0.001,
         rolePolicyFile: policyFile,

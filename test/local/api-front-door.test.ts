@@ -20,7 +20,15 @@ describe("local API front door (npm run serve, bedrock-sfn:api=rest)", function 
 
   describe("EXPRESS, iam", () => {
     let serving: Serving;
-    before(async () => (serving = await startServing({ stack: "dev", port: 0, timeScale: 0.001, overrides: { "bedrock-sfn:api": "rest", "bedrock-sfn:apiBurstLimit": "50" } })));
+    before(
+      async () =>
+        (serving = await startServing({
+          stack: "dev",
+          port: 0,
+          timeScale: 0.001,
+          overrides: { "bedrock-sfn:modelId": "apac.anthropic.claude-sonnet-4-20250514-v1:0", "bedrock-sfn:api": "rest", "bedrock-sfn:apiBurstLimit": "50" },
+        })),
+    );
     after(() => serving.close());
     afterEach(() => serving.cloud.bedrock.setFaults({}));
 

@@ -21,7 +21,7 @@ const KINDS: Record<string, Record<string, string>> = {
   "application profile": {
     "aws:region": "us-east-1",
     "bedrock-sfn:modelId": `arn:aws:bedrock:us-east-1:${ACCOUNT}:application-inference-profile/a1b2c3d4e5f6`,
-    "bedrock-sfn:underlyingModelId": "us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+    "bedrock-sfn:underlyingModelId": "us.anthropic.claude-sonnet-4-20250514-v1:0",
   },
   "provisioned model": {
     "aws:region": "us-east-1",
@@ -30,7 +30,11 @@ const KINDS: Record<string, Record<string, string>> = {
   },
 };
 
-const stackWith = async (overrides: Record<string, string> = {}): Promise<CloudStack> => cloudStackFrom(await synthesize({ stack: "dev", overrides }));
+// These runs are about a geographic profile's routing: the apac. Sonnet 4 profile from Tokyo (8 Regions), not the
+// dev stack's current global default.
+const APAC = "apac.anthropic.claude-sonnet-4-20250514-v1:0";
+const stackWith = async (overrides: Record<string, string> = {}): Promise<CloudStack> =>
+  cloudStackFrom(await synthesize({ stack: "dev", overrides: { "bedrock-sfn:modelId": APAC, ...overrides } }));
 
 /** The stack's own policy with some routed Regions taken out of the model statement. */
 function withoutRegions(stack: CloudStack, missing: string[]): { source: string; policy: unknown } {
@@ -160,7 +164,7 @@ describe("local cloud: whole executions as a role", function () {
       fs.writeFileSync(missingFile, JSON.stringify(withoutRegions(stack, ["ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2"]).policy));
       const ownFile = path.join(dir, "own.json");
       fs.writeFileSync(ownFile, JSON.stringify(stack.rolePolicies[0].policy)); // the JSON string synth --json shows
-      const base = ["--stack", "dev", "--prompt", "Hello", "--runs", "24", "--seed", "7", "--json"];
+      const base = ["--stack", "dev", "--config", `bedrock-sfn:modelId=${APAC}`, "--prompt", "Hello", "--runs", "24", "--seed", "7", "--json"];
 
       const denied = await run([...base, "--role-policy-file", missingFile]);
       assert.equal(denied.code, 1);
@@ -185,10 +189,10 @@ describe("local cloud: whole executions as a role", function () {
     });
 
     it("keeps {status, output, states} for a single run, and --route pins where it lands", async () => {
-      const { code, printed } = await run(["--stack", "dev", "--prompt", "Hello", "--route", "ap-southeast-2", "--json"]);
+      const { code, printed } = await run(["--stack", "dev", "--config", `bedrock-sfn:modelId=${APAC}`, "--prompt", "Hello", "--route", "ap-southeast-2", "--json"]);
       assert.equal(code, 0, printed);
       assert.deepEqual(Object.keys(JSON.parse(printed)), ["status", "output", "states"]);
-      const readable = await run(["--stack", "dev", "--prompt", "Hello", "--route", "ap-southeast-2"]);
+      const readable = await run(["--stack", "dev", "--config", `bedrock-sfn:modelId=${APAC}`, "--prompt", "Hello", "--route", "ap-southeast-2"]);
       assert.match(readable.printed, /Bedrock stand-in calls: 1 \(routed to ap-southeast-2\)/);
     });
 
@@ -203,7 +207,11 @@ describe("local cloud: whole executions as a role", function () {
       fs.writeFileSync(path.join(dir, "bad.json"), JSON.stringify({ Statement: [{ Effect: "Allow", Resource: "*" }] }));
       cases.push([["--role-policy-file", path.join(dir, "bad.json")], /statement #1: needs 'Action' or 'NotAction'/]);
       for (const [flags, message] of cases) {
-        await assert.rejects(run(["--stack", "dev", "--prompt", "x", ...flags]), (e: Error) => e instanceof BedrockSfnError && message.test(e.message), flags.join(" "));
+        await assert.rejects(
+          run(["--stack", "dev", "--config", `bedrock-sfn:modelId=${APAC}`, "--prompt", "x", ...flags]),
+          (e: Error) => e instanceof BedrockSfnError && message.test(e.message),
+          flags.join(" "),
+        );
       }
     });
   });

@@ -34,6 +34,7 @@ export function packOverGrpcSuite(packDir: () => string): void {
       "bedrock-data-residency",
       "bedrock-inference-profile-arn",
       "bedrock-least-privilege",
+      "bedrock-model-lifecycle",
       "bedrock-profile-routed-regions",
       "bedrock-state-machine-role",
       "iam-policy-readable",

@@ -205,7 +205,12 @@ describe("policy: state machine role (stack view)", () => {
 
   describe("any Bedrock integration, through the one definition analysis (workflow/analysis.ts)", () => {
     const GUARDRAIL = `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:guardrail/gr-1234abcd`;
-    const applyGuardrail = { Effect: "Allow", Action: "bedrock:ApplyGuardrail", Resource: GUARDRAIL };
+    // AWS's "Permissions for guardrail profiles": with cross-Region inference, the guardrail profile of the model's
+    // geography in each Region the apac. profile routes to from Tokyo, as well as the guardrail itself.
+    const guardrailProfiles = ["ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-4"].map(
+      (r) => `arn:aws:bedrock:${r}:${ACCOUNT}:guardrail-profile/apac.guardrail.v1:0`,
+    );
+    const applyGuardrail = { Effect: "Allow", Action: "bedrock:ApplyGuardrail", Resource: [GUARDRAIL, ...guardrailProfiles] };
     const converse = (extra: object = {}) => ({
       QueryLanguage: "JSONata",
       StartAt: "Ask",
@@ -243,6 +248,10 @@ describe("policy: state machine role (stack view)", () => {
       const [c] = blocking(await run(stackViewPolicy, stack(converseGuarded, ...goodBedrock), inTokyo));
       assert.ok(c.message.includes(`bedrock:ApplyGuardrail on ${GUARDRAIL}`), c.message);
       assert.deepEqual(await run(stackViewPolicy, stack(converseGuarded, ...goodBedrock, applyGuardrail), inTokyo), []);
+      // The guardrail alone is not enough: one destination's guardrail profile missing is named.
+      const onlyGuardrail = { ...applyGuardrail, Resource: [GUARDRAIL, ...guardrailProfiles.slice(1)] };
+      const [p] = blocking(await run(stackViewPolicy, stack(sdkInvoke, ...goodBedrock, onlyGuardrail), inTokyo));
+      assert.ok(p.message.includes(`bedrock:ApplyGuardrail on ${guardrailProfiles[0]}`), p.message);
     });
 
     it("rejects a hand-written role missing one Region a Converse model's profile routes to", async () => {

@@ -243,7 +243,7 @@ describe("awkward inputs", function () {
         /aws:region = 'us-east-9': is not a known AWS Region/,
       );
       assertUserError(
-        cli(["synth", "--stack", "dev", "--config", 'bedrock-sfn:destinationRegions=["us-east-1"]']),
+        cli(["synth", "--stack", "dev", "--config", "modelId=apac.anthropic.claude-sonnet-4-20250514-v1:0", "--config", 'bedrock-sfn:destinationRegions=["us-east-1"]']),
         /bedrock-sfn:destinationRegions = '\["us-east-1"\]': lacks 7 of the 8 catalog Regions of 'apac\.anthropic\.claude-sonnet-4-20250514-v1:0' from ap-northeast-1/,
       );
     });

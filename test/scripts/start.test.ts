@@ -7,13 +7,17 @@ describe("npm start", function () {
 
   it("previews dev, passes the policy pack, and runs the workflow inline and through S3", async () => {
     let out = "";
-    const code = await main([], (text) => {
+    // The demo of routing-caused AccessDenied needs a geographic profile: the apac. Sonnet 4 profile from Tokyo (8
+    // Regions), since the dev default is now a global profile (docs/models.md).
+    const code = await main(["--config", "bedrock-sfn:modelId=apac.anthropic.claude-sonnet-4-20250514-v1:0"], (text) => {
       out += text;
     });
     assert.equal(code, 0, out);
     assert.match(out, /1\. Preview of stack 'dev'/);
     assert.match(out, /Routed:\s+8 Regions: ap-northeast-1,/);
-    assert.match(out, /All policies pass: no violations\./);
+    // Sonnet 4 is Legacy on Bedrock: the pack's lifecycle policy says so, advisory only.
+    assert.match(out, /\[advisory\] bedrock-model-lifecycle .* is Legacy on Amazon Bedrock/);
+    assert.match(out, /1 violation\(s\), 0 mandatory/);
     const runs = out.split(/== [34]\. /).slice(1);
     assert.equal(runs.length, 2);
     assert.match(runs[0], /states: ValidateInput -> InvokeModel\nSUCCEEDED/);

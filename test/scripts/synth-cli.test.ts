@@ -26,8 +26,8 @@ function bedrockResources(doc: Doc): string[] {
 describe("npm run synth", function () {
   this.timeout(180_000);
 
-  it("--stack dev --json: one JSON document; the role allows the apac profile and the model in all 8 routed Regions", () => {
-    const { code, stdout } = synth("--stack", "dev", "--json");
+  it("--stack dev --json with the apac. Sonnet 4 profile: one JSON document; the role allows the profile and the model in all 8 routed Regions", () => {
+    const { code, stdout } = synth("--stack", "dev", "--config", "bedrock-sfn:modelId=apac.anthropic.claude-sonnet-4-20250514-v1:0", "--json");
     assert.equal(code, 0);
     const doc = JSON.parse(stdout) as Doc;
     const types = doc.resources.map((r) => r.type);
@@ -70,7 +70,7 @@ describe("npm run synth", function () {
     const { code, stdout } = synth("--stack", "prod");
     assert.equal(code, 0);
     assert.match(stdout, /aws:sfn\/stateMachine:StateMachine/);
-    assert.match(stdout, /arn:aws:bedrock:::foundation-model\/anthropic\.claude-sonnet-4-5-20250929-v1:0/);
+    assert.match(stdout, /arn:aws:bedrock:::foundation-model\/anthropic\.claude-opus-4-7/);
     assert.match(stdout, /Routed:\s+any commercial Region/);
   });
 
