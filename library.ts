@@ -8,7 +8,7 @@ import * as path from "node:path";
 type Library = typeof import("./src/index");
 
 /** The folders whose files are compiled into lib/ (tsconfig.lib.json follows src/index.ts's imports into these). */
-const LIBRARY_SOURCES = ["src", "components", "bedrock", "workflow", "api"];
+const LIBRARY_SOURCES = ["src", "components"];
 const COMPILED_ENTRY = path.join(__dirname, "lib", "src", "index.js");
 
 function newestSource(dir: string): number {

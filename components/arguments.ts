@@ -1,12 +1,12 @@
 // The component's own argument checks, run in its constructor before anything is registered: a library user
 // gets one BedrockSfnError naming the argument, the bad value and the valid choices, not a late failure in apply.
 import * as pulumi from "@pulumi/pulumi";
-import { MODEL_FAMILIES, isModelFamily } from "../bedrock/families";
-import { parseModelId } from "../bedrock/model-id";
-import { REGION_NAME } from "../bedrock/regions";
-import { clip } from "../bedrock/text";
-import { LIMITS, LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/defaults";
-import { BedrockSfnError } from "../src/errors";
+import { MODEL_FAMILIES, isModelFamily } from "../src/bedrock/families";
+import { parseModelId } from "../src/bedrock/model-id";
+import { REGION_NAME } from "../src/bedrock/regions";
+import { clip } from "../src/bedrock/text";
+import { LIMITS, LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/core/defaults";
+import { BedrockSfnError } from "../src/core/errors";
 
 const shown = (value: unknown) => `'${clip(typeof value === "string" ? value : (JSON.stringify(value) ?? String(value)))}'`;
 

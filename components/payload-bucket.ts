@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS, LIMITS } from "../src/defaults";
-import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "../workflow/contract";
+import { DEFAULTS, LIMITS } from "../src/core/defaults";
+import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "../src/workflow/contract";
 import { argumentChecks } from "./arguments";
 import { leanRegistration } from "./registration-stacks";
 

@@ -5,27 +5,27 @@
 export { BedrockStateMachine, type BedrockStateMachineArgs } from "../components/bedrock-state-machine";
 export { PayloadBucket, type PayloadBucketArgs, payloadBucketName } from "../components/payload-bucket";
 export { ApiFrontDoor, type ApiFrontDoorArgs, ACCESS_LOG_FORMAT } from "../components/api-front-door";
-export type { ResolvedModel, ResolveInput, Routing } from "../bedrock/resolve";
-export type { ModelFamily } from "../bedrock/families";
-export type { GuardrailOptions, GuardrailTrace } from "../workflow/options";
-export type { DefinitionAnalysis } from "../workflow/analysis";
+export type { ResolvedModel, ResolveInput, Routing } from "./bedrock/resolve";
+export type { ModelFamily } from "./bedrock/families";
+export type { GuardrailOptions, GuardrailTrace } from "./workflow/options";
+export type { DefinitionAnalysis } from "./workflow/analysis";
 
 // Errors: one base type with a `kind`, and the argument it is about.
-export { BedrockSfnError, type BedrockSfnErrorKind, isBedrockSfnError } from "./errors";
-export { ModelIdError } from "../bedrock/model-id";
-export { RoutingError } from "../bedrock/resolve";
-export { UnsupportedModelError } from "../bedrock/families";
-export { DefinitionError } from "../workflow/analysis";
+export { BedrockSfnError, type BedrockSfnErrorKind, isBedrockSfnError } from "./core/errors";
+export { ModelIdError } from "./bedrock/model-id";
+export { RoutingError } from "./bedrock/resolve";
+export { UnsupportedModelError } from "./bedrock/families";
+export { DefinitionError } from "./workflow/analysis";
 
 // Choices and defaults.
-export * from "./defaults";
+export * from "./core/defaults";
 
 // The pure domain: model IDs, routing, grants, the catalog, the workflow and its analysis.
-export { parseModelId, type ModelReference } from "../bedrock/model-id";
-export { resolveModel, routedRegionsOf, routingLookup } from "../bedrock/resolve";
-export { catalogProfile, catalogDestinations } from "../bedrock/routing";
-export { MODEL_FAMILIES, familyForModel } from "../bedrock/families";
-export { rolePolicyDocument } from "../bedrock/role-policy";
-export { type PolicyDocument, type PolicyStatement, requiredBedrockStatements, routedRequests, payloadStatements, loggingStatements, tracingStatements } from "../bedrock/grants";
-export { buildDefinition } from "../workflow";
-export { analyzeDefinition, analyzeGrantable } from "../workflow/analysis";
+export { parseModelId, type ModelReference } from "./bedrock/model-id";
+export { resolveModel, routedRegionsOf, routingLookup } from "./bedrock/resolve";
+export { catalogProfile, catalogDestinations } from "./bedrock/routing";
+export { MODEL_FAMILIES, familyForModel } from "./bedrock/families";
+export { rolePolicyDocument } from "./bedrock/role-policy";
+export { type PolicyDocument, type PolicyStatement, requiredBedrockStatements, routedRequests, payloadStatements, loggingStatements, tracingStatements } from "./bedrock/grants";
+export { buildDefinition } from "./workflow";
+export { analyzeDefinition, analyzeGrantable } from "./workflow/analysis";

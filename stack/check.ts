@@ -1,11 +1,11 @@
 // Checks that need the domain, run before any resource is registered so bad config fails fast and whole.
-import { PLACEHOLDER_ACCOUNT } from "../bedrock/arn";
-import { familyForModel, legacyNoteOf } from "../bedrock/families";
-import { didYouMean, isKnownFoundationModel, maxTokensCeiling } from "../bedrock/model-facts";
-import { foundationModelOf, parseModelId } from "../bedrock/model-id";
-import { resolveModel, routingLookup } from "../bedrock/resolve";
-import { isBedrockSfnError } from "../src/errors";
-import { catalogProfile } from "../bedrock/routing";
+import { PLACEHOLDER_ACCOUNT } from "../src/bedrock/arn";
+import { familyForModel, legacyNoteOf } from "../src/bedrock/families";
+import { didYouMean, isKnownFoundationModel, maxTokensCeiling } from "../src/bedrock/model-facts";
+import { foundationModelOf, parseModelId } from "../src/bedrock/model-id";
+import { resolveModel, routingLookup } from "../src/bedrock/resolve";
+import { isBedrockSfnError } from "../src/core/errors";
+import { catalogProfile } from "../src/bedrock/routing";
 import { CONFIG_KEYS, ConfigError, Settings, shownValue } from "./settings";
 
 /**

@@ -3,13 +3,13 @@
 // so a dynamic ModelId, an unknown `${...}` or a bad file fails fast with a line naming the key.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { PolicyDocument } from "../bedrock/grants";
-import { PLACEHOLDER_ACCOUNT, partitionOf } from "../bedrock/arn";
-import { parseModelId } from "../bedrock/model-id";
-import { ResolvedModel, resolveModel, routingLookup } from "../bedrock/resolve";
-import { isBedrockSfnError } from "../src/errors";
-import { analyzeGrantable, type DefinitionAnalysis } from "../workflow/analysis";
-import { checkUserSubstitutions, loadDefinitionFile, substituteDefinition } from "../workflow/definition-source";
+import type { PolicyDocument } from "../src/bedrock/grants";
+import { PLACEHOLDER_ACCOUNT, partitionOf } from "../src/bedrock/arn";
+import { parseModelId } from "../src/bedrock/model-id";
+import { ResolvedModel, resolveModel, routingLookup } from "../src/bedrock/resolve";
+import { isBedrockSfnError } from "../src/core/errors";
+import { analyzeGrantable, type DefinitionAnalysis } from "../src/workflow/analysis";
+import { checkUserSubstitutions, loadDefinitionFile, substituteDefinition } from "../src/workflow/definition-source";
 import { CONFIG_KEYS, ConfigError, Settings } from "./settings";
 
 const PLACEHOLDER_BUCKET = "payload-bucket-placeholder";

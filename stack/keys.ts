@@ -1,7 +1,7 @@
 // Config keys nobody reads: a misspelt project key, or an `aws:` key the AWS provider does not take
 // (`aws:regoin`), would be ignored silently. The offline tools and the program refuse them alike.
-import { didYouMean } from "../bedrock/model-facts";
-import { clip } from "../bedrock/text";
+import { didYouMean } from "../src/bedrock/model-facts";
+import { clip } from "../src/bedrock/text";
 import { AWS_PROVIDER_KEYS } from "./aws-provider-keys";
 import { CONFIG_KEYS, PROJECT } from "./settings";
 

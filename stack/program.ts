@@ -1,11 +1,12 @@
 // The stack: read and check the config, then declare one BedrockStateMachine and export what users need.
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, ConfigError, Settings, readSettings } from "./config/settings";
-import { unknownConfigKeys } from "./config/keys";
-import { checkSettings } from "./config/check";
-import { readExtraPolicies, readUserDefinition } from "./config/definition";
-import { library } from "./library";
-import { isBedrockSfnError } from "./src/errors";
+import { CONFIG_KEYS, ConfigError, Settings, readSettings } from "./settings";
+import { unknownConfigKeys } from "./keys";
+import { checkSettings } from "./check";
+import { readExtraPolicies, readUserDefinition } from "./definition";
+import { library } from "../library";
+import { isBedrockSfnError } from "../src/core/errors";
 
 // The library, as any user of the package imports it (compiled JavaScript when built: see library.ts).
 const { ApiFrontDoor, BedrockStateMachine } = library;
@@ -45,7 +46,7 @@ export function loadSettings(): Settings {
 }
 
 /** Relative definition and policy files are read from the project folder (where Pulumi.yaml is). */
-const PROJECT_DIR = __dirname;
+const PROJECT_DIR = path.resolve(__dirname, "..");
 
 export function program(settings: Settings = loadSettings()) {
   const given = (key: string) => {

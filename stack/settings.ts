@@ -1,11 +1,11 @@
 // The stack's settings: every config key, its default and its limits, validated in one place.
 // Pulumi.yaml declares the same keys for the CLI; a test keeps the two in step.
 import { z } from "zod";
-import { MODEL_FAMILIES, ModelFamily } from "../bedrock/families";
-import { GUARDRAIL_ID, GUARDRAIL_TRACE_VALUES, GUARDRAIL_VERSION } from "../workflow/options";
-import { didYouMean } from "../bedrock/model-facts";
-import { REGION_NAME, isKnownRegion, knownAwsRegions } from "../bedrock/regions";
-import { clip } from "../bedrock/text";
+import { MODEL_FAMILIES, ModelFamily } from "../src/bedrock/families";
+import { GUARDRAIL_ID, GUARDRAIL_TRACE_VALUES, GUARDRAIL_VERSION } from "../src/workflow/options";
+import { didYouMean } from "../src/bedrock/model-facts";
+import { REGION_NAME, isKnownRegion, knownAwsRegions } from "../src/bedrock/regions";
+import { clip } from "../src/bedrock/text";
 import {
   API_AUTH_MODES,
   API_DEFAULTS,
@@ -19,15 +19,15 @@ import {
   QUERY_LANGUAGES,
   ROUTING_SOURCES,
   WORKFLOW_TYPES,
-} from "../src/defaults";
-import { BedrockSfnError } from "../src/errors";
+} from "../src/core/defaults";
+import { BedrockSfnError } from "../src/core/errors";
 import { PROJECT } from "./project";
 
 export { PROJECT };
 
 // The choices and defaults are the library's (src/defaults.ts); config validates stack values against them.
-export { LOG_RETENTION_DAYS } from "../src/defaults";
-export type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/defaults";
+export { LOG_RETENTION_DAYS } from "../src/core/defaults";
+export type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
 
 // Whether AWS has a Region of the right shape is checked against the bundled list afterwards.
 const REGION = REGION_NAME;

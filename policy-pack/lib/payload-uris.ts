@@ -2,9 +2,9 @@
 // definition says it statically: a literal object URI, or the literal prefix of a computed one.
 // workflow/analysis.ts (invokeModelTasks) tells whether a task uses Input/Output at all; this adds the S3 locations.
 import jsonata from "jsonata";
-import { isInvokeModelResource } from "../../workflow/contract";
-import { jsonataExpressionOf } from "../../workflow/task-arguments";
-import { walkStates } from "../../workflow/walk";
+import { isInvokeModelResource } from "../../src/workflow/contract";
+import { jsonataExpressionOf } from "../../src/workflow/task-arguments";
+import { walkStates } from "../../src/workflow/walk";
 
 export interface S3Location {
   bucket: string;

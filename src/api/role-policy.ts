@@ -1,7 +1,7 @@
 // The API Gateway role's policy: exactly the Step Functions calls the front door makes, on this state machine and
 // its executions. One source for the component (writes it), the tests (simulate it) and the pack (compares with it).
 import type { PolicyDocument } from "../bedrock/grants";
-import type { WorkflowType } from "../src/defaults";
+import type { WorkflowType } from "../core/defaults";
 
 /** `arn:<p>:states:<r>:<a>:stateMachine:<name>` -> the ARN pattern of its executions (STANDARD). */
 export function executionArnPattern(stateMachineArn: string): string {

@@ -1,7 +1,7 @@
 // Parses every form of model identifier that Bedrock's InvokeModel accepts into one typed value.
 // The program uses it to write the role, the policy pack to read one, the workflow builder to pick a body format.
 import { Arn, parseArn, splitResource } from "./arn";
-import { BedrockSfnError } from "../src/errors";
+import { BedrockSfnError } from "../core/errors";
 
 /** Prefixes of system-defined inference profiles. `global.` routes to all commercial Regions. */
 export const PROFILE_PREFIXES = ["us", "eu", "apac", "jp", "au", "ca", "us-gov", "global"] as const;

@@ -5,7 +5,7 @@ import { ModelReference, ProfilePrefix, parseModelId } from "./model-id";
 import { didYouMean } from "./model-facts";
 import { Destinations, catalogDestinations, catalogProfile, catalogProfileIds, sourceRegionsForPrefix } from "./routing";
 import { summariseList } from "./text";
-import { BedrockSfnError } from "../src/errors";
+import { BedrockSfnError } from "../core/errors";
 
 /**
  * Raised when a model cannot be called from the configured Region (kind "routing"), or its routing is unknown

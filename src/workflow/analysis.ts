@@ -9,7 +9,7 @@ import { ResolvedModel, resolveModel } from "../bedrock/resolve";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, integrationNameOf } from "./contract";
 import { isObjectLiteral, readTaskArguments, type ArgumentReading } from "./task-arguments";
 import { walkStates, type QueryLanguage } from "./walk";
-import { BedrockSfnError } from "../src/errors";
+import { BedrockSfnError } from "../core/errors";
 
 /** The Task integrations whose grants the analysis derives. */
 export const INTEGRATIONS = [

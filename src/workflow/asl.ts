@@ -4,7 +4,7 @@
  * definition as the local runners read it (Any*), and JSONata's `{% %}` strings. The state walk is in walk.ts.
  */
 
-import type { QueryLanguage, WorkflowType } from "../src/defaults";
+import type { QueryLanguage, WorkflowType } from "../core/defaults";
 export type { QueryLanguage, WorkflowType };
 
 export interface Retrier {

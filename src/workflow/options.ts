@@ -1,8 +1,8 @@
 import { isModelFamily, MODEL_FAMILIES, type ModelFamily } from "../bedrock/families";
 import type { QueryLanguage, WorkflowType } from "./asl";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "./contract";
-import { BedrockSfnError } from "../src/errors";
-import { QUERY_LANGUAGES, WORKFLOW_TYPES } from "../src/defaults";
+import { BedrockSfnError } from "../core/errors";
+import { QUERY_LANGUAGES, WORKFLOW_TYPES } from "../core/defaults";
 
 export interface DefinitionOptions {
   /** Exactly what goes into ModelId: an inference profile ID, a foundation model ID, or an ARN. */

@@ -3,8 +3,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { API_DEFAULTS, DEFAULTS } from "../../src/defaults";
-import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "../../workflow/contract";
+import { API_DEFAULTS, DEFAULTS } from "../../src/core/defaults";
+import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "../../src/workflow/contract";
 
 const root = path.resolve(__dirname, "..", "..");
 

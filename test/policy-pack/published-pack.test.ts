@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { BedrockPoliciesOptionsError } from "../../policy-pack/library";
-import { BedrockSfnError, isBedrockSfnError } from "../../src/errors";
+import { BedrockSfnError, isBedrockSfnError } from "../../src/core/errors";
 import { PACK_DIR } from "./grpc-client";
 import { packOverGrpcSuite } from "./grpc-suite";
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { catalogDestinations } from "../../bedrock/routing";
-import { InputResource } from "../../policy-pack/evaluate";
+import { catalogDestinations } from "../../src/bedrock/routing";
+import { InputResource } from "../../tools/shared/evaluate-pack";
 import { stackViewPolicy } from "../../policy-pack/policies/stack-view";
 import { ACCOUNT, APAC_SONNET_4, SONNET_4, advisory, allow, blocking, fixture, policyDocument, role, rolePolicy, run, stateMachine } from "./helpers";
 

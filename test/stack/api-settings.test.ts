@@ -1,6 +1,6 @@
 // The API front door's config keys: defaults (off, SigV4), coercion, and errors that name key, value and choices.
 import * as assert from "node:assert/strict";
-import { ConfigError, parseSettings } from "../../config/settings";
+import { ConfigError, parseSettings } from "../../stack/settings";
 
 const base = { region: "us-east-1", modelId: "anthropic.claude-3-haiku-20240307-v1:0" };
 

@@ -4,8 +4,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readUserDefinition } from "../../config/definition";
-import { ConfigError, parseSettings } from "../../config/settings";
+import { readUserDefinition } from "../../stack/definition";
+import { ConfigError, parseSettings } from "../../stack/settings";
 
 describe("a definition of your own, read from stack config", () => {
   let dir = "";

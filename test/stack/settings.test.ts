@@ -2,9 +2,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { checkSettings } from "../../config/check";
-import { CONFIG_KEYS, ConfigError, PROJECT, parseSettings, settingsSchema } from "../../config/settings";
-import { API_DEFAULTS, DEFAULT_API_TYPE, DEFAULTS } from "../../src/defaults";
+import { checkSettings } from "../../stack/check";
+import { CONFIG_KEYS, ConfigError, PROJECT, parseSettings, settingsSchema } from "../../stack/settings";
+import { API_DEFAULTS, DEFAULT_API_TYPE, DEFAULTS } from "../../src/core/defaults";
 
 const root = path.resolve(__dirname, "..", "..");
 const base = { region: "us-east-1", modelId: "anthropic.claude-3-haiku-20240307-v1:0" };

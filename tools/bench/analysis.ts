@@ -2,9 +2,9 @@
 // branches, each a Map around a Bedrock task), against the plain walk over the same definition (invokeModelTasks) as
 // the baseline in the same run.
 import * as path from "node:path";
-import { analyzeDefinition } from "../workflow/analysis";
-import { loadDefinitionFile, substituteDefinition } from "../workflow/definition-source";
-import { invokeModelTasks } from "../workflow/analysis";
+import { analyzeDefinition } from "../../src/workflow/analysis";
+import { loadDefinitionFile, substituteDefinition } from "../../src/workflow/definition-source";
+import { invokeModelTasks } from "../../src/workflow/analysis";
 import { report, time } from "./timing";
 
 const CONTEXT = { region: "us-east-1", account: "123456789012", payloadBucket: "bench-payloads" };
@@ -37,7 +37,7 @@ function wide(branches: number): unknown {
 }
 
 export async function main(): Promise<void> {
-  const root = path.resolve(__dirname, "..");
+  const root = path.resolve(__dirname, "..", "..");
   for (const file of ["examples/prompt-chain.asl.json", "examples/parallel-fan-out.asl.yaml", "examples/map-over-items.asl.json"]) {
     const definition = substituteDefinition(loadDefinitionFile(file, root), SUBSTITUTIONS);
     report(`analysis: ${path.basename(file)}`, await time(200, () => analyzeDefinition(definition, CONTEXT)), "run");

@@ -11,7 +11,7 @@ const os = require("node:os");
 const path = require("node:path");
 const { createRequire } = require("node:module");
 const [what, folder] = process.argv.slice(2);
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "..", "..");
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;

@@ -7,7 +7,7 @@ import { CDK_PACKAGES, cdkBenchFolder, cdkInstalled } from "./cdk-folder";
 
 function setup(): void {
   const folder = cdkBenchFolder();
-  const project = path.resolve(__dirname, "..");
+  const project = path.resolve(__dirname, "..", "..");
   if (folder === project || folder.startsWith(`${project}${path.sep}`)) {
     throw new Error(`BEDROCK_SFN_CDK_BENCH_DIR must be outside the project (${project}), got ${folder}`);
   }

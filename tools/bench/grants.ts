@@ -1,7 +1,7 @@
 // How long the domain takes to resolve routing and write the grants for the whole catalog.
-import { requiredBedrockStatements, routedRequests } from "../bedrock/grants";
-import { resolveModel } from "../bedrock/resolve";
-import { catalogProfile, catalogProfileIds } from "../bedrock/routing";
+import { requiredBedrockStatements, routedRequests } from "../../src/bedrock/grants";
+import { resolveModel } from "../../src/bedrock/resolve";
+import { catalogProfile, catalogProfileIds } from "../../src/bedrock/routing";
 import { report, time } from "./timing";
 
 export async function main(): Promise<void> {

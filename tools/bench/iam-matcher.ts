@@ -1,11 +1,11 @@
 // How fast our IAM matcher decides the routed requests of the whole catalog, and how fast the pack judges the
 // component's role policy (what `pulumi preview --policy-pack` adds per IAM resource).
-import { routedRequests } from "../bedrock/grants";
-import { resolveModel } from "../bedrock/resolve";
-import { rolePolicyDocument } from "../bedrock/role-policy";
-import { catalogProfile, catalogProfileIds } from "../bedrock/routing";
-import { evaluateRequest, readPolicyDocument } from "../iam";
-import { evaluateResources } from "../policy-pack/evaluate";
+import { routedRequests } from "../../src/bedrock/grants";
+import { resolveModel } from "../../src/bedrock/resolve";
+import { rolePolicyDocument } from "../../src/bedrock/role-policy";
+import { catalogProfile, catalogProfileIds } from "../../src/bedrock/routing";
+import { evaluateRequest, readPolicyDocument } from "../../src/iam";
+import { evaluateResources } from "../shared/evaluate-pack";
 import { report, time } from "./timing";
 
 function models() {

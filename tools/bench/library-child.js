@@ -4,7 +4,7 @@
 "use strict";
 const path = require("node:path");
 const [mode, what] = process.argv.slice(2);
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "..", "..");
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
@@ -48,7 +48,7 @@ async function components(count) {
 }
 
 async function program() {
-  const { synthesize } = require(path.join(root, "scripts", "lib", "synth.ts"));
+  const { synthesize } = require(path.join(root, "tools", "cli", "lib", "synth.ts"));
   const loaded = cpuMs();
   await synthesize({ stack: "dev" });
   return { loaded, done: cpuMs() };

@@ -4,7 +4,7 @@
 // to). CPU in ms (user + system, median of RUNS), and the ratio compiled / source in the same run. Figures are
 // printed, never asserted.
 import * as path from "node:path";
-import { compiledLibraryIsFresh } from "../library";
+import { compiledLibraryIsFresh } from "../../library";
 import { freshProcessRuns, medianOf } from "./timing";
 
 const RUNS = 3;

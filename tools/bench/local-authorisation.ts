@@ -5,7 +5,7 @@
 import { runBatch } from "../local/cloud/batch";
 import { cloudStackFrom } from "../local/cloud/cloud-stack";
 import { startLocalCloud } from "../local/cloud/local-cloud";
-import { synthesize } from "../scripts/lib/synth";
+import { synthesize } from "../cli/lib/synth";
 
 export interface AuthorisationBenchOptions {
   stacks?: string[];

@@ -3,7 +3,7 @@
 
 import { startLocalEnvironment } from "../local/clients/environment";
 import { localStackFrom } from "../local/clients/local-stack";
-import { synthesize } from "../scripts/lib/synth";
+import { synthesize } from "../cli/lib/synth";
 
 export interface ThroughputOptions {
   stack?: string;

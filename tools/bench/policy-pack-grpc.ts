@@ -1,11 +1,11 @@
 // The policy pack over the real Analyzer gRPC protocol (run-policy-pack, as the Pulumi CLI starts it): what a preview
 // waits for. Figures are printed, with each adversarial case also as a ratio to the small baseline document of the
 // same run; targets (issue 8): no single Analyze over 1 s for a document up to 1 MB, a 500-machine AnalyzeStack under 1 s.
-import { routedRequests } from "../bedrock/grants";
-import { resolveModel } from "../bedrock/resolve";
-import { rolePolicyDocument } from "../bedrock/role-policy";
-import { catalogProfile, catalogProfileIds } from "../bedrock/routing";
-import { PackClient, stackResource, urnOf } from "../test/policy-pack/grpc-client";
+import { routedRequests } from "../../src/bedrock/grants";
+import { resolveModel } from "../../src/bedrock/resolve";
+import { rolePolicyDocument } from "../../src/bedrock/role-policy";
+import { catalogProfile, catalogProfileIds } from "../../src/bedrock/routing";
+import { PackClient, stackResource, urnOf } from "../../test/policy-pack/grpc-client";
 import { Timing, report, time } from "./timing";
 
 const ACCOUNT = "111122223333";
@@ -87,7 +87,7 @@ const ratio = (t: Timing, base: Timing) => `x${(t.p50Ms / base.p50Ms).toFixed(1)
 
 export async function main(): Promise<void> {
   // The pack runs as its bundle: rebuild it so the figures are for the sources as they are.
-  await (require("../policy-pack/build.js") as { build: () => Promise<unknown> }).build();
+  await (require("../../policy-pack/build.js") as { build: () => Promise<unknown> }).build();
   const pack = await PackClient.start();
   try {
     const analyzePolicy = (policy: string) => pack.analyze(ROLE_POLICY, "p", { role: "r", policy });

@@ -1,5 +1,5 @@
 // How long an offline synth of each stack takes under the mock engine (the cost of `npm run synth` minus startup).
-import { synthesize } from "../scripts/lib/synth";
+import { synthesize } from "../cli/lib/synth";
 import { report, time } from "./timing";
 
 export async function main(): Promise<void> {

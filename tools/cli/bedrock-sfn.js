@@ -4,7 +4,7 @@
 "use strict";
 const path = require("node:path");
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "..", "..");
 const COMMANDS = {
   synth: "preview the stack offline under Pulumi's mock engine (resource tree, role grants; --json for one document)",
   local: "run the stack's workflow offline on the local cloud (routed, authorised Bedrock and S3 stand-ins); --runs for a batch",
@@ -29,11 +29,11 @@ if (!Object.hasOwn(COMMANDS, command)) {
   process.exit(2);
 }
 // npm always packs a package's bin, but the library's tarball ships no CLI sources (they live in the repository).
-if (!require("node:fs").existsSync(path.join(root, "scripts", `${command}.ts`))) {
+if (!require("node:fs").existsSync(path.join(root, "tools", "cli", `${command}.ts`))) {
   process.stderr.write("error: the bedrock-sfn command-line tools run from a clone of the repository (npm ci there); this package ships the library only\n");
   process.exit(2);
 }
 require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-const { runCli } = require(path.join(root, "scripts", "lib", "args.ts"));
-const { main } = require(path.join(root, "scripts", `${command}.ts`));
+const { runCli } = require(path.join(root, "tools", "cli", "lib", "args.ts"));
+const { main } = require(path.join(root, "tools", "cli", `${command}.ts`));
 runCli(() => main(rest));

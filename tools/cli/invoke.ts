@@ -1,9 +1,9 @@
 // npm run invoke: run a deployed stack's state machine once and print the answer (or the error and its cause).
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { readSettings } from "../config/settings";
+import { readSettings } from "../../stack/settings";
 import { InputError, newExecutionName, readExecutionInput } from "../local/clients/execution-input";
-import { familyForModel } from "../bedrock/families";
+import { familyForModel } from "../../src/bedrock/families";
 import { jsonDocument, readableReport } from "../local/clients/report";
 import { invokeDeployed, type InvokeReport } from "./invoke/execute";
 import { terminalProgress } from "./invoke/progress";

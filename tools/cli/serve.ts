@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT, readSettings } from "../config/settings";
+import { PROJECT, readSettings } from "../../stack/settings";
 import { startApiFrontDoor, type LocalApiFrontDoor } from "../local/cloud/api-front-door";
 import type { FaultPlan } from "../local/stand-ins/bedrock-stand-in";
 import { cloudStackFrom } from "../local/cloud/cloud-stack";

@@ -14,7 +14,7 @@ import { handWrittenSeedPolicy } from "../local/cloud/seed-role";
 import { createBedrockRouter } from "../local/cloud/bedrock-routing";
 import type { RolePolicySource } from "../local/cloud/execution-role";
 import { batchReport } from "./local";
-import { evaluateResources } from "../policy-pack/evaluate";
+import { evaluateResources } from "../shared/evaluate-pack";
 import { parseCommonArgs, runCli, writeNotes } from "./lib/args";
 import { renderPreview } from "./lib/preview";
 import { synthesize } from "./lib/synth";

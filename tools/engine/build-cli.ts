@@ -25,16 +25,18 @@ export function cachedCliIsUsable(env: NodeJS.ProcessEnv = process.env): boolean
 
 /**
  * The Node language host next to the cached CLI, where the engine looks for bundled plugins first (so it does not
- * warn about taking it from PATH). It runs engine/language-host.ts of the project that started the engine.
+ * warn about taking it from PATH). The cache is shared by every checkout on the machine, so the launcher names no
+ * path inside a project: it runs the project's own launcher (tools/engine/plugins/pulumi-language-nodejs) that
+ * engineEnv names in BEDROCK_SFN_LANGUAGE_HOST, and checkouts of different layouts never rewrite it in turn.
  */
 const LANGUAGE_HOST_LAUNCHER = `#!/usr/bin/env bash
-# The Node.js language host of bedrock-sfn's offline Pulumi build (written by engine/build-cli.ts): it runs
-# engine/language-host.ts of the project that started the engine (BEDROCK_SFN_ROOT, set by 'npm run pulumi').
-if [ -z "\${BEDROCK_SFN_ROOT:-}" ] || [ ! -f "$BEDROCK_SFN_ROOT/engine/language-host.ts" ]; then
-  echo "pulumi-language-nodejs: this Pulumi build runs Node.js programs only through bedrock-sfn's 'npm run pulumi' (BEDROCK_SFN_ROOT is not set)" >&2
+# The Node.js language host of bedrock-sfn's offline Pulumi build (written by tools/engine/build-cli.ts): it runs
+# the language host of the project that started the engine (BEDROCK_SFN_LANGUAGE_HOST, set by 'npm run pulumi').
+if [ -z "\${BEDROCK_SFN_LANGUAGE_HOST:-}" ] || [ ! -x "$BEDROCK_SFN_LANGUAGE_HOST" ]; then
+  echo "pulumi-language-nodejs: this Pulumi build runs Node.js programs only through bedrock-sfn's 'npm run pulumi' (BEDROCK_SFN_LANGUAGE_HOST is not set)" >&2
   exit 1
 fi
-exec node --require "$BEDROCK_SFN_ROOT/node_modules/ts-node/register/transpile-only" "$BEDROCK_SFN_ROOT/engine/language-host.ts" "$@"
+exec "$BEDROCK_SFN_LANGUAGE_HOST" "$@"
 `;
 
 /** Writes the language host launcher next to the cached CLI when it is missing or outdated. */

@@ -2,8 +2,8 @@
 // backend). The AWS provider stand-in records every resource's inputs and the outputs it computed there, so the
 // local cloud can serve a deployed stack's role policies and definition exactly as the engine recorded them.
 import * as fs from "node:fs";
-import { BedrockSfnError } from "../src/errors";
-import type { RecordedResource } from "../policy-pack/lib/resources";
+import { BedrockSfnError } from "../../src/core/errors";
+import type { RecordedResource } from "../../policy-pack/lib/resources";
 import { localBackendDir, stackStatePath } from "./paths";
 
 /** A resource the real engine recorded in a checkpoint: the one recorded-resource shape, with its URN and outputs. */

@@ -2,7 +2,7 @@
 // downloads, and plugins only from the engine's own plugin cache (where installAwsStandIn puts the AWS provider
 // stand-in) or bundled with the CLI, never from PATH. Nothing here can reach AWS or Pulumi Cloud.
 import * as path from "node:path";
-import { OFFLINE_PASSPHRASE, PROJECT_ROOT, localBackendDir } from "./paths";
+import { OFFLINE_PASSPHRASE, PLUGINS_DIR, PROJECT_ROOT, localBackendDir } from "./paths";
 
 export interface EngineEnvOptions {
   /** The file backend's folder; default `<project>/.pulumi-local`. */
@@ -26,7 +26,8 @@ export function engineEnv(options: EngineEnvOptions = {}): NodeJS.ProcessEnv {
   if (!env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE) env.PULUMI_CONFIG_PASSPHRASE = OFFLINE_PASSPHRASE;
   env.PULUMI_SKIP_UPDATE_CHECK = "true";
   env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
-  // The cached CLI's language host runs this project's engine/language-host.ts.
+  // The cached CLI's language host runs this project's language host; the AWS stand-in's launcher finds the project.
   env.BEDROCK_SFN_ROOT = PROJECT_ROOT;
+  env.BEDROCK_SFN_LANGUAGE_HOST = path.join(PLUGINS_DIR, "pulumi-language-nodejs");
   return env;
 }

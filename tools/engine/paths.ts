@@ -1,7 +1,7 @@
 // Where the offline engine keeps things: one place, so the wrapper, the build, the tests and the local cloud agree.
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT } from "../config/project";
+import { PROJECT } from "../../stack/project";
 
 /** The Pulumi CLI version built from source: the same as the `@pulumi/pulumi` SDK this project pins (~3.248.0). */
 export const PULUMI_VERSION = "3.248.0";
@@ -15,8 +15,8 @@ export const AWS_PLUGIN_DIR = `resource-aws-v${AWS_PROVIDER_VERSION}`;
 /** The executable Pulumi starts for the `aws` resource plugin. */
 export const AWS_PLUGIN_FILE = "pulumi-resource-aws";
 
-/** The project root (this file lives in `<root>/engine/`). */
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+/** The project root (this file lives in `<root>/tools/engine/`). */
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
 /** Pulumi's project name (Pulumi.yaml `name`): the folder under `.pulumi/stacks/` that holds its stacks. */
 const PROJECT_NAME = PROJECT;
@@ -42,7 +42,7 @@ export function cachedCliPath(env: NodeJS.ProcessEnv = process.env): string {
  * The AWS provider stand-in's launcher (`pulumi-resource-aws`), which the copy in the engine's plugin cache runs
  * (engine/aws/plugin-install.ts).
  */
-export const PLUGINS_DIR = path.join(PROJECT_ROOT, "engine", "plugins");
+export const PLUGINS_DIR = path.join(__dirname, "plugins");
 
 /** The local file backend of `npm run pulumi` (gitignored): `PULUMI_BACKEND_URL=file://<root>/.pulumi-local`. */
 export function localBackendDir(root: string = PROJECT_ROOT): string {

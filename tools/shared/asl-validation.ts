@@ -2,10 +2,10 @@
 // its input). Each validation takes tens of milliseconds of CPU, so a definition is validated once per process.
 
 import aslValidator = require("asl-validator");
-import { BedrockSfnError } from "../../src/errors";
-import type { AnyStateMachine } from "../../workflow/asl";
-import { BEDROCK_INVOKE_MODEL_RESOURCE, isInvokeModelResource } from "../../workflow/contract";
-import { walkStates } from "../../workflow/walk";
+import { BedrockSfnError } from "../../src/core/errors";
+import type { AnyStateMachine } from "../../src/workflow/asl";
+import { BEDROCK_INVOKE_MODEL_RESOURCE, isInvokeModelResource } from "../../src/workflow/contract";
+import { walkStates } from "../../src/workflow/walk";
 
 export function validateDefinition(definition: AnyStateMachine): void {
   const { isValid, errorsText } = aslValidator(withCommercialIntegrationArns(structuredClone(definition)) as never);

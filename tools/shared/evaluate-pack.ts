@@ -12,8 +12,8 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { type RecordedResource, recordedState } from "./lib/resources";
-import { policies as allPolicies } from "./policies";
+import { type RecordedResource, recordedState } from "../../policy-pack/lib/resources";
+import { policies as allPolicies } from "../../policy-pack/policies";
 
 /**
  * A resource as scripts/lib/synth.ts produces it (`inputs`), or with `props`. Give `id` and `outputs` (the

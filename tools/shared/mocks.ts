@@ -1,10 +1,10 @@
 // Offline answers for the Pulumi mock engine: plausible physical names and ARNs for created resources,
 // and the data sources the program reads (account, Region, partition, inference-profile routing).
 import * as pulumi from "@pulumi/pulumi";
-import { foundationModelArn, partitionOf } from "../../bedrock/arn";
-import { parseModelId } from "../../bedrock/model-id";
-import { catalogDestinations } from "../../bedrock/routing";
-import type { SynthResource } from "./synth";
+import { foundationModelArn, partitionOf } from "../../src/bedrock/arn";
+import { parseModelId } from "../../src/bedrock/model-id";
+import { catalogDestinations } from "../../src/bedrock/routing";
+import type { SynthResource } from "../cli/lib/synth";
 
 /** The account ID mocked runs use; documentation's example account. */
 export const MOCK_ACCOUNT = "123456789012";

@@ -13,7 +13,7 @@
  */
 
 import { ModelReference, foundationModelOf, parseModelId } from "../model-id";
-import { BedrockSfnError } from "../../src/errors";
+import { BedrockSfnError } from "../../core/errors";
 import { amazonNova } from "./amazon-nova";
 import { amazonTitanText } from "./amazon-titan-text";
 import { anthropic } from "./anthropic";

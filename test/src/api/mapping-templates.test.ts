@@ -8,9 +8,9 @@ import {
   SYNC_RESPONSE_TEMPLATE,
   describeRequestTemplate,
   startRequestTemplate,
-} from "../../api/mapping-templates";
-import { executionArnPrefix } from "../../api/role-policy";
-import { BodyNotJsonError, escapeJavaScript, renderGatewayResponse, renderMappingTemplate } from "../../local/api-gateway/mapping-template";
+} from "../../../src/api/mapping-templates";
+import { executionArnPrefix } from "../../../src/api/role-policy";
+import { BodyNotJsonError, escapeJavaScript, renderGatewayResponse, renderMappingTemplate } from "../../../tools/local/api-gateway/mapping-template";
 
 const ARN = "arn:aws:states:ap-northeast-1:123456789012:stateMachine:bedrock-sfn-workflow";
 const context = { requestId: "7c1c3a8e-0000-4000-8000-000000000001", stage: "v1" };

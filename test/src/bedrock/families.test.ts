@@ -1,4 +1,4 @@
-import { installPromiseWithResolvers } from "../../local/runners/polyfills";
+import { installPromiseWithResolvers } from "../../../tools/local/runners/polyfills";
 import { strict as assert } from "node:assert";
 import { StateMachine } from "aws-local-stepfunctions";
 import {
@@ -16,7 +16,7 @@ import {
   type JsonPathSystemSource,
   type ModelFamily,
   type PromptParams,
-} from "../../bedrock/families";
+} from "../../../src/bedrock/families";
 
 installPromiseWithResolvers();
 

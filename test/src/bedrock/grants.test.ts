@@ -2,11 +2,11 @@
 // every routed request of every catalog profile from every source Region must be allowed, and nothing else.
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { foundationModelArn, inferenceProfileArn } from "../../bedrock/arn";
-import { AuthorizationRequest, PolicyDocument, requiredBedrockStatements, routedRequests } from "../../bedrock/grants";
-import { ResolvedModel, resolveModel } from "../../bedrock/resolve";
-import { catalogProfile, catalogProfileIds, knownRegions } from "../../bedrock/routing";
-import { simulate } from "../support/simulate";
+import { foundationModelArn, inferenceProfileArn } from "../../../src/bedrock/arn";
+import { AuthorizationRequest, PolicyDocument, requiredBedrockStatements, routedRequests } from "../../../src/bedrock/grants";
+import { ResolvedModel, resolveModel } from "../../../src/bedrock/resolve";
+import { catalogProfile, catalogProfileIds, knownRegions } from "../../../src/bedrock/routing";
+import { simulate } from "../../support/simulate";
 
 const account = "123456789012";
 const pairs = catalogProfileIds().flatMap((id) => Object.keys(catalogProfile(id)!.sourceToDestinations).map((source) => ({ id, source })));

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ModelIdError, parseModelId } from "../../bedrock/model-id";
+import { ModelIdError, parseModelId } from "../../../src/bedrock/model-id";
 
 describe("parseModelId", () => {
   it("reads a foundation-model ID", () => {

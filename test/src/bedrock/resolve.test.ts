@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { RoutingError, resolveModel, routedRegionsOf, routingLookup } from "../../bedrock/resolve";
-import { catalogProfile } from "../../bedrock/routing";
+import { RoutingError, resolveModel, routedRegionsOf, routingLookup } from "../../../src/bedrock/resolve";
+import { catalogProfile } from "../../../src/bedrock/routing";
 
 const account = "123456789012";
 

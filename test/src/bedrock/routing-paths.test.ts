@@ -2,10 +2,10 @@
 // GetInferenceProfile answer that leaves the source Region out, and configured destinations. All three must
 // write the same grants, and those grants must always include the foundation model in the source Region.
 import * as assert from "node:assert/strict";
-import { foundationModelArn, partitionOf } from "../../bedrock/arn";
-import { requiredBedrockStatements, routedRequests } from "../../bedrock/grants";
-import { RoutingError, resolveModel, routedRegionsOf } from "../../bedrock/resolve";
-import { catalogDestinations, catalogProfile, catalogProfileIds } from "../../bedrock/routing";
+import { foundationModelArn, partitionOf } from "../../../src/bedrock/arn";
+import { requiredBedrockStatements, routedRequests } from "../../../src/bedrock/grants";
+import { RoutingError, resolveModel, routedRegionsOf } from "../../../src/bedrock/resolve";
+import { catalogDestinations, catalogProfile, catalogProfileIds } from "../../../src/bedrock/routing";
 
 const account = "123456789012";
 

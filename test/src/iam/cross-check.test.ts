@@ -3,10 +3,10 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
-import { requiredBedrockStatements, routedRequests } from "../../bedrock/grants";
-import { resolveModel } from "../../bedrock/resolve";
-import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
-import { evaluateRequest, readPolicyDocument } from "../../iam";
+import { requiredBedrockStatements, routedRequests } from "../../../src/bedrock/grants";
+import { resolveModel } from "../../../src/bedrock/resolve";
+import { catalogProfile, catalogProfileIds } from "../../../src/bedrock/routing";
+import { evaluateRequest, readPolicyDocument } from "../../../src/iam";
 
 const ACCOUNT = "123456789012";
 const MODEL = "anthropic.claude-sonnet-4-20250514-v1:0";

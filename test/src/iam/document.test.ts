@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { readPolicyDocument } from "../../iam";
+import { readPolicyDocument } from "../../../src/iam";
 
 describe("iam document reader", () => {
   it("reads a document given as an object or as a JSON string, Action/Resource as string or list", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ParsedDocument, evaluateRequest, evaluateRequests, readPolicyDocument } from "../../iam";
+import { ParsedDocument, evaluateRequest, evaluateRequests, readPolicyDocument } from "../../../src/iam";
 
 const ACCOUNT = "123456789012";
 const MODEL = "anthropic.claude-sonnet-4-20250514-v1:0";

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { PolicySet, awsRequestContext, compileGlob, matchGlob, matchesWildcard, policySize, readPolicyDocument } from "../../iam";
+import { PolicySet, awsRequestContext, compileGlob, matchGlob, matchesWildcard, policySize, readPolicyDocument } from "../../../src/iam";
 
 const ACCOUNT = "123456789012";
 const MODEL = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0";

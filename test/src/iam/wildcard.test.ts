@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { hasPolicyVariable, hasWildcard, matchesAction, matchesResource, matchesWildcard } from "../../iam";
+import { hasPolicyVariable, hasWildcard, matchesAction, matchesResource, matchesWildcard } from "../../../src/iam";
 
 const SONNET = "anthropic.claude-sonnet-4-20250514-v1:0";
 

@@ -1,9 +1,9 @@
 // The definition analysis: every Task at any depth, both query languages, each Bedrock integration, every partition.
 import * as assert from "node:assert/strict";
-import { requiredBedrockStatements } from "../../bedrock/grants";
-import { resolveModel } from "../../bedrock/resolve";
-import { analyzeDefinition, analyzeGrantable, DefinitionError, integrationOf, modelIdsToResolve, requiredRequests } from "../../workflow/analysis";
-import { simulate } from "../support/simulate";
+import { requiredBedrockStatements } from "../../../src/bedrock/grants";
+import { resolveModel } from "../../../src/bedrock/resolve";
+import { analyzeDefinition, analyzeGrantable, DefinitionError, integrationOf, modelIdsToResolve, requiredRequests } from "../../../src/workflow/analysis";
+import { simulate } from "../../support/simulate";
 
 const context = { region: "us-east-1", account: "123456789012", payloadBucket: "payloads-bucket" };
 const task = (Resource: string, args: Record<string, unknown> | string, lang: "JSONata" | "JSONPath" = "JSONata") =>

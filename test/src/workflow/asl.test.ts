@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
-import { evaluateTemplate } from "../../local/runners/state-field-jsonata";
-import { analyzeDefinition } from "../../workflow/analysis";
-import { jsonataExpressionOf, jsonataTemplate } from "../../workflow/asl";
-import { readTaskArguments } from "../../workflow/task-arguments";
-import { queryLanguageOf, walkStates } from "../../workflow/walk";
+import { evaluateTemplate } from "../../../tools/local/runners/state-field-jsonata";
+import { analyzeDefinition } from "../../../src/workflow/analysis";
+import { jsonataExpressionOf, jsonataTemplate } from "../../../src/workflow/asl";
+import { readTaskArguments } from "../../../src/workflow/task-arguments";
+import { queryLanguageOf, walkStates } from "../../../src/workflow/walk";
 
 describe("workflow/asl: JSONata {% %} strings", () => {
   it("reads the text between the markers of a string that starts with {% and ends with %}", () => {

@@ -3,8 +3,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DefinitionError } from "../../workflow/analysis";
-import { checkUserSubstitutions, loadDefinitionFile, parseDefinitionText, substituteDefinition } from "../../workflow/definition-source";
+import { DefinitionError } from "../../../src/workflow/analysis";
+import { checkUserSubstitutions, loadDefinitionFile, parseDefinitionText, substituteDefinition } from "../../../src/workflow/definition-source";
 
 const builtIn = { PayloadBucket: "my-payloads", "AWS::Region": "eu-west-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws" };
 

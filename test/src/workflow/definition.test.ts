@@ -10,7 +10,7 @@ import {
   type DefinitionOptions,
   type StateMachineDefinition,
   type TaskState,
-} from "../../workflow";
+} from "../../../src/workflow";
 import { allOptions, BUCKET, describeOptions, optionsFor } from "./helpers/fixtures";
 
 const taskStates = (definition: StateMachineDefinition) => Object.entries(definition.States).filter((entry): entry is [string, TaskState] => entry[1].Type === "Task");

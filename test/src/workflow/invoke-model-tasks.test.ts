@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { analyzeDefinition, invokeModelTasks, modelIdsToResolve } from "../../workflow/analysis";
+import { analyzeDefinition, invokeModelTasks, modelIdsToResolve } from "../../../src/workflow/analysis";
 
 describe("invokeModelTasks (the analysis' reading of invokeModel tasks, before any context)", () => {
   it("reads JSONPath Parameters, including the seeds' SAM definition shape", () => {

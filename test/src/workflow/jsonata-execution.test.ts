@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { buildRequestBody, MODEL_FAMILIES, normaliseResponse, responseResultPaths, sampleResponse, type ModelFamily } from "../../bedrock/families";
-import { buildDefinition, STATE_NAMES, VALIDATION_ERROR, type DefinitionOptions } from "../../workflow";
+import { buildRequestBody, MODEL_FAMILIES, normaliseResponse, responseResultPaths, sampleResponse, type ModelFamily } from "../../../src/bedrock/families";
+import { buildDefinition, STATE_NAMES, VALIDATION_ERROR, type DefinitionOptions } from "../../../src/workflow";
 import { BUCKET, MODEL_IDS, optionsFor } from "./helpers/fixtures";
 import { runJsonataDefinition, type RunResult, type TaskFailure } from "./helpers/jsonata-states";
 

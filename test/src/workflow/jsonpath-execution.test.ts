@@ -1,8 +1,8 @@
-import { installPromiseWithResolvers } from "../../local/runners/polyfills";
+import { installPromiseWithResolvers } from "../../../tools/local/runners/polyfills";
 import { strict as assert } from "node:assert";
 import { ExecutionError, StateMachine } from "aws-local-stepfunctions";
-import { buildRequestBody, MODEL_FAMILIES, normaliseResponse, responseResultPaths, sampleResponse, type ModelFamily } from "../../bedrock/families";
-import { buildDefinition, STATE_NAMES, VALIDATION_ERROR, type DefinitionOptions } from "../../workflow";
+import { buildRequestBody, MODEL_FAMILIES, normaliseResponse, responseResultPaths, sampleResponse, type ModelFamily } from "../../../src/bedrock/families";
+import { buildDefinition, STATE_NAMES, VALIDATION_ERROR, type DefinitionOptions } from "../../../src/workflow";
 import { BUCKET, MODEL_IDS, optionsFor } from "./helpers/fixtures";
 
 installPromiseWithResolvers();

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { buildDefinition, EXPRESS_TIME_BUDGET_SECONDS, type StateMachineDefinition } from "../../workflow";
+import { buildDefinition, EXPRESS_TIME_BUDGET_SECONDS, type StateMachineDefinition } from "../../../src/workflow";
 import { allOptions, describeOptions } from "./helpers/fixtures";
 
 const EXPRESS_LIMIT_SECONDS = 300;

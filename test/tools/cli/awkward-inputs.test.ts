@@ -6,19 +6,19 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { checkSettings } from "../../config/check";
-import { AWS_PROVIDER_KEYS } from "../../config/aws-provider-keys";
-import { ConfigError, parseSettings } from "../../config/settings";
-import { maxTokensCeiling } from "../../bedrock/model-facts";
-import { partitionOf } from "../../bedrock/arn";
-import { invokeModelResource, isInvokeModelResource } from "../../workflow/contract";
-import { parseModelId } from "../../bedrock/model-id";
-import { INVOKE_MODEL_BODY_LIMIT_BYTES, InputError, offloadLargeInput, readExecutionInput } from "../../local/clients/execution-input";
-import { HelpRequested, parseCommonArgs, resolveUserPath } from "../../scripts/lib/args";
-import { SECRET_PLACEHOLDER, StackConfigError, stackConfig, synthesize } from "../../scripts/lib/synth";
+import { checkSettings } from "../../../stack/check";
+import { AWS_PROVIDER_KEYS } from "../../../stack/aws-provider-keys";
+import { ConfigError, parseSettings } from "../../../stack/settings";
+import { maxTokensCeiling } from "../../../src/bedrock/model-facts";
+import { partitionOf } from "../../../src/bedrock/arn";
+import { invokeModelResource, isInvokeModelResource } from "../../../src/workflow/contract";
+import { parseModelId } from "../../../src/bedrock/model-id";
+import { INVOKE_MODEL_BODY_LIMIT_BYTES, InputError, offloadLargeInput, readExecutionInput } from "../../../tools/local/clients/execution-input";
+import { HelpRequested, parseCommonArgs, resolveUserPath } from "../../../tools/cli/lib/args";
+import { SECRET_PLACEHOLDER, StackConfigError, stackConfig, synthesize } from "../../../tools/cli/lib/synth";
 
-const root = path.resolve(__dirname, "..", "..");
-const bin = path.join(root, "scripts", "bedrock-sfn.js");
+const root = path.resolve(__dirname, "..", "..", "..");
+const bin = path.join(root, "tools", "cli", "bedrock-sfn.js");
 const base = { region: "us-east-1", modelId: "anthropic.claude-3-haiku-20240307-v1:0" };
 
 function cli(args: string[], cwd = root, env: NodeJS.ProcessEnv = {}) {

@@ -5,11 +5,11 @@ import * as path from "node:path";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, StartSyncExecutionCommand } from "@aws-sdk/client-sfn";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
-import { sampleResponse } from "../../bedrock/families";
-import { startS3StandIn, type S3StandIn } from "../../local/stand-ins/s3-stand-in";
-import { invokeDeployed, type InvokeOptions } from "../../scripts/invoke/execute";
-import { deployedStackFrom, readOutputsFile, StackOutputsError, type DeployedStack } from "../../scripts/invoke/stack-outputs";
-import { main } from "../../scripts/invoke";
+import { sampleResponse } from "../../../src/bedrock/families";
+import { startS3StandIn, type S3StandIn } from "../../../tools/local/stand-ins/s3-stand-in";
+import { invokeDeployed, type InvokeOptions } from "../../../tools/cli/invoke/execute";
+import { deployedStackFrom, readOutputsFile, StackOutputsError, type DeployedStack } from "../../../tools/cli/invoke/stack-outputs";
+import { main } from "../../../tools/cli/invoke";
 
 const BUCKET = "deployed-payloads";
 const ARN = "arn:aws:states:ap-northeast-1:123456789012:stateMachine:bedrock-sfn-workflow";

@@ -6,10 +6,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { invokeDeployed } from "../../scripts/invoke/execute";
-import { readOutputsFile } from "../../scripts/invoke/stack-outputs";
-import { endpointOverridden, main as invoke } from "../../scripts/invoke";
-import { main as serve, startServing, type Serving } from "../../scripts/serve";
+import { invokeDeployed } from "../../../tools/cli/invoke/execute";
+import { readOutputsFile } from "../../../tools/cli/invoke/stack-outputs";
+import { endpointOverridden, main as invoke } from "../../../tools/cli/invoke";
+import { main as serve, startServing, type Serving } from "../../../tools/cli/serve";
 
 /** Runs `fn` with the environment serve printed, as a user's shell would have it. */
 async function withEnvironment<T>(environment: Record<string, string>, fn: () => Promise<T>): Promise<T> {

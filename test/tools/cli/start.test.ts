@@ -1,6 +1,6 @@
 // `npm start`, the offline main job, through its main(): preview, policy results, two local runs.
 import * as assert from "node:assert/strict";
-import { main } from "../../scripts/start";
+import { main } from "../../../tools/cli/start";
 
 describe("npm start", function () {
   this.timeout(120_000);

@@ -2,10 +2,10 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { foundationModelArn } from "../../bedrock/arn";
-import { catalogProfile } from "../../bedrock/routing";
+import { foundationModelArn } from "../../../src/bedrock/arn";
+import { catalogProfile } from "../../../src/bedrock/routing";
 
-const root = path.resolve(__dirname, "..", "..");
+const root = path.resolve(__dirname, "..", "..", "..");
 
 function synth(...args: string[]) {
   const run = spawnSync("npm", ["run", "--silent", "synth", "--", ...args], { cwd: root, encoding: "utf8", timeout: 120_000 });

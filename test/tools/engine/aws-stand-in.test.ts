@@ -1,9 +1,9 @@
 // The AWS provider stand-in, called directly (no engine): AWS-like outputs, preview semantics, and the cheap
 // validations that catch real mistakes.
 import { strict as assert } from "node:assert";
-import { AwsStandIn, parseUrn } from "../../engine/aws/provider";
-import { RESOURCE_KINDS } from "../../engine/aws/resources";
-import { UNKNOWN } from "../../engine/aws/values";
+import { AwsStandIn, parseUrn } from "../../../tools/engine/aws/provider";
+import { RESOURCE_KINDS } from "../../../tools/engine/aws/resources";
+import { UNKNOWN } from "../../../tools/engine/aws/values";
 
 const urn = (type: string, name: string) => `urn:pulumi:dev::bedrock-sfn::bedrock-sfn:index:BedrockStateMachine$${type}::${name}`;
 const ROLE = "aws:iam/role:Role";

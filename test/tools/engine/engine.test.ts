@@ -2,8 +2,8 @@
 // AWS provider stand-in, the policy pack loaded by the engine), each on a clean scratch copy of the project.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { deployedWorkflows, readDeployedResources } from "../../engine/deployed-state";
-import { deployedStackFrom } from "../../scripts/invoke/stack-outputs";
+import { deployedWorkflows, readDeployedResources } from "../../../tools/engine/deployed-state";
+import { deployedStackFrom } from "../../../tools/cli/invoke/stack-outputs";
 import { POLICY_PACK, RunResult, ScratchProject, engineAvailability, parseOutputs } from "./helpers";
 
 const FIXTURES = path.join(__dirname, "fixtures");

@@ -4,14 +4,14 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CliLocation, findCli } from "../../engine/cli";
-import { findGo } from "../../engine/build-cli";
-import { installAwsStandIn } from "../../engine/aws/plugin-install";
-import { engineEnv } from "../../engine/environment";
-import { PROJECT_ROOT, cachedCliPath } from "../../engine/paths";
+import { CliLocation, findCli } from "../../../tools/engine/cli";
+import { findGo } from "../../../tools/engine/build-cli";
+import { installAwsStandIn } from "../../../tools/engine/aws/plugin-install";
+import { engineEnv } from "../../../tools/engine/environment";
+import { PROJECT_ROOT, cachedCliPath } from "../../../tools/engine/paths";
 
-/** Never copied: dependencies (linked instead), state, the pack (used in place), tests and benchmarks. */
-const SKIP = new Set(["node_modules", ".git", ".pulumi-local", "policy-pack", "test", "bench", "bin", ".tmp"]);
+/** Never copied: dependencies (linked instead), state, the pack (used in place), tests and the tools (run in place). */
+const SKIP = new Set(["node_modules", ".git", ".pulumi-local", "policy-pack", "test", "tools", "bin", ".tmp"]);
 
 export const POLICY_PACK = path.join(PROJECT_ROOT, "policy-pack");
 

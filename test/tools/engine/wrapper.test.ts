@@ -5,13 +5,13 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { EngineSetupError } from "../../engine/build-cli";
-import { locateOrBuildCli, needsStackInit, parseArgs, removedStack, withSafeDefaults } from "../../engine/cli";
-import { engineEnv } from "../../engine/environment";
-import { configForSdk, requiredPackages, runtimeOptions } from "../../engine/language-host";
-import { guardStackFiles, lendSalts, takeBackSalts } from "../../engine/offline-salt";
-import { AWS_PLUGIN_DIR, PLUGINS_DIR, PROJECT_ROOT, cacheDir, stackStatePath } from "../../engine/paths";
-import { AWS_STAND_IN_LAUNCHER, installAwsStandIn } from "../../engine/aws/plugin-install";
+import { EngineSetupError } from "../../../tools/engine/build-cli";
+import { locateOrBuildCli, needsStackInit, parseArgs, removedStack, withSafeDefaults } from "../../../tools/engine/cli";
+import { engineEnv } from "../../../tools/engine/environment";
+import { configForSdk, requiredPackages, runtimeOptions } from "../../../tools/engine/language-host";
+import { guardStackFiles, lendSalts, takeBackSalts } from "../../../tools/engine/offline-salt";
+import { AWS_PLUGIN_DIR, PLUGINS_DIR, PROJECT_ROOT, cacheDir, stackStatePath } from "../../../tools/engine/paths";
+import { AWS_STAND_IN_LAUNCHER, installAwsStandIn } from "../../../tools/engine/aws/plugin-install";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-sfn-wrapper-"));
 

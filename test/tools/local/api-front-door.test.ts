@@ -1,7 +1,7 @@
 // The local API front door end to end: HTTP -> throttling, auth, request model -> mapping template -> the local
 // Step Functions endpoint -> the workflow -> the Bedrock stand-in (routed, authorised) -> response template.
 import * as assert from "node:assert/strict";
-import { main as serve, startServing, type Serving } from "../../scripts/serve";
+import { main as serve, startServing, type Serving } from "../../../tools/cli/serve";
 
 const post = (serving: Serving, body: string, headers: Record<string, string> = {}) =>
   fetch(`${serving.api!.endpoint}/v1/generate`, {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { InvokeModelCommand, type BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
-import { normaliseResponse } from "../../bedrock/families";
-import { startBedrockStandIn, type BedrockStandIn } from "../../local/stand-ins/bedrock-stand-in";
+import { normaliseResponse } from "../../../src/bedrock/families";
+import { startBedrockStandIn, type BedrockStandIn } from "../../../tools/local/stand-ins/bedrock-stand-in";
 
 const HAIKU = "anthropic.claude-3-haiku-20240307-v1:0";
 

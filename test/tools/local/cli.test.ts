@@ -3,10 +3,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runLocalExecution } from "../../local/clients/local-run";
-import { localStackFrom } from "../../local/clients/local-stack";
+import { runLocalExecution } from "../../../tools/local/clients/local-run";
+import { localStackFrom } from "../../../tools/local/clients/local-stack";
 import { runLocalCli } from "./fakes";
-import { synthesize } from "../../scripts/lib/synth";
+import { synthesize } from "../../../tools/cli/lib/synth";
 
 describe("npm run local", function () {
   this.timeout(60_000);

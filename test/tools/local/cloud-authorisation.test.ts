@@ -2,15 +2,15 @@
 // for each kind of model ID, decided by our evaluator and cross-checked with @cloud-copilot/iam-simulate (dev-only).
 import * as assert from "node:assert/strict";
 import { InvokeModelCommand } from "@aws-sdk/client-bedrock-runtime";
-import { foundationModelArn } from "../../bedrock/arn";
-import type { PolicyDocument } from "../../bedrock/grants";
-import { resolveModel, type ResolveInput, type ResolvedModel } from "../../bedrock/resolve";
-import { rolePolicyDocument } from "../../bedrock/role-policy";
-import { startBedrockStandIn } from "../../local/stand-ins/bedrock-stand-in";
-import { createBedrockGate } from "../../local/cloud/bedrock-gate";
-import { createBedrockRouter, destinationsOf, requestsForLanding, RouteError } from "../../local/cloud/bedrock-routing";
-import { executionRole, RolePolicyError } from "../../local/cloud/execution-role";
-import { simulate } from "../support/simulate";
+import { foundationModelArn } from "../../../src/bedrock/arn";
+import type { PolicyDocument } from "../../../src/bedrock/grants";
+import { resolveModel, type ResolveInput, type ResolvedModel } from "../../../src/bedrock/resolve";
+import { rolePolicyDocument } from "../../../src/bedrock/role-policy";
+import { startBedrockStandIn } from "../../../tools/local/stand-ins/bedrock-stand-in";
+import { createBedrockGate } from "../../../tools/local/cloud/bedrock-gate";
+import { createBedrockRouter, destinationsOf, requestsForLanding, RouteError } from "../../../tools/local/cloud/bedrock-routing";
+import { executionRole, RolePolicyError } from "../../../tools/local/cloud/execution-role";
+import { simulate } from "../../support/simulate";
 
 const ACCOUNT = "123456789012";
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/bedrock-sfn-role`;

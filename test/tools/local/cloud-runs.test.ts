@@ -4,14 +4,14 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runBatch } from "../../local/cloud/batch";
-import { cloudStackFrom, type CloudStack } from "../../local/cloud/cloud-stack";
-import { startLocalCloud } from "../../local/cloud/local-cloud";
-import { handWrittenSeedPolicy } from "../../local/cloud/seed-role";
-import { runLocalExecution } from "../../local/clients/local-run";
+import { runBatch } from "../../../tools/local/cloud/batch";
+import { cloudStackFrom, type CloudStack } from "../../../tools/local/cloud/cloud-stack";
+import { startLocalCloud } from "../../../tools/local/cloud/local-cloud";
+import { handWrittenSeedPolicy } from "../../../tools/local/cloud/seed-role";
+import { runLocalExecution } from "../../../tools/local/clients/local-run";
 import { runLocalCli } from "./fakes";
-import { BedrockSfnError } from "../../src/errors";
-import { synthesize } from "../../scripts/lib/synth";
+import { BedrockSfnError } from "../../../src/core/errors";
+import { synthesize } from "../../../tools/cli/lib/synth";
 
 const ACCOUNT = "123456789012";
 const KINDS: Record<string, Record<string, string>> = {

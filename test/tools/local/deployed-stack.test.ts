@@ -5,10 +5,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { SFNClient, StartSyncExecutionCommand } from "@aws-sdk/client-sfn";
-import { cloudStackFrom } from "../../local/cloud/cloud-stack";
-import { CheckpointError, checkpointPath, readDeployedStack } from "../../local/cloud/deployed-stack";
-import { PROJECT_DIR } from "../../scripts/lib/synth";
-import { startServing } from "../../scripts/serve";
+import { cloudStackFrom } from "../../../tools/local/cloud/cloud-stack";
+import { CheckpointError, checkpointPath, readDeployedStack } from "../../../tools/local/cloud/deployed-stack";
+import { PROJECT_DIR } from "../../../tools/cli/lib/synth";
+import { startServing } from "../../../tools/cli/serve";
 
 const FIXTURE = path.join(__dirname, "fixtures", "checkpoint-dev.json");
 const CONFIG = { "aws:region": "ap-northeast-1", "bedrock-sfn:modelId": "apac.anthropic.claude-sonnet-4-20250514-v1:0", "bedrock-sfn:workflowType": "EXPRESS" };

@@ -1,11 +1,11 @@
 // Test doubles for the local runners: a scripted invokeModel task and a clock that records waits instead of waiting.
 
-import type { Clock } from "../../local/runners/clock";
-import { createClock } from "../../local/runners/clock";
-import type { ExecutionIdentity, RunnerOptions } from "../../local/runners/execution";
-import type { InvokeModelResult } from "../../local/runners/invoke-model-task";
-import { StatesError } from "../../local/runners/states-error";
-import { main as localMain } from "../../scripts/local";
+import type { Clock } from "../../../tools/local/runners/clock";
+import { createClock } from "../../../tools/local/runners/clock";
+import type { ExecutionIdentity, RunnerOptions } from "../../../tools/local/runners/execution";
+import type { InvokeModelResult } from "../../../tools/local/runners/invoke-model-task";
+import { StatesError } from "../../../tools/local/runners/states-error";
+import { main as localMain } from "../../../tools/cli/local";
 
 export type Step = { fail: string; cause?: string } | { result: unknown } | { hang: true } | { failAfterMs: number };
 

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { startLocalEnvironment, type LocalEnvironment } from "../../local/clients/environment";
-import { createInvokeModelTask, type InvokeModelRunner } from "../../local/runners/invoke-model-task";
-import { StatesError } from "../../local/runners/states-error";
+import { startLocalEnvironment, type LocalEnvironment } from "../../../tools/local/clients/environment";
+import { createInvokeModelTask, type InvokeModelRunner } from "../../../tools/local/runners/invoke-model-task";
+import { StatesError } from "../../../tools/local/runners/states-error";
 
 const HAIKU = "anthropic.claude-3-haiku-20240307-v1:0";
 const BUCKET = "payload-bucket";

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { runJsonata } from "../../local/runners/jsonata-runner";
+import { runJsonata } from "../../../tools/local/runners/jsonata-runner";
 import { INVOKE, recordingClock, runnerOptions, scriptedTask, unhandledRejectionsDuring } from "./fakes";
 
 const modelResult = { content: [{ type: "text", text: "hi" }], stop_reason: "end_turn" };

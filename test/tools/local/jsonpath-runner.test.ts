@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { runJsonPath, scaleWaits } from "../../local/runners/jsonpath-runner";
+import { runJsonPath, scaleWaits } from "../../../tools/local/runners/jsonpath-runner";
 import { fastClock, INVOKE, runnerOptions, scriptedTask, unhandledRejectionsDuring } from "./fakes";
 
 // The shape our JSONPath definitions have: check the input, build the body, call Bedrock, select the answer.

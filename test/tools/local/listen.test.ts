@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { listenLocally, PortInUseError } from "../../local/stand-ins/listen";
-import { isBedrockSfnError } from "../../src/errors";
+import { listenLocally, PortInUseError } from "../../../tools/local/stand-ins/listen";
+import { isBedrockSfnError } from "../../../src/core/errors";
 
 describe("local servers: listenLocally", () => {
   const servers: http.Server[] = [];

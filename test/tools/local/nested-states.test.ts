@@ -1,7 +1,7 @@
 // Parallel and Map in the local JSONata runner (our own), and Parallel/Map user definitions on the JSONPath runner.
 import * as assert from "node:assert/strict";
-import { runJsonata } from "../../local/runners/jsonata-runner";
-import { runJsonPath } from "../../local/runners/jsonpath-runner";
+import { runJsonata } from "../../../tools/local/runners/jsonata-runner";
+import { runJsonPath } from "../../../tools/local/runners/jsonpath-runner";
 import { INVOKE, runnerOptions, scriptedTask } from "./fakes";
 
 const echoTask = () => {

@@ -2,9 +2,9 @@
 // refused with S3's AccessDenied; everyone else's go through to s3rver unchanged.
 import * as assert from "node:assert/strict";
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { executionRole } from "../../local/cloud/execution-role";
-import { s3Request, startS3FrontDoor, type S3FrontDoor } from "../../local/cloud/s3-front-door";
-import { startS3StandIn, type S3StandIn } from "../../local/stand-ins/s3-stand-in";
+import { executionRole } from "../../../tools/local/cloud/execution-role";
+import { s3Request, startS3FrontDoor, type S3FrontDoor } from "../../../tools/local/cloud/s3-front-door";
+import { startS3StandIn, type S3StandIn } from "../../../tools/local/stand-ins/s3-stand-in";
 
 const BUCKET = "payloads";
 const ROLE = executionRole("arn:aws:iam::123456789012:role/exec", [

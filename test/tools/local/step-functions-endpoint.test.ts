@@ -15,9 +15,9 @@ import {
   StateMachineTypeNotSupported,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import type { WorkflowRun } from "../../local/runners/execution";
-import type { LocalStateMachine } from "../../local/cloud/executions";
-import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "../../local/cloud/step-functions-endpoint";
+import type { WorkflowRun } from "../../../tools/local/runners/execution";
+import type { LocalStateMachine } from "../../../tools/local/cloud/executions";
+import { startStepFunctionsEndpoint, type StepFunctionsEndpoint } from "../../../tools/local/cloud/step-functions-endpoint";
 
 const ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:local-test";
 const DEFINITION = JSON.stringify({

@@ -1,9 +1,9 @@
 // The task router against the real stand-ins: each Bedrock integration in its own request/response shape,
 // mocks by state name, and a clear error for everything else.
 import * as assert from "node:assert/strict";
-import { startLocalEnvironment, type LocalEnvironment } from "../../local/clients/environment";
-import { StatesError } from "../../local/runners/states-error";
-import { createTaskRouter } from "../../local/runners/task-router";
+import { startLocalEnvironment, type LocalEnvironment } from "../../../tools/local/clients/environment";
+import { StatesError } from "../../../tools/local/runners/states-error";
+import { createTaskRouter } from "../../../tools/local/runners/task-router";
 
 describe("local task router", function () {
   this.timeout(30_000);

@@ -1,12 +1,12 @@
 // The generated definitions, both query languages, executed end to end through the local Bedrock and S3 stand-ins.
 import * as assert from "node:assert/strict";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { buildRequestBody, MODEL_FAMILIES, normaliseResponse, type ModelFamily } from "../../bedrock/families";
-import { startLocalEnvironment, type LocalEnvironment } from "../../local/clients/environment";
-import { runLocalExecution } from "../../local/clients/local-run";
-import type { LocalStack } from "../../local/clients/local-stack";
-import { buildDefinition, type QueryLanguage, type WorkflowType } from "../../workflow";
-import { MODEL_IDS } from "../workflow/helpers/fixtures";
+import { buildRequestBody, MODEL_FAMILIES, normaliseResponse, type ModelFamily } from "../../../src/bedrock/families";
+import { startLocalEnvironment, type LocalEnvironment } from "../../../tools/local/clients/environment";
+import { runLocalExecution } from "../../../tools/local/clients/local-run";
+import type { LocalStack } from "../../../tools/local/clients/local-stack";
+import { buildDefinition, type QueryLanguage, type WorkflowType } from "../../../src/workflow";
+import { MODEL_IDS } from "../../src/workflow/helpers/fixtures";
 
 const BUCKET = "bedrock-sfn-payloads-test";
 const MODEL = "apac.anthropic.claude-sonnet-4-20250514-v1:0";

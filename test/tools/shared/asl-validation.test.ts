@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
-import { validateDefinition } from "../../local/runners/asl-validation";
-import { readDefinition } from "../../local/runners/read-definition";
-import { isBedrockSfnError } from "../../src/errors";
-import { invokeModelResource } from "../../workflow/contract";
+import { validateDefinition } from "../../../tools/shared/asl-validation";
+import { readDefinition } from "../../../tools/local/runners/read-definition";
+import { isBedrockSfnError } from "../../../src/core/errors";
+import { invokeModelResource } from "../../../src/workflow/contract";
 
 /** A user error of kind "definition" whose message matches. */
 const definitionError = (message: RegExp) => (error: unknown) => isBedrockSfnError(error) && error.kind === "definition" && message.test(error.message);

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import { evaluateResources } from "../../policy-pack/evaluate";
-import { policies } from "../../policy-pack/policies";
-import { fixture, role, rolePolicy, stateMachine } from "./helpers";
+import { evaluateResources } from "../../../tools/shared/evaluate-pack";
+import { policies } from "../../../policy-pack/policies";
+import { fixture, role, rolePolicy, stateMachine } from "../../policy-pack/helpers";
 
 const seed2 = () => [rolePolicy("p", fixture("seed-001-2-profile-added.json"))];
 

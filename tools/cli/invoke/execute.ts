@@ -5,7 +5,7 @@ import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { DescribeExecutionCommand, StartExecutionCommand, StartSyncExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
 import { offloadLargeInput, type OffloadOptions } from "../../local/clients/execution-input";
 import { readBackResponse } from "../../local/clients/local-run";
-import type { ExecutionInput, ExecutionOutcome, OffloadedInput } from "../../workflow/contract";
+import type { ExecutionInput, ExecutionOutcome, OffloadedInput } from "../../../src/workflow/contract";
 import type { Progress } from "./progress";
 import type { DeployedStack } from "./stack-outputs";
 

@@ -1,9 +1,9 @@
 // The outputs of a deployed stack that `npm run invoke` needs, from `pulumi stack output --json` or the Automation API.
 
 import * as fs from "node:fs";
-import { isModelFamily, type ModelFamily } from "../../bedrock/families";
-import { WORKFLOW_TYPES } from "../../src/defaults";
-import { BedrockSfnError } from "../../src/errors";
+import { isModelFamily, type ModelFamily } from "../../../src/bedrock/families";
+import { WORKFLOW_TYPES } from "../../../src/core/defaults";
+import { BedrockSfnError } from "../../../src/core/errors";
 
 export interface DeployedStack {
   stateMachineArn: string;

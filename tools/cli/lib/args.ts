@@ -3,8 +3,8 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ParseArgsConfig, parseArgs } from "node:util";
-import { clip, clipLines } from "../../bedrock/text";
-import { BedrockSfnError, isBedrockSfnError } from "../../src/errors";
+import { clip, clipLines } from "../../../src/bedrock/text";
+import { BedrockSfnError, isBedrockSfnError } from "../../../src/core/errors";
 
 /** Bad command-line use: the scripts print the message and exit 2. */
 export class UsageError extends BedrockSfnError {

@@ -1,5 +1,5 @@
 // Renders a synth result the way `pulumi preview` reads: a resource tree, then the role's grants and routing.
-import { PolicyDocument, PolicyStatement } from "../../bedrock/grants";
+import { PolicyDocument, PolicyStatement } from "../../../src/bedrock/grants";
 import { SynthResource, SynthResult } from "./synth";
 
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";

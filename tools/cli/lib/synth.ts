@@ -4,14 +4,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { CONFIG_KEYS, PROJECT } from "../../config/settings";
-import { clip, summariseList } from "../../bedrock/text";
-import { unknownConfigKeys } from "../../config/keys";
-import { checkSettings } from "../../config/check";
-import { readSettings } from "../../config/settings";
-import { offlineMocks } from "./mocks";
-import { BedrockSfnError } from "../../src/errors";
-import type { RecordedResource } from "../../policy-pack/lib/resources";
+import { CONFIG_KEYS, PROJECT } from "../../../stack/settings";
+import { clip, summariseList } from "../../../src/bedrock/text";
+import { unknownConfigKeys } from "../../../stack/keys";
+import { checkSettings } from "../../../stack/check";
+import { readSettings } from "../../../stack/settings";
+import { offlineMocks } from "../../shared/mocks";
+import { BedrockSfnError } from "../../../src/core/errors";
+import type { RecordedResource } from "../../../policy-pack/lib/resources";
 
 /** A resource the mock engine registered: the one recorded-resource shape the pack's evaluateResources judges. */
 export type SynthResource = RecordedResource;
@@ -41,7 +41,7 @@ export class StackConfigError extends BedrockSfnError {
   }
 }
 
-export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..", "..");
 
 function stackNames(projectDir = PROJECT_DIR): string[] {
   return fs
@@ -128,7 +128,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
       return undefined;
     });
     // Loaded after the mocks so the program's resources register with the mock engine.
-    const { program } = require("../../program") as typeof import("../../program");
+    const { program } = require("../../../stack/program") as typeof import("../../../stack/program");
     return program();
   });
   // A resource's URN is known once its registration is done: awaiting them all leaves nothing in flight.

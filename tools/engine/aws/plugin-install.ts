@@ -7,17 +7,17 @@ import * as path from "node:path";
 import { AWS_PLUGIN_DIR, AWS_PLUGIN_FILE } from "../paths";
 
 /**
- * What the plugin cache holds: a launcher of the project's stand-in (engine/plugins/pulumi-resource-aws) in the
+ * What the plugin cache holds: a launcher of the project's stand-in (tools/engine/plugins/pulumi-resource-aws) in the
  * project that started the engine (BEDROCK_SFN_ROOT, set by engineEnv), like the language host's launcher.
  */
 export const AWS_STAND_IN_LAUNCHER = `#!/usr/bin/env bash
-# The AWS provider stand-in of bedrock-sfn's offline engine (installed by engine/aws/plugin-install.ts): it runs
-# engine/plugins/pulumi-resource-aws of the project that started the engine (BEDROCK_SFN_ROOT, set by 'npm run pulumi').
-if [ -z "\${BEDROCK_SFN_ROOT:-}" ] || [ ! -x "$BEDROCK_SFN_ROOT/engine/plugins/${AWS_PLUGIN_FILE}" ]; then
+# The AWS provider stand-in of bedrock-sfn's offline engine (installed by tools/engine/aws/plugin-install.ts): it runs
+# tools/engine/plugins/pulumi-resource-aws of the project that started the engine (BEDROCK_SFN_ROOT, set by 'npm run pulumi').
+if [ -z "\${BEDROCK_SFN_ROOT:-}" ] || [ ! -x "$BEDROCK_SFN_ROOT/tools/engine/plugins/${AWS_PLUGIN_FILE}" ]; then
   echo "${AWS_PLUGIN_FILE}: this is bedrock-sfn's offline stand-in; it runs only through 'npm run pulumi' (BEDROCK_SFN_ROOT is not set)" >&2
   exit 1
 fi
-exec "$BEDROCK_SFN_ROOT/engine/plugins/${AWS_PLUGIN_FILE}" "$@"
+exec "$BEDROCK_SFN_ROOT/tools/engine/plugins/${AWS_PLUGIN_FILE}" "$@"
 `;
 
 /** The plugin folder Pulumi reads resource plugins from under a PULUMI_HOME. */

@@ -3,8 +3,8 @@
 // outputs AWS would report, and the engine records them in the stack's state like any provider's.
 import { randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { partitionOf } from "../../bedrock/arn";
-import { MOCK_ACCOUNT, offlineMocks } from "../../scripts/lib/mocks";
+import { partitionOf } from "../../../src/bedrock/arn";
+import { MOCK_ACCOUNT, offlineMocks } from "../../shared/mocks";
 import { AWS_PROVIDER_VERSION } from "../paths";
 import { AccountContext, RESOURCE_KINDS, ResourceKind } from "./resources";
 import { Inputs, UNKNOWN, hasUnknown, knownString, sameValue } from "./values";

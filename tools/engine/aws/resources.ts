@@ -2,7 +2,7 @@
 // replacement, which physical name AWS needs (autonamed `<name>-<7 hex>` when not given, as pulumi-aws does),
 // what AWS would refuse, and what AWS computes (IDs, ARNs) from the inputs.
 import { randomBytes } from "node:crypto";
-import { LOG_LEVELS, WORKFLOW_TYPES } from "../../src/defaults";
+import { LOG_LEVELS, WORKFLOW_TYPES } from "../../../src/core/defaults";
 import { BUCKET_POLICY_LIMIT, IAM_LIMITS, bucketNameProblems, definitionProblems, fail, nameProblem, oneOf, policyProblems, retentionProblem } from "./validate";
 import { API_GATEWAY_KINDS } from "./apigateway";
 import { Inputs, kept, known, knownString, now, regionOf } from "./values";

@@ -1,8 +1,8 @@
 // AWS's cheap validations, the ones that catch real mistakes before a deploy gets halfway: IAM policy syntax and
 // size, names, enumerations, and the state machine definition. Each returns the reasons AWS would refuse.
-import { readPolicyDocument } from "../../iam";
-import { LOG_RETENTION_DAYS } from "../../config/settings";
-import { validateDefinition } from "../../local/runners/asl-validation";
+import { readPolicyDocument } from "../../../src/iam";
+import { LOG_RETENTION_DAYS } from "../../../stack/settings";
+import { validateDefinition } from "../../shared/asl-validation";
 
 /** IAM quotas (IAM User Guide, "IAM and AWS STS quotas"); sizes count characters without whitespace. */
 export const IAM_LIMITS = { inlineRolePolicy: 10_240, managedPolicy: 6_144, trustPolicy: 2_048 } as const;

@@ -2,11 +2,11 @@
 // exceed the 256 KB Step Functions allows for an execution input (the workflow then reads them via Input.S3Uri).
 
 import * as fs from "node:fs";
-import { buildRequestBody, type ModelFamily } from "../../bedrock/families";
-import { DEFAULT_INPUT_PREFIX, INPUT_FIELDS, type ExecutionInput } from "../../workflow/contract";
-import { clip } from "../../bedrock/text";
+import { buildRequestBody, type ModelFamily } from "../../../src/bedrock/families";
+import { DEFAULT_INPUT_PREFIX, INPUT_FIELDS, type ExecutionInput } from "../../../src/workflow/contract";
+import { clip } from "../../../src/bedrock/text";
 import { formatS3Uri } from "../runners/s3-uri";
-import { BedrockSfnError } from "../../src/errors";
+import { BedrockSfnError } from "../../../src/core/errors";
 
 /** Step Functions' limit on an execution input (UTF-8 bytes of its JSON). */
 const EXECUTION_INPUT_LIMIT_BYTES = 256 * 1024;

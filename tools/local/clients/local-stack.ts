@@ -2,10 +2,10 @@
 // bucket, and the generation settings (to build a request body when a large prompt must go through S3).
 // Typed by shape, so that any synth result (scripts/lib/synth) fits without local/ depending on scripts/.
 
-import { readSettings } from "../../config/settings";
-import type { RecordedResource } from "../../policy-pack/lib/resources";
-import type { QueryLanguage } from "../../workflow/asl";
-import { familyForModel, isModelFamily, type ModelFamily } from "../../bedrock/families";
+import { readSettings } from "../../../stack/settings";
+import type { RecordedResource } from "../../../policy-pack/lib/resources";
+import type { QueryLanguage } from "../../../src/workflow/asl";
+import { familyForModel, isModelFamily, type ModelFamily } from "../../../src/bedrock/families";
 
 const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";
 

@@ -1,7 +1,7 @@
 // How the local and invoke CLIs show a run: a short readable account, or one JSON document.
 
-import type { NormalisedResponse } from "../../bedrock/families";
-import type { ExecutionOutcome } from "../../workflow/contract";
+import type { NormalisedResponse } from "../../../src/bedrock/families";
+import type { ExecutionOutcome } from "../../../src/workflow/contract";
 import type { WorkflowRun } from "../runners/execution";
 
 /** Any run the CLIs show: a local one (with the states it entered) or a deployed one. */

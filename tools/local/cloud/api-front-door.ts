@@ -6,13 +6,13 @@ import * as crypto from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import Ajv from "ajv";
-import { EXECUTIONS_PATH, GENERATE_PATH, GENERATE_REQUEST_SCHEMA, STAGE_NAME } from "../../api/contract";
-import type { ApiAuth } from "../../src/defaults";
-import { BAD_REQUEST_BODY_TEMPLATE, REQUEST_CONTENT_TYPES, describeRequestTemplate, integrationResponses, startRequestTemplate } from "../../api/mapping-templates";
-import { executionArnPrefix } from "../../api/role-policy";
+import { EXECUTIONS_PATH, GENERATE_PATH, GENERATE_REQUEST_SCHEMA, STAGE_NAME } from "../../../src/api/contract";
+import type { ApiAuth } from "../../../src/core/defaults";
+import { BAD_REQUEST_BODY_TEMPLATE, REQUEST_CONTENT_TYPES, describeRequestTemplate, integrationResponses, startRequestTemplate } from "../../../src/api/mapping-templates";
+import { executionArnPrefix } from "../../../src/api/role-policy";
 import { BodyNotJsonError, renderGatewayResponse, renderMappingTemplate } from "../api-gateway/mapping-template";
 import { listenLocally } from "../stand-ins/listen";
-import type { WorkflowType } from "../../src/defaults";
+import type { WorkflowType } from "../../../src/core/defaults";
 
 /** API Gateway's payload limit for REST APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;

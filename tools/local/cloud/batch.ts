@@ -1,7 +1,7 @@
 // A batch of executions on one local cloud, a few at a time, summed up the way a user asks about a role:
 // how many succeeded, which errors the others ended with, and where Bedrock routed the calls.
 
-import type { ExecutionInput } from "../../workflow/contract";
+import type { ExecutionInput } from "../../../src/workflow/contract";
 import { runLocalExecution, type LocalExecutionReport } from "../clients/local-run";
 import type { LocalCloud } from "./local-cloud";
 

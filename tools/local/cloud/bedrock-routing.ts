@@ -2,11 +2,11 @@
 // the requests come from the project's routing (bedrock/resolve, bedrock/grants' routedRequests); this module only
 // picks one destination per call (seeded, or pinned) and keeps the requests that apply to it.
 
-import { partitionOf } from "../../bedrock/arn";
-import { routedRequests, type AuthorizationRequest } from "../../bedrock/grants";
-import { resolveModel, routedRegionsOf, type ResolvedModel } from "../../bedrock/resolve";
-import { knownRegions } from "../../bedrock/routing";
-import { BedrockSfnError } from "../../src/errors";
+import { partitionOf } from "../../../src/bedrock/arn";
+import { routedRequests, type AuthorizationRequest } from "../../../src/bedrock/grants";
+import { resolveModel, routedRegionsOf, type ResolvedModel } from "../../../src/bedrock/resolve";
+import { knownRegions } from "../../../src/bedrock/routing";
+import { BedrockSfnError } from "../../../src/core/errors";
 import { repeatKeyedDraws } from "../stand-ins/seeded-draw";
 
 /** A model identifier the local cloud cannot route, or a `--route` the model cannot land in: the user's input. */

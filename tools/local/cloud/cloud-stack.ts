@@ -2,8 +2,8 @@
 // policies, as synth or the offline engine recorded them), the model resolved as the program resolved it, and the
 // workflow type (EXPRESS runs synchronously behind the Step Functions endpoint).
 
-import { resolveModel, type ResolvedModel } from "../../bedrock/resolve";
-import { readSettings, type WorkflowType } from "../../config/settings";
+import { resolveModel, type ResolvedModel } from "../../../src/bedrock/resolve";
+import { readSettings, type WorkflowType } from "../../../stack/settings";
 import { localStackFrom, type LocalStack, type SynthesizedStack } from "../clients/local-stack";
 import type { RolePolicySource } from "./execution-role";
 

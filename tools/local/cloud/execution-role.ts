@@ -2,8 +2,8 @@
 // IAM policies, read and decided by the project's own evaluator (iam/). This is the thin adapter between iam/'s
 // documents and decisions and the stand-ins' "may this call go ahead" question.
 
-import { BedrockSfnError } from "../../src/errors";
-import { evaluateRequest, readPolicyDocument, type Decision, type IamRequest, type ParsedDocument } from "../../iam";
+import { BedrockSfnError } from "../../../src/core/errors";
+import { evaluateRequest, readPolicyDocument, type Decision, type IamRequest, type ParsedDocument } from "../../../src/iam";
 
 /** A role policy that cannot be read (a --role-policy-file, or a stack's role): the user's input. */
 export class RolePolicyError extends BedrockSfnError {

@@ -2,7 +2,7 @@
 // starting and stopping them (names, idempotent restarts, ABORTED). No HTTP here; the endpoint maps it to JSON.
 
 import { randomUUID } from "node:crypto";
-import type { WorkflowType } from "../../src/defaults";
+import type { WorkflowType } from "../../../src/core/defaults";
 import type { WorkflowRun } from "../runners/execution";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";

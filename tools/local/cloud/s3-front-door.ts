@@ -8,7 +8,7 @@ import * as crypto from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { S3Client } from "@aws-sdk/client-s3";
-import type { IamRequest } from "../../iam";
+import type { IamRequest } from "../../../src/iam";
 import { listenLocally } from "../stand-ins/listen";
 import { accessDeniedMessage, type ExecutionRole } from "./execution-role";
 

@@ -2,8 +2,8 @@
 // in the source Region only (see README, "What the role grants"). Every call routed to another Region is refused.
 // Its other statements (payload bucket, logs) are the stack's own, so that only the Bedrock grant differs.
 
-import { foundationModelArn } from "../../bedrock/arn";
-import { INVOKE_MODEL, type PolicyDocument, type PolicyStatement } from "../../bedrock/grants";
+import { foundationModelArn } from "../../../src/bedrock/arn";
+import { INVOKE_MODEL, type PolicyDocument, type PolicyStatement } from "../../../src/bedrock/grants";
 import type { CloudStack } from "./cloud-stack";
 import type { RolePolicySource } from "./execution-role";
 

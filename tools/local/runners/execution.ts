@@ -1,8 +1,8 @@
 // What both local runners take and give back.
 
 import type { Clock } from "./clock";
-import type { AnyStateMachine } from "../../workflow/asl";
-import type { ExecutionOutcome } from "../../workflow/contract";
+import type { AnyStateMachine } from "../../../src/workflow/asl";
+import type { ExecutionOutcome } from "../../../src/workflow/contract";
 import type { InvokeModelRunner } from "./invoke-model-task";
 import type { TaskRunner } from "./task-router";
 

@@ -2,7 +2,7 @@
 // Parallel and (inline) Map, with Arguments, Output, Assign, Retry, Catch and TimeoutSeconds as Step Functions
 // defines them. Branches and iterations read the variables of their enclosing scope; what they assign stays inside.
 
-import type { AnyCatcher, AnyStateDefinition, AnyStateMachine } from "../../workflow/asl";
+import type { AnyCatcher, AnyStateDefinition, AnyStateMachine } from "../../../src/workflow/asl";
 import { executionArnOf, type RunnerOptions, type WorkflowRun } from "./execution";
 import { invokeModelOnly, type TaskRunner } from "./task-router";
 import { evaluateRequired, evaluateTemplate, type Bindings } from "./state-field-jsonata";

@@ -3,13 +3,13 @@
 // library's own backoff arithmetic, BackoffRate and FULL jitter included, stays what runs.
 
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
-import { RETRIER_DEFAULTS, type AnyStateDefinition, type AnyStateMachine } from "../../workflow/asl";
+import { RETRIER_DEFAULTS, type AnyStateDefinition, type AnyStateMachine } from "../../../src/workflow/asl";
 import { executionArnOf, type RunnerOptions, type WorkflowRun } from "./execution";
-import { walkStates } from "../../workflow/walk";
+import { walkStates } from "../../../src/workflow/walk";
 import { installPromiseWithResolvers } from "./polyfills";
 import { STATES, StatesError } from "./states-error";
 import { invokeModelOnly } from "./task-router";
-import { validateDefinitionOnce } from "./asl-validation";
+import { validateDefinitionOnce } from "../../shared/asl-validation";
 
 installPromiseWithResolvers();
 

@@ -1,9 +1,9 @@
 // The definition a local run is given, checked for what every runner relies on before any state runs.
 // A bad one is the user's to fix (a definition file, a stack's definition), so it is refused with one line.
 
-import { clip, summariseList } from "../../bedrock/text";
-import { BedrockSfnError } from "../../src/errors";
-import type { AnyStateMachine } from "../../workflow/asl";
+import { clip, summariseList } from "../../../src/bedrock/text";
+import { BedrockSfnError } from "../../../src/core/errors";
+import type { AnyStateMachine } from "../../../src/workflow/asl";
 
 const refuse = (message: string) => new BedrockSfnError("definition", message);
 

@@ -1,6 +1,6 @@
 // Retry and Catch matching and backoff, as the Amazon States Language defines them.
 
-import { RETRIER_DEFAULTS, type AnyRetrier } from "../../workflow/asl";
+import { RETRIER_DEFAULTS, type AnyRetrier } from "../../../src/workflow/asl";
 import { STATES, StatesError } from "./states-error";
 
 /**

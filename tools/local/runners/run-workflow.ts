@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createClock, type ClockOptions } from "./clock";
-import { queryLanguageOf } from "../../workflow/walk";
+import { queryLanguageOf } from "../../../src/workflow/walk";
 import type { ExecutionIdentity, WorkflowRun } from "./execution";
 import { createInvokeModelTask } from "./invoke-model-task";
 import { readDefinition } from "./read-definition";

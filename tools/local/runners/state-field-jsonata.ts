@@ -4,7 +4,7 @@
 
 import * as crypto from "node:crypto";
 import jsonata = require("jsonata");
-import { jsonataExpressionOf } from "../../workflow/asl";
+import { jsonataExpressionOf } from "../../../src/workflow/asl";
 import { STATES, StatesError } from "./states-error";
 
 export type Bindings = Record<string, unknown>;

@@ -1,7 +1,7 @@
 // The error a state raises, named the way Step Functions names it (`States.Timeout`, `Bedrock.ThrottlingException`, ...).
 // Retry and Catch match on `name`; `cause` is what Step Functions reports as the error's Cause.
 
-import { STATES } from "../../workflow/asl";
+import { STATES } from "../../../src/workflow/asl";
 
 export { STATES };
 

@@ -4,7 +4,7 @@
 
 import { ConverseCommand, InvokeModelCommand, type BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { integrationOf } from "../../workflow/analysis";
+import { integrationOf } from "../../../src/workflow/analysis";
 import { bedrockError, createInvokeModelTask, type InvokeModelRunner } from "./invoke-model-task";
 import { STATES, StatesError } from "./states-error";
 

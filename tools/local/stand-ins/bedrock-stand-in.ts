@@ -6,7 +6,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { converseRequestProblem, converseResponse, familyOfInvokedModel, sampleResponse, type ModelFamily } from "../../bedrock/families";
+import { converseRequestProblem, converseResponse, familyOfInvokedModel, sampleResponse, type ModelFamily } from "../../../src/bedrock/families";
 import { listenLocally } from "./listen";
 import { repeatKeyedDraws } from "./seeded-draw";
 

@@ -1,6 +1,6 @@
 // Starts a local server on 127.0.0.1 (never any other address); a port already taken is the user's to change.
 import type * as http from "node:http";
-import { BedrockSfnError } from "../../src/errors";
+import { BedrockSfnError } from "../../../src/core/errors";
 
 /** A fixed port that is in use: the user's to change, so the CLIs print it in one line and exit 2. */
 export class PortInUseError extends BedrockSfnError {

@@ -1,5 +1,5 @@
-import { MODEL_FAMILIES, type ModelFamily } from "../../../bedrock/families";
-import type { DefinitionOptions, QueryLanguage, WorkflowType } from "../../../workflow";
+import { MODEL_FAMILIES, type ModelFamily } from "../../../../src/bedrock/families";
+import type { DefinitionOptions, QueryLanguage, WorkflowType } from "../../../../src/workflow";
 
 /** A real-looking model ID per family (the definition does not parse it). */
 export const MODEL_IDS: Record<ModelFamily, string> = {

@@ -2,11 +2,11 @@
 // answered by a test handler instead of the Bedrock stand-in. Retries run as defined, their backoff shrunk to
 // nothing, so a failing handler is called once per attempt before the catchers see its error.
 
-import type { StateMachineDefinition } from "../../../workflow";
-import type { AnyStateMachine } from "../../../workflow/asl";
-import { createClock } from "../../../local/runners/clock";
-import { runJsonata } from "../../../local/runners/jsonata-runner";
-import { StatesError } from "../../../local/runners/states-error";
+import type { StateMachineDefinition } from "../../../../src/workflow";
+import type { AnyStateMachine } from "../../../../src/workflow/asl";
+import { createClock } from "../../../../tools/local/runners/clock";
+import { runJsonata } from "../../../../tools/local/runners/jsonata-runner";
+import { StatesError } from "../../../../tools/local/runners/states-error";
 
 export interface TaskFailure {
   Error: string;
