@@ -5,11 +5,8 @@ import { CONFIG_KEYS, ConfigError, Settings, readSettings } from "./settings";
 import { unknownConfigKeys } from "./keys";
 import { checkSettings } from "./check";
 import { readExtraPolicies, readUserDefinition } from "./definition";
-import { library } from "../library";
-import { isBedrockSfnError } from "../src/core/errors";
-
-// The library, as any user of the package imports it (compiled JavaScript when built: see library.ts).
-const { ApiFrontDoor, BedrockStateMachine } = library;
+// The library through its public entry, as a user of the package imports it.
+import { ApiFrontDoor, BedrockStateMachine, isBedrockSfnError } from "../src";
 
 const configs = new Map<string, pulumi.Config>();
 function lookup(key: string): string | undefined {

@@ -27,8 +27,9 @@ export type BedrockSfnErrorKind =
   /** The options of the policy pack's factory, `bedrockPolicies()` (`argument` names the option). */
   | "policy-pack-options";
 
-// A registered symbol, so an error thrown by one copy of the library (lib/ compiled, or the TypeScript source)
-// is recognised by another: `instanceof BedrockSfnError` holds across copies.
+// A registered symbol, so an error thrown by another copy of this class is recognised too: the published policy
+// pack bundles its own copy (its factory's option errors), and a user's project may hold two versions of the
+// library. `instanceof BedrockSfnError` holds across copies.
 const BRAND = Symbol.for("bedrock-sfn.error");
 
 export class BedrockSfnError extends Error {

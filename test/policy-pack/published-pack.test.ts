@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { BedrockPoliciesOptionsError } from "../../policy-pack/library";
 import { BedrockSfnError, isBedrockSfnError } from "../../src/core/errors";
-import { PACK_DIR } from "./grpc-client";
+import { PACK_DIR } from "../../tools/shared/grpc-client";
 import { packOverGrpcSuite } from "./grpc-suite";
 
 const run = promisify(execFile);

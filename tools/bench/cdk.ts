@@ -5,7 +5,7 @@
 // median of RUNS, the two interleaved so load from other jobs falls on both), and the ratio ours / CDK in the same
 // run. Figures are printed, never asserted.
 import * as path from "node:path";
-import { compiledLibraryIsFresh } from "../../library";
+import { compiledLibraryIsFresh } from "./compiled-library";
 import { cdkBenchFolder, cdkInstalled } from "./cdk-folder";
 import { ChildCpu, freshProcessRuns, medianOf } from "./timing";
 

@@ -1,6 +1,6 @@
-// One measured run for bench/library.ts, in a fresh process: `node library-child.js <source|compiled> <count>`
-// creates <count> BedrockStateMachines under mocks; `... <source|compiled> program` synthesizes the dev stack
-// (program.ts through library.ts). Prints {loadCpuMs, synthCpuMs, totalCpuMs, registrations, invokes} as JSON.
+// One measured run for tools/bench/library.ts, in a fresh process: `node library-child.js <source|compiled> <count>`
+// creates <count> BedrockStateMachines under mocks; `... source program` synthesizes the dev stack
+// (stack/program.ts, which imports the library's sources). Prints {loadCpuMs, synthCpuMs, totalCpuMs, registrations, invokes} as JSON.
 "use strict";
 const path = require("node:path");
 const [mode, what] = process.argv.slice(2);
@@ -14,7 +14,6 @@ const cpuMs = () => {
 // BEDROCK_SFN_BENCH_TRANSPILE_ONLY=1 skips the check, as PULUMI_NODEJS_TRANSPILE_ONLY=true does for a user.
 require(require.resolve("source-map-support/register", { paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json"))] }));
 require("ts-node").register({ project: path.join(root, "tsconfig.json"), ...(process.env.BEDROCK_SFN_BENCH_TRANSPILE_ONLY === "1" ? { transpileOnly: true } : {}) });
-process.env.BEDROCK_SFN_LIBRARY = mode;
 // What the mocks saw: resources and components registered, data sources invoked.
 const counts = { registrations: 0, invokes: 0 };
 

@@ -5,7 +5,7 @@ import { routedRequests } from "../../src/bedrock/grants";
 import { resolveModel } from "../../src/bedrock/resolve";
 import { rolePolicyDocument } from "../../src/bedrock/role-policy";
 import { catalogProfile, catalogProfileIds } from "../../src/bedrock/routing";
-import { PackClient, stackResource, urnOf } from "../../test/policy-pack/grpc-client";
+import { PackClient, stackResource, urnOf } from "../shared/grpc-client";
 import { Timing, report, time } from "./timing";
 
 const ACCOUNT = "111122223333";

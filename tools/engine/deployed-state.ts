@@ -3,7 +3,7 @@
 // local cloud can serve a deployed stack's role policies and definition exactly as the engine recorded them.
 import * as fs from "node:fs";
 import { BedrockSfnError } from "../../src/core/errors";
-import type { RecordedResource } from "../../policy-pack/lib/resources";
+import type { RecordedResource } from "../shared/recorded-resources";
 import { localBackendDir, stackStatePath } from "./paths";
 
 /** A resource the real engine recorded in a checkpoint: the one recorded-resource shape, with its URN and outputs. */

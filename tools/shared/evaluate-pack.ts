@@ -12,11 +12,11 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { type RecordedResource, recordedState } from "../../policy-pack/lib/resources";
+import { type RecordedResource, recordedState } from "./recorded-resources";
 import { policies as allPolicies } from "../../policy-pack/policies";
 
 /**
- * A resource as scripts/lib/synth.ts produces it (`inputs`), or with `props`. Give `id` and `outputs` (the
+ * A resource as tools/cli/lib/synth.ts produces it (`inputs`), or with `props`. Give `id` and `outputs` (the
  * provider's state) when known: the engine's stack analysis sees outputs, and links such as a RolePolicy's
  * `role` (the role's id) or a state machine's `roleArn` can only be followed with them.
  */

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { foundationModelArn, partitionOf } from "../../src/bedrock/arn";
 import { parseModelId } from "../../src/bedrock/model-id";
 import { catalogDestinations } from "../../src/bedrock/routing";
-import type { SynthResource } from "../cli/lib/synth";
+import type { RecordedResource } from "./recorded-resources";
 
 /** The account ID mocked runs use; documentation's example account. */
 export const MOCK_ACCOUNT = "123456789012";
@@ -13,7 +13,7 @@ export const MOCK_ACCOUNT = "123456789012";
  * `computedOutputs: false` answers like a first `pulumi preview`: only inputs are known, nothing AWS computes
  * (ARNs, generated names), so tests can show which values the program knows before anything exists.
  */
-export function offlineMocks(providerRegion: string, record?: (r: SynthResource) => void, computedOutputs = true): pulumi.runtime.Mocks {
+export function offlineMocks(providerRegion: string, record?: (r: RecordedResource) => void, computedOutputs = true): pulumi.runtime.Mocks {
   return {
     newResource(args) {
       const name = args.name;

@@ -11,7 +11,7 @@ import { checkSettings } from "../../../stack/check";
 import { readSettings } from "../../../stack/settings";
 import { offlineMocks } from "../../shared/mocks";
 import { BedrockSfnError } from "../../../src/core/errors";
-import type { RecordedResource } from "../../../policy-pack/lib/resources";
+import type { RecordedResource } from "../../shared/recorded-resources";
 
 /** A resource the mock engine registered: the one recorded-resource shape the pack's evaluateResources judges. */
 export type SynthResource = RecordedResource;

@@ -1,7 +1,7 @@
 // API Gateway REST API types, for the front door to the workflow (a REST API integrated directly with Step
 // Functions, stage throttling, API keys with a usage plan, access logs). IDs follow API Gateway's formats.
 import { randomBytes } from "node:crypto";
-import type { AccountContext, ResourceKind } from "./resources";
+import type { AccountContext, ResourceKind } from "./resource-kind";
 import { Inputs, kept, known, knownString, now, regionOf, secretValue } from "./values";
 import { fail, oneOf, policyProblems } from "./validate";
 

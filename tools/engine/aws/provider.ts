@@ -6,7 +6,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { partitionOf } from "../../../src/bedrock/arn";
 import { MOCK_ACCOUNT, offlineMocks } from "../../shared/mocks";
 import { AWS_PROVIDER_VERSION } from "../paths";
-import { AccountContext, RESOURCE_KINDS, ResourceKind } from "./resources";
+import type { AccountContext, ResourceKind } from "./resource-kind";
+import { RESOURCE_KINDS } from "./resources";
 import { Inputs, UNKNOWN, hasUnknown, knownString, sameValue } from "./values";
 
 /** The data sources the program reads; answered as the offline synth answers them (one source of truth). */

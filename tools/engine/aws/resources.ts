@@ -5,28 +5,8 @@ import { randomBytes } from "node:crypto";
 import { LOG_LEVELS, WORKFLOW_TYPES } from "../../../src/core/defaults";
 import { BUCKET_POLICY_LIMIT, IAM_LIMITS, bucketNameProblems, definitionProblems, fail, nameProblem, oneOf, policyProblems, retentionProblem } from "./validate";
 import { API_GATEWAY_KINDS } from "./apigateway";
+import type { CheckFailure, ResourceKind } from "./resource-kind";
 import { Inputs, kept, known, knownString, now, regionOf } from "./values";
-
-export interface AccountContext {
-  region: string;
-  account: string;
-  partition: string;
-}
-
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
-
-export interface ResourceKind {
-  /** Inputs whose change replaces the resource (AWS cannot change them in place). */
-  replaceOn: string[];
-  /** The input holding the physical name, generated when absent (`namePrefix` honoured where AWS has one). */
-  autoName?: { property: string; maxLength: number; lowercase?: boolean };
-  validate?(inputs: Inputs): CheckFailure[];
-  /** The ID and the outputs AWS computes, given the checked inputs (and, on update, the recorded outputs and `id`). */
-  outputs(inputs: Inputs, ctx: AccountContext, previous?: Inputs): { id: string; computed: Inputs };
-}
 
 const tagsAll = (inputs: Inputs): Inputs => ({ tagsAll: inputs.tags ?? {} });
 

@@ -1,7 +1,7 @@
 // AWS's cheap validations, the ones that catch real mistakes before a deploy gets halfway: IAM policy syntax and
 // size, names, enumerations, and the state machine definition. Each returns the reasons AWS would refuse.
 import { readPolicyDocument } from "../../../src/iam";
-import { LOG_RETENTION_DAYS } from "../../../stack/settings";
+import { LOG_RETENTION_DAYS } from "../../../src/core/defaults";
 import { validateDefinition } from "../../shared/asl-validation";
 
 /** IAM quotas (IAM User Guide, "IAM and AWS STS quotas"); sizes count characters without whitespace. */

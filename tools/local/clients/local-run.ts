@@ -3,7 +3,14 @@
 
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { normaliseResponse, type ModelFamily } from "../../../src/bedrock/families";
-import { isS3ExecutionOutput, type ExecutionInput, type ExecutionOutput, type InlineExecutionOutput, type OffloadedInput, type S3ExecutionOutput } from "../../../src/workflow/contract";
+import {
+  isS3ExecutionOutput,
+  type ExecutionInput,
+  type ExecutionOutput,
+  type InlineExecutionOutput,
+  type OffloadedInput,
+  type S3ExecutionOutput,
+} from "../../../src/workflow/contract";
 import type { FaultPlan } from "../stand-ins/bedrock-stand-in";
 import { startLocalEnvironment, type LocalEnvironment } from "./environment";
 import type { WorkflowRun } from "../runners/execution";

@@ -3,7 +3,7 @@
 // Typed by shape, so that any synth result (scripts/lib/synth) fits without local/ depending on scripts/.
 
 import { readSettings } from "../../../stack/settings";
-import type { RecordedResource } from "../../../policy-pack/lib/resources";
+import type { RecordedResource } from "../../shared/recorded-resources";
 import type { QueryLanguage } from "../../../src/workflow/asl";
 import { familyForModel, isModelFamily, type ModelFamily } from "../../../src/bedrock/families";
 

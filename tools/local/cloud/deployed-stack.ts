@@ -4,7 +4,7 @@
 
 import { isSecret } from "../../engine/aws/values";
 import { CheckpointError, readCheckpointResources } from "../../engine/deployed-state";
-import { recordedState } from "../../../policy-pack/lib/resources";
+import { recordedState } from "../../shared/recorded-resources";
 import { localBackendDir, stackStatePath } from "../../engine/paths";
 import type { SynthesizedStack } from "../clients/local-stack";
 

@@ -1,7 +1,7 @@
 // Runs the pack the way the Pulumi CLI does, without the CLI: start @pulumi/pulumi/cmd/run-policy-pack in
 // policy-pack/ or an unpacked copy of it (it loads the package's main, dist/index.js, and serves the Analyzer gRPC
 // service), read the port it prints,
-// and speak the Analyzer protocol with @pulumi/pulumi/proto. Shared by the gRPC tests and bench/.
+// and speak the Analyzer protocol with @pulumi/pulumi/proto. Shared by the gRPC tests and the bench.
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
