@@ -68,7 +68,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)(node_modules|dist|lib|bin)/|^policy-pack/build\\.js$" },
+    exclude: { path: "^(lib|bin)/|(^|/)(node_modules|dist)/|^policy-pack/build\\.js$" },
     tsConfig: { fileName: "tsconfig.json" },
     tsPreCompilationDeps: true,
     combinedDependencies: false,

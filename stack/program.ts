@@ -29,7 +29,7 @@ function asUserError<T>(read: () => T): T {
   }
 }
 
-export function loadSettings(): Settings {
+function loadSettings(): Settings {
   configs.clear();
   return asUserError(() => {
     const unknown = unknownConfigKeys(Object.keys(pulumi.runtime.allConfig()), "stack config");

@@ -26,7 +26,6 @@ import { PROJECT } from "./project";
 export { PROJECT };
 
 // The choices and defaults are the library's (src/defaults.ts); config validates stack values against them.
-export { LOG_RETENTION_DAYS } from "../src/core/defaults";
 export type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
 
 // Whether AWS has a Region of the right shape is checked against the bundled list afterwards.

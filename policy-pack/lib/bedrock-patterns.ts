@@ -1,12 +1,24 @@
 // Reading Bedrock ARNs inside IAM statements, where any field may carry wildcards (account included, and the
 // resource type too: `arn:aws:bedrock:us-east-2:<acct>:*`), and turning an inference-profile grant into the
 // concrete (profile, source Region) pairs the routing catalog knows.
-import { PLACEHOLDER_ACCOUNT, inferenceProfileArn, partitionOf } from "../../src/bedrock/arn";
-import { INVOKE_MODEL, routedModelArns } from "../../src/bedrock/grants";
-import { resolveModel } from "../../src/bedrock/resolve";
-import { PROFILE_PREFIXES } from "../../src/bedrock/model-id";
-import { catalogProfile, catalogProfileIds } from "../../src/bedrock/routing";
-import { ParsedDocument, ParsedStatement, hasWildcard, matchesAction, matchesResource, matchesWildcard, patternArnFields } from "../../src/iam";
+import {
+  PLACEHOLDER_ACCOUNT,
+  inferenceProfileArn,
+  partitionOf,
+  INVOKE_MODEL,
+  routedModelArns,
+  resolveModel,
+  PROFILE_PREFIXES,
+  catalogProfile,
+  catalogProfileIds,
+  ParsedDocument,
+  ParsedStatement,
+  hasWildcard,
+  matchesAction,
+  matchesResource,
+  matchesWildcard,
+  patternArnFields,
+} from "bedrock-sfn/domain";
 
 /** The two Bedrock runtime actions that call a model; both are authorised on the profile and on every routed model. */
 const INVOKE_ACTIONS = [INVOKE_MODEL, "bedrock:InvokeModelWithResponseStream"] as const;

@@ -2,9 +2,7 @@
 // definition says it statically: a literal object URI, or the literal prefix of a computed one.
 // workflow/analysis.ts (invokeModelTasks) tells whether a task uses Input/Output at all; this adds the S3 locations.
 import jsonata from "jsonata";
-import { isInvokeModelResource } from "../../src/workflow/contract";
-import { jsonataExpressionOf } from "../../src/workflow/task-arguments";
-import { walkStates } from "../../src/workflow/walk";
+import { isInvokeModelResource, jsonataExpressionOf, walkStates } from "bedrock-sfn/domain";
 
 export interface S3Location {
   bucket: string;

@@ -4,11 +4,26 @@
 //  - a model statement tied to a profile by bedrock:InferenceProfileArn needs that profile granted too;
 //  - a profile statement conditioned on bedrock:InferenceProfileArn never matches (AWS leaves the key unset there).
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { PLACEHOLDER_ACCOUNT, foundationModelArn, inferenceProfileArn, partitionOf } from "../../src/bedrock/arn";
-import { INVOKE_MODEL, PROFILE_ARN_KEY, REQUESTED_REGION_KEY } from "../../src/bedrock/grants";
-import { PROFILE_PREFIXES } from "../../src/bedrock/model-id";
-import { catalogProfile, catalogProfileIds } from "../../src/bedrock/routing";
-import { ParsedDocument, ParsedStatement, PolicySet, clausesOnKey, evaluateClause, hasWildcard, matchesWildcard, statementLabel } from "../../src/iam";
+import {
+  PLACEHOLDER_ACCOUNT,
+  foundationModelArn,
+  inferenceProfileArn,
+  partitionOf,
+  INVOKE_MODEL,
+  PROFILE_ARN_KEY,
+  REQUESTED_REGION_KEY,
+  PROFILE_PREFIXES,
+  catalogProfile,
+  catalogProfileIds,
+  ParsedDocument,
+  ParsedStatement,
+  PolicySet,
+  clausesOnKey,
+  evaluateClause,
+  hasWildcard,
+  matchesWildcard,
+  statementLabel,
+} from "bedrock-sfn/domain";
 import { accountsInDocuments, bedrockPattern, coversInvokeModel, invokeAllowStatements, profilePrefixOf, routedModelArnsOf } from "../lib/bedrock-patterns";
 import { DocumentScope, documentScopes } from "../lib/role-policies";
 import { Finding, arnList, eachSafely, violation } from "../lib/findings";

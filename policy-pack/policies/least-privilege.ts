@@ -1,9 +1,19 @@
 // Rule 4 (advisory): grants wider than a Bedrock workflow needs.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { foundationModelArn } from "../../src/bedrock/arn";
-import { LOG_DELIVERY_ACTIONS, PROFILE_ARN_KEY, TRACING_ACTIONS } from "../../src/bedrock/grants";
+import {
+  foundationModelArn,
+  LOG_DELIVERY_ACTIONS,
+  PROFILE_ARN_KEY,
+  TRACING_ACTIONS,
+  ParsedDocument,
+  ParsedStatement,
+  clausesOnKey,
+  hasWildcard,
+  matchesAction,
+  matchesResource,
+  statementLabel,
+} from "bedrock-sfn/domain";
 import { routedModelArnsOf } from "../lib/bedrock-patterns";
-import { ParsedDocument, ParsedStatement, clausesOnKey, hasWildcard, matchesAction, matchesResource, statementLabel } from "../../src/iam";
 import { bedrockPattern, invokeAllowStatements } from "../lib/bedrock-patterns";
 import { LeastPrivilegeConfig, leastPrivilegeSchema, readLeastPrivilegeConfig } from "../lib/config";
 import { readResourceDocuments } from "../lib/documents";

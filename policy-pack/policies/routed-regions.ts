@@ -2,9 +2,7 @@
 // the profile routes to from its source Region; otherwise calls that land there fail. Judged per role over the union
 // of its policies in the stack (IAM unions them), and per document for policies attached to no role in the stack.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { AuthorizationRequest, routedRequests } from "../../src/bedrock/grants";
-import { ResolvedModel, RoutingError, resolveModel } from "../../src/bedrock/resolve";
-import { Decision, ParsedDocument, statementLabel } from "../../src/iam";
+import { AuthorizationRequest, routedRequests, ResolvedModel, RoutingError, resolveModel, Decision, ParsedDocument, statementLabel } from "bedrock-sfn/domain";
 import { BedrockPattern, ProfileTarget, accountsInDocuments, bedrockPattern, invokeActionsOf, profileTargets } from "../lib/bedrock-patterns";
 import { Finding, arnList, eachSafely, note, violation } from "../lib/findings";
 import { stackPolicy } from "../lib/policy";

@@ -2,12 +2,22 @@
 // them, and whether that role's policies in this stack allow every authorisation those calls can make
 // (every routed Region, the payload objects in S3).
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { PLACEHOLDER_ACCOUNT, parseArn } from "../../src/bedrock/arn";
-import { AuthorizationRequest, routedRequests } from "../../src/bedrock/grants";
-import { ModelIdError } from "../../src/bedrock/model-id";
-import { ResolvedModel, RoutingError, resolveModel } from "../../src/bedrock/resolve";
-import { Decision, ParsedDocument, PolicySet, matchesAction } from "../../src/iam";
-import { analyzeDefinition, requiredRequests } from "../../src/workflow/analysis";
+import {
+  PLACEHOLDER_ACCOUNT,
+  parseArn,
+  AuthorizationRequest,
+  routedRequests,
+  ModelIdError,
+  ResolvedModel,
+  RoutingError,
+  resolveModel,
+  Decision,
+  ParsedDocument,
+  PolicySet,
+  matchesAction,
+  analyzeDefinition,
+  requiredRequests,
+} from "bedrock-sfn/domain";
 import { readResourceDocuments } from "../lib/documents";
 import { rolePolicyUnion } from "../lib/role-policies";
 import { Finding, note, safely, violation } from "../lib/findings";

@@ -33,6 +33,15 @@ if (!require("node:fs").existsSync(path.join(root, "tools", "cli", `${command}.t
   process.stderr.write("error: the bedrock-sfn command-line tools run from a clone of the repository (npm ci there); this package ships the library only\n");
   process.exit(2);
 }
+// The policy pack (which `start` runs) imports the library's domain as the package `bedrock-sfn/domain`: in this
+// repository that resolves to the TypeScript sources under the condition `bedrock-sfn-source` (else to lib/, the
+// build), so the tools and the pack run one copy of the domain, never a stale build. Node takes conditions only
+// at start, hence one re-run with it.
+if (!process.execArgv.includes("--conditions=bedrock-sfn-source")) {
+  const { spawnSync } = require("node:child_process");
+  const run = spawnSync(process.execPath, ["--conditions=bedrock-sfn-source", ...process.execArgv, __filename, command, ...rest], { stdio: "inherit" });
+  process.exit(run.status ?? 1);
+}
 require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
 const { runCli } = require(path.join(root, "tools", "cli", "lib", "args.ts"));
 const { main } = require(path.join(root, "tools", "cli", `${command}.ts`));
