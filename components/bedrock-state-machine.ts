@@ -24,7 +24,7 @@ export interface BedrockStateMachineArgs {
   /**
    * A workflow of your own (an ASL object, or its JSON text) instead of the built-in one. `${PayloadBucket}`,
    * `${AWS::Region}`, `${AWS::AccountId}`, `${AWS::Partition}` and `definitionSubstitutions` are replaced in it;
-   * the role is derived from its tasks (workflow/analysis): every Bedrock model with its routes, S3 URIs,
+   * the role is derived from its tasks (src/workflow/analysis): every Bedrock model with its routes, S3 URIs,
    * guardrails, customization jobs. Tasks of other services get nothing: grant them with `extraPolicies`.
    * The generation settings, `queryLanguage`, `modelFamily` and `guardrail` do not apply.
    */

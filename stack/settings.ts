@@ -25,7 +25,7 @@ import { PROJECT } from "./project";
 
 export { PROJECT };
 
-// The choices and defaults are the library's (src/defaults.ts); config validates stack values against them.
+// The choices and defaults are the library's (src/core/defaults.ts); config validates stack values against them.
 export type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
 
 // Whether AWS has a Region of the right shape is checked against the bundled list afterwards.
@@ -121,7 +121,7 @@ export const settingsSchema = z.object({
   guardrailVersion: z.string().regex(GUARDRAIL_VERSION, "must be DRAFT or a version number such as 1").optional(),
   trace: oneOf(GUARDRAIL_TRACE_VALUES).optional(),
   allowUnlistedRegion: boolean.default(false),
-  // The API front door (components/api-front-door.ts, api/contract.ts).
+  // The API front door (components/api-front-door.ts, src/api/contract.ts).
   api: oneOf(API_TYPES).default(DEFAULT_API_TYPE),
   apiAuth: oneOf(API_AUTH_MODES).default(API_DEFAULTS.auth),
   apiRateLimit: integer(API_LIMITS.rateLimit.min, API_LIMITS.rateLimit.max).default(API_DEFAULTS.rateLimit),

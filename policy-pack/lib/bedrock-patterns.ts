@@ -172,7 +172,7 @@ export function accountsInDocuments(documents: ParsedDocument[]): string[] {
 
 /**
  * The foundation-model ARNs a system profile routes to from a Region, as the role builder derives them
- * (bedrock/resolve + routedModelArns); undefined when the catalog does not know the profile there, or when the
+ * (src/bedrock/resolve + routedModelArns); undefined when the catalog does not know the profile there, or when the
  * ARN's partition is not the Region's (such a grant matches no call; the routed-Regions rule says so).
  */
 export function routedModelArnsOf(profileId: string, partition: string, region: string, account: string): string[] | undefined {

@@ -1,6 +1,6 @@
 // Where a state machine's Bedrock tasks read (Input.S3Uri) and write (Output.S3Uri) payloads, as far as the
 // definition says it statically: a literal object URI, or the literal prefix of a computed one.
-// workflow/analysis.ts (invokeModelTasks) tells whether a task uses Input/Output at all; this adds the S3 locations.
+// src/workflow/analysis.ts (invokeModelTasks) tells whether a task uses Input/Output at all; this adds the S3 locations.
 import jsonata from "jsonata";
 import { isInvokeModelResource, jsonataExpressionOf, walkStates } from "bedrock-sfn/domain";
 
@@ -38,7 +38,7 @@ export function payloadLocations(definition: unknown): PayloadLocations {
     }
   }
   const found: PayloadLocations = { input: [], output: [], elsewhere: [] };
-  // The one state walk (workflow/walk.ts): Parallel branches and Map processors included, languages inherited.
+  // The one state walk (src/workflow/walk.ts): Parallel branches and Map processors included, languages inherited.
   for (const { state, queryLanguage } of walkStates(doc)) {
     if (state.Type !== "Task" || !isInvokeModelResource(state.Resource)) continue;
     const args = (queryLanguage === "JSONata" ? state.Arguments : state.Parameters) as Json | undefined;

@@ -81,7 +81,7 @@ function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] 
           graph.policiesOf(found.role).sources.flatMap((s) => readResourceDocuments(s).documents),
         )
       : accountOf(machine, undefined, []);
-  // The one analysis of any definition (workflow/analysis.ts): every Bedrock integration (optimized invokeModel,
+  // The one analysis of any definition (src/workflow/analysis.ts): every Bedrock integration (optimized invokeModel,
   // the SDK's InvokeModel and Converse, customization jobs), guardrails, literal S3 URIs, PassRole. Models are
   // resolved here, so a ModelId the catalog does not know is a note and a malformed one a violation.
   const models = new Map<string, ResolvedModel | undefined>();

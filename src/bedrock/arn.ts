@@ -40,7 +40,7 @@ export interface Arn {
 
 /** Splits an ARN into its six fields; the resource part may itself hold colons (model versions do). */
 export function parseArn(arn: string): Arn | undefined {
-  // The one ARN splitter (iam/wildcard.ts), which IAM matching also uses: fields can never be read two ways.
+  // The one ARN splitter (src/iam/wildcard.ts), which IAM matching also uses: fields can never be read two ways.
   const fields = splitArnFields(arn);
   if (!fields) return undefined;
   const [, partition, service, region, account, resource] = fields;

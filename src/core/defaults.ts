@@ -1,4 +1,4 @@
-// The one owner of the library's choices and defaults. The component applies them, config/ validates stack config
+// The one owner of the library's choices and defaults. The component applies them, stack/ validates stack config
 // against them, Pulumi.yaml declares the same defaults (a test keeps the two in step) and the README's table says so.
 
 export const WORKFLOW_TYPES = ["STANDARD", "EXPRESS"] as const;

@@ -11,12 +11,12 @@ import { ParsedDocument, ParsedStatement, statementLabel } from "./document";
 import { MatchResult, matchResource, matchesAction, patternArnFields, splitArnFields } from "./wildcard";
 import { hasUnescapedWildcard } from "./glob";
 
-/** The part of an authorisation the matcher needs; bedrock/grants' AuthorizationRequest fits it. */
+/** The part of an authorisation the matcher needs; src/bedrock/grants' AuthorizationRequest fits it. */
 export interface IamRequest {
   action: string;
   resource: string;
   context?: RequestContext;
-  /** Keys the request carries whose values are not known here (see iam/context's awsRequestContext). */
+  /** Keys the request carries whose values are not known here (see src/iam/context's awsRequestContext). */
   unknownContextKeys?: readonly string[];
 }
 

@@ -1,6 +1,6 @@
 // IAM document reading and matching, small and dependency-free, shared by tests, the policy pack and the local cloud.
 // Our own code on purpose: the evaluator we trust as a reference, @cloud-copilot/iam-simulate, is AGPL, so it is a
-// dev-only dependency; test/iam/cross-check.test.ts compares the two on random policies and on every catalog profile.
+// dev-only dependency; test/src/iam/cross-check.test.ts compares the two on random policies and on every catalog profile.
 //
 // The entry point: `new PolicySet(documents, { boundary, context, unknownContextKeys }).evaluate({ action, resource,
 // context })` -> Decision (allowed, verdict, the deciding statement, the blocking condition). `evaluateRequest` is

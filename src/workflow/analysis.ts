@@ -1,6 +1,6 @@
 // The analysis of any state machine definition (ours, the user's, a hand-written one in another stack): every
 // Task at any depth, in both query languages, mapped to the IAM statements its execution role needs.
-// Bedrock model routing comes from bedrock/resolve and bedrock/grants (never re-derived here), so the role
+// Bedrock model routing comes from src/bedrock/resolve and src/bedrock/grants (never re-derived here), so the role
 // this writes, the policy pack's checks and the local runner's idea of what to serve cannot drift apart.
 import { foundationModelArn, parseArn, partitionOf } from "../bedrock/arn";
 import { AuthorizationRequest, PolicyStatement, REQUESTED_REGION_KEY, requiredBedrockStatements, routedRequests } from "../bedrock/grants";
@@ -39,7 +39,7 @@ export interface AnalysisContext {
   outputPrefix?: string;
   /** The model IDs a dynamic ModelId may take (`bedrock-sfn:allowedModels`); each is granted with its routes. */
   allowedModels?: string[];
-  /** Routing of one model ID; default: bedrock/resolve offline (the bundled catalog). */
+  /** Routing of one model ID; default: src/bedrock/resolve offline (the bundled catalog). */
   resolveModel?: (modelId: string) => ResolvedModel;
 }
 
@@ -161,7 +161,7 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
 
 /**
  * The authorisations the analysed tasks make at run time, one per grant: every routed call of every model
- * (bedrock/grants), a sample object under each S3 prefix, each guardrail, customization-job actions and PassRole.
+ * (src/bedrock/grants), a sample object under each S3 prefix, each guardrail, customization-job actions and PassRole.
  * A checker (the policy pack's stack view, a test's IAM evaluator) asks whether a role allows each of them.
  */
 export function requiredRequests(analysis: DefinitionAnalysis, context: Pick<AnalysisContext, "region">): AuthorizationRequest[] {

@@ -19,7 +19,7 @@
  * - inline: `{ text, stopReason, usage: { inputTokens, outputTokens }, model, raw }`
  *   (`raw` is the native response body; token counts are null where the family reports none);
  * - with `outputToS3`: `{ outputS3Uri, model }`; the native response body is in S3
- *   (normalise it with `normaliseResponse` from `bedrock/families`).
+ *   (normalise it with `normaliseResponse` from `src/bedrock/families`).
  * `model` is always the configured model identifier.
  */
 

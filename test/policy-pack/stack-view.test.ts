@@ -203,7 +203,7 @@ describe("policy: state machine role (stack view)", () => {
     assert.match(blocking(wrongRegion)[0].message, /cannot be called from Region 'us-east-1'/);
   });
 
-  describe("any Bedrock integration, through the one definition analysis (workflow/analysis.ts)", () => {
+  describe("any Bedrock integration, through the one definition analysis (src/workflow/analysis.ts)", () => {
     const GUARDRAIL = `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:guardrail/gr-1234abcd`;
     const applyGuardrail = { Effect: "Allow", Action: "bedrock:ApplyGuardrail", Resource: GUARDRAIL };
     const converse = (extra: object = {}) => ({

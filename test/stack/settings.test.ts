@@ -12,7 +12,7 @@ const base = { region: "us-east-1", modelId: "anthropic.claude-3-haiku-20240307-
 describe("stack settings", () => {
   it("applies the same defaults as Pulumi.yaml's config schema", () => {
     const project = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string; config: Record<string, { default?: unknown }> };
-    // The project name is the config namespace (config/project.ts), and the engine's stack folder.
+    // The project name is the config namespace (stack/project.ts), and the engine's stack folder.
     assert.equal(project.name, PROJECT);
     // Keys without a namespace belong to the project's, as Pulumi reads them.
     project.config = Object.fromEntries(Object.entries(project.config).map(([k, v]) => [k.includes(":") ? k : `bedrock-sfn:${k}`, v]));
@@ -32,7 +32,7 @@ describe("stack settings", () => {
     );
   });
 
-  it("takes its defaults from src/defaults.ts, the API front door's included", () => {
+  it("takes its defaults from src/core/defaults.ts, the API front door's included", () => {
     const settings = parseSettings(base);
     const fromLibrary = {
       ...DEFAULTS,

@@ -1,4 +1,4 @@
-// One measured run for bench/cdk.ts, in a fresh process: `node cdk-child.js <count>` synthesizes, with aws-cdk-lib
+// One measured run for tools/bench/cdk.ts, in a fresh process: `node cdk-child.js <count>` synthesizes, with aws-cdk-lib
 // from the scratch folder (cdk-folder.ts), one stack holding <count> copies of the shape one BedrockStateMachine
 // registers: payload bucket (S3-managed encryption with a bucket key, public access blocked, owner-enforced,
 // TLS-only policy, input/ and output/ expiring), execution log group, role with the confused-deputy conditions

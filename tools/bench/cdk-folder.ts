@@ -1,4 +1,4 @@
-// Where bench/cdk.ts finds aws-cdk-lib: a scratch folder outside the work tree (never a project dependency),
+// Where tools/bench/cdk.ts finds aws-cdk-lib: a scratch folder outside the work tree (never a project dependency),
 // filled by `npm run bench:cdk-setup`. BEDROCK_SFN_CDK_BENCH_DIR overrides it.
 import * as fs from "node:fs";
 import * as os from "node:os";

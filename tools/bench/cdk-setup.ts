@@ -1,5 +1,5 @@
 // npm run bench:cdk-setup: installs aws-cdk-lib and constructs from the npm registry into the scratch folder
-// bench/cdk.ts reads (cdk-folder.ts), outside the work tree, so the CDK never becomes a dependency of this project.
+// tools/bench/cdk.ts reads (cdk-folder.ts), outside the work tree, so the CDK never becomes a dependency of this project.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,7 +12,7 @@ function setup(): void {
     throw new Error(`BEDROCK_SFN_CDK_BENCH_DIR must be outside the project (${project}), got ${folder}`);
   }
   fs.mkdirSync(folder, { recursive: true });
-  const manifest = { name: "bedrock-sfn-cdk-bench", private: true, description: "Scratch install for bedrock-sfn's bench/cdk.ts", dependencies: CDK_PACKAGES };
+  const manifest = { name: "bedrock-sfn-cdk-bench", private: true, description: "Scratch install for bedrock-sfn's tools/bench/cdk.ts", dependencies: CDK_PACKAGES };
   fs.writeFileSync(path.join(folder, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   console.log(
     `installing ${Object.entries(CDK_PACKAGES)
@@ -22,7 +22,7 @@ function setup(): void {
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   execFileSync(npm, ["install", "--no-audit", "--no-fund", "--no-package-lock", "--omit=dev"], { cwd: folder, stdio: "inherit" });
   if (!cdkInstalled(folder)) throw new Error(`npm install finished but ${folder}/node_modules lacks ${Object.keys(CDK_PACKAGES).join(" or ")}`);
-  console.log(`ready: npm run bench (or npx ts-node --transpile-only bench/cdk.ts)`);
+  console.log(`ready: npm run bench (or npx ts-node --transpile-only tools/bench/cdk.ts)`);
 }
 
 if (require.main === module) {

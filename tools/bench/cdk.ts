@@ -1,6 +1,6 @@
-// The component against the AWS CDK synthesizing the same stack shape (bench/cdk-child.js): 1 and 100 copies,
+// The component against the AWS CDK synthesizing the same stack shape (tools/bench/cdk-child.js): 1 and 100 copies,
 // each run a fresh process with ts-node registered as Pulumi's language host (and a TypeScript CDK app) have it.
-// Ours is the compiled library under mocks (bench/library-child.js); the CDK's is aws-cdk-lib from a scratch
+// Ours is the compiled library under mocks (tools/bench/library-child.js); the CDK's is aws-cdk-lib from a scratch
 // folder outside the work tree (`npm run bench:cdk-setup`), never a project dependency. CPU in ms (user + system,
 // median of RUNS, the two interleaved so load from other jobs falls on both), and the ratio ours / CDK in the same
 // run. Figures are printed, never asserted.

@@ -40,7 +40,7 @@ export function cachedCliPath(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * The AWS provider stand-in's launcher (`pulumi-resource-aws`), which the copy in the engine's plugin cache runs
- * (engine/aws/plugin-install.ts).
+ * (tools/engine/aws/plugin-install.ts).
  */
 export const PLUGINS_DIR = path.join(__dirname, "plugins");
 

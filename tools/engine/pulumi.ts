@@ -1,6 +1,6 @@
 // `npm run pulumi -- <args>`: the real Pulumi CLI (built from source on first use), offline. State goes to the
 // gitignored `.pulumi-local/` file backend, secrets use a fixed passphrase, and AWS is the local provider
-// stand-in (engine/aws/): nothing reaches AWS. With the Pulumi CLI and AWS credentials, run plain `pulumi`.
+// stand-in (tools/engine/aws/): nothing reaches AWS. With the Pulumi CLI and AWS credentials, run plain `pulumi`.
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";

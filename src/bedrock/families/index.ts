@@ -3,7 +3,7 @@
  *
  * One file per family (./anthropic.ts ...), each filling in `FamilyFormat` (./format.ts). The request body and the
  * normalisation are written once, as JSONata, and serve every reader, so they cannot drift apart:
- * - the workflow builder (`workflow/`) embeds them in the JSONata definition (and takes the JSONPath fragments);
+ * - the workflow builder (`src/workflow/`) embeds them in the JSONata definition (and takes the JSONPath fragments);
  * - the offline tools evaluate the same expressions: `buildRequestBody` (a large prompt moved to S3) and
  *   `normaliseResponse` (a response the workflow wrote to S3), so a response read back equals the inline output;
  * - the local Bedrock stand-in answers with `sampleResponse`.

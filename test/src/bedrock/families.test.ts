@@ -28,7 +28,7 @@ async function jsonPathBody(family: ModelFamily, params: PromptParams): Promise<
   return machine.run({ prompt: params.prompt, system: params.system } as never).result;
 }
 
-describe("bedrock/families", () => {
+describe("src/bedrock/families", () => {
   describe("legacy text formats of the seed write-ups", () => {
     it("anthropic-text-completions: the Human/Assistant prompt and max_tokens_to_sample, answer from completion", async () => {
       const body = await buildRequestBody("anthropic-text-completions", { prompt: "Give me a cowboy joke", maxTokens: 256, temperature: 0.5 });

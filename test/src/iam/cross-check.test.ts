@@ -1,4 +1,4 @@
-// Our matcher (iam/) is checked against an independent evaluator, @cloud-copilot/iam-simulate.
+// Our matcher (src/iam/) is checked against an independent evaluator, @cloud-copilot/iam-simulate.
 // That package is AGPL and a dev-only dependency: it may be used here, never from shipped code.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";

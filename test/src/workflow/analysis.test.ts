@@ -58,7 +58,7 @@ describe("analyzeDefinition", () => {
         ["Fan/Branch 2/Old/C", "JSONata", "aws-sdk:bedrockruntime:invokeModel", ["global.anthropic.claude-sonnet-4-5-20250929-v1:0"]],
       ],
     );
-    // Each model's statements are exactly what bedrock/grants requires for it, Sids numbered to stay unique.
+    // Each model's statements are exactly what src/bedrock/grants requires for it, Sids numbered to stay unique.
     for (const [i, id] of ["us.amazon.nova-lite-v1:0", "anthropic.claude-3-haiku-20240307-v1:0", "global.anthropic.claude-sonnet-4-5-20250929-v1:0"].entries()) {
       const expected = requiredBedrockStatements(resolveModel({ modelId: id, sourceRegion: "us-east-1", account: "123456789012" }));
       for (const statement of expected)

@@ -5,7 +5,7 @@ import { jsonataExpressionOf, jsonataTemplate } from "../../../src/workflow/asl"
 import { readTaskArguments } from "../../../src/workflow/task-arguments";
 import { queryLanguageOf, walkStates } from "../../../src/workflow/walk";
 
-describe("workflow/asl: JSONata {% %} strings", () => {
+describe("src/workflow/asl: JSONata {% %} strings", () => {
   it("reads the text between the markers of a string that starts with {% and ends with %}", () => {
     assert.equal(jsonataExpressionOf("{% $states.input %}"), " $states.input ");
     assert.equal(jsonataExpressionOf("{%$x%}"), "$x");
@@ -46,7 +46,7 @@ describe("workflow/asl: JSONata {% %} strings", () => {
   });
 });
 
-describe("workflow/walk: query languages", () => {
+describe("src/workflow/walk: query languages", () => {
   it("a machine's own QueryLanguage, else the inherited one, else JSONPath", () => {
     assert.equal(queryLanguageOf({}), "JSONPath");
     assert.equal(queryLanguageOf({ QueryLanguage: "JSONata" }), "JSONata");

@@ -15,7 +15,7 @@ import { allOptions, BUCKET, describeOptions, optionsFor } from "./helpers/fixtu
 
 const taskStates = (definition: StateMachineDefinition) => Object.entries(definition.States).filter((entry): entry is [string, TaskState] => entry[1].Type === "Task");
 
-describe("workflow/buildDefinition: structure", () => {
+describe("src/workflow/buildDefinition: structure", () => {
   describe("is a valid ASL definition (asl-validator)", () => {
     for (const options of allOptions()) {
       it(describeOptions(options), () => {

@@ -32,7 +32,7 @@ async function reasons(type: string, inputs: Record<string, unknown>): Promise<s
   return (result.failures ?? []).map((f) => `${f.property}: ${f.reason}`);
 }
 
-describe("engine/aws: the AWS provider stand-in", () => {
+describe("tools/engine/aws: the AWS provider stand-in", () => {
   it("reads type and name out of a URN with a parent chain", () => {
     assert.deepEqual(parseUrn(urn(ROLE, "bedrock-sfn-role")), { type: ROLE, name: "bedrock-sfn-role" });
   });

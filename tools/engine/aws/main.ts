@@ -1,4 +1,4 @@
-// `pulumi-resource-aws` (engine/plugins/): serves the stand-in over Pulumi's provider protocol.
+// `pulumi-resource-aws` (tools/engine/plugins/): serves the stand-in over Pulumi's provider protocol.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { AWS_PROVIDER_VERSION } from "../paths";

@@ -1,6 +1,6 @@
 // What a local run needs from a synthesized stack: the definition the state machine would get, the payload
 // bucket, and the generation settings (to build a request body when a large prompt must go through S3).
-// Typed by shape, so that any synth result (scripts/lib/synth) fits without local/ depending on scripts/.
+// Typed by shape, so that any synth result (tools/cli/lib/synth) fits without tools/local/ depending on tools/cli/.
 
 import { readSettings } from "../../../stack/settings";
 import type { RecordedResource } from "../../shared/recorded-resources";

@@ -1,6 +1,6 @@
 // The API front door on 127.0.0.1, as API Gateway serves the stack's REST API: throttling (rate and burst),
 // authentication (a SigV4 Authorization header, or the API key), the request validator (the request model),
-// the mapping templates (rendered by local/api-gateway), and the call to Step Functions over its JSON protocol,
+// the mapping templates (rendered by tools/local/api-gateway), and the call to Step Functions over its JSON protocol,
 // sent to the local Step Functions endpoint. Signatures are not verified here (see README).
 import * as crypto from "node:crypto";
 import * as http from "node:http";

@@ -22,7 +22,7 @@ export type BedrockGate = (modelId: string, body: Buffer) => GateAnswer;
 export interface BedrockGateOptions {
   router: BedrockRouter;
   role: ExecutionRole;
-  /** false: route only, never refuse (the "authorisation off" figure in bench/). */
+  /** false: route only, never refuse (the "authorisation off" figure in tools/bench/). */
   authorise?: boolean;
 }
 

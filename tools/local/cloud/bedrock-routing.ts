@@ -1,5 +1,5 @@
 // Where Bedrock sends each InvokeModel call, and which authorisations AWS makes for that landing. The Regions and
-// the requests come from the project's routing (bedrock/resolve, bedrock/grants' routedRequests); this module only
+// the requests come from the project's routing (src/bedrock/resolve, src/bedrock/grants' routedRequests); this module only
 // picks one destination per call (seeded, or pinned) and keeps the requests that apply to it.
 
 import { partitionOf } from "../../../src/bedrock/arn";
@@ -77,7 +77,7 @@ export function createBedrockRouter(options: BedrockRouterOptions): BedrockRoute
   };
 }
 
-/** The Regions a call can land in (bedrock/resolve's routed Regions); for `global.`, every commercial Region of the partition. */
+/** The Regions a call can land in (src/bedrock/resolve's routed Regions); for `global.`, every commercial Region of the partition. */
 export function destinationsOf(model: ResolvedModel): string[] {
   const routed = routedRegionsOf(model);
   return routed === "*" ? knownRegions().filter((region) => partitionOf(region) === model.partition) : routed;

@@ -1,5 +1,5 @@
 // The identity the local cloud acts as when the workflow calls Bedrock and S3: the execution role's ARN and its
-// IAM policies, read and decided by the project's own evaluator (iam/). This is the thin adapter between iam/'s
+// IAM policies, read and decided by the project's own evaluator (src/iam/). This is the thin adapter between src/iam/'s
 // documents and decisions and the stand-ins' "may this call go ahead" question.
 
 import { BedrockSfnError } from "../../../src/core/errors";

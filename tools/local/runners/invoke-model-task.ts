@@ -38,7 +38,7 @@ export interface InvokeModelTaskDeps {
   s3: S3Client;
 }
 
-/** Runs one call of the optimized integration (named apart from workflow/analysis.ts's InvokeModelTask, a task found in a definition). */
+/** Runs one call of the optimized integration (named apart from src/workflow/analysis.ts's InvokeModelTask, a task found in a definition). */
 export type InvokeModelRunner = (args: unknown) => Promise<InvokeModelResult>;
 
 export function createInvokeModelTask({ bedrock, s3 }: InvokeModelTaskDeps): InvokeModelRunner {

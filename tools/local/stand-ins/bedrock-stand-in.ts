@@ -63,7 +63,7 @@ export interface BedrockStandInOptions {
   /** Fixed port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
   /**
-   * Routes and authorises each call before it is answered (local/cloud/bedrock-gate); a refusal is returned in
+   * Routes and authorises each call before it is answered (tools/local/cloud/bedrock-gate); a refusal is returned in
    * AWS's shape. Checked before injected faults, as AWS authorises a call before it throttles it.
    */
   gate?: (modelId: string, body: Buffer) => { region?: string; refusal?: { type: "AccessDeniedException" | "ValidationException"; message: string } };

@@ -1,4 +1,4 @@
-// The generated JSONata definitions evaluated by the project's own JSONata runner (local/runners), with each Task
+// The generated JSONata definitions evaluated by the project's own JSONata runner (tools/local/runners), with each Task
 // answered by a test handler instead of the Bedrock stand-in. Retries run as defined, their backoff shrunk to
 // nothing, so a failing handler is called once per attempt before the catchers see its error.
 
