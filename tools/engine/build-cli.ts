@@ -27,16 +27,20 @@ export function cachedCliIsUsable(env: NodeJS.ProcessEnv = process.env): boolean
  * The Node language host next to the cached CLI, where the engine looks for bundled plugins first (so it does not
  * warn about taking it from PATH). The cache is shared by every checkout on the machine, so the launcher names no
  * path inside a project: it runs the project's own launcher (tools/engine/plugins/pulumi-language-nodejs) that
- * engineEnv names in BEDROCK_SFN_LANGUAGE_HOST, and checkouts of different layouts never rewrite it in turn.
+ * engineEnv names in BEDROCK_SFN_LANGUAGE_HOST. A checkout from before tools/ existed sets only BEDROCK_SFN_ROOT
+ * and keeps engine/language-host.ts at its root: served too, so that checkouts of either layout share one cache.
  */
 const LANGUAGE_HOST_LAUNCHER = `#!/usr/bin/env bash
 # The Node.js language host of bedrock-sfn's offline Pulumi build (written by tools/engine/build-cli.ts): it runs
 # the language host of the project that started the engine (BEDROCK_SFN_LANGUAGE_HOST, set by 'npm run pulumi').
-if [ -z "\${BEDROCK_SFN_LANGUAGE_HOST:-}" ] || [ ! -x "$BEDROCK_SFN_LANGUAGE_HOST" ]; then
-  echo "pulumi-language-nodejs: this Pulumi build runs Node.js programs only through bedrock-sfn's 'npm run pulumi' (BEDROCK_SFN_LANGUAGE_HOST is not set)" >&2
-  exit 1
+if [ -n "\${BEDROCK_SFN_LANGUAGE_HOST:-}" ] && [ -x "$BEDROCK_SFN_LANGUAGE_HOST" ]; then
+  exec "$BEDROCK_SFN_LANGUAGE_HOST" "$@"
 fi
-exec "$BEDROCK_SFN_LANGUAGE_HOST" "$@"
+if [ -n "\${BEDROCK_SFN_ROOT:-}" ] && [ -f "$BEDROCK_SFN_ROOT/engine/language-host.ts" ]; then
+  exec node --require "$BEDROCK_SFN_ROOT/node_modules/ts-node/register/transpile-only" "$BEDROCK_SFN_ROOT/engine/language-host.ts" "$@"
+fi
+echo "pulumi-language-nodejs: this Pulumi build runs Node.js programs only through bedrock-sfn's 'npm run pulumi' (BEDROCK_SFN_LANGUAGE_HOST is not set)" >&2
+exit 1
 `;
 
 /** Writes the language host launcher next to the cached CLI when it is missing or outdated. */
