@@ -28,11 +28,6 @@ if (!Object.hasOwn(COMMANDS, command)) {
   process.stderr.write(`error: unknown command '${String(command).slice(0, 40)}'; commands: ${Object.keys(COMMANDS).join(", ")}\n`);
   process.exit(2);
 }
-// npm always packs a package's bin, but the library's tarball ships no CLI sources (they live in the repository).
-if (!require("node:fs").existsSync(path.join(root, "tools", "cli", `${command}.ts`))) {
-  process.stderr.write("error: the bedrock-sfn command-line tools run from a clone of the repository (npm ci there); this package ships the library only\n");
-  process.exit(2);
-}
 // The policy pack (which `start` runs) imports the library's domain as the package `bedrock-sfn/domain`: in this
 // repository that resolves to the TypeScript sources under the condition `bedrock-sfn-source` (else to lib/, the
 // build), so the tools and the pack run one copy of the domain, never a stale build. Node takes conditions only
