@@ -1,4 +1,4 @@
-// Pulumi entry point: `pulumi up --stack dev`. Everything lives in program.ts so the offline tools can run it too.
-import { program } from "./program";
+// Pulumi entry point: `pulumi up --stack dev`. Everything lives in stack/program.ts so the offline tools can run it too.
+import { program } from "./stack/program";
 
 export = program();

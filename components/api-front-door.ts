@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EXECUTIONS_PATH, GENERATE_PATH, GENERATE_REQUEST_SCHEMA, STAGE_NAME } from "../api/contract";
+import { EXECUTIONS_PATH, GENERATE_PATH, GENERATE_REQUEST_SCHEMA, STAGE_NAME } from "../src/api/contract";
 import {
   BAD_REQUEST_BODY_TEMPLATE,
   JSON_CONTENT_TYPE,
@@ -10,10 +10,10 @@ import {
   describeRequestTemplate,
   integrationResponses,
   startRequestTemplate,
-} from "../api/mapping-templates";
-import { executionArnPrefix, frontDoorRolePolicy, frontDoorTrustPolicy } from "../api/role-policy";
-import { partitionOf } from "../bedrock/arn";
-import { type ApiAuth, WORKFLOW_TYPES, type WorkflowType } from "../src/defaults";
+} from "../src/api/mapping-templates";
+import { executionArnPrefix, frontDoorRolePolicy, frontDoorTrustPolicy } from "../src/api/role-policy";
+import { partitionOf } from "../src/bedrock/arn";
+import { type ApiAuth, WORKFLOW_TYPES, type WorkflowType } from "../src/core/defaults";
 import { API_ARGUMENTS, API_DEFAULTS, argumentChecks } from "./arguments";
 import { leanRegistration } from "./registration-stacks";
 

@@ -3,13 +3,13 @@
 // schema and the docs' settings table (both written by `npm run schema`) all derive from it.
 // Adding an argument: docs/contributing.md ("Adding an argument").
 import * as pulumi from "@pulumi/pulumi";
-import { MODEL_FAMILIES } from "../bedrock/families";
-import { parseModelId } from "../bedrock/model-id";
-import { DEFAULT_TEMPERATURE } from "../bedrock/request-parameters";
-import { REGION_NAME } from "../bedrock/regions";
-import { clip } from "../bedrock/text";
-import { API_AUTH_MODES, LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/defaults";
-import { BedrockSfnError } from "../src/errors";
+import { MODEL_FAMILIES } from "../src/bedrock/families";
+import { parseModelId } from "../src/bedrock/model-id";
+import { DEFAULT_TEMPERATURE } from "../src/bedrock/request-parameters";
+import { REGION_NAME } from "../src/bedrock/regions";
+import { clip } from "../src/bedrock/text";
+import { API_AUTH_MODES, LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/core/defaults";
+import { BedrockSfnError } from "../src/core/errors";
 
 /** How a value is written: the config types of Pulumi.yaml (string, integer, boolean, array, object) plus number. */
 export type ArgumentKind = "string" | "integer" | "number" | "boolean" | "list" | "map";

@@ -1,18 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ModelFamily, familyForModel } from "../bedrock/families";
-import type { PolicyDocument } from "../bedrock/grants";
-import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../bedrock/resolve";
-import { definitionRolePolicy, rolePolicyDocument, stateMachineTrustPolicy } from "../bedrock/role-policy";
-import { PLACEHOLDER_ACCOUNT, partitionOf } from "../bedrock/arn";
-import type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/defaults";
-import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, GuardrailOptions, buildDefinition } from "../workflow";
-import { DefinitionAnalysis, analyzeGrantable, guardrailArn, modelIdsToResolve } from "../workflow/analysis";
-import { substituteDefinition } from "../workflow/definition-source";
+import { ModelFamily, familyForModel } from "../src/bedrock/families";
+import type { PolicyDocument } from "../src/bedrock/grants";
+import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../src/bedrock/resolve";
+import { definitionRolePolicy, rolePolicyDocument, stateMachineTrustPolicy } from "../src/bedrock/role-policy";
+import { PLACEHOLDER_ACCOUNT, partitionOf } from "../src/bedrock/arn";
+import type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
+import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, GuardrailOptions, buildDefinition } from "../src/workflow";
+import { DefinitionAnalysis, analyzeGrantable, guardrailArn, modelIdsToResolve } from "../src/workflow/analysis";
+import { substituteDefinition } from "../src/workflow/definition-source";
 import { DEFAULTS, checkStateMachineArgs } from "./arguments";
-import { useCatalogFile } from "../bedrock/catalog";
-import { assertNotEndOfLife } from "../bedrock/lifecycle";
-import { generationSettingsForModelId } from "../bedrock/request-parameters";
+import { useCatalogFile } from "../src/bedrock/catalog";
+import { assertNotEndOfLife } from "../src/bedrock/lifecycle";
+import { generationSettingsForModelId } from "../src/bedrock/request-parameters";
 import { leanRegistration } from "./registration-stacks";
 import { PayloadBucket, payloadBucketName } from "./payload-bucket";
 
@@ -27,7 +27,7 @@ export interface BedrockStateMachineArgs {
   /**
    * A workflow of your own (an ASL object, or its JSON text) instead of the built-in one. `${PayloadBucket}`,
    * `${AWS::Region}`, `${AWS::AccountId}`, `${AWS::Partition}` and `definitionSubstitutions` are replaced in it;
-   * the role is derived from its tasks (workflow/analysis): every Bedrock model with its routes, S3 URIs,
+   * the role is derived from its tasks (src/workflow/analysis): every Bedrock model with its routes, S3 URIs,
    * guardrails, customization jobs. Tasks of other services get nothing: grant them with `extraPolicies`.
    * The generation settings, `queryLanguage`, `modelFamily` and `guardrail` do not apply.
    */
@@ -328,7 +328,10 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
             JSON.stringify(
               buildDefinition({
                 // Fitted to the model: no temperature for one that rejects it (bedrock/request-parameters.ts).
-                ...generationSettingsForModelId({ modelId: args.modelId!, maxTokens: args.maxTokens ?? DEFAULTS.maxTokens, temperature: args.temperature }, model?.foundationModelId),
+                ...generationSettingsForModelId(
+                  { modelId: args.modelId!, maxTokens: args.maxTokens ?? DEFAULTS.maxTokens, temperature: args.temperature },
+                  model?.foundationModelId,
+                ),
                 guardrail: args.guardrail,
                 modelId: args.modelId!,
                 family: fam!,

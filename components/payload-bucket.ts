@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "../workflow/contract";
+import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "../src/workflow/contract";
 import { PAYLOAD_BUCKET_ARGUMENTS, argumentChecks } from "./arguments";
 import { leanRegistration } from "./registration-stacks";
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Bundles the pack into dist/ so it ships alone: the project's domain (../bedrock, ../iam, ../workflow, ../api) and
-// jsonata are inlined; @pulumi/policy and @pulumi/pulumi stay external (the pack's dependencies, resolved by the
+// Bundles the pack into dist/ so it ships alone: the library's domain (the package bedrock-sfn/domain, a
+// devDependency, taken from its TypeScript sources through the condition bedrock-sfn-source) and jsonata are inlined; @pulumi/policy and @pulumi/pulumi stay external (the pack's dependencies, resolved by the
 // CLI's runner). dist/index.js serves the pack (the package's main); dist/library.js exports the policies factory.
 // Run by `npm run build` (setup, .ci/run and `npm pack` run it; mocha rebuilds it before the tests).
 const path = require("node:path");
@@ -18,6 +18,7 @@ async function build() {
     target: "node20",
     format: "cjs",
     external: EXTERNAL,
+    conditions: ["bedrock-sfn-source"],
     sourcemap: "linked",
     sourcesContent: false,
     legalComments: "linked",

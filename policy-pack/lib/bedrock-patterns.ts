@@ -1,11 +1,11 @@
 // Reading Bedrock ARNs inside IAM statements, where any field may carry wildcards (account included, and the
 // resource type too: `arn:aws:bedrock:us-east-2:<acct>:*`), and turning an inference-profile grant into the
 // concrete (profile, source Region) pairs the routing catalog knows.
-import { PLACEHOLDER_ACCOUNT, inferenceProfileArn, partitionOf } from "../../bedrock/arn";
-import { INVOKE_MODEL, routedModelArns } from "../../bedrock/grants";
-import { resolveModel } from "../../bedrock/resolve";
-import { PROFILE_PREFIXES } from "../../bedrock/model-id";
-import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
+import { PLACEHOLDER_ACCOUNT, inferenceProfileArn, partitionOf } from "bedrock-sfn/domain";
+import { INVOKE_MODEL, routedModelArns } from "bedrock-sfn/domain";
+import { resolveModel } from "bedrock-sfn/domain";
+import { PROFILE_PREFIXES } from "bedrock-sfn/domain";
+import { catalogProfile, catalogProfileIds } from "bedrock-sfn/domain";
 import {
   ParsedDocument,
   ParsedStatement,
@@ -16,7 +16,7 @@ import {
   matchesWildcard,
   patternArnFields,
   variablesAsWildcards,
-} from "../../iam";
+} from "bedrock-sfn/domain";
 
 /** The two Bedrock runtime actions that call a model; both are authorised on the profile and on every routed model. */
 const INVOKE_ACTIONS = [INVOKE_MODEL, "bedrock:InvokeModelWithResponseStream"] as const;
@@ -199,7 +199,7 @@ export function accountsInDocuments(documents: ParsedDocument[]): string[] {
 
 /**
  * The foundation-model ARNs a system profile routes to from a Region, as the role builder derives them
- * (bedrock/resolve + routedModelArns); undefined when the catalog does not know the profile there, or when the
+ * (src/bedrock/resolve + routedModelArns); undefined when the catalog does not know the profile there, or when the
  * ARN's partition is not the Region's (such a grant matches no call; the routed-Regions rule says so).
  */
 export function routedModelArnsOf(profileId: string, partition: string, region: string, account: string): string[] | undefined {

@@ -1,7 +1,7 @@
 // Finds the IAM identity-policy documents a resource carries (classic aws and aws-native types) and reads them with
-// iam/. Whatever cannot be read becomes a note for the user, never an exception; what IAM itself refuses (malformed,
+// src/iam/. Whatever cannot be read becomes a note for the user, never an exception; what IAM itself refuses (malformed,
 // over IAM's size quota for that kind of policy) is a note of kind "malformed", and the document is still judged.
-import { ParsedDocument, policySize, readPolicyDocument } from "../../iam";
+import { ParsedDocument, policySize, readPolicyDocument } from "bedrock-sfn/domain";
 import { PackResource, TYPES, describeResource } from "./resources";
 import { findUnknown, isUnknownValue } from "./values";
 

@@ -1,10 +1,10 @@
 // Where a state machine's Bedrock tasks read (Input.S3Uri) and write (Output.S3Uri) payloads, as far as the
 // definition says it statically: a literal object URI, or the literal prefix of a computed one.
-// workflow/analysis.ts (invokeModelTasks) tells whether a task uses Input/Output at all; this adds the S3 locations.
+// src/workflow/analysis.ts (invokeModelTasks) tells whether a task uses Input/Output at all; this adds the S3 locations.
 import jsonata from "jsonata";
-import { isInvokeModelResource } from "../../workflow/contract";
-import { jsonataExpressionOf } from "../../workflow/task-arguments";
-import { walkStates } from "../../workflow/walk";
+import { isInvokeModelResource } from "bedrock-sfn/domain";
+import { jsonataExpressionOf } from "bedrock-sfn/domain";
+import { walkStates } from "bedrock-sfn/domain";
 import { uniqueBy } from "./unique";
 
 export interface S3Location {
@@ -41,7 +41,7 @@ export function payloadLocations(definition: unknown): PayloadLocations {
     }
   }
   const found: PayloadLocations = { input: [], output: [], elsewhere: [] };
-  // The one state walk (workflow/walk.ts): Parallel branches and Map processors included, languages inherited.
+  // The one state walk (src/workflow/walk.ts): Parallel branches and Map processors included, languages inherited.
   for (const { state, queryLanguage } of walkStates(doc)) {
     if (state.Type !== "Task" || !isInvokeModelResource(state.Resource)) continue;
     const args = (queryLanguage === "JSONata" ? state.Arguments : state.Parameters) as Json | undefined;

@@ -3,9 +3,9 @@
 // writes them (bedrock/grants' requiredBedrockStatements), and nothing else. CrossGuard hands a remediation one
 // resource at a time, so the document is judged alone: ARNs another policy of the role already grants may be added
 // again (harmless), and a Deny or a condition that refuses a call is left for the user (the violation names it).
-import { AuthorizationRequest, PolicyStatement, requiredBedrockStatements, routedRequests } from "../../bedrock/grants";
-import { ResolvedModel, resolveModel } from "../../bedrock/resolve";
-import { PolicySet, awsRequestContext, hasWildcard, readPolicyDocument } from "../../iam";
+import { AuthorizationRequest, PolicyStatement, requiredBedrockStatements, routedRequests } from "bedrock-sfn/domain";
+import { ResolvedModel, resolveModel } from "bedrock-sfn/domain";
+import { PolicySet, awsRequestContext, hasWildcard, readPolicyDocument } from "bedrock-sfn/domain";
 import { bedrockPattern, invokeActionsOf, profileTargets } from "./bedrock-patterns";
 import { TYPES } from "./resources";
 

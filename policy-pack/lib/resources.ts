@@ -1,29 +1,6 @@
 // One shape for the resources the policies look at, whether they come from the Analyze call (one resource),
-// the AnalyzeStack call (all of them) or a recorded resource list (evaluateResources), and the one shape of a
-// recorded resource itself, whichever offline tool recorded it.
+// the AnalyzeStack call (all of them) or a recorded resource list (the offline tools' evaluateResources).
 import { plainProperties } from "./values";
-
-/**
- * A resource as the offline tools record it: the mock engine's registrations (synth, scripts/lib/synth.ts) and the
- * real engine's checkpoint (engine/deployed-state.ts). evaluateResources judges a list of them.
- */
-export interface RecordedResource {
-  type: string;
-  /** The logical name (the URN's last segment). */
-  name: string;
-  /** Its URN: the type chain shows where it sits in the component tree. */
-  urn?: string;
-  /** The ID the provider answered (undefined for components, and for a first preview). */
-  id?: string;
-  inputs: Record<string, unknown>;
-  /** What the provider reported: the inputs plus what AWS computes (ARNs, names). */
-  outputs?: Record<string, unknown>;
-}
-
-/** The resource's state as a provider reports it, and as the engine's stack analysis sees it: inputs, outputs over them, and the id. */
-export function recordedState(resource: Partial<Pick<RecordedResource, "inputs" | "outputs" | "id">>): Record<string, unknown> {
-  return { ...(resource.inputs ?? {}), ...(resource.outputs ?? {}), ...(resource.id !== undefined ? { id: resource.id } : {}) };
-}
 
 export const TYPES = {
   policy: "aws:iam/policy:Policy",

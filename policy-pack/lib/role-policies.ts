@@ -1,7 +1,7 @@
 // The union of the identity policies that apply to one role in the stack (inline, RolePolicy, attached Policy,
 // managedPolicyArns, and the AWS-managed policies this pack bundles), with its permissions boundary, as one indexed
 // PolicySet: IAM judges a role's calls against all of them together, so the pack does too.
-import { FilledContext, PRINCIPAL_ACCOUNT_KEY, PRINCIPAL_ARN_KEY, ParsedDocument, PolicySet, accountOfArn, awsRequestContext, readPolicyDocument } from "../../iam";
+import { FilledContext, PRINCIPAL_ACCOUNT_KEY, PRINCIPAL_ARN_KEY, ParsedDocument, PolicySet, accountOfArn, awsRequestContext, readPolicyDocument } from "bedrock-sfn/domain";
 import { ManagedPolicyData, bundledManagedPolicy } from "./managed-policies";
 import { POLICY_RESOURCE_TYPES, readResourceDocuments } from "./documents";
 import { Finding, note } from "./findings";

@@ -2,8 +2,7 @@
 // front (their executions included), and only with the calls a front door makes. A broader role lets anyone who
 // can reach one API method start, stop or rewrite other workflows through it.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { executionArnPattern } from "../../api/role-policy";
-import { ParsedStatement, matchesAction, matchesResource, statementLabel } from "../../iam";
+import { executionArnPattern, ParsedStatement, matchesAction, matchesResource, statementLabel } from "bedrock-sfn/domain";
 import { readResourceDocuments } from "../lib/documents";
 import { Finding, arnList, note, safely, violation } from "../lib/findings";
 import { stackPolicy } from "../lib/policy";

@@ -1,9 +1,17 @@
 // Rule 5 (configurable, inactive until configured): models must not be routed outside the allowed Regions.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { PLACEHOLDER_ACCOUNT, parseArn } from "../../bedrock/arn";
-import { ResolvedModel, resolveModel, routedRegionsOf } from "../../bedrock/resolve";
-import { ParsedDocument, hasWildcard, matchesWildcard, statementLabel } from "../../iam";
-import { analyzeDefinition } from "../../workflow/analysis";
+import {
+  PLACEHOLDER_ACCOUNT,
+  parseArn,
+  ResolvedModel,
+  resolveModel,
+  routedRegionsOf,
+  ParsedDocument,
+  hasWildcard,
+  matchesWildcard,
+  statementLabel,
+  analyzeDefinition,
+} from "bedrock-sfn/domain";
 import { accountMatching, bedrockPattern, invokeAllowStatements } from "../lib/bedrock-patterns";
 import { DataResidencyConfig, dataResidencySchema, readDataResidencyConfig } from "../lib/config";
 import { readResourceDocuments } from "../lib/documents";

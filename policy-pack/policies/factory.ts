@@ -1,7 +1,7 @@
 // The policies as a factory, so an organisation can assemble its own pack (its own name, enforcement levels and
 // baked-in configuration) from the same rules, as awsguard exports AwsGuard. index.ts serves the defaults.
 import type { EnforcementLevel, Policies, Policy, PolicyConfigSchema, ResourceValidation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { BedrockSfnError } from "../../src/errors";
+import { BedrockSfnError } from "bedrock-sfn/domain";
 import { policies as defaultPolicies } from "./index";
 
 /** The names of the pack's policies, as the CLI lists them and as `--policy-pack-config` keys them. */

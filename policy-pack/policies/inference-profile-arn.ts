@@ -4,10 +4,10 @@
 //  - a model statement tied to a profile by bedrock:InferenceProfileArn needs that profile granted too;
 //  - a profile statement conditioned on bedrock:InferenceProfileArn never matches (AWS leaves the key unset there).
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { PLACEHOLDER_ACCOUNT, foundationModelArn, inferenceProfileArn, partitionOf } from "../../bedrock/arn";
-import { INVOKE_MODEL, PROFILE_ARN_KEY, REQUESTED_REGION_KEY } from "../../bedrock/grants";
-import { PROFILE_PREFIXES } from "../../bedrock/model-id";
-import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
+import { PLACEHOLDER_ACCOUNT, foundationModelArn, inferenceProfileArn, partitionOf } from "bedrock-sfn/domain";
+import { INVOKE_MODEL, PROFILE_ARN_KEY, REQUESTED_REGION_KEY } from "bedrock-sfn/domain";
+import { PROFILE_PREFIXES } from "bedrock-sfn/domain";
+import { catalogProfile, catalogProfileIds } from "bedrock-sfn/domain";
 import {
   ParsedDocument,
   ParsedStatement,
@@ -19,7 +19,7 @@ import {
   statementLabel,
   variablesAsWildcards,
   hasPolicyVariable,
-} from "../../iam";
+} from "bedrock-sfn/domain";
 import { accountsInDocuments, bedrockPattern, coversInvokeModel, invokeAllowStatements, profilePrefixOf, routedModelArnsOf } from "../lib/bedrock-patterns";
 import { DocumentScope, documentScopes } from "../lib/role-policies";
 import { Finding, arnList, eachSafely, violation } from "../lib/findings";

@@ -1,10 +1,10 @@
 // Rule 4 (advisory): grants wider than a Bedrock workflow needs.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { uniqueBy } from "../lib/unique";
-import { foundationModelArn } from "../../bedrock/arn";
-import { LOG_DELIVERY_ACTIONS, PROFILE_ARN_KEY, TRACING_ACTIONS } from "../../bedrock/grants";
+import { foundationModelArn } from "bedrock-sfn/domain";
+import { LOG_DELIVERY_ACTIONS, PROFILE_ARN_KEY, TRACING_ACTIONS } from "bedrock-sfn/domain";
+import { ParsedDocument, ParsedStatement, clausesOnKey, hasWildcard, matchesAction, matchesResource, statementLabel } from "bedrock-sfn/domain";
 import { routedModelArnsOf } from "../lib/bedrock-patterns";
-import { ParsedDocument, ParsedStatement, clausesOnKey, hasWildcard, matchesAction, matchesResource, statementLabel } from "../../iam";
 import { bedrockPattern, invokeAllowStatements } from "../lib/bedrock-patterns";
 import { LeastPrivilegeConfig, leastPrivilegeSchema, readLeastPrivilegeConfig } from "../lib/config";
 import { readResourceDocuments } from "../lib/documents";

@@ -4,10 +4,10 @@
 // (bedrock/lifecycle.ts), over the model catalog; `catalogFile` layers a `bedrock-sfn catalog` file over the bundled
 // one for this and every later policy of the run (the stack view among them).
 import type { EnforcementLevel, PolicyConfigSchema, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { parseArn, partitionOf, splitResource } from "../../bedrock/arn";
-import { activeCatalog, useCatalogFile } from "../../bedrock/catalog";
-import { lifecycleFinding } from "../../bedrock/lifecycle";
-import { modelIdsToResolve } from "../../workflow/analysis";
+import { parseArn, partitionOf, splitResource } from "bedrock-sfn/domain";
+import { activeCatalog, useCatalogFile } from "bedrock-sfn/domain";
+import { lifecycleFinding } from "bedrock-sfn/domain";
+import { modelIdsToResolve } from "bedrock-sfn/domain";
 import { readResourceDocuments } from "../lib/documents";
 import { PackResource, ROLE_TYPES, STATE_MACHINE_TYPES, describeResource, toPackResource } from "../lib/resources";
 import { FALLBACK_REGION, StackGraph } from "../lib/stack-graph";

@@ -5,16 +5,16 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { uniqueBy } from "../lib/unique";
 import { remediateRoutedGrants } from "../lib/remediation";
 import { plainProperties } from "../lib/values";
-import { AuthorizationRequest, routedRequests } from "../../bedrock/grants";
-import { ResolvedModel, RoutingError, resolveModel } from "../../bedrock/resolve";
-import { Decision, ParsedDocument, statementLabel } from "../../iam";
+import { AuthorizationRequest, routedRequests } from "bedrock-sfn/domain";
+import { ResolvedModel, RoutingError, resolveModel } from "bedrock-sfn/domain";
+import { Decision, ParsedDocument, statementLabel } from "bedrock-sfn/domain";
 import { BedrockPattern, ProfileTarget, accountsInDocuments, bedrockPattern, invokeActionsOf, profileTargets } from "../lib/bedrock-patterns";
 import { Finding, arnList, eachSafely, limit, note, violation } from "../lib/findings";
 import { stackPolicy } from "../lib/policy";
 import { beyondLimitsSchema } from "../lib/config";
 import { PackResource } from "../lib/resources";
 import { DocumentScope, documentScopes, principalContext } from "../lib/role-policies";
-import { PLACEHOLDER_ACCOUNT } from "../../bedrock/arn";
+import { PLACEHOLDER_ACCOUNT } from "bedrock-sfn/domain";
 
 const ROUTED_REGIONS = "bedrock-profile-routed-regions";
 

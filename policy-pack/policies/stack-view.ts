@@ -2,12 +2,22 @@
 // them, and whether that role's policies in this stack allow every authorisation those calls can make
 // (every routed Region, the payload objects in S3).
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { PLACEHOLDER_ACCOUNT, parseArn } from "../../bedrock/arn";
-import { AuthorizationRequest, routedRequests } from "../../bedrock/grants";
-import { ModelIdError } from "../../bedrock/model-id";
-import { ResolvedModel, RoutingError, resolveModel } from "../../bedrock/resolve";
-import { Decision, ParsedDocument, PolicySet, matchesAction } from "../../iam";
-import { analyzeDefinition, requiredRequests } from "../../workflow/analysis";
+import {
+  PLACEHOLDER_ACCOUNT,
+  parseArn,
+  AuthorizationRequest,
+  routedRequests,
+  ModelIdError,
+  ResolvedModel,
+  RoutingError,
+  resolveModel,
+  Decision,
+  ParsedDocument,
+  PolicySet,
+  matchesAction,
+  analyzeDefinition,
+  requiredRequests,
+} from "bedrock-sfn/domain";
 import { readResourceDocuments } from "../lib/documents";
 import { rolePolicyUnion } from "../lib/role-policies";
 import { Finding, note, safely, violation } from "../lib/findings";
@@ -71,7 +81,7 @@ function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] 
           graph.policiesOf(found.role).sources.flatMap((s) => readResourceDocuments(s).documents),
         )
       : accountOf(machine, undefined, []);
-  // The one analysis of any definition (workflow/analysis.ts): every Bedrock integration (optimized invokeModel,
+  // The one analysis of any definition (src/workflow/analysis.ts): every Bedrock integration (optimized invokeModel,
   // the SDK's InvokeModel and Converse, customization jobs), guardrails, literal S3 URIs, PassRole. Models are
   // resolved here, so a ModelId the catalog does not know is a note and a malformed one a violation.
   const models = new Map<string, ResolvedModel | undefined>();

@@ -1,7 +1,7 @@
 // The API front door under Pulumi's mock engine, for both workflow types and both auth modes: its resources, the
 // Step Functions integration, and the API role judged by iam-simulate (it may start this state machine only).
 import * as assert from "node:assert/strict";
-import { SynthResource, SynthResult, synthesize } from "../../scripts/lib/synth";
+import { SynthResource, SynthResult, synthesize } from "../../tools/cli/lib/synth";
 import { simulate } from "../support/simulate";
 
 const of = (result: SynthResult, type: string): SynthResource[] => result.resources.filter((r) => r.type === type);

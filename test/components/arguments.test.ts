@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ApiFrontDoor, BedrockSfnError, BedrockStateMachine, BedrockStateMachineArgs, ModelIdError, PayloadBucket } from "../../src/index";
-import { offlineMocks } from "../../scripts/lib/mocks";
+import { offlineMocks } from "../../tools/shared/mocks";
 
 describe("component arguments", () => {
   const registered: string[] = [];

@@ -1,15 +1,15 @@
 // The component under Pulumi's mock engine: resources and their resolved inputs, for each kind of model
 // identifier, both workflow types and both query languages. Grants are judged by iam-simulate.
 import * as assert from "node:assert/strict";
-import { routedRequests } from "../../bedrock/grants";
-import { resolveModel } from "../../bedrock/resolve";
+import { routedRequests } from "../../src/bedrock/grants";
+import { resolveModel } from "../../src/bedrock/resolve";
 import * as pulumi from "@pulumi/pulumi";
-import { program } from "../../program";
-import { MOCK_ACCOUNT, offlineMocks } from "../../scripts/lib/mocks";
-import { SynthResource, SynthResult, stackConfig, synthesize } from "../../scripts/lib/synth";
+import { program } from "../../stack/program";
+import { MOCK_ACCOUNT, offlineMocks } from "../../tools/shared/mocks";
+import { SynthResource, SynthResult, stackConfig, synthesize } from "../../tools/cli/lib/synth";
 import { simulate } from "../support/simulate";
-import { validateDefinition } from "../../local/runners/asl-validation";
-import { invokeModelTasks } from "../../workflow/analysis";
+import { validateDefinition } from "../../tools/shared/asl-validation";
+import { invokeModelTasks } from "../../src/workflow/analysis";
 
 const of = (result: SynthResult, type: string): SynthResource[] => result.resources.filter((r) => r.type === type);
 const one = (result: SynthResult, type: string): SynthResource => {

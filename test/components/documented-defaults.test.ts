@@ -1,10 +1,10 @@
-// The components' `@default` docs say what src/defaults.ts applies: a library user reads the docs, the component
+// The components' `@default` docs say what src/core/defaults.ts applies: a library user reads the docs, the component
 // applies DEFAULTS / API_DEFAULTS, and neither may drift from the other.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { API_ARGUMENTS, API_DEFAULTS, DEFAULTS, PAYLOAD_BUCKET_ARGUMENTS, STATE_MACHINE_ARGUMENTS } from "../../components/arguments";
-import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "../../workflow/contract";
+import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "../../src/workflow/contract";
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -51,7 +51,7 @@ describe("the components' documented defaults", () => {
     ["components/payload-bucket.ts", { retentionDays: DEFAULTS.payloadRetentionDays, inputPrefix: DEFAULT_INPUT_PREFIX, outputPrefix: DEFAULT_OUTPUT_PREFIX }],
   ];
   for (const [file, applied] of cases) {
-    it(`${path.basename(file)}: every @default of a value src/defaults.ts owns is that value`, () => {
+    it(`${path.basename(file)}: every @default of a value src/core/defaults.ts owns is that value`, () => {
       const documented = documentedDefaults(file);
       for (const [argument, value] of Object.entries(applied)) {
         assert.ok(documented.has(argument), `${file} documents the default of ${argument}`);

@@ -2,9 +2,9 @@
 // bedrock:ApplyGuardrail on exactly that guardrail in the role, in both query languages; and the analysis of the
 // built-in definition agreeing with the role the component writes for it.
 import * as assert from "node:assert/strict";
-import { MOCK_ACCOUNT } from "../../scripts/lib/mocks";
-import { SynthResult, synthesize } from "../../scripts/lib/synth";
-import { analyzeGrantable } from "../../workflow/analysis";
+import { MOCK_ACCOUNT } from "../../tools/shared/mocks";
+import { SynthResult, synthesize } from "../../tools/cli/lib/synth";
+import { analyzeGrantable } from "../../src/workflow/analysis";
 import { simulate } from "../support/simulate";
 
 const one = (result: SynthResult, type: string) => result.resources.filter((r) => r.type === type)[0];

@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { BedrockStateMachine, PayloadBucket } from "../../src/index";
 import { leanRegistration } from "../../components/registration-stacks";
-import { offlineMocks } from "../../scripts/lib/mocks";
+import { offlineMocks } from "../../tools/shared/mocks";
 
 /** PayloadBucket args whose bucketName is read while the bucket registers: it reports the limit it saw then. */
 function probingArgs(seen: number[], fail = false) {

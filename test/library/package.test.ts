@@ -48,8 +48,8 @@ describe("the packed library, from plain JavaScript", function () {
 
   it("ships the compiled library and its declarations, not the sources, tests or tooling", () => {
     assert.ok(files.includes("lib/src/index.js") && files.includes("lib/src/index.d.ts"), files.join(", "));
-    assert.ok(files.includes("lib/bedrock/inference-profiles.json"), "the routing catalog");
-    for (const file of files) assert.match(file, /^(lib\/.*\.(js|d\.ts|json)|package\.json|README\.md|LICENSE|scripts\/bedrock-sfn\.js)$/, file);
+    assert.ok(files.includes("lib/src/bedrock/inference-profiles.json"), "the routing catalog");
+    for (const file of files) assert.match(file, /^(lib\/.*\.(js|d\.ts|json)|package\.json|README\.md|LICENSE|tools\/cli\/bedrock-sfn\.js)$/, file);
     // The build starts from an empty lib/: a module moved or deleted in the sources is not shipped from an older build.
     for (const file of files.filter((f) => f.startsWith("lib/") && f.endsWith(".js"))) {
       assert.ok(fs.existsSync(path.join(root, file.slice("lib/".length).replace(/\.js$/, ".ts"))), `${file} has no source`);

@@ -1,7 +1,7 @@
 // Adversarial documents: the verdict IAM would give, and an answer bounded in time as a ratio to a small baseline
 // measured in the same run (never a wall-clock assertion).
 import { strict as assert } from "node:assert";
-import { InputResource, PackViolation, evaluateResources } from "../../policy-pack/evaluate";
+import { InputResource, PackViolation, evaluateResources } from "../../tools/shared/evaluate-pack";
 import { ACCOUNT, APAC_SONNET_4, SONNET_4, advisory, allow, blocking, policyDocument, role, rolePolicy, stateMachine } from "./helpers";
 
 const TOKYO = `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/${APAC_SONNET_4}`;
@@ -162,7 +162,7 @@ describe("policy pack under attack", function () {
   });
 
   it("reads policy variables as literal text under Version 2008-10-17", async () => {
-    const { readPolicyDocument, evaluateRequest } = await import("../../iam");
+    const { readPolicyDocument, evaluateRequest } = await import("../../src/iam");
     const request = { action: "s3:GetObject", resource: "arn:aws:s3:::b/${aws:username}/x", context: { "aws:username": "alice" } };
     const statement = { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/${aws:username}/*" };
     const legacy = readPolicyDocument({ Version: "2008-10-17", Statement: [statement] }, "legacy").document!;

@@ -1,10 +1,10 @@
 // The api-gateway-role-scope policy: a role API Gateway assumes may call only the front-door actions, only on the
 // state machines its integrations front. Over hand-written stacks, and over what the program synthesizes.
 import { strict as assert } from "node:assert";
-import { frontDoorRolePolicy } from "../../api/role-policy";
-import { InputResource, evaluateResources } from "../../policy-pack/evaluate";
+import { frontDoorRolePolicy } from "../../src/api/role-policy";
+import { InputResource, evaluateResources } from "../../tools/shared/evaluate-pack";
 import { API_GATEWAY_ROLE_SCOPE, apiGatewayRoleScopePolicy } from "../../policy-pack/policies/api-gateway-role-scope";
-import { synthesize } from "../../scripts/lib/synth";
+import { synthesize } from "../../tools/cli/lib/synth";
 import { ACCOUNT, advisory, blocking, policyDocument, role, rolePolicy, run } from "./helpers";
 
 const MACHINE = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:bedrock-workflow`;

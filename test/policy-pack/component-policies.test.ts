@@ -1,12 +1,12 @@
 // Property over the whole routing catalog: the pack accepts the exact role policy the component writes for every
 // (system profile, source Region) pair, and rejects it once one routed Region or the profile ARN is taken out.
 import { strict as assert } from "node:assert";
-import { foundationModelArn } from "../../bedrock/arn";
-import { PolicyDocument } from "../../bedrock/grants";
-import { ResolvedModel, resolveModel } from "../../bedrock/resolve";
-import { rolePolicyDocument } from "../../bedrock/role-policy";
-import { catalogProfile, catalogProfileIds } from "../../bedrock/routing";
-import { evaluateResources } from "../../policy-pack/evaluate";
+import { foundationModelArn } from "../../src/bedrock/arn";
+import { PolicyDocument } from "../../src/bedrock/grants";
+import { ResolvedModel, resolveModel } from "../../src/bedrock/resolve";
+import { rolePolicyDocument } from "../../src/bedrock/role-policy";
+import { catalogProfile, catalogProfileIds } from "../../src/bedrock/routing";
+import { evaluateResources } from "../../tools/shared/evaluate-pack";
 import { policies } from "../../policy-pack/policies";
 import { ACCOUNT, blocking, rolePolicy } from "./helpers";
 

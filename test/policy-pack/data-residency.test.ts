@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { catalogDestinations } from "../../bedrock/routing";
+import { catalogDestinations } from "../../src/bedrock/routing";
 import { dataResidencyPolicy } from "../../policy-pack/policies/data-residency";
 import { ACCOUNT, APAC_SONNET_4, allow, fixture, policyDocument, role, rolePolicy, run, stateMachine } from "./helpers";
 

@@ -2,9 +2,9 @@
 // configuration (the way awsguard's AwsGuard is used).
 import { strict as assert } from "node:assert";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { evaluateResources } from "../../policy-pack/evaluate";
+import { evaluateResources } from "../../tools/shared/evaluate-pack";
 import { BedrockPoliciesOptionsError, POLICY_NAMES, bedrockPolicies } from "../../policy-pack/library";
-import { BedrockSfnError } from "../../src/errors";
+import { BedrockSfnError } from "../../src/core/errors";
 import { policies } from "../../policy-pack/policies";
 import { ACCOUNT, APAC_SONNET_4, allow, policyDocument, rolePolicy } from "./helpers";
 

@@ -4,7 +4,7 @@
 import { strict as assert } from "node:assert";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { LEVELS, PackClient, stackResource, urnOf } from "./grpc-client";
+import { LEVELS, PackClient, stackResource, urnOf } from "../../tools/shared/grpc-client";
 import { ACCOUNT, APAC_SONNET_4, allow, fixture, policyDocument } from "./helpers";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Policy } from "@pulumi/policy";
-import { EvaluateOptions, InputResource, PackViolation, evaluateResources } from "../../policy-pack/evaluate";
+import { EvaluateOptions, InputResource, PackViolation, evaluateResources } from "../../tools/shared/evaluate-pack";
 
 export const ACCOUNT = "111122223333";
 export const SONNET_4 = "anthropic.claude-sonnet-4-20250514-v1:0";

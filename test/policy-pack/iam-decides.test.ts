@@ -4,11 +4,11 @@
 // exactly when the reference refuses some call the profile makes (the profile ARN, then each routed model ARN).
 import { strict as assert } from "node:assert";
 import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
-import { routedRequests } from "../../bedrock/grants";
-import { resolveModel } from "../../bedrock/resolve";
-import { catalogDestinations } from "../../bedrock/routing";
-import { policySize } from "../../iam";
-import { InputResource, PackViolation, evaluateResources } from "../../policy-pack/evaluate";
+import { routedRequests } from "../../src/bedrock/grants";
+import { resolveModel } from "../../src/bedrock/resolve";
+import { catalogDestinations } from "../../src/bedrock/routing";
+import { policySize } from "../../src/iam";
+import { InputResource, PackViolation, evaluateResources } from "../../tools/shared/evaluate-pack";
 import { ACCOUNT, APAC_SONNET_4, SONNET_4, advisory, allow, blocking, policyDocument, role, rolePolicy } from "./helpers";
 
 const SOURCE = "ap-northeast-1";

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { catalogDestinations } from "../../bedrock/routing";
+import { catalogDestinations } from "../../src/bedrock/routing";
 import { inferenceProfileArnPolicy } from "../../policy-pack/policies/inference-profile-arn";
 import { ACCOUNT, APAC_SONNET_4, SONNET_4, allow, fixture, policyDocument, rolePolicy, run } from "./helpers";
 

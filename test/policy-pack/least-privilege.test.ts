@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { loggingStatements, tracingStatements } from "../../bedrock/grants";
+import { loggingStatements, tracingStatements } from "../../src/bedrock/grants";
 import { leastPrivilegePolicy } from "../../policy-pack/policies/least-privilege";
 import { ACCOUNT, APAC_SONNET_4, SONNET_4, allow, fixture, policyDocument, rolePolicy, run } from "./helpers";
 

@@ -8,8 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { BedrockPoliciesOptionsError } from "../../policy-pack/library";
-import { BedrockSfnError, isBedrockSfnError } from "../../src/errors";
-import { PACK_DIR } from "./grpc-client";
+import { BedrockSfnError, isBedrockSfnError } from "../../src/core/errors";
+import { PACK_DIR } from "../../tools/shared/grpc-client";
 import { packOverGrpcSuite } from "./grpc-suite";
 
 const run = promisify(execFile);

@@ -2,8 +2,8 @@
 // exactly the missing ARNs, scoped to the profile as the component writes them, and nothing else; the result then
 // passes the policy, and iam-simulate allows every routed call of it.
 import { strict as assert } from "node:assert";
-import { routedModelArns } from "../../bedrock/grants";
-import { resolveModel } from "../../bedrock/resolve";
+import { routedModelArns } from "../../src/bedrock/grants";
+import { resolveModel } from "../../src/bedrock/resolve";
 import { routedRegionsPolicy } from "../../policy-pack/policies/routed-regions";
 import { ACCOUNT, APAC_SONNET_4, SONNET_4, allow, policyDocument, role, rolePolicy, run } from "./helpers";
 

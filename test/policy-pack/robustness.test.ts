@@ -1,7 +1,7 @@
 // Whatever a stack holds, the pack never crashes: malformed or unknown policies become clear diagnostics.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { InputResource, evaluateResources } from "../../policy-pack/evaluate";
+import { InputResource, evaluateResources } from "../../tools/shared/evaluate-pack";
 import { readableDocumentsPolicy } from "../../policy-pack/policies/readable-documents";
 import { advisory, blocking, role, rolePolicy, run, stateMachine } from "./helpers";
 

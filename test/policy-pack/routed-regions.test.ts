@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { catalogDestinations } from "../../bedrock/routing";
+import { catalogDestinations } from "../../src/bedrock/routing";
 import { routedRegionsPolicy } from "../../policy-pack/policies/routed-regions";
 import { ACCOUNT, APAC_SONNET_4, SONNET_4, advisory, allow, blocking, fixture, policyDocument, role, rolePolicy, run } from "./helpers";
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { catalogDestinations } from "../../bedrock/routing";
-import { InputResource } from "../../policy-pack/evaluate";
+import { catalogDestinations } from "../../src/bedrock/routing";
+import { InputResource } from "../../tools/shared/evaluate-pack";
 import { stackViewPolicy } from "../../policy-pack/policies/stack-view";
 import { ACCOUNT, APAC_SONNET_4, SONNET_4, advisory, allow, blocking, fixture, policyDocument, role, rolePolicy, run, stateMachine } from "./helpers";
 
@@ -203,7 +203,7 @@ describe("policy: state machine role (stack view)", () => {
     assert.match(blocking(wrongRegion)[0].message, /cannot be called from Region 'us-east-1'/);
   });
 
-  describe("any Bedrock integration, through the one definition analysis (workflow/analysis.ts)", () => {
+  describe("any Bedrock integration, through the one definition analysis (src/workflow/analysis.ts)", () => {
     const GUARDRAIL = `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:guardrail/gr-1234abcd`;
     // AWS's "Permissions for guardrail profiles": with cross-Region inference, the guardrail profile of the model's
     // geography in each Region the apac. profile routes to from Tokyo, as well as the guardrail itself.

@@ -1,7 +1,7 @@
 // The pack over what the program itself would create, for each stack: synthesized under Pulumi's mocks.
 import { strict as assert } from "node:assert";
-import { InputResource, evaluateResources } from "../../policy-pack/evaluate";
-import { SynthResult, synthesize } from "../../scripts/lib/synth";
+import { InputResource, evaluateResources } from "../../tools/shared/evaluate-pack";
+import { SynthResult, synthesize } from "../../tools/cli/lib/synth";
 
 /**
  * The engine hands the pack each resource's outputs in a stack analysis; synthesize() records what the mock engine

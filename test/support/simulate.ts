@@ -1,6 +1,6 @@
 // Independent IAM evaluation for tests: @cloud-copilot/iam-simulate (AGPL, dev-only: never imported by shipped code).
 import { runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
-import type { AuthorizationRequest, PolicyDocument } from "../../bedrock/grants";
+import type { AuthorizationRequest, PolicyDocument } from "../../src/bedrock/grants";
 
 const TEST_ROLE = "arn:aws:iam::123456789012:role/bedrock-sfn-role";
 

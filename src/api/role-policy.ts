@@ -1,0 +1,36 @@
+// The API Gateway role's policy: exactly the Step Functions calls the front door makes, on this state machine and
+// its executions. One source for the component (writes it), the tests (simulate it) and the pack (compares with it).
+import type { PolicyDocument, TrustPolicyDocument } from "../bedrock/grants";
+import type { WorkflowType } from "../core/defaults";
+
+/** `arn:<p>:states:<r>:<a>:stateMachine:<name>` -> the ARN pattern of its executions (STANDARD). */
+export function executionArnPattern(stateMachineArn: string): string {
+  return `${executionArnPrefix(stateMachineArn)}*`;
+}
+
+/** The prefix that a STANDARD execution's name completes into its ARN. */
+export function executionArnPrefix(stateMachineArn: string): string {
+  const match = /^(arn:[^:]+:states:[^:]+:\d{12}:)stateMachine:([^:]+)$/.exec(stateMachineArn);
+  if (!match) throw new Error(`'${stateMachineArn}' is not a state machine ARN (arn:<partition>:states:<region>:<account>:stateMachine:<name>)`);
+  return `${match[1]}execution:${match[2]}:`;
+}
+
+export function frontDoorRolePolicy(stateMachineArn: string, workflowType: WorkflowType): PolicyDocument {
+  const statements =
+    workflowType === "EXPRESS"
+      ? [{ Sid: "StartSyncExecution", Effect: "Allow", Action: ["states:StartSyncExecution"], Resource: [stateMachineArn] }]
+      : [
+          { Sid: "StartExecution", Effect: "Allow", Action: ["states:StartExecution"], Resource: [stateMachineArn] },
+          { Sid: "DescribeExecution", Effect: "Allow", Action: ["states:DescribeExecution"], Resource: [executionArnPattern(stateMachineArn)] },
+        ];
+  return { Version: "2012-10-17", Statement: statements } as PolicyDocument;
+}
+
+/**
+ * Trust policy: the API Gateway service principal, as AWS's console writes it for an integration role. No
+ * aws:SourceArn/SourceAccount condition: AWS does not document that API Gateway sets them when it assumes
+ * integration credentials, and a condition that is never populated would break every call (docs/http-front-door.md).
+ */
+export function frontDoorTrustPolicy(): TrustPolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+}
