@@ -160,6 +160,11 @@ export function useBundledCatalog(): void {
   filesInUse.length = 0;
 }
 
+/** The catalog this package ships, without any catalog file layered over it. */
+export function bundledCatalog(): ModelCatalog {
+  return bundled;
+}
+
 export function activeCatalog(): ModelCatalog {
   return active;
 }

@@ -38,12 +38,19 @@ if (!Object.hasOwn(COMMANDS, command)) {
 // build), so the tools and the pack run one copy of the domain, never a stale build. Node takes conditions only
 // at start, hence one re-run with it.
 if (!process.execArgv.includes("--conditions=bedrock-sfn-source")) {
-  const { spawnSync } = require("node:child_process");
-  const run = spawnSync(process.execPath, ["--conditions=bedrock-sfn-source", ...process.execArgv, __filename, command, ...rest], { stdio: "inherit" });
-  process.exit(run.status ?? 1);
+  // Asynchronously, so that a signal sent to this process alone (kill <pid>) reaches the command too. From a
+  // terminal both processes get it; the command counts signals that arrive together as one (tools/cli/lib/args.ts).
+  const { spawn } = require("node:child_process");
+  const child = spawn(process.execPath, ["--conditions=bedrock-sfn-source", ...process.execArgv, __filename, command, ...rest], { stdio: "inherit" });
+  for (const signal of STOP_SIGNALS) {
+    process.off(signal, stopEarly);
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on("exit", (code, signal) => process.exit(code ?? 128 + (require("node:os").constants.signals[signal] ?? 0)));
+} else {
+  require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+  const { runCli } = require(path.join(root, "tools", "cli", "lib", "args.ts"));
+  const { main } = require(path.join(root, "tools", "cli", `${command}.ts`));
+  for (const signal of STOP_SIGNALS) process.off(signal, stopEarly);
+  runCli(() => main(rest));
 }
-require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-const { runCli } = require(path.join(root, "tools", "cli", "lib", "args.ts"));
-const { main } = require(path.join(root, "tools", "cli", `${command}.ts`));
-for (const signal of STOP_SIGNALS) process.off(signal, stopEarly);
-runCli(() => main(rest));

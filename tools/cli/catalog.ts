@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { clip } from "../../src/bedrock/text";
 import { REGION_NAME } from "../../src/bedrock/regions";
-import { parseFlags, runCli, usageError, type Option } from "./lib/args";
+import { parseFlags, runCli, usageError, whenInterrupted, type Option } from "./lib/args";
 import { mapBounded } from "./lib/catalog/bounded";
 import { buildCatalog } from "./lib/catalog/build";
 import { bundledCatalog, type CatalogFile } from "./lib/catalog/contract";
@@ -116,19 +116,14 @@ function readPlan(argv: string[]): Plan {
   };
 }
 
-/** Ctrl-C (and SIGTERM) abort every call under way; the run then ends without writing anything. */
+/**
+ * Ctrl-C, SIGTERM or SIGHUP abort every call under way; the run then ends without writing anything (runCli's
+ * handling gives it a grace period, and a second signal forces the exit).
+ */
 function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  return {
-    signal: controller.signal,
-    dispose() {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    },
-  };
+  void whenInterrupted().then(() => controller.abort());
+  return { signal: controller.signal, dispose() {} };
 }
 
 /** Why a call failed, in one short line: the AWS error name and its message. */

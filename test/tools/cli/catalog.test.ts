@@ -8,6 +8,8 @@ import * as path from "node:path";
 import { z } from "zod";
 import { parseModelId } from "../../../src/bedrock/model-id";
 import { catalogProfile } from "../../../src/bedrock/routing";
+import { readCatalogFile, useBundledCatalog, useCatalogFile } from "../../../src/bedrock/catalog";
+import { resolveModel, routedRegionsOf } from "../../../src/bedrock/resolve";
 import { isBedrockSfnError } from "../../../src/core/errors";
 import { FIXTURE_ADDITIONS, changedProfileId, fixtureAccount } from "../../../tools/local/stand-ins/bedrock-control-fixture";
 import { startBedrockControlStandIn, type BedrockControlStandIn, type ControlFaultPlan } from "../../../tools/local/stand-ins/bedrock-control-stand-in";
@@ -95,6 +97,26 @@ describe("bedrock-sfn catalog", function () {
 
   const fileIn = (name: string) => path.join(dir, name);
   const read = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"));
+
+  it("writes a file the domain's loader reads, and a profile known only from it gets its routes from each source Region", async () => {
+    const out = fileIn("for-the-component.json");
+    const { code, stderr } = await run(["--out", out]);
+    assert.equal(code, EXIT.ok, stderr);
+    const loaded = readCatalogFile(out);
+    const { id, sourceToDestinations } = FIXTURE_ADDITIONS.profile;
+    assert.equal(catalogProfile(id), undefined, "the fixture-only profile must not be in the bundled catalog");
+    assert.deepEqual(loaded.profiles[id].sourceToDestinations, sourceToDestinations);
+    try {
+      useCatalogFile(out);
+      for (const [source, destinations] of Object.entries(sourceToDestinations)) {
+        const model = resolveModel({ modelId: id, sourceRegion: source, account: "123456789012" });
+        assert.equal(model.routingSource, "catalog");
+        assert.deepEqual(routedRegionsOf(model), [...new Set([source, ...destinations])].sort());
+      }
+    } finally {
+      useBundledCatalog();
+    }
+  });
 
   it("writes a file of the contract's shape, from the account's enabled Regions only, reading every page", async () => {
     const out = fileIn("account.json");

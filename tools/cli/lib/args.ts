@@ -133,6 +133,8 @@ export function writeNotes(notes: readonly string[], stderr: (text: string) => v
 const STOP_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 /** How long a command that stops gracefully (serve) gets before the exit is forced. */
 const GRACE_MS = 5000;
+/** Signals closer together than this are one signal delivered twice, not a second request to stop. */
+const SAME_SIGNAL_MS = 250;
 let gracefulStop: ((signal: NodeJS.Signals) => void) | undefined;
 
 /** Resolves on the first SIGINT, SIGTERM or SIGHUP, for a command that stops on its own (serve); a second one exits. */
@@ -149,7 +151,12 @@ export function whenInterrupted(): Promise<NodeJS.Signals> {
  */
 function handleStopSignals(): void {
   let received = 0;
+  let lastAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
+    // One Ctrl-C can arrive twice: from the terminal and forwarded by the bin's launcher (bedrock-sfn.js).
+    const now = Date.now();
+    if (received > 0 && now - lastAt < SAME_SIGNAL_MS) return;
+    lastAt = now;
     received++;
     if (received === 1 && gracefulStop) {
       process.stderr.write(`\n${signal}: stopping (send it again to force)\n`);

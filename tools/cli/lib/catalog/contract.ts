@@ -1,35 +1,12 @@
-// The routing catalog file: what `bedrock-sfn catalog` writes and the component, the pack and `--check` read.
-// The bundled catalog (bedrock/inference-profiles.json) has the same shape; a file read from an account adds
-// `models` (lifecycle as ListFoundationModels reports it).
-import bundledJson from "../../../../src/bedrock/inference-profiles.json";
-import type { ProfilePrefix } from "../../../../src/bedrock/model-id";
+// The catalog file `bedrock-sfn catalog` writes is the domain's one catalog shape (src/bedrock/catalog.ts): the
+// component, the pack and `--check` read it through the same loader and validator.
+import { type CatalogModel, type CatalogProfile, type LifecycleStatus, type ModelCatalog, bundledCatalog } from "../../../../src/bedrock/catalog";
 
-export type LifecycleStatus = "ACTIVE" | "LEGACY" | "EOL";
+export type { LifecycleStatus };
+export type CatalogFileProfile = CatalogProfile;
+export type CatalogFileModel = CatalogModel;
+/** A catalog as written: `models` may be absent from a file an older version wrote. */
+export type CatalogFile = Omit<ModelCatalog, "models"> & { models?: ModelCatalog["models"] };
 
-export interface CatalogFileProfile {
-  prefix: ProfilePrefix;
-  foundationModelId: string;
-  /** Source Region -> the Regions a call from there can land in; "*" for global profiles. */
-  sourceToDestinations: Record<string, string[] | "*">;
-  source?: string;
-}
-
-export interface CatalogFileModel {
-  status: LifecycleStatus;
-  /** YYYY-MM-DD */
-  legacyDate?: string;
-  eolDate?: string;
-  successor?: string;
-  source?: string;
-}
-
-export interface CatalogFile {
-  _meta: { what: string; snapshotDate?: string; source: string; regions?: string[]; [key: string]: unknown };
-  profiles: Record<string, CatalogFileProfile>;
-  models?: Record<string, CatalogFileModel>;
-}
-
-/** The catalog this package ships, as `--check` compares an account's view with it. */
-export function bundledCatalog(): CatalogFile {
-  return bundledJson as unknown as CatalogFile;
-}
+/** The catalog this package ships (validated when loaded), as `--check` compares an account's view with it. */
+export { bundledCatalog };
