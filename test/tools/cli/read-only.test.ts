@@ -63,6 +63,13 @@ describe("a read-only checkout", function () {
     assert.equal(JSON.parse(local.stdout).status, "SUCCEEDED");
   });
 
+  it("npm start (the offline tour) runs from it to the end", () => {
+    const start = inReadOnly(copy, "npm start --silent", env(), 240_000);
+    assert.equal(start.status, 0, start.stderr.slice(-2000));
+    assert.match(start.stdout, /violation\(s\), \d+ mandatory/);
+    assert.match(start.stdout, /The fix is this project's role \(batch 5\): (\d+)\/\1 succeeded/);
+  });
+
   it("npm run pulumi -- preview succeeds, or fails in one line saying where and why", function () {
     const cli = findCli(process.env);
     if (!cli) {

@@ -1,6 +1,6 @@
 // Every long-running CLI ends the same way on SIGINT, SIGTERM and SIGHUP: it exits, leaves no process behind and no
 // temp folder (the S3 stand-in's store, serve's outputs file), and tracked files as they were. Each command is run
-// once, in its own process group with its own TMPDIR, and given one of the three signals in turn once it is busy;
+// once per signal, in its own process group with its own TMPDIR, and given the signal once it is busy;
 // a second signal forces the exit. The engine wrapper's signals are tested in test/engine/signals.test.ts.
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -24,18 +24,20 @@ interface Case {
   busy: (ctx: { dir: string; output: string; connections: number }) => boolean;
 }
 
-const CASES: Case[] = [
-  { command: "local", signal: "SIGINT", args: () => ["--stack", "dev", "--prompt", "hi", "--runs", "10000"], busy: ({ dir }) => tempFolders(dir).length > 0 },
-  { command: "serve", signal: "SIGTERM", args: () => ["--stack", "dev", "--port", "0"], busy: ({ output }) => output.includes("Serving until Ctrl-C.") },
-  { command: "start", signal: "SIGHUP", args: () => ["--stack", "dev"], busy: ({ dir }) => tempFolders(dir).length > 0 },
+const COMMANDS: Omit<Case, "signal">[] = [
+  { command: "local", args: () => ["--stack", "dev", "--prompt", "hi", "--runs", "10000"], busy: ({ dir }) => tempFolders(dir).length > 0 },
+  { command: "serve", args: () => ["--stack", "dev", "--port", "0"], busy: ({ output }) => output.includes("Serving until Ctrl-C.") },
+  { command: "start", args: () => ["--stack", "dev"], busy: ({ dir }) => tempFolders(dir).length > 0 },
   {
     command: "invoke",
-    signal: "SIGTERM",
     args: ({ dir }) => ["--stack", "dev", "--prompt", "hi", "--outputs-file", path.join(dir, "outputs.json")],
     busy: ({ connections }) => connections > 0,
   },
-  { command: "synth", signal: "SIGHUP", args: () => ["--stack", "dev"], busy: ({ output }) => output.length >= 0 },
+  { command: "synth", args: () => ["--stack", "dev"], busy: ({ output }) => output.length >= 0 },
 ];
+const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+/** Every command with every signal. */
+const CASES: Case[] = COMMANDS.flatMap((command) => SIGNALS.map((signal) => ({ ...command, signal })));
 
 describe("CLIs: SIGINT, SIGTERM and SIGHUP end a command cleanly", () => {
   for (const c of CASES) {
