@@ -1,5 +1,5 @@
 // The one description of every component argument: its kind, default, limits or choices, doc line and stack config
-// key. The components' checks, their defaults, the stack's config reading (config/settings.ts), Pulumi.yaml's config
+// key. The components' checks, their defaults, the stack's config reading (stack/settings.ts), Pulumi.yaml's config
 // schema and the docs' settings table (both written by `npm run schema`) all derive from it.
 // Adding an argument: docs/contributing.md ("Adding an argument").
 import * as pulumi from "@pulumi/pulumi";
@@ -66,15 +66,15 @@ export const STATE_MACHINE_ARGUMENTS = {
     min: 1,
     max: 131_072,
     default: 1024,
-    doc: "Maximum tokens generated per call when an execution passes a prompt; the stack also holds it to the model's documented maximum where bedrock/model-limits.json lists one (each entry cites its AWS page).",
+    doc: "Maximum tokens generated per call when an execution passes a prompt; the stack also holds it to the model's documented maximum where src/bedrock/model-limits.json lists one (each entry cites its AWS page).",
   },
   // No default here: whether the user chose a temperature matters (a model that rejects it refuses an explicit one).
   temperature: {
     kind: "number",
     min: 0,
     max: 1,
-    defaultDoc: `${DEFAULT_TEMPERATURE}, or none for models that reject sampling parameters`,
-    doc: "Sampling temperature when an execution passes a prompt; refused for a model that rejects sampling parameters (Claude Opus 4.7 and later).",
+    defaultDoc: "(derived)",
+    doc: `Sampling temperature when an execution passes a prompt: ${DEFAULT_TEMPERATURE} when not set, left out for a model that rejects sampling parameters (Claude Opus 4.7 and later), which refuses an explicit one.`,
   },
   systemPrompt: {
     kind: "string",
@@ -109,8 +109,8 @@ export const STATE_MACHINE_ARGUMENTS = {
   underlyingModelId: { kind: "string", doc: "For an application inference profile offline: the foundation model or system profile it copies.", defaultDoc: "(none)" },
   catalogFile: {
     kind: "string",
-    doc: "A model catalog file (JSON, as `npx bedrock-sfn catalog` writes it) whose profiles and model lifecycle extend and override the bundled catalog; relative paths are read from the project folder.",
-    defaultDoc: "(the bundled catalog)",
+    doc: "A model catalog file (JSON, as `npx bedrock-sfn catalog` writes it) whose profiles and model lifecycle extend and override the bundled catalog (used alone when not set); relative paths are read from the project folder.",
+    defaultDoc: "(none)",
   },
   allowedModels: {
     kind: "list",

@@ -46,7 +46,7 @@ const STACK_ONLY = {
   allowUnlistedRegion: {
     kind: "boolean",
     default: false,
-    doc: "Accept an aws:region or destinationRegions entry missing from the bundled list of AWS Regions (bedrock/aws-regions.json), for a Region newer than the list.",
+    doc: "Accept an aws:region or destinationRegions entry missing from the bundled list of AWS Regions (src/bedrock/aws-regions.json), for a Region newer than the list.",
   },
   api: {
     kind: "string",

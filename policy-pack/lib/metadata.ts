@@ -40,6 +40,13 @@ const METADATA: Record<string, Metadata> = {
       "Use an inference profile (or a model) whose routed Regions are all in allowedRegions, or change allowedRegions / allowGlobalProfiles in the pack's configuration.",
     tags: ["bedrock", "data-residency", "compliance"],
   },
+  "bedrock-model-lifecycle": {
+    severity: "high",
+    remediationSteps:
+      "Move the workflow to the successor the message names (a model that is Active on Bedrock): an end-of-life model refuses every call. " +
+      "For a Legacy model, plan the move before its end-of-life date. A catalog file from `npx bedrock-sfn catalog` (pack config catalogFile) brings the account's own lifecycle dates.",
+    tags: ["bedrock", "model-lifecycle", "availability"],
+  },
   "iam-policy-readable": {
     severity: "high",
     remediationSteps:

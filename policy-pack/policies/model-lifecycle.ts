@@ -8,6 +8,7 @@ import { parseArn, partitionOf, splitResource } from "bedrock-sfn/domain";
 import { activeCatalog, useCatalogFile } from "bedrock-sfn/domain";
 import { lifecycleFinding } from "bedrock-sfn/domain";
 import { modelIdsToResolve } from "bedrock-sfn/domain";
+import { metadataOf } from "../lib/metadata";
 import { readResourceDocuments } from "../lib/documents";
 import { PackResource, ROLE_TYPES, STATE_MACHINE_TYPES, describeResource, toPackResource } from "../lib/resources";
 import { FALLBACK_REGION, StackGraph } from "../lib/stack-graph";
@@ -46,6 +47,7 @@ interface Report {
 
 export const modelLifecyclePolicy: StackValidationPolicy = {
   name: MODEL_LIFECYCLE,
+  ...metadataOf(MODEL_LIFECYCLE),
   description:
     "A Step Functions state machine must not call a Bedrock model past its end of life (every call fails); a role that only " +
     "grants such models is flagged, and Legacy models are named with their end-of-life date. Fix: use the successor named.",

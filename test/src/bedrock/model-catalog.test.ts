@@ -102,7 +102,7 @@ describe("model catalog, lifecycle and request parameters (issue 17)", function 
     it("offline, a geographic profile the catalog does not know keeps the error listing the ways to supply its routing", () => {
       assert.throws(
         () => resolveModel({ modelId: "us.anthropic.claude-sonnet-5", sourceRegion: "us-east-1", account: MOCK_ACCOUNT }),
-        /not in the routing catalog; offline, set bedrock-sfn:destinationRegions or bedrock-sfn:catalogFile \(docs\/models\.md\), or deploy with AWS credentials/,
+        /not in the routing catalog; offline, set destinationRegions or catalogFile \(docs\/models\.md\), or deploy with AWS credentials/,
       );
     });
 
