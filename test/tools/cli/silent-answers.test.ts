@@ -47,7 +47,10 @@ describe("CLIs: no silent or wrong answers (issue 23)", () => {
   it("destinationRegions=ap-northeast-1 says it lacks 7 of the 8 and lists those 7, not all 8", async () => {
     await assert.rejects(
       // An apac. profile routes to 8 Regions from ap-northeast-1 (the dev stack's default model is a global profile).
-      synthMain(["--stack", "dev", "--config", "bedrock-sfn:modelId=apac.anthropic.claude-sonnet-4-20250514-v1:0", "--config", "bedrock-sfn:destinationRegions=ap-northeast-1"], () => undefined),
+      synthMain(
+        ["--stack", "dev", "--config", "bedrock-sfn:modelId=apac.anthropic.claude-sonnet-4-20250514-v1:0", "--config", "bedrock-sfn:destinationRegions=ap-northeast-1"],
+        () => undefined,
+      ),
       (e: Error) => {
         const listed = /\(missing: ([^)]*)\)/.exec(e.message)?.[1].split(", ") ?? [];
         return /lacks 7 of the 8 catalog Regions/.test(e.message) && listed.length === 7 && !listed.includes("ap-northeast-1");
