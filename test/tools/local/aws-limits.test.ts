@@ -146,7 +146,7 @@ describe("AWS's execution limits in the local runners (local/runners/aws-limits.
       const input = path.join(dir, "input.json");
       fs.writeFileSync(input, "{}");
       const args = ["--require", path.join(ROOT, "test/support/report-max-rss.js"), path.join(ROOT, "tools/cli/bedrock-sfn.js"), "local", "--stack", "dev"];
-      args.push("--config", `definitionFile=${path.join(ROOT, "test/local/fixtures/runaway-loop.asl.json")}`, "--config", "workflowType=STANDARD", "--input-file", input);
+      args.push("--config", `definitionFile=${path.join(ROOT, "test/tools/local/fixtures/runaway-loop.asl.json")}`, "--config", "workflowType=STANDARD", "--input-file", input);
       const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, INIT_CWD: ROOT }, stdio: ["ignore", "pipe", "pipe"] });
       let out = "";
       child.stdout.on("data", (chunk) => (out += chunk));
