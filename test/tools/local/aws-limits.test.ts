@@ -7,7 +7,7 @@ import { AWS_LIMITS, ExecutionBudget, inlineMapConcurrency } from "../../../tool
 import { createClock } from "../../../tools/local/runners/clock";
 import { runJsonata } from "../../../tools/local/runners/jsonata-runner";
 import { runJsonPath } from "../../../tools/local/runners/jsonpath-runner";
-import { INVOKE, recordingClock, runnerOptions, scriptedTask } from "./fakes";
+import { INVOKE, concurrencyProbe, recordingClock, runnerOptions, scriptedTask } from "./fakes";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const modelResult = { content: [{ type: "text", text: "hi" }], stop_reason: "end_turn" };
@@ -88,15 +88,7 @@ describe("AWS's execution limits in the local runners (local/runners/aws-limits.
   }
 
   it("an inline Map runs at most 40 iterations at once, whatever MaxConcurrency asks", async () => {
-    let running = 0;
-    let peak = 0;
-    const task = async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      running--;
-      return { Body: modelResult, ContentType: "application/json" };
-    };
+    const { task, peak } = concurrencyProbe(() => modelResult);
     const definition = {
       QueryLanguage: "JSONata",
       StartAt: "Each",
@@ -119,7 +111,7 @@ describe("AWS's execution limits in the local runners (local/runners/aws-limits.
       ),
     );
     assert.equal(run.status, "SUCCEEDED", run.cause);
-    assert.equal(peak, AWS_LIMITS.inlineMapConcurrency);
+    assert.equal(peak(), AWS_LIMITS.inlineMapConcurrency);
     assert.equal(inlineMapConcurrency(0, 1000), 40);
     assert.equal(inlineMapConcurrency(3, 1000), 3);
     assert.equal(inlineMapConcurrency(undefined, 2), 2);

@@ -80,3 +80,20 @@ export async function runLocalCli(argv: string[]): Promise<{ code: number; print
   });
   return { code, printed };
 }
+
+/**
+ * A Bedrock task that takes 5 ms and counts how many calls run at once; `peak()` is the most seen. It answers with
+ * what `answer` makes of the call's arguments.
+ */
+export function concurrencyProbe(answer: (args: unknown) => unknown) {
+  let running = 0;
+  let peak = 0;
+  const task = async (args: unknown) => {
+    running++;
+    peak = Math.max(peak, running);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    running--;
+    return { Body: answer(args), ContentType: "application/json" };
+  };
+  return { task, peak: () => peak };
+}

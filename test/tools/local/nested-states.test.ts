@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import { runJsonata } from "../../../tools/local/runners/jsonata-runner";
 import { runJsonPath } from "../../../tools/local/runners/jsonpath-runner";
-import { INVOKE, runnerOptions, scriptedTask } from "./fakes";
+import { INVOKE, concurrencyProbe, runnerOptions, scriptedTask } from "./fakes";
 
 const echoTask = () => {
   const calls: unknown[] = [];
@@ -53,15 +53,7 @@ describe("nested states in the local runners", () => {
   });
 
   it("JSONata Map: Items, ItemSelector with $states.context.Map.Item, MaxConcurrency, results in item order", async () => {
-    let running = 0;
-    let peak = 0;
-    const task = async (args: unknown) => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 5));
-      running--;
-      return { Body: args, ContentType: "application/json" };
-    };
+    const { task, peak } = concurrencyProbe((args) => args);
     const definition = {
       QueryLanguage: "JSONata",
       StartAt: "Each",
@@ -91,7 +83,7 @@ describe("nested states in the local runners", () => {
     const run = await runJsonata(runnerOptions(definition, { words: ["a", "b", "c", "d", "e"] }, task as never));
     assert.equal(run.status, "SUCCEEDED", run.cause);
     assert.deepEqual(run.output, ["a#0", "b#1", "c#2", "d#3", "e#4"]);
-    assert.equal(peak, 2, "at most MaxConcurrency iterations at once");
+    assert.equal(peak(), 2, "at most MaxConcurrency iterations at once");
   });
 
   it("JSONata: a failing branch fails the Parallel, whose Catch and Retry apply; Items that are not an array fail clearly", async () => {
