@@ -1,19 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ModelFamily, familyForModel } from "../src/bedrock/families";
+import type { ModelFamily } from "../src/bedrock/families";
 import type { PolicyDocument } from "../src/bedrock/grants";
 import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../src/bedrock/resolve";
-import { definitionRolePolicy, rolePolicyDocument, stateMachineTrustPolicy } from "../src/bedrock/role-policy";
 import { PLACEHOLDER_ACCOUNT, partitionOf } from "../src/bedrock/arn";
 import type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
-import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, GuardrailOptions, buildDefinition } from "../src/workflow";
-import { DefinitionAnalysis, analyzeGrantable, guardrailArn, modelIdsToResolve } from "../src/workflow/analysis";
+import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, GuardrailOptions } from "../src/workflow";
+import { DefinitionAnalysis, modelIdsToResolve } from "../src/workflow/analysis";
 import { substituteDefinition } from "../src/workflow/definition-source";
+import { type OwnDefinitionPlan, type PlanContext, type WorkflowPlan, definitionOf, planBuiltInWorkflow, planOwnDefinition } from "../src/workflow/plan";
 import { DEFAULTS, checkStateMachineArgs } from "./arguments";
 import { useCatalogFile } from "../src/bedrock/catalog";
 import { assertNotEndOfLife } from "../src/bedrock/lifecycle";
 import { generationSettingsForModelId } from "../src/bedrock/request-parameters";
-import { leanRegistration } from "./registration-stacks";
+import { registerLean } from "./registration-stacks";
 import { PayloadBucket, payloadBucketName } from "./payload-bucket";
 
 export interface BedrockStateMachineArgs {
@@ -189,208 +189,165 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
     if (!args.definition && args.region) checkRouting(args as BedrockStateMachineArgs & { modelId: string; region: string });
     super("bedrock-sfn:index:BedrockStateMachine", name, {}, opts);
     // Children register with lean stack captures (registration-stacks.ts says why).
-    const lean = leanRegistration();
-    try {
-      const child = { parent: this };
-      const workflowType = args.workflowType ?? DEFAULTS.workflowType;
-      const queryLanguage = args.queryLanguage ?? DEFAULTS.queryLanguage;
-      const inputPrefix = DEFAULT_INPUT_PREFIX;
-      const outputPrefix = DEFAULT_OUTPUT_PREFIX;
-      const own = args.definition !== undefined;
-      const modelTag = own ? "definition" : args.modelId!;
-      const tags = pulumi.output(args.tags ?? {}).apply((extra) => ({ "bedrock-sfn:model": sanitiseTag(modelTag), ...extra }));
+    const built = registerLean(() => this.build(name, args));
+    this.role = built.role;
+    this.stateMachine = built.stateMachine;
+    this.logGroup = built.logGroup;
+    this.payloads = built.payloads;
+    this.models = built.models;
+    this.model = built.model;
+    this.modelFamily = built.modelFamily;
+    this.analysis = built.analysis;
+    this.routedRegions = built.routedRegions;
+    this.stateMachineArn = this.stateMachine.arn;
+    this.stateMachineName = this.stateMachine.name;
+    this.roleArn = this.role.arn;
+    this.payloadBucketName = this.payloads.bucketName;
+    this.registerOutputs({
+      stateMachineArn: this.stateMachineArn,
+      stateMachineName: this.stateMachineName,
+      roleArn: this.roleArn,
+      payloadBucketName: this.payloadBucketName,
+      routedRegions: this.routedRegions,
+      modelFamily: this.modelFamily,
+    });
+  }
 
-      // Every regional child and data source is in args.region when it is given (the provider's Region otherwise);
-      // its partition follows from its name.
-      const inRegion = { region: args.region };
-      const region = args.region ? pulumi.output(args.region) : aws.getRegionOutput({}, child).region;
-      const identity = aws.getCallerIdentityOutput({}, child);
-      const partition = args.region ? pulumi.output(partitionOf(args.region)) : aws.getPartitionOutput({}, child).partition;
+  /** Resolves the inputs, plans (src/workflow/plan.ts) and registers the children the plan needs. */
+  private build(name: string, args: BedrockStateMachineArgs) {
+    const child = { parent: this };
+    const workflowType = args.workflowType ?? DEFAULTS.workflowType;
+    const tracing = args.tracing ?? DEFAULTS.tracing;
+    const own = args.definition !== undefined;
+    const tags = pulumi.output(args.tags ?? {}).apply((extra) => ({ "bedrock-sfn:model": sanitiseTag(own ? "definition" : args.modelId!), ...extra }));
 
-      // Names and ARNs built from values known at preview (not read back from created resources), so that
-      // `pulumi preview --policy-pack` sees the complete role policy and definition, not unknowns. The project is
-      // part of each, so two projects with the same component and stack names do not collide in one account.
-      const project = pulumi.getProject();
-      const stack = pulumi.getStack();
-      const bucketName = pulumi.all([identity.accountId, region]).apply(([account, r]) => payloadBucketName(name, stack, account, r, project));
-      const bucketArn = pulumi.interpolate`arn:${partition}:s3:::${bucketName}`;
+    // Every regional child and data source is in args.region when it is given (the provider's Region otherwise);
+    // its partition follows from its name.
+    const region = args.region ? pulumi.output(args.region) : aws.getRegionOutput({}, child).region;
+    const identity = aws.getCallerIdentityOutput({}, child);
+    const partition = args.region ? pulumi.output(partitionOf(args.region)) : aws.getPartitionOutput({}, child).partition;
 
-      // A definition of your own: substituted, then every model it names resolved (through AWS where the catalog
-      // cannot answer), then analysed into the role's statements.
-      const userDefinition = own
-        ? pulumi
-            .all([region, identity.accountId, partition, bucketName])
-            .apply(([r, account, p, bucket]) =>
-              substituteDefinition(args.definition, { PayloadBucket: bucket, "AWS::Region": r, "AWS::AccountId": account, "AWS::Partition": p }, args.definitionSubstitutions),
-            )
-        : undefined;
-      const analysis = userDefinition
-        ? pulumi.all([userDefinition, region, identity.accountId, partition, bucketName]).apply(async ([doc, r, account, p, bucket]) => {
-            const resolved = new Map<string, ResolvedModel>();
-            for (const modelId of modelIdsToResolve(doc, args.allowedModels)) {
-              try {
-                // destinationRegions/underlyingModelId describe the built-in workflow's one model, not these.
-                resolved.set(modelId, await resolveWithRouting({ modelId, routingSource: args.routingSource, region: args.region }, r, account, this));
-              } catch {
-                // Left to the analysis, which reports it naming the state.
-              }
-            }
-            return analyzeGrantable(doc, {
-              region: r,
-              account,
-              partition: p,
-              payloadBucket: bucket,
-              inputPrefix,
-              outputPrefix,
-              allowedModels: args.allowedModels,
-              resolveModel: (modelId) => resolved.get(modelId) ?? resolveModel({ modelId, sourceRegion: r, account }),
-            });
-          })
-        : undefined;
-      this.analysis = analysis;
+    // Names and ARNs built from values known at preview (not read back from created resources), so that
+    // `pulumi preview --policy-pack` sees the complete role policy and definition, not unknowns. The project is
+    // part of each, so two projects with the same component and stack names do not collide in one account.
+    const project = pulumi.getProject();
+    const stack = pulumi.getStack();
+    const bucketName = pulumi.all([identity.accountId, region]).apply(([account, r]) => payloadBucketName(name, stack, account, r, project));
+    // Step Functions documents the vendedlogs prefix: it keeps the Logs resource policy under its size limit.
+    const logGroupName = `/aws/vendedlogs/states/${project}-${name}-${stack}`;
+    const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${identity.accountId}:log-group:${logGroupName}`;
 
-      this.models = analysis
-        ? analysis.apply((a) => a.models)
-        : pulumi.all([region, identity.accountId]).apply(async ([sourceRegion, account]) => {
-            const model = await resolveWithRouting({ ...args, modelId: args.modelId! }, sourceRegion, account, this);
-            // The foundation model may only be known now (an application profile, from AWS): EOL refuses here too.
-            const legacy = assertNotEndOfLife(model.modelId, model.foundationModelId, model.partition);
-            if (pulumi.runtime.hasEngine()) for (const note of [...(model.notes ?? []), ...(legacy ? [legacy] : [])]) logModelNote(note, this);
-            return [model];
-          });
+    // Resolve the inputs (the model through AWS where the catalog cannot answer), then plan (src/workflow/plan.ts).
+    const plan = pulumi.all([region, identity.accountId, partition, bucketName, logGroupArn]).apply(async ([r, account, p, bucket, logGroup]) => {
+      const context = {
+        region: r,
+        account,
+        partition: p,
+        payloadBucket: bucket,
+        inputPrefix: DEFAULT_INPUT_PREFIX,
+        outputPrefix: DEFAULT_OUTPUT_PREFIX,
+        logGroupArn: logGroup,
+        tracing,
+      };
+      const planned = own ? await this.planOwn(args, context) : await this.planBuiltIn(args, context);
+      if (pulumi.runtime.hasEngine()) for (const note of planned.notes) logModelNote(note, this);
+      return planned;
+    });
+
+    const payloads = new PayloadBucket(
+      `${name}-payloads`,
+      {
+        bucketName,
+        retentionDays: args.payloadRetentionDays ?? DEFAULTS.payloadRetentionDays,
+        inputPrefix: DEFAULT_INPUT_PREFIX,
+        outputPrefix: DEFAULT_OUTPUT_PREFIX,
+        region: args.region,
+        tags,
+      },
+      child,
+    );
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: logGroupName, retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays, tags, region: args.region },
+      child,
+    );
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      { description: `Execution role of the ${name} Bedrock workflow`, assumeRolePolicy: plan.apply((p) => JSON.stringify(p.policy.trust)), tags },
+      child,
+    );
+    const policy = new aws.iam.RolePolicy(`${name}-invoke`, { role: role.id, policy: plan.apply((p) => JSON.stringify(p.policy.permissions)) }, child);
+    // Extra documents are separate inline policies: the derived one stays exactly what the analysis wrote.
+    const extraPolicies = (args.extraPolicies ?? []).map(
+      (document, i) => new aws.iam.RolePolicy(`${name}-extra-${i + 1}`, { role: role.id, policy: typeof document === "string" ? document : JSON.stringify(document) }, child),
+    );
+    const stateMachine = new aws.sfn.StateMachine(
+      `${name}-workflow`,
+      {
+        type: workflowType,
+        roleArn: role.arn,
+        definition: pulumi.all([plan, args.systemPrompt]).apply(([p, systemPrompt]) => JSON.stringify(definitionOf(p, systemPrompt))),
+        loggingConfiguration: {
+          level: args.logLevel ?? DEFAULTS.logLevel,
+          includeExecutionData: args.logIncludeExecutionData ?? DEFAULTS.logIncludeExecutionData,
+          logDestination: pulumi.interpolate`${logGroupArn}:*`,
+        },
+        tracingConfiguration: { enabled: tracing },
+        tags,
+        region: args.region,
+      },
+      // The role must carry its permissions, and the log group exist, before Step Functions validates logging.
+      { ...child, dependsOn: [policy, ...extraPolicies, logGroup, payloads] },
+    );
+    const models = plan.apply((p) => p.models);
+    return {
+      payloads,
+      logGroup,
+      role,
+      stateMachine,
+      models,
       // For a definition of your own, the first model it calls (undefined when it calls none, e.g. only customization jobs).
-      this.model = this.models.apply((models) => models[0]);
-      const family = own
-        ? this.models.apply((models) => familyOfFirst(models))
-        : this.model.apply((model) => familyForModel({ modelId: args.modelId!, modelFamily: args.modelFamily, foundationModelId: model!.foundationModelId }));
-      // Step Functions documents the vendedlogs prefix: it keeps the Logs resource policy under its size limit.
-      const logGroupName = `/aws/vendedlogs/states/${project}-${name}-${stack}`;
-      const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${identity.accountId}:log-group:${logGroupName}`;
-
-      const payloads = new PayloadBucket(
-        `${name}-payloads`,
-        { bucketName, retentionDays: args.payloadRetentionDays ?? DEFAULTS.payloadRetentionDays, inputPrefix, outputPrefix, region: args.region, tags },
-        child,
-      );
-
-      const logGroup = new aws.cloudwatch.LogGroup(
-        `${name}-logs`,
-        { name: logGroupName, retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays, tags, ...inRegion },
-        child,
-      );
-
-      const role = new aws.iam.Role(
-        `${name}-role`,
-        {
-          description: `Execution role of the ${name} Bedrock workflow`,
-          assumeRolePolicy: pulumi
-            .all([identity.accountId, region, partition])
-            .apply(([account, r, p]) => JSON.stringify(stateMachineTrustPolicy({ account, region: r, partition: p }))),
-          tags,
-        },
-        child,
-      );
-
-      const policy = new aws.iam.RolePolicy(
-        `${name}-invoke`,
-        {
-          role: role.id,
-          policy: analysis
-            ? pulumi
-                .all([analysis, logGroupArn])
-                .apply(([a, logGroup]) => JSON.stringify(definitionRolePolicy({ statements: a.statements, logGroupArn: logGroup, tracing: args.tracing ?? DEFAULTS.tracing })))
-            : pulumi.all([this.model, bucketArn, logGroupArn, region, identity.accountId, partition]).apply(([model, payloadBucketArn, logGroup, r, account, p]) => {
-                const guardrail = args.guardrail ? guardrailArn(args.guardrail.identifier, { partition: p, region: r, account }) : undefined;
-                return JSON.stringify(
-                  rolePolicyDocument({
-                    model: model!,
-                    payloadBucketArn,
-                    inputPrefix,
-                    outputPrefix,
-                    logGroupArn: logGroup,
-                    tracing: args.tracing ?? DEFAULTS.tracing,
-                    guardrailArn: guardrail,
-                  }),
-                );
-              }),
-        },
-        child,
-      );
-
-      // Extra documents are separate inline policies: the derived one stays exactly what the analysis wrote.
-      const extraPolicies = (args.extraPolicies ?? []).map(
-        (document, i) => new aws.iam.RolePolicy(`${name}-extra-${i + 1}`, { role: role.id, policy: typeof document === "string" ? document : JSON.stringify(document) }, child),
-      );
-
-      const definition = userDefinition
-        ? pulumi.all([userDefinition, analysis!]).apply(([doc]) => JSON.stringify(doc))
-        : pulumi.all([family, bucketName, partition, args.systemPrompt, this.model]).apply(([fam, bucket, p, systemPrompt, model]) =>
-            JSON.stringify(
-              buildDefinition({
-                // Fitted to the model: no temperature for one that rejects it (bedrock/request-parameters.ts).
-                ...generationSettingsForModelId(
-                  { modelId: args.modelId!, maxTokens: args.maxTokens ?? DEFAULTS.maxTokens, temperature: args.temperature },
-                  model?.foundationModelId,
-                ),
-                guardrail: args.guardrail,
-                modelId: args.modelId!,
-                family: fam!,
-                queryLanguage,
-                workflowType,
-                payloadBucket: bucket,
-                inputPrefix,
-                outputPrefix,
-                systemPrompt,
-                partition: p,
-              }),
-            ),
-          );
-
-      const stateMachine = new aws.sfn.StateMachine(
-        `${name}-workflow`,
-        {
-          type: workflowType,
-          roleArn: role.arn,
-          definition,
-          loggingConfiguration: {
-            level: args.logLevel ?? DEFAULTS.logLevel,
-            includeExecutionData: args.logIncludeExecutionData ?? DEFAULTS.logIncludeExecutionData,
-            logDestination: pulumi.interpolate`${logGroupArn}:*`,
-          },
-          tracingConfiguration: { enabled: args.tracing ?? DEFAULTS.tracing },
-          tags,
-          ...inRegion,
-        },
-        // The role must carry its permissions, and the log group exist, before Step Functions validates logging.
-        { ...child, dependsOn: [policy, ...extraPolicies, logGroup, payloads] },
-      );
-
-      this.role = role;
-      this.stateMachine = stateMachine;
-      this.logGroup = logGroup;
-      this.payloads = payloads;
-      this.stateMachineArn = stateMachine.arn;
-      this.stateMachineName = stateMachine.name;
-      this.roleArn = role.arn;
-      this.payloadBucketName = payloads.bucketName;
-      this.modelFamily = family;
-      this.routedRegions = this.models.apply((models) => {
-        const regions = models.map(routedRegionsOf);
+      model: models.apply((all) => all[0]),
+      modelFamily: plan.apply((p) => p.family),
+      analysis: own ? plan.apply((p) => (p as OwnDefinitionPlan).analysis) : undefined,
+      routedRegions: models.apply((all) => {
+        const regions = all.map(routedRegionsOf);
         return regions.includes("*") ? ["*"] : [...new Set(regions.flat() as string[])].sort();
-      });
-      this.registerOutputs({
-        stateMachineArn: this.stateMachineArn,
-        stateMachineName: this.stateMachineName,
-        roleArn: this.roleArn,
-        payloadBucketName: this.payloadBucketName,
-        routedRegions: this.routedRegions,
-        modelFamily: this.modelFamily,
-      });
-    } catch (error) {
-      throw lean.failed(error);
-    } finally {
-      lean.end();
+      }),
+    };
+  }
+
+  /** The built-in workflow: its one model, routed (through AWS when the catalog cannot answer). */
+  private async planBuiltIn(args: BedrockStateMachineArgs, context: PlanContext): Promise<WorkflowPlan> {
+    const model = await resolveWithRouting({ ...args, modelId: args.modelId! }, context.region, context.account, this);
+    const settings = {
+      modelId: args.modelId!,
+      modelFamily: args.modelFamily,
+      maxTokens: args.maxTokens ?? DEFAULTS.maxTokens,
+      temperature: args.temperature,
+      queryLanguage: args.queryLanguage ?? DEFAULTS.queryLanguage,
+      workflowType: args.workflowType ?? DEFAULTS.workflowType,
+      guardrail: args.guardrail,
+    };
+    return planBuiltInWorkflow(model, settings, context);
+  }
+
+  /** A definition of your own: substituted, then every model it names resolved (through AWS where needed), then analysed. */
+  private async planOwn(args: BedrockStateMachineArgs, context: PlanContext): Promise<WorkflowPlan> {
+    const { region, account, partition, payloadBucket } = context;
+    const substitutions = { PayloadBucket: payloadBucket, "AWS::Region": region, "AWS::AccountId": account, "AWS::Partition": partition };
+    const definition = substituteDefinition(args.definition, substitutions, args.definitionSubstitutions);
+    const resolved = new Map<string, ResolvedModel>();
+    for (const modelId of modelIdsToResolve(definition, args.allowedModels)) {
+      try {
+        // destinationRegions/underlyingModelId describe the built-in workflow's one model, not these.
+        resolved.set(modelId, await resolveWithRouting({ modelId, routingSource: args.routingSource, region: args.region }, region, account, this));
+      } catch {
+        // Left to the analysis, which reports it naming the state.
+      }
     }
+    const resolveOffline = (modelId: string) => resolved.get(modelId) ?? resolveModel({ modelId, sourceRegion: region, account });
+    return planOwnDefinition(definition, { allowedModels: args.allowedModels, resolveModel: resolveOffline }, context);
   }
 }
 
@@ -398,17 +355,6 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
 function logModelNote(note: string, resource: pulumi.Resource): void {
   if (note.startsWith("warning: ")) void pulumi.log.warn(note.slice("warning: ".length), resource);
   else void pulumi.log.info(note.replace(/^note: /, ""), resource);
-}
-
-/** A definition's family output: its first model's, where one can be told (application profiles cannot offline). */
-function familyOfFirst(models: ResolvedModel[]): ModelFamily | undefined {
-  const first = models[0];
-  if (!first) return undefined;
-  try {
-    return familyForModel({ modelId: first.modelId, foundationModelId: first.foundationModelId });
-  } catch {
-    return undefined;
-  }
 }
 
 /** Asks AWS for a profile's destinations only when the catalog cannot answer (or when told to). */

@@ -3,7 +3,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from "../src/workflow/contract";
 import { PAYLOAD_BUCKET_ARGUMENTS, argumentChecks } from "./arguments";
-import { leanRegistration } from "./registration-stacks";
+import { registerLean } from "./registration-stacks";
+import { payloadBucketPolicy } from "../src/bedrock/role-policy";
 
 export interface PayloadBucketArgs {
   /**
@@ -66,73 +67,52 @@ export class PayloadBucket extends pulumi.ComponentResource {
     if (inputPrefix.startsWith(outputPrefix) || outputPrefix.startsWith(inputPrefix)) checks.fail("outputPrefix", outputPrefix, `must not overlap inputPrefix '${inputPrefix}'`);
     super("bedrock-sfn:index:PayloadBucket", name, {}, opts);
     // Children register with lean stack captures (registration-stacks.ts says why).
-    const lean = leanRegistration();
-    try {
-      const child = { parent: this };
-      const region = args.region;
+    this.bucket = registerLean(() => this.build(name, args, [inputPrefix, outputPrefix]));
+    this.bucketName = this.bucket.bucket;
+    this.bucketArn = this.bucket.arn;
+    this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
+  }
 
-      this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: args.forceDestroy ?? true, tags: args.tags, region }, child);
-      const bucket = this.bucket.id;
+  /** The bucket and its settings: owner-enforced, private, encrypted, expiring payloads, TLS only. */
+  private build(name: string, args: PayloadBucketArgs, prefixes: string[]): aws.s3.Bucket {
+    const child = { parent: this };
+    const region = args.region;
+    const created = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: args.forceDestroy ?? true, tags: args.tags, region }, child);
+    const bucket = created.id;
 
-      const ownership = new aws.s3.BucketOwnershipControls(name, { bucket, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-      const publicAccess = new aws.s3.BucketPublicAccessBlock(
-        name,
-        { bucket, region, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        child,
-      );
-      new aws.s3.BucketServerSideEncryptionConfiguration(
-        name,
-        { bucket, region, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
-        child,
-      );
-      new aws.s3.BucketLifecycleConfiguration(
-        name,
-        {
-          bucket,
-          region,
-          rules: [inputPrefix, outputPrefix].map((prefix) => ({
-            id: `expire-${prefix.replace(/\/$/, "")}`,
-            status: "Enabled",
-            filter: { prefix },
-            expiration: { days: args.retentionDays ?? PAYLOAD_BUCKET_ARGUMENTS.retentionDays.default },
-            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-          })),
-        },
-        child,
-      );
-      new aws.s3.BucketPolicy(
-        name,
-        {
-          bucket,
-          region,
-          policy: this.bucket.arn.apply((arn) =>
-            JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [
-                {
-                  Sid: "DenyInsecureTransport",
-                  Effect: "Deny",
-                  Principal: "*",
-                  Action: "s3:*",
-                  Resource: [arn, `${arn}/*`],
-                  Condition: { Bool: { "aws:SecureTransport": "false" } },
-                },
-              ],
-            }),
-          ),
-        },
-        // A bucket policy put before the public access block can be refused as public by S3.
-        { ...child, dependsOn: [publicAccess, ownership] },
-      );
-
-      this.bucketName = this.bucket.bucket;
-      this.bucketArn = this.bucket.arn;
-      this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
-    } catch (error) {
-      throw lean.failed(error);
-    } finally {
-      lean.end();
-    }
+    const ownership = new aws.s3.BucketOwnershipControls(name, { bucket, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+      name,
+      { bucket, region, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      child,
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      name,
+      { bucket, region, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
+      child,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      name,
+      {
+        bucket,
+        region,
+        rules: prefixes.map((prefix) => ({
+          id: `expire-${prefix.replace(/\/$/, "")}`,
+          status: "Enabled",
+          filter: { prefix },
+          expiration: { days: args.retentionDays ?? PAYLOAD_BUCKET_ARGUMENTS.retentionDays.default },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+        })),
+      },
+      child,
+    );
+    new aws.s3.BucketPolicy(
+      name,
+      { bucket, region, policy: created.arn.apply((arn) => JSON.stringify(payloadBucketPolicy(arn))) },
+      // A bucket policy put before the public access block can be refused as public by S3.
+      { ...child, dependsOn: [publicAccess, ownership] },
+    );
+    return created;
   }
 }
 

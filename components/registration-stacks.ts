@@ -5,6 +5,21 @@
 // the CPU of a synth. The resources' source positions are unchanged: the SDK lifts the limit itself when it captures
 // one. Only the synchronous registration in a constructor is covered; everything else runs with the limit as it was.
 
+/**
+ * Runs a component's synchronous registration of its children with lean stack captures, and returns what it
+ * registered: the one way the components use the window below.
+ */
+export function registerLean<T>(register: () => T): T {
+  const lean = leanRegistration();
+  try {
+    return register();
+  } catch (error) {
+    throw lean.failed(error);
+  } finally {
+    lean.end();
+  }
+}
+
 /** A window of lean stack captures: `end()` restores the limit; `failed(error)` also gives the error its stack back. */
 export interface LeanRegistration {
   end(): void;

@@ -1,6 +1,7 @@
-// The execution role's documents of a BedrockStateMachine, as pure functions, so that tests and the policy pack can
-// judge exactly what the component writes without running Pulumi: its trust policy, and its permissions for the
-// built-in workflow or for a definition of your own (whose statements the analysis derives).
+// The IAM documents of a BedrockStateMachine, as pure functions, so that tests and the policy pack can judge exactly
+// what the component writes without running Pulumi: its role's trust policy, its permissions for the built-in
+// workflow or for a definition of your own (whose statements the analysis derives), and the payload bucket's policy.
+// (The front door's role documents are in src/api/role-policy.ts.)
 import {
   PolicyDocument,
   PolicyStatement,
@@ -59,6 +60,23 @@ export function stateMachineTrustPolicy(context: { account: string; region: stri
           StringEquals: { "aws:SourceAccount": account },
           ArnLike: { "aws:SourceArn": `arn:${partition}:states:${region}:${account}:stateMachine:*` },
         },
+      },
+    ],
+  };
+}
+
+/** The payload bucket's policy: refuse every request that does not use TLS. */
+export function payloadBucketPolicy(bucketArn: string): { Version: "2012-10-17"; Statement: Record<string, unknown>[] } {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
       },
     ],
   };
