@@ -1,21 +1,12 @@
-import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EXECUTIONS_PATH, GENERATE_PATH, GENERATE_REQUEST_SCHEMA, STAGE_NAME } from "../src/api/contract";
-import {
-  BAD_REQUEST_BODY_TEMPLATE,
-  JSON_CONTENT_TYPE,
-  METHOD_STATUS_CODES,
-  REQUEST_CONTENT_TYPES,
-  describeRequestTemplate,
-  integrationResponses,
-  startRequestTemplate,
-} from "../src/api/mapping-templates";
-import { executionArnPrefix, frontDoorRolePolicy, frontDoorTrustPolicy } from "../src/api/role-policy";
+import { GENERATE_REQUEST_SCHEMA, STAGE_NAME } from "../src/api/contract";
+import { BAD_REQUEST_BODY_TEMPLATE, JSON_CONTENT_TYPE, METHOD_STATUS_CODES, REQUEST_CONTENT_TYPES, integrationResponses } from "../src/api/mapping-templates";
+import { ACCESS_LOG_FORMAT, planFrontDoor } from "../src/api/plan";
 import { partitionOf } from "../src/bedrock/arn";
 import { type ApiAuth, WORKFLOW_TYPES, type WorkflowType } from "../src/core/defaults";
 import { API_ARGUMENTS, API_DEFAULTS, argumentChecks } from "./arguments";
-import { leanRegistration } from "./registration-stacks";
+import { registerLean } from "./registration-stacks";
 
 export interface ApiFrontDoorArgs {
   /** The state machine the API starts; the API's role may call it (and read its executions) and nothing else. */
@@ -86,241 +77,196 @@ export class ApiFrontDoor extends pulumi.ComponentResource {
     check.schema(API_ARGUMENTS, args);
     super("bedrock-sfn:index:ApiFrontDoor", name, {}, opts);
     // Children register with lean stack captures (registration-stacks.ts says why).
-    const lean = leanRegistration();
-    try {
-      const child = { parent: this };
-      const auth = args.auth ?? API_DEFAULTS.auth;
-      const express = args.workflowType === "EXPRESS";
-      // Physical names carry the project, so two projects' front doors of the same name and stack do not collide.
-      const physical = `${pulumi.getProject()}-${name}-${pulumi.getStack()}`;
-      const region = args.region ? pulumi.output(args.region) : aws.getRegionOutput({}, child).region;
-      const partition = args.region ? pulumi.output(partitionOf(args.region)) : aws.getPartitionOutput({}, child).partition;
-      const tags = pulumi.output(args.tags ?? {}).apply((extra) => ({ "bedrock-sfn:component": "api-front-door", ...extra }));
-      const arn = pulumi.output(args.stateMachineArn);
+    const built = registerLean(() => this.build(name, args));
+    this.role = built.role;
+    this.restApi = built.api;
+    this.stage = built.stage;
+    this.accessLogGroup = built.logGroup;
+    this.url = pulumi.interpolate`https://${built.api.id}.execute-api.${built.region}.amazonaws.com/${built.stage.stageName}`;
+    this.restApiId = built.api.id;
+    this.stageName = built.stage.stageName;
+    this.roleArn = built.role.arn;
+    this.apiKeyId = built.apiKeyId;
+    this.registerOutputs({ url: this.url, restApiId: this.restApiId, stageName: this.stageName, roleArn: this.roleArn, apiKeyId: this.apiKeyId });
+  }
 
-      const role = new aws.iam.Role(
-        `${name}-role`,
-        { description: `API Gateway role of ${name}: starts the Bedrock workflow only`, assumeRolePolicy: JSON.stringify(frontDoorTrustPolicy()), tags },
-        child,
-      );
-      const rolePolicy = new aws.iam.RolePolicy(`${name}-start`, { role: role.id, policy: arn.apply((a) => JSON.stringify(frontDoorRolePolicy(a, args.workflowType))) }, child);
+  /** Plans the front door (src/api/plan.ts) and registers it: role, API, routes, deployment, stage, throttling, key. */
+  private build(name: string, args: ApiFrontDoorArgs) {
+    const child = { parent: this };
+    const auth = args.auth ?? API_DEFAULTS.auth;
+    const plan = planFrontDoor(args.workflowType, auth);
+    // Physical names carry the project, so two projects' front doors of the same name and stack do not collide.
+    const physical = `${pulumi.getProject()}-${name}-${pulumi.getStack()}`;
+    const region = args.region ? pulumi.output(args.region) : aws.getRegionOutput({}, child).region;
+    const partition = args.region ? pulumi.output(partitionOf(args.region)) : aws.getPartitionOutput({}, child).partition;
+    const tags = pulumi.output(args.tags ?? {}).apply((extra) => ({ "bedrock-sfn:component": "api-front-door", ...extra }));
+    const arn = pulumi.output(args.stateMachineArn);
+    const documents = arn.apply((a) => plan.policy(a));
 
-      const api = new aws.apigateway.RestApi(
-        `${name}-api`,
-        {
-          name: physical,
-          description: "Bedrock workflow front door (Step Functions service integration)",
-          endpointConfiguration: { types: "REGIONAL" },
-          apiKeySource: "HEADER",
-          region: args.region,
-          tags,
-        },
-        child,
-      );
-      const inApi = { restApi: api.id, region: args.region };
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      { description: `API Gateway role of ${name}: starts the Bedrock workflow only`, assumeRolePolicy: documents.apply((d) => JSON.stringify(d.trust)), tags },
+      child,
+    );
+    const rolePolicy = new aws.iam.RolePolicy(`${name}-start`, { role: role.id, policy: documents.apply((d) => JSON.stringify(d.permissions)) }, child);
 
-      const model = new aws.apigateway.Model(
-        `${name}-request-model`,
-        { ...inApi, name: "GenerateRequest", contentType: JSON_CONTENT_TYPE, schema: JSON.stringify(GENERATE_REQUEST_SCHEMA) },
-        child,
-      );
-      const validator = new aws.apigateway.RequestValidator(
-        `${name}-validator`,
-        { ...inApi, name: "body-and-parameters", validateRequestBody: true, validateRequestParameters: true },
-        child,
-      );
-      // Name what is wrong with a refused body, as JSON (API Gateway's default says only "Invalid request body").
-      const badBody = new aws.apigateway.Response(
-        `${name}-bad-request-body`,
-        { restApiId: api.id, region: args.region, responseType: "BAD_REQUEST_BODY", statusCode: "400", responseTemplates: { [JSON_CONTENT_TYPE]: BAD_REQUEST_BODY_TEMPLATE } },
-        child,
-      );
+    const api = new aws.apigateway.RestApi(
+      `${name}-api`,
+      {
+        name: physical,
+        description: "Bedrock workflow front door (Step Functions service integration)",
+        endpointConfiguration: { types: "REGIONAL" },
+        apiKeySource: "HEADER",
+        region: args.region,
+        tags,
+      },
+      child,
+    );
+    const inApi = { restApi: api.id, region: args.region };
 
-      const uri = (action: string) => pulumi.interpolate`arn:${partition}:apigateway:${region}:states:action/${action}`;
-      const methodAuth = auth === "iam" ? { authorization: "AWS_IAM", apiKeyRequired: false } : { authorization: "NONE", apiKeyRequired: true };
-      const parts: pulumi.Resource[] = [model, validator, badBody, rolePolicy];
+    const model = new aws.apigateway.Model(
+      `${name}-request-model`,
+      { ...inApi, name: "GenerateRequest", contentType: JSON_CONTENT_TYPE, schema: JSON.stringify(GENERATE_REQUEST_SCHEMA) },
+      child,
+    );
+    const validator = new aws.apigateway.RequestValidator(
+      `${name}-validator`,
+      { ...inApi, name: "body-and-parameters", validateRequestBody: true, validateRequestParameters: true },
+      child,
+    );
+    // Name what is wrong with a refused body, as JSON (API Gateway's default says only "Invalid request body").
+    const badBody = new aws.apigateway.Response(
+      `${name}-bad-request-body`,
+      { restApiId: api.id, region: args.region, responseType: "BAD_REQUEST_BODY", statusCode: "400", responseTemplates: { [JSON_CONTENT_TYPE]: BAD_REQUEST_BODY_TEMPLATE } },
+      child,
+    );
+    const parts: pulumi.Resource[] = [model, validator, badBody, rolePolicy];
 
-      const route = (
-        id: string,
-        resourceId: pulumi.Input<string>,
-        httpMethod: "GET" | "POST",
-        action: string,
-        requestTemplate: pulumi.Input<string>,
-        kind: "sync" | "start" | "describe",
-        method: Partial<aws.apigateway.MethodArgs>,
-      ) => {
-        const m = new aws.apigateway.Method(`${name}-${id}`, { ...inApi, resourceId, httpMethod, ...methodAuth, requestValidatorId: validator.id, ...method }, child);
-        const integration = new aws.apigateway.Integration(
-          `${name}-${id}-integration`,
-          {
-            ...inApi,
-            resourceId,
-            httpMethod: m.httpMethod,
-            type: "AWS",
-            integrationHttpMethod: "POST",
-            uri: uri(action),
-            credentials: role.arn,
-            // Only the mapped content types apply; any other is refused (415), never passed through raw.
-            passthroughBehavior: "NEVER",
-            requestTemplates: Object.fromEntries(REQUEST_CONTENT_TYPES.map((type) => [type, requestTemplate])),
-            // API Gateway's maximum for REST APIs without a quota increase: a run with long retries ends in 504.
-            timeoutMilliseconds: 29_000,
-          },
-          child,
-        );
-        const methodResponses = METHOD_STATUS_CODES.map(
-          (statusCode) =>
-            new aws.apigateway.MethodResponse(
-              `${name}-${id}-${statusCode}`,
-              { ...inApi, resourceId, httpMethod: m.httpMethod, statusCode, responseModels: { [JSON_CONTENT_TYPE]: "Empty" } },
-              child,
-            ),
-        );
-        const responses = integrationResponses(kind).map(
-          (spec) =>
-            new aws.apigateway.IntegrationResponse(
-              `${name}-${id}-response-${spec.statusCode}`,
-              {
-                ...inApi,
-                resourceId,
-                httpMethod: m.httpMethod,
-                statusCode: spec.statusCode,
-                selectionPattern: spec.selectionPattern,
-                responseTemplates: { [JSON_CONTENT_TYPE]: spec.template },
-              },
-              { ...child, dependsOn: [integration, ...methodResponses] },
-            ),
-        );
-        parts.push(m, integration, ...methodResponses, ...responses);
-      };
+    // Each route's resources, parents first, registered just before the route.
+    const resources = new Map<string, aws.apigateway.Resource>();
+    const resourceOf = (id: string): aws.apigateway.Resource => {
+      const known = resources.get(id);
+      if (known) return known;
+      const spec = plan.resources.find((r) => r.id === id)!;
+      const parentId = spec.parent ? resourceOf(spec.parent).id : api.rootResourceId;
+      const created = new aws.apigateway.Resource(`${name}-${id}`, { ...inApi, parentId, pathPart: spec.pathPart }, child);
+      resources.set(id, created);
+      parts.push(created);
+      return created;
+    };
 
-      const generate = new aws.apigateway.Resource(`${name}-generate`, { ...inApi, parentId: api.rootResourceId, pathPart: GENERATE_PATH.slice(1) }, child);
-      parts.push(generate);
-      route("generate", generate.id, "POST", express ? "StartSyncExecution" : "StartExecution", arn.apply(startRequestTemplate), express ? "sync" : "start", {
-        requestModels: Object.fromEntries(REQUEST_CONTENT_TYPES.map((type) => [type, model.name])),
-      });
-      if (!express) {
-        const executions = new aws.apigateway.Resource(`${name}-executions`, { ...inApi, parentId: api.rootResourceId, pathPart: EXECUTIONS_PATH.slice(1) }, child);
-        const execution = new aws.apigateway.Resource(`${name}-execution`, { ...inApi, parentId: executions.id, pathPart: "{id}" }, child);
-        parts.push(executions, execution);
-        route(
-          "describe",
-          execution.id,
-          "GET",
-          "DescribeExecution",
-          arn.apply((a) => describeRequestTemplate(executionArnPrefix(a))),
-          "describe",
-          {
-            requestParameters: { "method.request.path.id": true },
-          },
-        );
-      }
-
-      const deployment = new aws.apigateway.Deployment(
-        `${name}-deployment`,
+    for (const route of plan.routes) {
+      const resourceId = resourceOf(route.resource).id;
+      const method = new aws.apigateway.Method(
+        `${name}-${route.id}`,
         {
           ...inApi,
-          description: `${name} (${args.workflowType}, ${auth})`,
-          // Redeploy when the routes or templates change; a Deployment is a snapshot of the API.
-          triggers: { routes: arn.apply((a) => apiDigest(a, args.workflowType, auth)) },
+          resourceId,
+          httpMethod: route.httpMethod,
+          ...plan.methodAuth,
+          requestValidatorId: validator.id,
+          ...(route.validatesBody ? { requestModels: Object.fromEntries(REQUEST_CONTENT_TYPES.map((type) => [type, model.name])) } : {}),
+          ...(route.pathParameters.length ? { requestParameters: Object.fromEntries(route.pathParameters.map((p) => [`method.request.path.${p}`, true])) } : {}),
         },
-        { ...child, dependsOn: parts },
-      );
-
-      const logGroup = new aws.cloudwatch.LogGroup(
-        `${name}-access-logs`,
-        { name: `/aws/apigateway/${physical}/access`, retentionInDays: args.logRetentionDays ?? API_DEFAULTS.logRetentionDays, region: args.region, tags },
         child,
       );
-      const stage = new aws.apigateway.Stage(
-        `${name}-stage`,
+      const requestTemplate = arn.apply((a) => route.requestTemplate(a));
+      const integration = new aws.apigateway.Integration(
+        `${name}-${route.id}-integration`,
         {
           ...inApi,
-          deployment: deployment.id,
-          stageName: STAGE_NAME,
-          accessLogSettings: { destinationArn: logGroup.arn, format: JSON.stringify(ACCESS_LOG_FORMAT) },
-          tags,
+          resourceId,
+          httpMethod: method.httpMethod,
+          type: "AWS",
+          integrationHttpMethod: "POST",
+          uri: pulumi.interpolate`arn:${partition}:apigateway:${region}:states:action/${route.action}`,
+          credentials: role.arn,
+          // Only the mapped content types apply; any other is refused (415), never passed through raw.
+          passthroughBehavior: "NEVER",
+          requestTemplates: Object.fromEntries(REQUEST_CONTENT_TYPES.map((type) => [type, requestTemplate])),
+          // API Gateway's maximum for REST APIs without a quota increase: a run with long retries ends in 504.
+          timeoutMilliseconds: 29_000,
         },
         child,
       );
-      const rateLimit = args.rateLimit ?? API_DEFAULTS.rateLimit;
-      const burstLimit = args.burstLimit ?? API_DEFAULTS.burstLimit;
-      new aws.apigateway.MethodSettings(
-        `${name}-throttling`,
-        {
-          ...inApi,
-          stageName: stage.stageName,
-          methodPath: "*/*",
-          // Execution logs off: they would hold prompts and answers. Access logs and metrics stay on.
-          settings: { throttlingRateLimit: rateLimit, throttlingBurstLimit: burstLimit, metricsEnabled: true, loggingLevel: "OFF", dataTraceEnabled: false },
-        },
-        child,
+      const methodResponses = METHOD_STATUS_CODES.map(
+        (statusCode) =>
+          new aws.apigateway.MethodResponse(
+            `${name}-${route.id}-${statusCode}`,
+            { ...inApi, resourceId, httpMethod: method.httpMethod, statusCode, responseModels: { [JSON_CONTENT_TYPE]: "Empty" } },
+            child,
+          ),
       );
-
-      let apiKeyId: pulumi.Output<string | undefined> = pulumi.output(undefined);
-      if (auth === "apiKey") {
-        const plan = new aws.apigateway.UsagePlan(
-          `${name}-usage-plan`,
-          {
-            name: physical,
-            apiStages: [{ apiId: api.id, stage: stage.stageName }],
-            throttleSettings: { rateLimit, burstLimit },
-            region: args.region,
-            tags,
-          },
-          child,
-        );
-        const key = new aws.apigateway.ApiKey(`${name}-key`, { name: physical, enabled: true, region: args.region, tags }, child);
-        new aws.apigateway.UsagePlanKey(`${name}-plan-key`, { keyId: key.id, keyType: "API_KEY", usagePlanId: plan.id, region: args.region }, child);
-        apiKeyId = key.id;
-      }
-
-      this.role = role;
-      this.restApi = api;
-      this.stage = stage;
-      this.accessLogGroup = logGroup;
-      this.url = pulumi.interpolate`https://${api.id}.execute-api.${region}.amazonaws.com/${stage.stageName}`;
-      this.restApiId = api.id;
-      this.stageName = stage.stageName;
-      this.roleArn = role.arn;
-      this.apiKeyId = apiKeyId;
-      this.registerOutputs({ url: this.url, restApiId: this.restApiId, stageName: this.stageName, roleArn: this.roleArn, apiKeyId: this.apiKeyId });
-    } catch (error) {
-      throw lean.failed(error);
-    } finally {
-      lean.end();
+      const responses = integrationResponses(route.kind).map(
+        (spec) =>
+          new aws.apigateway.IntegrationResponse(
+            `${name}-${route.id}-response-${spec.statusCode}`,
+            {
+              ...inApi,
+              resourceId,
+              httpMethod: method.httpMethod,
+              statusCode: spec.statusCode,
+              selectionPattern: spec.selectionPattern,
+              responseTemplates: { [JSON_CONTENT_TYPE]: spec.template },
+            },
+            { ...child, dependsOn: [integration, ...methodResponses] },
+          ),
+      );
+      parts.push(method, integration, ...methodResponses, ...responses);
     }
+
+    const deployment = new aws.apigateway.Deployment(
+      `${name}-deployment`,
+      {
+        ...inApi,
+        description: `${name} (${args.workflowType}, ${auth})`,
+        // Redeploy when the routes or templates change; a Deployment is a snapshot of the API.
+        triggers: { routes: arn.apply((a) => plan.digest(a)) },
+      },
+      { ...child, dependsOn: parts },
+    );
+
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-access-logs`,
+      { name: `/aws/apigateway/${physical}/access`, retentionInDays: args.logRetentionDays ?? API_DEFAULTS.logRetentionDays, region: args.region, tags },
+      child,
+    );
+    const stage = new aws.apigateway.Stage(
+      `${name}-stage`,
+      {
+        ...inApi,
+        deployment: deployment.id,
+        stageName: STAGE_NAME,
+        accessLogSettings: { destinationArn: logGroup.arn, format: JSON.stringify(ACCESS_LOG_FORMAT) },
+        tags,
+      },
+      child,
+    );
+    const rateLimit = args.rateLimit ?? API_DEFAULTS.rateLimit;
+    const burstLimit = args.burstLimit ?? API_DEFAULTS.burstLimit;
+    new aws.apigateway.MethodSettings(
+      `${name}-throttling`,
+      {
+        ...inApi,
+        stageName: stage.stageName,
+        methodPath: "*/*",
+        // Execution logs off: they would hold prompts and answers. Access logs and metrics stay on.
+        settings: { throttlingRateLimit: rateLimit, throttlingBurstLimit: burstLimit, metricsEnabled: true, loggingLevel: "OFF", dataTraceEnabled: false },
+      },
+      child,
+    );
+
+    let apiKeyId: pulumi.Output<string | undefined> = pulumi.output(undefined);
+    if (auth === "apiKey") {
+      const plan = new aws.apigateway.UsagePlan(
+        `${name}-usage-plan`,
+        { name: physical, apiStages: [{ apiId: api.id, stage: stage.stageName }], throttleSettings: { rateLimit, burstLimit }, region: args.region, tags },
+        child,
+      );
+      const key = new aws.apigateway.ApiKey(`${name}-key`, { name: physical, enabled: true, region: args.region, tags }, child);
+      new aws.apigateway.UsagePlanKey(`${name}-plan-key`, { keyId: key.id, keyType: "API_KEY", usagePlanId: plan.id, region: args.region }, child);
+      apiKeyId = key.id;
+    }
+    return { role, api, stage, logGroup, region, apiKeyId };
   }
 }
-
-/** A digest of everything a deployment snapshots: routes, templates, the model, auth. */
-function apiDigest(stateMachineArn: string, workflowType: WorkflowType, auth: ApiAuth): string {
-  const kinds = workflowType === "EXPRESS" ? (["sync"] as const) : (["start", "describe"] as const);
-  const content = JSON.stringify({
-    workflowType,
-    auth,
-    schema: GENERATE_REQUEST_SCHEMA,
-    start: startRequestTemplate(stateMachineArn),
-    describe: workflowType === "STANDARD" ? describeRequestTemplate(executionArnPrefix(stateMachineArn)) : undefined,
-    responses: kinds.map((kind) => integrationResponses(kind)),
-    badBody: BAD_REQUEST_BODY_TEMPLATE,
-  });
-  return createHash("sha256").update(content).digest("hex");
-}
-
-/** One JSON line per request: who, what, how it ended; never the body. */
-export const ACCESS_LOG_FORMAT = {
-  requestId: "$context.requestId",
-  ip: "$context.identity.sourceIp",
-  caller: "$context.identity.caller",
-  user: "$context.identity.user",
-  apiKeyId: "$context.identity.apiKeyId",
-  requestTime: "$context.requestTime",
-  httpMethod: "$context.httpMethod",
-  resourcePath: "$context.resourcePath",
-  status: "$context.status",
-  responseLength: "$context.responseLength",
-  integrationStatus: "$context.integration.status",
-  integrationLatency: "$context.integration.latency",
-  error: "$context.error.message",
-};

@@ -4,7 +4,8 @@
 // Components, their arguments and outputs.
 export { BedrockStateMachine, type BedrockStateMachineArgs } from "../components/bedrock-state-machine";
 export { PayloadBucket, type PayloadBucketArgs, payloadBucketName } from "../components/payload-bucket";
-export { ApiFrontDoor, type ApiFrontDoorArgs, ACCESS_LOG_FORMAT } from "../components/api-front-door";
+export { ApiFrontDoor, type ApiFrontDoorArgs } from "../components/api-front-door";
+export { ACCESS_LOG_FORMAT } from "./api/plan";
 export type { ResolvedModel, ResolveInput, Routing } from "./bedrock/resolve";
 export type { ModelFamily } from "./bedrock/families";
 export type { GuardrailOptions, GuardrailTrace } from "./workflow/options";
