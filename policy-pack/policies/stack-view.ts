@@ -17,11 +17,12 @@ import {
   matchesAction,
   analyzeDefinition,
   requiredRequests,
+  objectArn,
+  type PayloadLocations,
 } from "bedrock-sfn/domain";
 import { readResourceDocuments } from "../lib/documents";
 import { rolePolicyUnion } from "../lib/role-policies";
 import { Finding, note, safely, violation } from "../lib/findings";
-import { objectArn, payloadLocations } from "../lib/payload-uris";
 import { stackPolicy } from "../lib/policy";
 import { PackResource, STATE_MACHINE_TYPES, describeResource } from "../lib/resources";
 import { FALLBACK_REGION, StackGraph } from "../lib/stack-graph";
@@ -133,7 +134,7 @@ function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] 
       failures,
       unsure,
     );
-    for (const request of computed) computedPayload(task.state, request.action, definition, documents, set, failures, unsure);
+    for (const request of computed) computedPayload(task.state, request.action, analysis.payloads, documents, set, failures, unsure);
   }
   // Customization jobs' own actions (create, track) are statements of the whole analysis, not of one task.
   const jobs = requiredRequests({ ...analysis, tasks: [], models: [] }, { region: region ?? FALLBACK_REGION });
@@ -234,8 +235,7 @@ function decide(
  * A payload URI computed at run time: judged on the S3 literals the definition names for it (or, for input, the
  * prefix a Choice state checks it against); with none, the role must at least grant the action on some object.
  */
-function computedPayload(task: string, action: string, definition: unknown, documents: ParsedDocument[], set: PolicySet, failures: Failure[], unsure: string[]): void {
-  const locations = payloadLocations(definition);
+function computedPayload(task: string, action: string, locations: PayloadLocations, documents: ParsedDocument[], set: PolicySet, failures: Failure[], unsure: string[]): void {
   const field = action === "s3:GetObject" ? "Input.S3Uri" : "Output.S3Uri";
   const places = action === "s3:GetObject" ? (locations.input.length > 0 ? locations.input : locations.elsewhere) : locations.output;
   if (places.length === 0) {

@@ -17,6 +17,7 @@ import {
 import { parseModelId } from "../bedrock/model-id";
 import { ResolvedModel, resolveModel } from "../bedrock/resolve";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, integrationNameOf } from "./contract";
+import { type PayloadLocations, payloadLocationsOf } from "./payload-locations";
 import { isObjectLiteral, readTaskArguments, type ArgumentReading } from "./task-arguments";
 import { walkStates, type QueryLanguage } from "./walk";
 import { BedrockSfnError } from "../core/errors";
@@ -86,6 +87,11 @@ export interface DefinitionAnalysis {
   problems: string[];
   /** One-line remarks for the user (other tasks, unused allowedModels). */
   notes: string[];
+  /**
+   * The S3 locations the optimized invokeModel tasks name for their payloads (literal URIs, and the fixed prefixes
+   * of computed ones), and the s3:// literals elsewhere: what a checker judges a computed URI on.
+   */
+  payloads: PayloadLocations;
 }
 
 /** Raised when a definition cannot be analysed into a role; the message names the state and what to do. */
@@ -108,8 +114,12 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
   const problems: string[] = [];
 
   const assumedRoles: DefinitionAnalysis["assumedRoles"] = [];
+  // Each Task's arguments are read once; the invokeModel tasks' readings also give the payload locations.
+  const payloadReadings: ArgumentReading[] = [];
   for (const visited of taskStates(doc)) {
     const { path, queryLanguage, state, resource, integration } = visited;
+    const args = integration ? argumentsOf(visited) : undefined;
+    if (integration === "bedrock:invokeModel") payloadReadings.push(args!);
     if (state.Credentials !== undefined) {
       // The task runs as another role (cross-account): ours only needs to assume it; that role needs the rest.
       const role = statics(readTaskArguments({ Arguments: state.Credentials, Parameters: state.Credentials }, queryLanguage), "RoleArn");
@@ -121,7 +131,7 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
       otherTasks.push({ state: path, resource });
       continue;
     }
-    tasks.push(readTask(path, queryLanguage, resource, integration, argumentsOf(visited), { ...context, partition }, problems));
+    tasks.push(readTask(path, queryLanguage, resource, integration, args!, { ...context, partition }, problems));
   }
 
   const models: ResolvedModel[] = [];
@@ -172,7 +182,7 @@ export function analyzeDefinition(definition: unknown, context: AnalysisContext)
   const statements = statementsFor(tasks, models, { ...context, partition });
   const roles = [...new Set(assumedRoles.map((a) => a.roleArn))].sort();
   if (roles.length) statements.push({ Sid: "AssumeTaskRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: roles });
-  return { tasks, otherTasks, assumedRoles, models, statements, problems, notes };
+  return { tasks, otherTasks, assumedRoles, models, statements, problems, notes, payloads: payloadLocationsOf(payloadReadings, doc) };
 }
 
 /**

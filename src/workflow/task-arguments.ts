@@ -15,6 +15,11 @@ export interface FieldReading {
   literals: unknown[];
   /** True when the field is (also) computed at run time. */
   dynamic: boolean;
+  /**
+   * The fixed text that a computation of the field is made from: string literals inside a JSONata expression (the
+   * `'s3://bucket/input/'` of `'s3://bucket/input/' & $key`), a JSONPath path or intrinsic. Absent when there is none.
+   */
+  fragments?: string[];
 }
 
 export interface ArgumentReading {
@@ -50,6 +55,16 @@ class Reading implements ArgumentReading {
     else if (!entry.literals.includes(literal.value)) entry.literals.push(literal.value);
     this.fields.set(key, entry);
   }
+
+  /** Fixed text inside a computation of the field at `path`. */
+  fragment(path: string[], text: string): void {
+    if (path.length === 0) return;
+    const key = path.join(".");
+    const entry = this.fields.get(key) ?? { literals: [], dynamic: false };
+    entry.fragments ??= [];
+    if (!entry.fragments.includes(text)) entry.fragments.push(text);
+    this.fields.set(key, entry);
+  }
 }
 
 /** Reads a Task's arguments: `Arguments` for JSONata states, `Parameters` for JSONPath ones. */
@@ -68,8 +83,10 @@ function readJsonPath(value: unknown, path: string[], reading: Reading): void {
   }
   if (path.length > 0) reading.record(path, { value: OBJECT });
   for (const [key, field] of Object.entries(value)) {
-    if (key.endsWith(".$")) reading.record([...path, key.slice(0, -2)], "dynamic");
-    else readJsonPath(field, [...path, key], reading);
+    if (key.endsWith(".$")) {
+      reading.record([...path, key.slice(0, -2)], "dynamic");
+      if (typeof field === "string") reading.fragment([...path, key.slice(0, -2)], field);
+    } else readJsonPath(field, [...path, key], reading);
   }
 }
 
@@ -88,6 +105,7 @@ function readJsonata(value: unknown, path: string[], reading: Reading): void {
     if (!ast) {
       if (path.length === 0) reading.opaque = true;
       reading.record(path, "dynamic");
+      reading.fragment(path, expression);
       return;
     }
     readAst(ast, path, reading, true);
@@ -118,6 +136,8 @@ const literalOf = (node: AstNode | undefined): { value: unknown } | undefined =>
  * nor an object constructor is dynamic; object constructors anywhere inside still contribute their fields.
  */
 function readAst(node: AstNode, path: string[], reading: Reading, top: boolean): void {
+  // Every string written in an expression is fixed text of the field it builds (a literal value is one too).
+  if (node.type === "string" && typeof node.value === "string") reading.fragment(path, node.value);
   if (top) {
     const literal = literalOf(node);
     if (literal) {
