@@ -1,7 +1,7 @@
 // The one description of every component argument: its kind, default, limits or choices, doc line and stack config
-// key. The components' checks, their defaults, the stack's config reading (stack/settings.ts), Pulumi.yaml's config
-// schema and the docs' settings table (both written by `npm run schema`) all derive from it.
-// Adding an argument: docs/contributing.md ("Adding an argument").
+// key. The components' checks, their defaults, the stack's config reading (stack/settings.ts) and Pulumi.yaml's config
+// schema (written by `npm run schema`, which also prints it as a table) all derive from it.
+// Adding an argument: CONTRIBUTING.md ("Adding an argument").
 import * as pulumi from "@pulumi/pulumi";
 import { MODEL_FAMILIES } from "../src/bedrock/families";
 import { parseModelId } from "../src/bedrock/model-id";
