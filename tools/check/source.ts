@@ -1,0 +1,150 @@
+// Reads one input file of `bedrock-sfn check` and says what it is: a CloudFormation/SAM/CDK template (YAML or JSON),
+// a Terraform plan (`terraform show -json`), or a bare IAM policy. YAML goes through the `yaml` package with
+// CloudFormation's short-form tags as custom tags (each becomes its long form), and a LineCounter for file:line.
+import * as fs from "node:fs";
+import { type Tags, LineCounter, isMap, isScalar, parseDocument } from "yaml";
+import type { InputResource } from "../shared/evaluate-pack";
+import { BedrockSfnError } from "../../src/core/errors";
+
+export type SourceKind = "cloudformation" | "terraform" | "policy";
+export type Language = "yaml" | "json" | "hcl";
+
+export interface Source {
+  file: string;
+  kind: SourceKind;
+  /** The language --fix answers in. */
+  language: Language;
+  value: Record<string, unknown>;
+  /** Line of a key under the template's Resources (YAML and JSON templates). */
+  resourceLine(id: string): number | undefined;
+}
+
+/** Pack resources read from one file, each with where it is written. */
+export interface CheckInput {
+  resources: InputResource[];
+  /** Resource name -> the line it is declared on, and the name the user knows it by. */
+  locations: Map<string, { line?: number; label: string }>;
+  /** What the reader assumed or could not read (DefinitionUri, SAM policy templates, Fn::If). */
+  notes: { message: string; line?: number }[];
+  /** The Region the resources are deployed in (from --region or the file itself). */
+  region: string;
+}
+
+/** Short form -> long form. `!GetAtt a.b` stays a string; the resolver splits it. */
+const SHORT_FORMS: Record<string, string> = {
+  "!Ref": "Ref",
+  "!Sub": "Fn::Sub",
+  "!GetAtt": "Fn::GetAtt",
+  "!Join": "Fn::Join",
+  "!If": "Fn::If",
+  "!Select": "Fn::Select",
+  "!Split": "Fn::Split",
+  "!FindInMap": "Fn::FindInMap",
+  "!ImportValue": "Fn::ImportValue",
+  "!Base64": "Fn::Base64",
+  "!GetAZs": "Fn::GetAZs",
+  "!Cidr": "Fn::Cidr",
+  "!Equals": "Fn::Equals",
+  "!And": "Fn::And",
+  "!Or": "Fn::Or",
+  "!Not": "Fn::Not",
+  "!Condition": "Condition",
+  "!ToJsonString": "Fn::ToJsonString",
+  "!Transform": "Fn::Transform",
+};
+
+const CLOUDFORMATION_TAGS: Tags = Object.entries(SHORT_FORMS).flatMap(([tag, long]) => [
+  { tag, resolve: (text: string) => ({ [long]: text }) },
+  { tag, collection: "seq" as const, resolve: (seq: { toJSON(): unknown }) => ({ [long]: seq.toJSON() }) },
+  { tag, collection: "map" as const, resolve: (map: { toJSON(): unknown }) => ({ [long]: map.toJSON() }) },
+]) as unknown as Tags;
+
+/** An unreadable input: one line naming the file and what is wrong (the CLI exits 2). */
+export function unreadable(file: string, what: string): BedrockSfnError {
+  return new BedrockSfnError("input", `${file}: ${what}`);
+}
+
+export function readSource(file: string): Source {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw unreadable(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) return fromJson(file, text);
+  return fromYaml(file, text);
+}
+
+function fromJson(file: string, text: string): Source {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw unreadable(file, `is not valid JSON (${(e as Error).message})`);
+  }
+  const kind = kindOf(file, value);
+  const lines = lineStarts(text);
+  return { file, kind, language: kind === "terraform" ? "hcl" : "json", value: value as Record<string, unknown>, resourceLine: (id) => jsonKeyLine(text, lines, id) };
+}
+
+function fromYaml(file: string, text: string): Source {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { customTags: CLOUDFORMATION_TAGS, lineCounter: counter, uniqueKeys: false });
+  if (doc.errors.length > 0) {
+    const [first] = doc.errors;
+    throw unreadable(file, `is not valid YAML (line ${first.linePos?.[0].line ?? "?"}: ${first.message.split("\n")[0]})`);
+  }
+  const value = doc.toJS({ maxAliasCount: 10_000 }) as unknown;
+  const kind = kindOf(file, value);
+  const lines = new Map<string, number>();
+  const resources = isMap(doc.contents) ? doc.contents.get("Resources", true) : undefined;
+  if (isMap(resources)) {
+    for (const pair of resources.items) {
+      if (isScalar(pair.key) && pair.key.range) lines.set(String(pair.key.value), counter.linePos(pair.key.range[0]).line);
+    }
+  }
+  return { file, kind, language: "yaml", value: value as Record<string, unknown>, resourceLine: (id) => lines.get(id) };
+}
+
+function kindOf(file: string, value: unknown): SourceKind {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw unreadable(file, "is not a CloudFormation/SAM template, a Terraform plan or an IAM policy (its top level is not an object)");
+  }
+  const v = value as Record<string, unknown>;
+  if ("planned_values" in v || ("format_version" in v && "terraform_version" in v)) return "terraform";
+  if ("Resources" in v || "AWSTemplateFormatVersion" in v || "Transform" in v) return "cloudformation";
+  if ("Statement" in v) return "policy";
+  throw unreadable(
+    file,
+    "is not a CloudFormation/SAM template (no Resources), a Terraform plan (no planned_values; use `terraform show -json plan.out`) or an IAM policy (no Statement)",
+  );
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function lineAt(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+/** The line of `"id":` after the template's `"Resources"` key: JSON.parse keeps no positions, and a scan is linear. */
+function jsonKeyLine(text: string, starts: number[], id: string): number | undefined {
+  const from = text.indexOf('"Resources"');
+  if (from === -1) return undefined;
+  const key = JSON.stringify(id);
+  for (let i = text.indexOf(key, from); i !== -1; i = text.indexOf(key, i + 1)) {
+    if (/^\s*:/.test(text.slice(i + key.length, i + key.length + 20))) return lineAt(starts, i);
+  }
+  return undefined;
+}
