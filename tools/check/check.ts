@@ -1,8 +1,10 @@
 // One file checked: read, turned into the pack's resources by the reader for its kind, judged by the pack.
 import { PLACEHOLDER_ACCOUNT } from "../../src/bedrock/arn";
+import { barePolicyResources } from "./bare-policy";
 import { cloudFormationResources } from "./cloudformation";
 import { type CheckFinding, type CheckNote, judge } from "./judge";
 import { type CheckInput, type Source, readSource } from "./source";
+import { terraformResources } from "./terraform";
 
 export interface CheckOptions {
   /** --region; undefined: the file's own Region, else us-east-1 (noted). */
@@ -24,7 +26,7 @@ export async function checkFile(file: string, options: CheckOptions = {}): Promi
   const source = readSource(file);
   const input = readerOf(source, options);
   const notes: CheckNote[] = input.notes.map((n) => ({ file, ...(n.line !== undefined ? { line: n.line } : {}), message: n.message }));
-  if (!options.region && source.kind !== "policy" && input.region === DEFAULT_REGION) {
+  if (!options.region && source.kind === "cloudformation") {
     notes.unshift({ file, message: `no --region given and the file names none: judged as deployed in ${DEFAULT_REGION}` });
   }
   return { source, input, findings: await judge(input, file), notes };
@@ -35,7 +37,9 @@ function readerOf(source: Source, options: CheckOptions): CheckInput {
   switch (source.kind) {
     case "cloudformation":
       return cloudFormationResources(source, env);
-    default:
-      throw new Error(`no reader for ${source.kind}`);
+    case "terraform":
+      return terraformResources(source, env.region);
+    case "policy":
+      return barePolicyResources(source);
   }
 }
