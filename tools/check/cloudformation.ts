@@ -62,7 +62,13 @@ export function cloudFormationResources(source: Source, env: Environment): Check
         roles.forEach((reference, i) => {
           const role = resolver.resolve(reference);
           const name = roles.length === 1 ? id : `${id}#${i + 1}`;
-          add(NATIVE.rolePolicy, name, { roleName: role.value, policyName, policyDocument: document }, { roleName: roleUrns(role.refs) }, roles.length === 1 ? id : `${id} (role ${String(role.value)})`);
+          add(
+            NATIVE.rolePolicy,
+            name,
+            { roleName: role.value, policyName, policyDocument: document },
+            { roleName: roleUrns(role.refs) },
+            roles.length === 1 ? id : `${id} (role ${String(role.value)})`,
+          );
         });
         break;
       }
@@ -117,12 +123,7 @@ export function cloudFormationResources(source: Source, env: Environment): Check
             `${id} (the role SAM creates for it)`,
           );
         }
-        add(
-          NATIVE.stateMachine,
-          id,
-          { stateMachineName: resolver.nameOf(id, "Name"), arn: resolver.stateMachineArn(id), roleArn, ...definition },
-          { roleArn: roleDependencies },
-        );
+        add(NATIVE.stateMachine, id, { stateMachineName: resolver.nameOf(id, "Name"), arn: resolver.stateMachineArn(id), roleArn, ...definition }, { roleArn: roleDependencies });
         break;
       }
     }
@@ -178,7 +179,9 @@ function samPolicies(value: unknown, partition: string, note: (m: string) => voi
 
 function inlinePolicies(value: unknown): unknown {
   if (!Array.isArray(value)) return value;
-  return value.map((p) => (typeof p === "object" && p !== null ? { policyName: (p as Record<string, unknown>).PolicyName, policyDocument: (p as Record<string, unknown>).PolicyDocument } : p));
+  return value.map((p) =>
+    typeof p === "object" && p !== null ? { policyName: (p as Record<string, unknown>).PolicyName, policyDocument: (p as Record<string, unknown>).PolicyDocument } : p,
+  );
 }
 
 function tags(value: unknown): unknown {

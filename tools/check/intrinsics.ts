@@ -261,7 +261,11 @@ export class TemplateResolver {
     const out = text.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
       if (inner.startsWith("!")) return `\${${inner.slice(1)}}`;
       const name = inner.trim();
-      const value = Object.hasOwn(vars, name) ? vars[name] : name.includes(".") && !name.startsWith("AWS::") ? this.getAtt(name.split(".")[0], name.split(".").slice(1).join("."), refs) : this.ref(name, refs);
+      const value = Object.hasOwn(vars, name)
+        ? vars[name]
+        : name.includes(".") && !name.startsWith("AWS::")
+          ? this.getAtt(name.split(".")[0], name.split(".").slice(1).join("."), refs)
+          : this.ref(name, refs);
       if (value === UNKNOWN || value === NO_VALUE || value === undefined) {
         unknown = true;
         return whole;
