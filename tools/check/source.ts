@@ -84,8 +84,12 @@ function fromJson(file: string, text: string): Source {
     throw unreadable(file, `is not valid JSON (${(e as Error).message})`);
   }
   const kind = kindOf(file, value);
-  const lines = lineStarts(text);
-  return { file, kind, language: kind === "terraform" ? "hcl" : "json", value: value as Record<string, unknown>, resourceLine: (id) => jsonKeyLine(text, lines, id) };
+  let lines: Map<string, number> | undefined;
+  const resourceLine = (id: string) => {
+    lines ??= jsonKeyLines(text);
+    return lines.get(id);
+  };
+  return { file, kind, language: kind === "terraform" ? "hcl" : "json", value: value as Record<string, unknown>, resourceLine };
 }
 
 function fromYaml(file: string, text: string): Source {
@@ -121,30 +125,24 @@ function kindOf(file: string, value: unknown): SourceKind {
   );
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function lineAt(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
-
-/** The line of `"id":` after the template's `"Resources"` key: JSON.parse keeps no positions, and a scan is linear. */
-function jsonKeyLine(text: string, starts: number[], id: string): number | undefined {
+/**
+ * The line of each key written `"key": {` after the template's `"Resources"` key, first occurrence: JSON.parse keeps
+ * no positions, and one scan is linear (a search per resource would be quadratic on a large template).
+ */
+function jsonKeyLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
   const from = text.indexOf('"Resources"');
-  if (from === -1) return undefined;
-  const key = JSON.stringify(id);
-  for (let i = text.indexOf(key, from); i !== -1; i = text.indexOf(key, i + 1)) {
-    if (/^\s*:/.test(text.slice(i + key.length, i + key.length + 20))) return lineAt(starts, i);
+  if (from === -1) return lines;
+  const key = /"((?:[^"\\\n]|\\.)*)"\s*:\s*\{/g;
+  key.lastIndex = from;
+  let line = 1;
+  let at = 0;
+  for (let m = key.exec(text); m !== null; m = key.exec(text)) {
+    for (let i = text.indexOf("\n", at); i !== -1 && i < m.index; i = text.indexOf("\n", i + 1)) {
+      line++;
+      at = i + 1;
+    }
+    if (!lines.has(m[1])) lines.set(m[1], line);
   }
-  return undefined;
+  return lines;
 }
