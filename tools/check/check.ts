@@ -20,7 +20,7 @@ export interface FileResult {
   notes: CheckNote[];
 }
 
-export const DEFAULT_REGION = "us-east-1";
+const DEFAULT_REGION = "us-east-1";
 
 export async function checkFile(file: string, options: CheckOptions = {}): Promise<FileResult> {
   const source = readSource(file);

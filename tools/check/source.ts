@@ -60,7 +60,7 @@ const CLOUDFORMATION_TAGS: Tags = Object.entries(SHORT_FORMS).flatMap(([tag, lon
 ]) as unknown as Tags;
 
 /** An unreadable input: one line naming the file and what is wrong (the CLI exits 2). */
-export function unreadable(file: string, what: string): BedrockSfnError {
+function unreadable(file: string, what: string): BedrockSfnError {
   return new BedrockSfnError("input", `${file}: ${what}`);
 }
 
