@@ -53,7 +53,9 @@ export function terraformResources(source: Source, fallbackRegion: string): Chec
 
   const variable = (reference: string) => (reference.startsWith("var.") ? plan.variables?.[reference.slice(4)]?.value : undefined);
   const regionOf = (key: string | undefined) => {
-    const expression = plan.configuration?.provider_config?.[key ?? "aws"]?.expressions?.region;
+    // A module's resources name their provider "<module>:aws" when the root passes it down.
+    const providers = plan.configuration?.provider_config ?? {};
+    const expression = (providers[key ?? "aws"] ?? providers[(key ?? "aws").slice((key ?? "aws").lastIndexOf(":") + 1)])?.expressions?.region;
     const value = expression?.constant_value ?? expression?.references?.map(variable).find((v) => typeof v === "string");
     return typeof value === "string" ? value : undefined;
   };
