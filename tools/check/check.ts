@@ -1,5 +1,6 @@
 // One file checked: read, turned into the pack's resources by the reader for its kind, judged by the pack.
 import { PLACEHOLDER_ACCOUNT } from "../../src/bedrock/arn";
+import { BedrockSfnError, isBedrockSfnError } from "../../src/core/errors";
 import { barePolicyResources } from "./bare-policy";
 import { cloudFormationResources } from "./cloudformation";
 import { type CheckFinding, type CheckNote, judge } from "./judge";
@@ -24,7 +25,14 @@ const DEFAULT_REGION = "us-east-1";
 
 export async function checkFile(file: string, options: CheckOptions = {}): Promise<FileResult> {
   const source = readSource(file);
-  const input = readerOf(source, options);
+  let input: CheckInput;
+  try {
+    input = readerOf(source, options);
+  } catch (e) {
+    // A template the readers cannot walk (nested past their bound) is unreadable input, named with its file.
+    if (isBedrockSfnError(e)) throw e;
+    throw new BedrockSfnError("input", `${file}: cannot be read (${(e as Error).message})`);
+  }
   const notes: CheckNote[] = input.notes.map((n) => ({ file, ...(n.line !== undefined ? { line: n.line } : {}), message: n.message }));
   if (!options.region && source.kind === "cloudformation") {
     notes.unshift({ file, message: `no --region given and the file names none: judged as deployed in ${DEFAULT_REGION}` });

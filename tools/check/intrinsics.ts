@@ -59,12 +59,13 @@ export class TemplateResolver {
     if (typeof value !== "object" || value === null) return value;
     const keys = Object.keys(value);
     if (keys.length === 1 && (keys[0] === "Ref" || keys[0].startsWith("Fn::"))) return this.intrinsic(keys[0], (value as Record<string, unknown>)[keys[0]], refs, depth);
-    const out: Record<string, unknown> = {};
+    // fromEntries defines own properties: a key such as "__proto__" in a template stays data.
+    const entries: [string, unknown][] = [];
     for (const key of keys) {
       const v = this.walk((value as Record<string, unknown>)[key], refs, depth + 1);
-      if (v !== NO_VALUE) out[key] = v;
+      if (v !== NO_VALUE) entries.push([key, v]);
     }
-    return out;
+    return Object.fromEntries(entries);
   }
 
   private intrinsic(name: string, arg: unknown, refs: Set<string>, depth: number): unknown {

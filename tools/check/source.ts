@@ -99,7 +99,13 @@ function fromYaml(file: string, text: string): Source {
     const [first] = doc.errors;
     throw unreadable(file, `is not valid YAML (line ${first.linePos?.[0].line ?? "?"}: ${first.message.split("\n")[0]})`);
   }
-  const value = doc.toJS({ maxAliasCount: 10_000 }) as unknown;
+  let value: unknown;
+  try {
+    // yaml's default alias limit stands: aliases that expand exponentially are refused, not followed.
+    value = doc.toJS();
+  } catch (e) {
+    throw unreadable(file, `cannot be read as YAML (${(e as Error).message.split("\n")[0]})`);
+  }
   const kind = kindOf(file, value);
   const lines = new Map<string, number>();
   const resources = isMap(doc.contents) ? doc.contents.get("Resources", true) : undefined;

@@ -76,6 +76,7 @@ export function terraformResources(source: Source, fallbackRegion: string): Chec
     const propertyDependencies: Record<string, string[]> = {};
     const attributes = new Set([...Object.keys(resource.values ?? {}), ...Object.keys(afterUnknown), ...Object.keys(configured?.expressions ?? {})]);
     for (const attribute of attributes) {
+      if (attribute === "__proto__") continue; // No provider attribute is named so; it must not become the prototype.
       const property = spec.rename?.[attribute] ?? camel(attribute);
       const value = resource.values?.[attribute];
       if (spec.mirrored?.includes(attribute) && !configured?.expressions?.[attribute] && afterUnknown[attribute] === true) continue;

@@ -220,3 +220,36 @@ describe("bedrock-sfn check", () => {
     });
   });
 });
+
+describe("bedrock-sfn check: hostile input", () => {
+  const write = (name: string, text: string) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "check-hostile-")), name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  it("refuses exponentially expanding YAML aliases as unreadable, naming the file", async () => {
+    const lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 12; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(", ")}]`,
+      );
+    const file = write("laughs.yaml", `${lines.join("\n")}\nResources: {}\n`);
+    await assert.rejects(checkFile(file), (e: Error & { kind?: string }) => e.kind === "input" && /laughs\.yaml: cannot be read as YAML/.test(e.message));
+  });
+
+  it("refuses intrinsics nested past the bound as unreadable input, not a crash", async () => {
+    let value: unknown = "x";
+    for (let i = 0; i < 300; i++) value = { "Fn::Join": ["", [value]] };
+    const file = write("deep.json", JSON.stringify({ Resources: { R: { Type: "AWS::IAM::Role", Properties: { RoleName: value } } } }));
+    await assert.rejects(checkFile(file), (e: Error & { kind?: string }) => e.kind === "input" && /deep\.json: cannot be read \(the template nests/.test(e.message));
+  });
+
+  it("keeps a __proto__ key as data", async () => {
+    const file = write("proto.json", '{"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"Tags": [{"Key": "k", "Value": "v", "__proto__": {"polluted": true}}]}}}}');
+    await checkFile(file);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+});
