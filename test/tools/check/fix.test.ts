@@ -3,13 +3,39 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
 import { parse } from "yaml";
+import { routedRequests } from "../../../src/bedrock/grants";
+import { resolveModel } from "../../../src/bedrock/resolve";
 import { checkFile } from "../../../tools/check/check";
 import { main } from "../../../tools/cli/check";
 
 const FIXTURES = path.resolve(__dirname, "../../fixtures/check");
 const MODEL = "anthropic.claude-sonnet-4-5-20250929-v1:0";
 const model = (region: string) => `arn:aws:bedrock:${region}::foundation-model/${MODEL}`;
+
+/** The independent evaluator's answer: does the role's policy allow the profile call and every routed call from us-east-1? */
+function iamSimulateAllowsEveryCall(statements: object[]): boolean {
+  const principal = "arn:aws:iam::111122223333:role/exec";
+  const profile = `arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.${MODEL}`;
+  return routedRequests(resolveModel({ modelId: profile, sourceRegion: "us-east-1", account: "111122223333" })).every((request) => {
+    const result = runUnsafeSimulation(
+      {
+        identityPolicies: [{ name: "role", policy: { Version: "2012-10-17", Statement: statements } }],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        request: {
+          action: request.action,
+          principal,
+          resource: { resource: request.resource, accountId: "111122223333" },
+          contextVariables: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": "111122223333", ...request.context },
+        },
+      },
+      {},
+    );
+    return String(result) === "Allowed";
+  });
+}
 
 async function fix(file: string): Promise<string> {
   let out = "";
@@ -36,13 +62,17 @@ describe("bedrock-sfn check --fix", () => {
     assert.ok(snippet.includes(model("us-east-2")) && snippet.includes(model("us-west-2")) && !snippet.includes(model("us-east-1")));
   });
 
-  it("gives the CDK's role every routed Region's model as a JSON policy", async () => {
+  it("gives the CDK's role every routed Region's model as a JSON policy, which iam-simulate agrees completes it", async () => {
     const snippet = await fix("cdk-invoke-model-profile.template.json");
     const policy = JSON.parse(snippet.slice(snippet.indexOf("\n") + 1)) as { Statement: { Resource: string[] }[] };
     assert.deepEqual(
       policy.Statement.flatMap((s) => s.Resource),
       ["us-east-1", "us-east-2", "us-west-2"].map(model),
     );
+    // The CDK's own statement (the profile ARN only), as synthesized and resolved for us-east-1 and the account.
+    const cdk = { Effect: "Allow", Action: "bedrock:InvokeModel", Resource: `arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.${MODEL}` };
+    assert.equal(iamSimulateAllowsEveryCall([cdk]), false);
+    assert.equal(iamSimulateAllowsEveryCall([cdk, ...policy.Statement]), true);
   });
 
   it("completes a bare policy so that the check passes", async () => {
