@@ -1,6 +1,9 @@
 // bedrock-sfn check [--region R] [--account A] [--format text|json|sarif] [--parameter K=V]... [--fix] FILE...
 // The policy pack's rules over CloudFormation/SAM/CDK templates, Terraform plans and bare IAM policies.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { BedrockSfnError } from "../../src/core/errors";
 import { REGION_NAME } from "../../src/bedrock/regions";
 import { type FileResult, checkFile } from "../check/check";
 import { fixReport } from "../check/fix";
@@ -11,6 +14,7 @@ import { HelpRequested, resolveUserPath, runCli, usageError } from "./lib/args";
 
 const USAGE =
   "bedrock-sfn check [--region <region>] [--account <id>] [--format text|json|sarif] [--parameter <key>=<value>]... [--fix] FILE...\n" +
+  "  FILE: a template, a plan, a policy, or a folder such as cdk.out (its *.template.json files).\n" +
   "  Judges the IAM roles and Step Functions state machines of each file with the policy pack's rules: CloudFormation and SAM\n" +
   "  templates (YAML or JSON), CDK output (cdk.out/*.template.json), Terraform plans (terraform show -json plan.out), IAM policies.\n" +
   "  --region <region>        the Region the template deploys to (AWS::Region); a Terraform plan's provider Region wins (default us-east-1)\n" +
@@ -44,24 +48,38 @@ export async function main(argv: string[] = process.argv.slice(2), stdout: (text
     parameters[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   if (positionals.length === 0) throw usageError("give at least one FILE to check", USAGE);
+  const files = positionals.flatMap(templatesIn);
 
   const results: FileResult[] = [];
-  for (const file of positionals) {
+  for (const file of files) {
     results.push(await checkFile(resolveUserPath(file), { region: values.region, account: values.account, parameters }));
   }
   // Findings name the file as the user typed it: CI tools match SARIF locations against the repository's paths.
-  const findings: CheckFinding[] = results.flatMap((r, i) => r.findings.map((f) => ({ ...f, file: positionals[i] })));
-  const notes: CheckNote[] = results.flatMap((r, i) => r.notes.map((n) => ({ ...n, file: positionals[i] })));
+  const findings: CheckFinding[] = results.flatMap((r, i) => r.findings.map((f) => ({ ...f, file: files[i] })));
+  const notes: CheckNote[] = results.flatMap((r, i) => r.notes.map((n) => ({ ...n, file: files[i] })));
   if (format === "json") stdout(`${jsonReport(findings, notes)}\n`);
   else if (format === "sarif") stdout(`${sarifReport(findings, notes)}\n`);
   else stdout(`${textReport(findings, notes, results.length)}\n`);
   if (values.fix) {
-    const fixes = results.map((r, i) => fixReport(r, positionals[i])).filter((f) => f !== "");
+    const fixes = results.map((r, i) => fixReport(r, files[i])).filter((f) => f !== "");
     // In json/sarif mode stdout is one document: the snippets go to stderr.
     const out = format === "text" ? stdout : (t: string) => void process.stderr.write(t);
     out(fixes.length > 0 ? `\n${fixes.join("\n\n")}\n` : "\n--fix: nothing to add\n");
   }
   return findings.some((f) => f.level === "mandatory") ? 1 : 0;
+}
+
+/** A folder such as cdk.out stands for the CloudFormation templates in it (`*.template.json`), as `cdk synth` writes them. */
+function templatesIn(file: string): string[] {
+  const full = resolveUserPath(file);
+  if (!fs.statSync(full, { throwIfNoEntry: false })?.isDirectory()) return [file];
+  const templates = fs
+    .readdirSync(full)
+    .filter((name) => name.endsWith(".template.json"))
+    .sort()
+    .map((name) => path.join(file, name));
+  if (templates.length === 0) throw new BedrockSfnError("input", `${file}: a folder without *.template.json files (give the template files, or a cdk.out folder)`);
+  return templates;
 }
 
 function parse(argv: string[]) {

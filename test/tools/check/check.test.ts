@@ -180,6 +180,14 @@ describe("bedrock-sfn check", () => {
       assert.match(out, /1 finding \(1 mandatory, 0 advisory\) in 2 files/);
     });
 
+    it("checks a cdk.out-like folder as its *.template.json files", async () => {
+      const { code, out } = await run(["--format", "json", "--region", "us-east-1", FIXTURES]);
+      assert.equal(code, 1);
+      const files = new Set((JSON.parse(out) as { findings: CheckFinding[] }).findings.map((f) => path.basename(f.file)));
+      assert.deepEqual([...files], ["cdk-invoke-model-profile.template.json"]);
+      await assert.rejects(run([fs.mkdtempSync(path.join(os.tmpdir(), "check-empty-"))]), /a folder without \*\.template\.json files/);
+    });
+
     it("prints {findings: [{policy, level, message, file, line, resource}]} with --format json", async () => {
       const { code, out } = await run(["--format", "json", "--region", "us-east-1", "--account", "111122223333", fixture("sam-profile-source-region-only.yaml")]);
       assert.equal(code, 1);
