@@ -72,6 +72,13 @@ describe("bedrock-sfn check", () => {
       assert.deepEqual(mandatory(findings), [], show(findings));
     });
 
+    it("names the Region-less model ARN a global profile needs when the write-up's grant is narrowed to the source Region", async () => {
+      const { findings } = await checkFile(fixture("sam-global-profile-source-region-only.yaml"), { region: "ap-northeast-1" });
+      const machine = mandatory(findings).find((f) => f.policy === "bedrock-state-machine-role");
+      assert.equal(machine?.resource, "StateMachine", show(findings));
+      assert.ok(machine?.message.includes(`arn:aws:bedrock:::foundation-model/${MODEL}`), machine?.message);
+    });
+
     it("judges a SAM machine without Role by the role SAM creates from its Policies, and notes what it cannot read", async () => {
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "check-sam-")), "template.yaml");
       fs.writeFileSync(
