@@ -1,6 +1,6 @@
 // The import rules of the layout (`npm run deps`, run by .ci/run): arrows point one way, from the top of this list
 // to the bottom, and there are no circles. Tests may import anything; nothing imports a test.
-//   tools/ (bench > cli > local > engine > shared)    the offline tooling, a private workspace
+//   tools/ (bench > cli > check > local > engine > shared)    the offline tooling, a private workspace
 //   index.ts > stack/                                 the Pulumi stack: its entry, the program and its config reading
 //   src/index.ts > components/                        the library: its public entry, the Pulumi components
 //   policy-pack/                                      its own package: imports the domain only as the package bedrock-sfn/domain
@@ -18,6 +18,7 @@ const LAYERS = [
   ["tools/shared", "^tools/shared/"],
   ["tools/engine", "^tools/engine/"],
   ["tools/local", "^tools/local/"],
+  ["tools/check", "^tools/check/"],
   ["tools/cli", "^tools/cli/"],
   ["tools/bench", "^tools/bench/"],
 ];

@@ -15,6 +15,7 @@ const COMMANDS = {
   serve: "the local cloud until interrupted: a Step Functions endpoint with the Bedrock and S3 stand-ins",
   invoke: "run the deployed state machine once and print the answer",
   start: "the offline tour: preview, policy pack, local runs, batches as this stack's role and a hand-written one",
+  check: "judge CloudFormation/SAM/CDK templates, Terraform plans and IAM policies with the policy pack's rules (text, json, sarif)",
   catalog: "build the routing catalog (profiles per source Region, model lifecycle) from an AWS account; --check compares it with the bundled one",
 };
 const HELP =
