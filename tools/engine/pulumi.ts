@@ -44,7 +44,7 @@ async function main(given: string[]): Promise<number> {
   const cli = await locateOrBuildCli(env);
   if (cli.source === "path") process.stderr.write(`[pulumi] using ${cli.version} from PATH (no Go to build the pinned version)\n`);
 
-  const init = needsStackInit(args, stateDir, projectName(projectDir));
+  const init = stack ? needsStackInit(args, stateDir, projectName(projectDir)) : undefined;
   if (init) {
     const scratch = scratchProjectForInit(projectDir, stateDir);
     const code = await runCli(cli.path, ["stack", "init", init, "--non-interactive"], env, scratch.dir);
