@@ -40,7 +40,9 @@ const SUPPORTED = /^[\w.<>[\], ]+$/;
 function mapType(text: string, where: string): string {
   let mapped = JSON_TEXT[text] ?? text;
   mapped = mapped.replace(/\b[A-Z]\w*\b/g, (name) => (CHOICE_TYPES.has(name) ? "string" : name));
-  const names = [...mapped.replace(/\bpulumi\.(Input|Output)\b/g, "").matchAll(/\b[A-Z]\w*\b/g)].map((m) => m[0]).filter((n) => n !== "Record" && !OBJECT_TYPES.some((o) => o.name === n));
+  const names = [...mapped.replace(/\bpulumi\.(Input|Output)\b/g, "").matchAll(/\b[A-Z]\w*\b/g)]
+    .map((m) => m[0])
+    .filter((n) => n !== "Record" && !OBJECT_TYPES.some((o) => o.name === n));
   if (!SUPPORTED.test(mapped) || names.length > 0) {
     throw new Error(`${where}: type '${text}' has no Pulumi schema form; map it in tools/cli/provider-schema.ts`);
   }

@@ -25,6 +25,19 @@ const PROJECT_NAME = PROJECT;
 /** The Go package of the CLI, built from the module proxy (never from a checkout). */
 export const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
 
+/**
+ * The YAML language host (`pulumi-language-yaml`), built from the Go module proxy next to the CLI, where the engine
+ * looks for bundled plugins. v1.25.0 is the newest the proxy serves; it builds against the Pulumi SDK it requires
+ * (v3.206.0): it does not compile against v3.248.0's (plugin.NewContextWithRoot lost a parameter in between), and
+ * the CLI and a language host only speak the versioned gRPC protocol to each other.
+ */
+export const YAML_HOST = {
+  module: "github.com/pulumi/pulumi-yaml",
+  version: "1.25.0",
+  package: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml",
+  binary: "pulumi-language-yaml",
+} as const;
+
 /** Release-build flags, kept identical everywhere so that Go's build cache is shared between builds. */
 export const GO_BUILD_FLAGS = ["-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}`];
 
@@ -42,6 +55,11 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 /** The cached CLI binary. */
 export function cachedCliPath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(cacheDir(env), "bin", "pulumi");
+}
+
+/** A language host built next to the cached CLI, and the record of its build (which version, how long it took). */
+export function cachedHostPath(binary: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(cacheDir(env), "bin", binary);
 }
 
 /**
