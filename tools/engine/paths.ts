@@ -80,6 +80,19 @@ export function localBackendDir(root: string = PROJECT_ROOT, env: NodeJS.Process
   return path.join(engineHome(env), "checkouts", `${path.basename(resolved)}-${id}`);
 }
 
+/**
+ * The state folder of a project folder other than this checkout's (`npm run pulumi -- -C <folder>`): its own, so that
+ * its stacks' salts never meet this checkout's stacks of the same name. Under BEDROCK_SFN_STATE_DIR it is a
+ * subfolder there.
+ */
+export function projectBackendDir(projectDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.BEDROCK_SFN_STATE_DIR;
+  if (!override || !path.isAbsolute(override)) return localBackendDir(projectDir, env);
+  const resolved = path.resolve(projectDir);
+  const id = createHash("sha256").update(resolved).digest("hex").slice(0, 12);
+  return path.join(override, "projects", `${path.basename(resolved)}-${id}`);
+}
+
 /** A stack's checkpoint (Pulumi's own state JSON) in a file backend. */
 export function stackStatePath(stack: string, backendDir: string = localBackendDir(), project: string = PROJECT_NAME): string {
   return path.join(backendDir, ".pulumi", "stacks", project, `${stack}.json`);

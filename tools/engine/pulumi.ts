@@ -11,7 +11,7 @@ import { locateOrBuildCli, needsStackInit, parseArgs, projectFolder, removedStac
 import { installAwsStandIn } from "./aws/plugin-install";
 import { engineEnv } from "./environment";
 import { CONFIG_FILE_COMMANDS, StackUsageError, checkStackKnown, knownStacks, removeOfflineSalt, scratchProjectForInit, stackConfigCopy } from "./offline-salt";
-import { PROJECT_ROOT, localBackendDir } from "./paths";
+import { PROJECT_ROOT, localBackendDir, projectBackendDir } from "./paths";
 
 async function main(given: string[]): Promise<number> {
   // `-C <folder>`: any Pulumi project (TypeScript, YAML, Go), with its own state folder; else this checkout's stack.
@@ -31,7 +31,7 @@ async function main(given: string[]): Promise<number> {
 
   // State, PULUMI_HOME and the offline salts live in the engine's home, never in the checkout (engine/paths.ts):
   // one folder per project folder, so that stacks and salts of the same name never meet.
-  const stateDir = ownProject ? localBackendDir() : localBackendDir(projectDir);
+  const stateDir = ownProject ? localBackendDir() : projectBackendDir(projectDir);
   try {
     fs.mkdirSync(stateDir, { recursive: true });
   } catch (error) {

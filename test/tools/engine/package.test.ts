@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { type DeployedResource, readCheckpointResources } from "../../../tools/engine/deployed-state";
 import { cachedYamlHostIsUsable } from "../../../tools/engine/build-cli";
-import { PROJECT_ROOT, YAML_HOST, cachedHostPath, stackStatePath } from "../../../tools/engine/paths";
+import { PROJECT_ROOT, YAML_HOST, cachedHostPath, projectBackendDir, stackStatePath } from "../../../tools/engine/paths";
 import { type RunResult, ScratchProject, engineAvailability, parseOutputs } from "./helpers";
 
 const EXAMPLE = path.join(PROJECT_ROOT, "examples", "yaml");
@@ -89,18 +89,25 @@ describe("bedrock-sfn as a Pulumi package, from YAML (offline engine)", function
     assert.match(String(values.roleArn), /^arn:aws:iam::123456789012:role\/bedrock-sfn-role-[0-9a-f]{7}$/);
     assert.match(String(values.stateMachineArn), /^arn:aws:states:ap-northeast-1:123456789012:stateMachine:bedrock-sfn-workflow-[0-9a-f]{7}$/);
     assert.deepEqual(values.routedRegions, ["*"]);
-    yamlResources = readCheckpointResources(stackStatePath("dev", stateDir, "bedrock-sfn-yaml"));
+    yamlResources = readCheckpointResources(stackStatePath("dev", projectBackendDir(EXAMPLE, { BEDROCK_SFN_STATE_DIR: stateDir }), "bedrock-sfn-yaml"));
   });
 
   it("deploys the role the TypeScript program deploys for the same arguments", async () => {
     assert.ok(yamlResources, "the YAML stack was not deployed");
-    // The TypeScript stack program with its dev stack (the example's arguments), under the example's project name:
-    // names and ARNs in the policy include the project.
+    // The TypeScript stack program with its dev stack (the example's arguments), under the example's project name
+    // (names and ARNs in the policy include the project), so without the config schema Pulumi.yaml declares for
+    // the project bedrock-sfn: the program reads the bedrock-sfn:* keys all the same.
     if ("reason" in engine) throw new Error(engine.reason);
     const ts = new ScratchProject(engine.cli, "package-ts");
     scratches.push(ts);
     const pulumiYaml = path.join(ts.dir, "Pulumi.yaml");
-    fs.writeFileSync(pulumiYaml, fs.readFileSync(pulumiYaml, "utf8").replace(/^name: bedrock-sfn$/m, "name: bedrock-sfn-yaml"));
+    fs.writeFileSync(
+      pulumiYaml,
+      fs
+        .readFileSync(pulumiYaml, "utf8")
+        .replace(/^name: bedrock-sfn$/m, "name: bedrock-sfn-yaml")
+        .replace(/^config:[\s\S]*$/m, ""),
+    );
     assertOk(await ts.run(["stack", "init", "dev"]), "stack init");
     assertOk(await ts.run(["up", "--stack", "dev", "--yes", "--skip-preview"]), "up (TypeScript)");
     const tsResources = readCheckpointResources(stackStatePath("dev", ts.backendDir, "bedrock-sfn-yaml"));
