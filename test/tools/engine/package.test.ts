@@ -66,8 +66,7 @@ describe("bedrock-sfn as a Pulumi package, from YAML (offline engine)", function
     }
   });
 
-  after(async () => {
-    if (!reason) await wrapper(["-C", EXAMPLE, "destroy", "--stack", "dev", "--yes"], stateDir);
+  after(() => {
     for (const scratch of scratches) scratch.remove();
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
@@ -114,6 +113,17 @@ describe("bedrock-sfn as a Pulumi package, from YAML (offline engine)", function
     assert.deepEqual(rolePolicyOf(yamlResources), rolePolicyOf(tsResources));
     assert.deepEqual(trustPolicyOf(yamlResources), trustPolicyOf(tsResources));
     assert.match(JSON.stringify(rolePolicyOf(yamlResources)), /arn:aws:bedrock:::foundation-model\/anthropic\.claude-opus-4-6-v1/);
+  });
+
+  it("destroy removes what the YAML program created", async () => {
+    const result = await wrapper(["-C", "examples/yaml", "destroy", "--stack", "dev", "--yes", "--skip-preview"], stateDir);
+    assertOk(result, "destroy");
+    assert.match(result.stdout, /- (\d+) deleted/);
+    const left = readCheckpointResources(stackStatePath("dev", projectBackendDir(EXAMPLE, { BEDROCK_SFN_STATE_DIR: stateDir }), "bedrock-sfn-yaml"));
+    assert.deepEqual(
+      (left ?? []).filter((r) => r.type.startsWith("aws:") || r.type.startsWith("bedrock-sfn:")),
+      [],
+    );
   });
 
   it("an argument error reaches the YAML program as the component's one line, without a stack trace", async () => {
