@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { EngineSetupError } from "./build-cli";
+import { EngineSetupError, ensureYamlHost } from "./build-cli";
 import { locateOrBuildCli, needsStackInit, parseArgs, projectFolder, removedStack, withAbsolutePaths, withSafeDefaults } from "./cli";
 import { installAwsStandIn } from "./aws/plugin-install";
 import { engineEnv } from "./environment";
@@ -43,6 +43,8 @@ async function main(given: string[]): Promise<number> {
   installAwsStandIn(env.PULUMI_HOME!);
   const cli = await locateOrBuildCli(env);
   if (cli.source === "path") process.stderr.write(`[pulumi] using ${cli.version} from PATH (no Go to build the pinned version)\n`);
+  // A YAML program needs the YAML language host beside the CLI: built on first use, as the CLI is.
+  if (!ownProject && cli.source === "cache" && projectRuntime(projectDir) === "yaml") await ensureYamlHost({ env });
 
   const init = stack ? needsStackInit(args, stateDir, projectName(projectDir)) : undefined;
   if (init) {
@@ -70,6 +72,16 @@ async function main(given: string[]): Promise<number> {
 }
 
 const PROJECT_PACK = path.join(PROJECT_ROOT, "policy-pack");
+
+/** The project's runtime (Pulumi.yaml `runtime`, a name or `{name}`), when it has a readable Pulumi.yaml. */
+function projectRuntime(projectDir: string): string | undefined {
+  try {
+    const runtime = (parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { runtime?: unknown } | null)?.runtime;
+    return typeof runtime === "string" ? runtime : typeof (runtime as { name?: unknown })?.name === "string" ? (runtime as { name: string }).name : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The project's name (Pulumi.yaml `name`): the folder of its stacks in the file backend. */
 function projectName(projectDir: string): string {
