@@ -49,7 +49,15 @@ describe("the packed library, from plain JavaScript", function () {
   it("ships the compiled library and its declarations, not the sources, tests or tooling", () => {
     assert.ok(files.includes("lib/src/index.js") && files.includes("lib/src/index.d.ts"), files.join(", "));
     assert.ok(files.includes("lib/src/bedrock/inference-profiles.json"), "the routing catalog");
-    for (const file of files) assert.match(file, /^(lib\/.*\.(js|d\.ts|json)|package\.json|README\.md|LICENSE|tools\/cli\/bedrock-sfn\.js)$/, file);
+    // The Pulumi package too (docs/pulumi-package.md): PulumiPlugin.yaml, and the declarations its schema is inferred from.
+    for (const file of files) {
+      assert.match(
+        file,
+        /^(lib\/.*\.(js|d\.ts|json)|package\.json|README\.md|LICENSE|tools\/cli\/bedrock-sfn\.js|PulumiPlugin\.yaml|provider\/(schema\.ts|package\.json|tsconfig\.json))$/,
+        file,
+      );
+    }
+    assert.ok(files.includes("PulumiPlugin.yaml") && files.includes("lib/src/provider-host.js") && files.includes("provider/schema.ts"), files.join(", "));
     // The build starts from an empty lib/: a module moved or deleted in the sources is not shipped from an older build.
     for (const file of files.filter((f) => f.startsWith("lib/") && f.endsWith(".js"))) {
       assert.ok(fs.existsSync(path.join(root, file.slice("lib/".length).replace(/\.js$/, ".ts"))), `${file} has no source`);

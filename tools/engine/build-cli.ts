@@ -5,7 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CLI_PACKAGE, GO_BUILD_FLAGS, PULUMI_VERSION, cacheDir, cachedCliPath } from "./paths";
+import { CLI_PACKAGE, GO_BUILD_FLAGS, PULUMI_VERSION, YAML_HOST, cacheDir, cachedCliPath, cachedHostPath } from "./paths";
 
 /** Something the build needs is missing or failed; the message is one line a user can act on. */
 export class EngineSetupError extends Error {
@@ -207,16 +207,80 @@ function readOr(file: string, fallback: string): string {
   }
 }
 
+/** The record of a language host's build, next to the CLI's build.json. */
+function hostRecord(binary: string, env: NodeJS.ProcessEnv): string {
+  return path.join(cacheDir(env), `${binary}.build.json`);
+}
+
+/** True when the YAML language host is built, of the pinned version. */
+export function cachedYamlHostIsUsable(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!fs.existsSync(cachedHostPath(YAML_HOST.binary, env))) return false;
+  try {
+    return (JSON.parse(fs.readFileSync(hostRecord(YAML_HOST.binary, env), "utf8")) as { version?: string }).version === YAML_HOST.version;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Builds the YAML language host into the CLI's bin folder (once per machine, under a lock; about as long as the CLI
+ * the first time, since it compiles its own Pulumi SDK version: paths.ts YAML_HOST says why).
+ */
+export async function ensureYamlHost(options: { env?: NodeJS.ProcessEnv; log?: Log } = {}): Promise<string> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? stderrLog;
+  const binary = cachedHostPath(YAML_HOST.binary, env);
+  if (cachedYamlHostIsUsable(env)) return binary;
+  if (!findGo(env)) throw new EngineSetupError(`no YAML language host built yet (${binary}) and no Go toolchain to build it: install Go 1.25+ and rerun`);
+  const release = await acquireLock(path.join(path.dirname(cacheDir(env)), `pulumi-yaml-v${YAML_HOST.version}.lock`), log);
+  try {
+    if (cachedYamlHostIsUsable(env)) return binary;
+    const started = Date.now();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-sfn-yaml-build-"));
+    const goEnv = { ...env, CGO_ENABLED: "0", GOFLAGS: env.GOFLAGS ?? "-buildvcs=false" };
+    try {
+      log(`building the YAML language host v${YAML_HOST.version} from the Go module proxy (first use on this machine, once)`);
+      fs.writeFileSync(path.join(work, "go.mod"), "module bedrock-sfn/pulumi-yaml-build\n\ngo 1.25\n");
+      fs.writeFileSync(path.join(work, "tools.go"), `//go:build tools\npackage build\n\nimport _ "${YAML_HOST.package}"\n`);
+      await run("go", ["get", `${YAML_HOST.module}@v${YAML_HOST.version}`], work, goEnv, log);
+      await run("go", ["mod", "tidy", "-e"], work, goEnv, log);
+      const output = path.join(work, YAML_HOST.binary);
+      log("compiling (go build)");
+      await run("go", ["build", "-v", "-trimpath", "-o", output, YAML_HOST.package], work, goEnv, log, true);
+      fs.mkdirSync(path.dirname(binary), { recursive: true });
+      const staged = path.join(path.dirname(binary), `.${YAML_HOST.binary}-${process.pid}`);
+      fs.copyFileSync(output, staged);
+      fs.chmodSync(staged, 0o755);
+      fs.renameSync(staged, binary);
+      const seconds = Math.round((Date.now() - started) / 1000);
+      const record = { version: YAML_HOST.version, seconds, builtAt: new Date().toISOString(), cores: os.cpus().length };
+      fs.writeFileSync(hostRecord(YAML_HOST.binary, env), `${JSON.stringify(record, null, 2)}\n`);
+      log(`built ${binary} in ${formatDuration(seconds)}`);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+    return binary;
+  } finally {
+    release();
+  }
+}
+
 function formatDuration(seconds: number): string {
   return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s` : `${seconds}s`;
 }
 
 if (require.main === module) {
-  ensureCli().then(
-    (cli) => process.stderr.write(`[pulumi build] Pulumi CLI ready: ${cli}\n`),
-    (error: Error) => {
-      process.stderr.write(`error: ${error instanceof EngineSetupError ? error.message : error.stack}\n`);
-      process.exit(1);
-    },
-  );
+  // The CLI, then the language hosts of the other languages the engine tests run (YAML): each built only when missing.
+  ensureCli()
+    .then(async (cli) => {
+      process.stderr.write(`[pulumi build] Pulumi CLI ready: ${cli}\n`);
+      process.stderr.write(`[pulumi build] YAML language host ready: ${await ensureYamlHost()}\n`);
+    })
+    .then(
+      () => undefined,
+      (error: Error) => {
+        process.stderr.write(`error: ${error instanceof EngineSetupError ? error.message : error.stack}\n`);
+        process.exit(1);
+      },
+    );
 }

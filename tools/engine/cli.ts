@@ -1,6 +1,7 @@
 // Finds (or builds) the Pulumi CLI and runs it offline; shared by `npm run pulumi` and the engine tests.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { EngineSetupError, cachedCliIsUsable, ensureCli, findGo, installLanguageHostLauncher } from "./build-cli";
 import { PULUMI_VERSION, cachedCliPath, stackStatePath } from "./paths";
 
@@ -62,10 +63,41 @@ export function parseArgs(args: string[]): ParsedArgs {
 const STACK_COMMANDS = new Set(["preview", "pre", "up", "update", "config", "refresh"]);
 
 /** `pulumi stack init <stack>` when the command needs a stack the local backend does not have yet. */
-export function needsStackInit(args: string[], backendDir: string): string | undefined {
+export function needsStackInit(args: string[], backendDir: string, project?: string): string | undefined {
   const { command, stack } = parseArgs(args);
   if (!command || !stack || !STACK_COMMANDS.has(command)) return undefined;
-  return fs.existsSync(stackStatePath(stack, backendDir)) ? undefined : stack;
+  return fs.existsSync(stackStatePath(stack, backendDir, project)) ? undefined : stack;
+}
+
+/** The project folder a command runs in: `-C`/`--cwd` (relative to where the wrapper runs), else `fallback`. */
+export function projectFolder(args: string[], fallback: string, cwd: string = process.cwd()): string {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") break;
+    if ((arg === "-C" || arg === "--cwd") && args[i + 1] !== undefined) return path.resolve(cwd, args[i + 1]);
+    if (arg.startsWith("--cwd=")) return path.resolve(cwd, arg.slice("--cwd=".length));
+  }
+  return fallback;
+}
+
+/** Flags whose value is a path the user wrote relative to where they ran the wrapper (the CLI would read it from -C). */
+const PATH_FLAGS = ["--policy-pack", "--policy-pack-config", "--config-file"];
+
+/** With `-C <folder>`, path flags made absolute, so that `--policy-pack ./policy-pack` means this checkout's pack. */
+export function withAbsolutePaths(args: string[], cwd: string = process.cwd()): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const flag = PATH_FLAGS.find((f) => arg === f || arg.startsWith(`${f}=`));
+    if (!flag) {
+      out.push(arg);
+    } else if (arg === flag && args[i + 1] !== undefined) {
+      out.push(flag, path.resolve(cwd, args[++i]));
+    } else {
+      out.push(`${flag}=${path.resolve(cwd, arg.slice(flag.length + 1))}`);
+    }
+  }
+  return out;
 }
 
 /** `stack rm` deletes the stack's config file unless told not to; here that file is tracked in git. */

@@ -254,6 +254,8 @@ class LanguageHost {
 }
 
 function main(): void {
+  // The launcher's tsconfig choice is for this host only: a program or pack registers its own ts-node.
+  delete process.env.TS_NODE_PROJECT;
   const args = process.argv.slice(2);
   if (args.includes("--version")) {
     process.stdout.write(`${PULUMI_VERSION}\n`);

@@ -85,7 +85,8 @@ export interface StackConfigCopy {
  */
 export function stackConfigCopy(projectDir: string, stateDir: string, stack: string): StackConfigCopy {
   const tracked = path.join(projectDir, `Pulumi.${stack}.yaml`);
-  const text = fs.readFileSync(tracked, "utf8");
+  // A project folder other than this checkout's may have no stack file (a YAML program holds its own settings).
+  const text = fs.existsSync(tracked) ? fs.readFileSync(tracked, "utf8") : "";
   const salt = saltIn(text) === undefined ? offlineSalt(stateDir, stack) : undefined;
   const given = salt ? `${text}${text.endsWith("\n") || text === "" ? "" : "\n"}encryptionsalt: ${salt}\n` : text;
   const file = path.join(stateDir, "stacks", `Pulumi.${stack}.yaml`);

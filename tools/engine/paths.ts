@@ -25,6 +25,19 @@ const PROJECT_NAME = PROJECT;
 /** The Go package of the CLI, built from the module proxy (never from a checkout). */
 export const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
 
+/**
+ * The YAML language host (`pulumi-language-yaml`), built from the Go module proxy next to the CLI, where the engine
+ * looks for bundled plugins. v1.25.0 is the newest the proxy serves; it builds against the Pulumi SDK it requires
+ * (v3.206.0): it does not compile against v3.248.0's (plugin.NewContextWithRoot lost a parameter in between), and
+ * the CLI and a language host only speak the versioned gRPC protocol to each other.
+ */
+export const YAML_HOST = {
+  module: "github.com/pulumi/pulumi-yaml",
+  version: "1.25.0",
+  package: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml",
+  binary: "pulumi-language-yaml",
+} as const;
+
 /** Release-build flags, kept identical everywhere so that Go's build cache is shared between builds. */
 export const GO_BUILD_FLAGS = ["-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}`];
 
@@ -44,6 +57,11 @@ export function cachedCliPath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(cacheDir(env), "bin", "pulumi");
 }
 
+/** A language host built next to the cached CLI, and the record of its build (which version, how long it took). */
+export function cachedHostPath(binary: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(cacheDir(env), "bin", binary);
+}
+
 /**
  * The AWS provider stand-in's launcher (`pulumi-resource-aws`), which the copy in the engine's plugin cache runs
  * (tools/engine/aws/plugin-install.ts).
@@ -60,6 +78,19 @@ export function localBackendDir(root: string = PROJECT_ROOT, env: NodeJS.Process
   const resolved = path.resolve(root);
   const id = createHash("sha256").update(resolved).digest("hex").slice(0, 12);
   return path.join(engineHome(env), "checkouts", `${path.basename(resolved)}-${id}`);
+}
+
+/**
+ * The state folder of a project folder other than this checkout's (`npm run pulumi -- -C <folder>`): its own, so that
+ * its stacks' salts never meet this checkout's stacks of the same name. Under BEDROCK_SFN_STATE_DIR it is a
+ * subfolder there.
+ */
+export function projectBackendDir(projectDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.BEDROCK_SFN_STATE_DIR;
+  if (!override || !path.isAbsolute(override)) return localBackendDir(projectDir, env);
+  const resolved = path.resolve(projectDir);
+  const id = createHash("sha256").update(resolved).digest("hex").slice(0, 12);
+  return path.join(override, "projects", `${path.basename(resolved)}-${id}`);
 }
 
 /** A stack's checkpoint (Pulumi's own state JSON) in a file backend. */

@@ -5,25 +5,33 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EngineSetupError } from "./build-cli";
-import { locateOrBuildCli, needsStackInit, parseArgs, removedStack, withSafeDefaults } from "./cli";
+import { parse as parseYaml } from "yaml";
+import { EngineSetupError, ensureYamlHost } from "./build-cli";
+import { locateOrBuildCli, needsStackInit, parseArgs, projectFolder, removedStack, withAbsolutePaths, withSafeDefaults } from "./cli";
 import { installAwsStandIn } from "./aws/plugin-install";
 import { engineEnv } from "./environment";
 import { CONFIG_FILE_COMMANDS, StackUsageError, checkStackKnown, knownStacks, removeOfflineSalt, scratchProjectForInit, stackConfigCopy } from "./offline-salt";
-import { PROJECT_ROOT, localBackendDir } from "./paths";
+import { PROJECT_ROOT, localBackendDir, projectBackendDir } from "./paths";
 
-async function main(args: string[]): Promise<number> {
+async function main(given: string[]): Promise<number> {
+  // `-C <folder>`: any Pulumi project (TypeScript, YAML, Go), with its own state folder; else this checkout's stack.
+  const projectDir = projectFolder(given, PROJECT_ROOT);
+  const ownProject = projectDir === PROJECT_ROOT;
+  const args = ownProject ? given : withAbsolutePaths(given);
   const { command, stack } = parseArgs(args);
   const ownConfigFile = args.some((arg) => arg === "--config-file" || arg.startsWith("--config-file="));
   const usesConfigFile = command !== undefined && CONFIG_FILE_COMMANDS.has(command) && !ownConfigFile;
   // Checked before anything is created: a typo in --stack must not leave a stack or a file behind.
   if (usesConfigFile && !stack) {
-    throw new StackUsageError(`'${command}' needs --stack <name> with the offline engine; known stacks: ${knownStacks(PROJECT_ROOT).join(", ") || "none"}`);
+    throw new StackUsageError(`'${command}' needs --stack <name> with the offline engine; known stacks: ${knownStacks(projectDir).join(", ") || "none"}`);
   }
-  if (usesConfigFile && stack) checkStackKnown(PROJECT_ROOT, stack);
+  // This checkout's stacks are its tracked Pulumi.<stack>.yaml files: another name is a typo. Another project
+  // folder may keep its settings in the program (YAML) and have no stack file.
+  if (usesConfigFile && stack && ownProject) checkStackKnown(PROJECT_ROOT, stack);
 
-  // State, PULUMI_HOME and the offline salts live in the engine's home, never in the checkout (engine/paths.ts).
-  const stateDir = localBackendDir();
+  // State, PULUMI_HOME and the offline salts live in the engine's home, never in the checkout (engine/paths.ts):
+  // one folder per project folder, so that stacks and salts of the same name never meet.
+  const stateDir = ownProject ? localBackendDir() : projectBackendDir(projectDir);
   try {
     fs.mkdirSync(stateDir, { recursive: true });
   } catch (error) {
@@ -35,10 +43,12 @@ async function main(args: string[]): Promise<number> {
   installAwsStandIn(env.PULUMI_HOME!);
   const cli = await locateOrBuildCli(env);
   if (cli.source === "path") process.stderr.write(`[pulumi] using ${cli.version} from PATH (no Go to build the pinned version)\n`);
+  // A YAML program needs the YAML language host beside the CLI: built on first use, as the CLI is.
+  if (!ownProject && cli.source === "cache" && projectRuntime(projectDir) === "yaml") await ensureYamlHost({ env });
 
-  const init = needsStackInit(args, stateDir);
+  const init = stack ? needsStackInit(args, stateDir, projectName(projectDir)) : undefined;
   if (init) {
-    const scratch = scratchProjectForInit(PROJECT_ROOT, stateDir);
+    const scratch = scratchProjectForInit(projectDir, stateDir);
     const code = await runCli(cli.path, ["stack", "init", init, "--non-interactive"], env, scratch.dir);
     scratch.takeSalt(init);
     if (code !== 0) return code;
@@ -46,7 +56,7 @@ async function main(args: string[]): Promise<number> {
   }
 
   let cliArgs = withSafeDefaults(args);
-  const copy = usesConfigFile && stack ? stackConfigCopy(PROJECT_ROOT, stateDir, stack) : undefined;
+  const copy = usesConfigFile && stack ? stackConfigCopy(projectDir, stateDir, stack) : undefined;
   if (copy) cliArgs = [...cliArgs, "--config-file", copy.file];
   let code = 1;
   try {
@@ -62,6 +72,29 @@ async function main(args: string[]): Promise<number> {
 }
 
 const PROJECT_PACK = path.join(PROJECT_ROOT, "policy-pack");
+
+/** The project's runtime (Pulumi.yaml `runtime`, a name or `{name}`), when it has a readable Pulumi.yaml. */
+function projectRuntime(projectDir: string): string | undefined {
+  try {
+    const runtime = (parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { runtime?: unknown } | null)?.runtime;
+    return typeof runtime === "string" ? runtime : typeof (runtime as { name?: unknown })?.name === "string" ? (runtime as { name: string }).name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The project's name (Pulumi.yaml `name`): the folder of its stacks in the file backend. */
+function projectName(projectDir: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8");
+  } catch {
+    throw new StackUsageError(`${projectDir} is not a Pulumi project folder: it has no Pulumi.yaml`);
+  }
+  const name = (parseYaml(text) as { name?: unknown } | null)?.name;
+  if (typeof name !== "string" || name === "") throw new StackUsageError(`${path.join(projectDir, "Pulumi.yaml")}: 'name' is missing`);
+  return name;
+}
 
 /** `--policy-pack ./policy-pack` (or `=`): this repository's pack, which the CLI runs as its bundle (dist/index.js). */
 function usesProjectPolicyPack(args: string[]): boolean {

@@ -6,11 +6,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { EngineSetupError } from "../../../tools/engine/build-cli";
-import { locateOrBuildCli, needsStackInit, parseArgs, removedStack, withSafeDefaults } from "../../../tools/engine/cli";
+import { locateOrBuildCli, needsStackInit, parseArgs, projectFolder, removedStack, withAbsolutePaths, withSafeDefaults } from "../../../tools/engine/cli";
 import { engineEnv } from "../../../tools/engine/environment";
 import { configForSdk, requiredPackages, runtimeOptions } from "../../../tools/engine/language-host";
 import { StackUsageError, checkStackKnown, knownStacks, saveOfflineSalt, stackConfigCopy } from "../../../tools/engine/offline-salt";
-import { AWS_PLUGIN_DIR, PLUGINS_DIR, PROJECT_ROOT, cacheDir, localBackendDir, stackStatePath } from "../../../tools/engine/paths";
+import { AWS_PLUGIN_DIR, PLUGINS_DIR, PROJECT_ROOT, cacheDir, localBackendDir, projectBackendDir, stackStatePath } from "../../../tools/engine/paths";
 import { AWS_STAND_IN_LAUNCHER, installAwsStandIn } from "../../../tools/engine/aws/plugin-install";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-sfn-wrapper-"));
@@ -147,6 +147,31 @@ describe("engine: the npm run pulumi wrapper", () => {
       () => copy.finish(true),
       (e: Error) => e instanceof StackUsageError && /^cannot save the config change to .*Pulumi\.prod\.yaml: EISDIR/.test(e.message) && !e.message.includes("\n"),
     );
+  });
+
+  it("runs another project folder with -C: its own state folder, and path flags read from where the wrapper runs", () => {
+    assert.equal(projectFolder(["-C", "examples/yaml", "preview"], "/root", "/repo"), "/repo/examples/yaml");
+    assert.equal(projectFolder(["--cwd=/abs/dir", "up"], "/root", "/repo"), "/abs/dir");
+    assert.equal(projectFolder(["preview", "--stack", "dev"], "/root", "/repo"), "/root");
+    assert.deepEqual(withAbsolutePaths(["-C", "x", "preview", "--policy-pack", "./policy-pack", "--policy-pack-config=cfg.json", "--stack", "dev"], "/repo"), [
+      "-C",
+      "x",
+      "preview",
+      "--policy-pack",
+      "/repo/policy-pack",
+      "--policy-pack-config=/repo/cfg.json",
+      "--stack",
+      "dev",
+    ]);
+    const env = { XDG_CACHE_HOME: "/cache" };
+    assert.notEqual(projectBackendDir("/repo/examples/yaml", env), localBackendDir("/repo", env));
+    assert.match(projectBackendDir("/repo/examples/yaml", { BEDROCK_SFN_STATE_DIR: "/state" }), /^\/state\/projects\/yaml-[0-9a-f]{12}$/);
+    // A project of another name keeps its stacks under its own name in the backend.
+    const backend = tmp();
+    fs.mkdirSync(path.dirname(stackStatePath("dev", backend, "other")), { recursive: true });
+    fs.writeFileSync(stackStatePath("dev", backend, "other"), "{}");
+    assert.equal(needsStackInit(["preview", "--stack", "dev"], backend, "other"), undefined);
+    assert.equal(needsStackInit(["preview", "--stack", "dev"], backend), "dev");
   });
 
   it("refuses a stack with no Pulumi.<stack>.yaml in one line naming the known stacks", () => {
