@@ -49,7 +49,7 @@ if (!process.execArgv.includes("--conditions=bedrock-sfn-source")) {
   }
   child.on("exit", (code, signal) => process.exit(code ?? 128 + (require("node:os").constants.signals[signal] ?? 0)));
 } else {
-  require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+  require(path.join(root, "tools", "register.js"));
   const { runCli } = require(path.join(root, "tools", "cli", "lib", "args.ts"));
   const { main } = require(path.join(root, "tools", "cli", `${command}.ts`));
   for (const signal of STOP_SIGNALS) process.off(signal, stopEarly);

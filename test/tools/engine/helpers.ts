@@ -31,6 +31,7 @@ export class ScratchProject {
   constructor(
     readonly cli: CliLocation,
     label: string,
+    options: { typeCheck?: boolean } = {},
   ) {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), `bedrock-sfn-engine-${label}-`));
     this.dir = path.join(root, "project");
@@ -43,6 +44,10 @@ export class ScratchProject {
     }
     fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(this.dir, "node_modules"), "dir");
     this.env = engineEnv({ backendDir: this.backendDir, base: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "engine-tests" } });
+    // Pulumi's runner type-checks a TypeScript program on every run (Pulumi.yaml's default), which is most of a
+    // preview's CPU. Types are checked once by `npm run typecheck`; so only a test that asks for it (the dev
+    // preview, which proves the default path) pays for it again. PULUMI_NODEJS_TRANSPILE_ONLY is the runner's switch.
+    if (!options.typeCheck) this.env.PULUMI_NODEJS_TRANSPILE_ONLY = "true";
     installAwsStandIn(this.env.PULUMI_HOME!);
   }
 
