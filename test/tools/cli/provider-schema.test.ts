@@ -10,7 +10,7 @@ const ROOT = path.resolve(__dirname, "..", "..", "..");
 describe("the Pulumi package's schema source (provider/schema.ts)", () => {
   const source = providerSchemaSource();
 
-  it("is current: run `npm run provider:schema` after changing a component's args", () => {
+  it("is what `npm run build` last wrote: rebuild after changing a component's args", () => {
     assert.equal(fs.readFileSync(PROVIDER_SCHEMA_FILE, "utf8"), source);
   });
 
