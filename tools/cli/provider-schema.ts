@@ -130,5 +130,6 @@ if (require.main === module) {
   const text = providerSchemaSource();
   const before = fs.existsSync(PROVIDER_SCHEMA_FILE) ? fs.readFileSync(PROVIDER_SCHEMA_FILE, "utf8") : "";
   if (text !== before) fs.writeFileSync(PROVIDER_SCHEMA_FILE, text);
-  process.stdout.write(`provider/schema.ts: ${text === before ? "up to date" : "written"}\n`);
+  // stderr: `npm pack --json` runs this through prepare, and its stdout must stay one JSON document.
+  process.stderr.write(`provider/schema.ts: ${text === before ? "up to date" : "written"}\n`);
 }
