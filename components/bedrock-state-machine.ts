@@ -5,8 +5,9 @@ import type { PolicyDocument } from "../src/bedrock/grants";
 import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../src/bedrock/resolve";
 import { definitionRolePolicy, rolePolicyDocument, stateMachineTrustPolicy } from "../src/bedrock/role-policy";
 import { PLACEHOLDER_ACCOUNT, partitionOf } from "../src/bedrock/arn";
-import type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
-import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, GuardrailOptions, buildDefinition } from "../src/workflow";
+import type { BATCH_MODES, LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
+import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, DEFAULT_RESULTS_PREFIX, GuardrailOptions, buildDefinition } from "../src/workflow";
+import { buildBatchMapDefinition } from "../src/workflow/batch-map-definition";
 import { DefinitionAnalysis, analyzeGrantable, guardrailArn, modelIdsToResolve } from "../src/workflow/analysis";
 import { substituteDefinition } from "../src/workflow/definition-source";
 import { DEFAULTS, checkStateMachineArgs } from "./arguments";
@@ -142,6 +143,28 @@ export interface BedrockStateMachineArgs {
    * @default {}
    */
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Batch mode: `none` (one call per execution), `map` (an execution takes `{"itemsKey": "input/....jsonl"}` and runs
+   * every line through a Distributed Map of EXPRESS child workflows, results to the payload bucket's `results/`) or
+   * `job` (Bedrock batch inference). Needs workflowType STANDARD and the built-in workflow (docs/batch.md).
+   * @default "none"
+   */
+  batch?: (typeof BATCH_MODES)[number];
+  /**
+   * With `batch: "map"`: child executions at once (MaxConcurrency, 1 to 10000); size it to the model's quota.
+   * @default 10
+   */
+  batchMaxConcurrency?: number;
+  /**
+   * With `batch: "map"`: the percentage of items (0 to 100) that may fail before the batch fails.
+   * @default 0
+   */
+  batchToleratedFailurePercentage?: number;
+  /**
+   * With `batch: "map"`: days before batch results (the `results/` prefix) expire (1 to 3650).
+   * @default 7
+   */
+  batchResultsRetentionDays?: pulumi.Input<number>;
 }
 
 /**
@@ -214,6 +237,10 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       const stack = pulumi.getStack();
       const bucketName = pulumi.all([identity.accountId, region]).apply(([account, r]) => payloadBucketName(name, stack, account, r, project));
       const bucketArn = pulumi.interpolate`arn:${partition}:s3:::${bucketName}`;
+      // A batch's role starts child executions of its own state machine, so that machine's name is fixed, not generated.
+      const batchMap = !own && (args.batch ?? DEFAULTS.batch) === "map";
+      const stateMachineName = batchMap ? `${project}-${name}-${stack}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 80) : undefined;
+      const ownArn = batchMap ? pulumi.interpolate`arn:${partition}:states:${region}:${identity.accountId}:stateMachine:${stateMachineName}` : pulumi.output(undefined);
 
       // A definition of your own: substituted, then every model it names resolved (through AWS where the catalog
       // cannot answer), then analysed into the role's statements.
@@ -269,7 +296,15 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
 
       const payloads = new PayloadBucket(
         `${name}-payloads`,
-        { bucketName, retentionDays: args.payloadRetentionDays ?? DEFAULTS.payloadRetentionDays, inputPrefix, outputPrefix, region: args.region, tags },
+        {
+          bucketName,
+          retentionDays: args.payloadRetentionDays ?? DEFAULTS.payloadRetentionDays,
+          inputPrefix,
+          outputPrefix,
+          ...(batchMap ? { resultsPrefix: DEFAULT_RESULTS_PREFIX, resultsRetentionDays: args.batchResultsRetentionDays ?? DEFAULTS.batchResultsRetentionDays } : {}),
+          region: args.region,
+          tags,
+        },
         child,
       );
 
@@ -299,7 +334,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
             ? pulumi
                 .all([analysis, logGroupArn])
                 .apply(([a, logGroup]) => JSON.stringify(definitionRolePolicy({ statements: a.statements, logGroupArn: logGroup, tracing: args.tracing ?? DEFAULTS.tracing })))
-            : pulumi.all([this.model, bucketArn, logGroupArn, region, identity.accountId, partition]).apply(([model, payloadBucketArn, logGroup, r, account, p]) => {
+            : pulumi.all([this.model, bucketArn, logGroupArn, region, identity.accountId, partition, ownArn]).apply(([model, payloadBucketArn, logGroup, r, account, p, arn]) => {
                 const guardrail = args.guardrail ? guardrailArn(args.guardrail.identifier, { partition: p, region: r, account }) : undefined;
                 return JSON.stringify(
                   rolePolicyDocument({
@@ -310,6 +345,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
                     logGroupArn: logGroup,
                     tracing: args.tracing ?? DEFAULTS.tracing,
                     guardrailArn: guardrail,
+                    batchMap: arn ? { stateMachineArn: arn, resultsPrefix: DEFAULT_RESULTS_PREFIX } : undefined,
                   }),
                 );
               }),
@@ -324,9 +360,8 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
 
       const definition = userDefinition
         ? pulumi.all([userDefinition, analysis!]).apply(([doc]) => JSON.stringify(doc))
-        : pulumi.all([family, bucketName, partition, args.systemPrompt, this.model]).apply(([fam, bucket, p, systemPrompt, model]) =>
-            JSON.stringify(
-              buildDefinition({
+        : pulumi.all([family, bucketName, partition, args.systemPrompt, this.model]).apply(([fam, bucket, p, systemPrompt, model]) => {
+            const options = {
                 // Fitted to the model: no temperature for one that rejects it (bedrock/request-parameters.ts).
                 ...generationSettingsForModelId(
                   { modelId: args.modelId!, maxTokens: args.maxTokens ?? DEFAULTS.maxTokens, temperature: args.temperature },
@@ -342,14 +377,19 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
                 outputPrefix,
                 systemPrompt,
                 partition: p,
-              }),
-            ),
-          );
+            };
+            const batch = {
+              maxConcurrency: args.batchMaxConcurrency ?? DEFAULTS.batchMaxConcurrency,
+              toleratedFailurePercentage: args.batchToleratedFailurePercentage ?? DEFAULTS.batchToleratedFailurePercentage,
+            };
+            return JSON.stringify(batchMap ? buildBatchMapDefinition(options, batch) : buildDefinition(options));
+          });
 
       const stateMachine = new aws.sfn.StateMachine(
         `${name}-workflow`,
         {
           type: workflowType,
+          ...(stateMachineName ? { name: stateMachineName } : {}),
           roleArn: role.arn,
           definition,
           loggingConfiguration: {
