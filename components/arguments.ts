@@ -293,5 +293,4 @@ export function checkStateMachineArgs(name: string, args: CheckedStateMachineArg
   check.schema(STATE_MACHINE_ARGUMENTS, args);
   if (args.batch === "job") check.fail("batch", args.batch, "is not available in this version; use map (a Distributed Map) or none");
   if (args.batch === "map" && own) check.fail("batch", args.batch, "runs the built-in workflow over a JSONL file; it does not apply to a definition of your own");
-  if (args.batch === "map" && args.workflowType === "EXPRESS") check.fail("batch", args.batch, "needs workflowType STANDARD (a Distributed Map's parent cannot be EXPRESS)");
 }

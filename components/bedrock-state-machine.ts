@@ -388,7 +388,8 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       const stateMachine = new aws.sfn.StateMachine(
         `${name}-workflow`,
         {
-          type: workflowType,
+          // A batch's parent is STANDARD whatever workflowType says (a Distributed Map runs in STANDARD; its children are EXPRESS).
+          type: batchMap ? "STANDARD" : workflowType,
           ...(stateMachineName ? { name: stateMachineName } : {}),
           roleArn: role.arn,
           definition,
