@@ -60,7 +60,8 @@ export function buildBatchMapDefinition(options: DefinitionOptions, batch: Batch
       : { Parameters: { ...values, ...Object.fromEntries(Object.entries(dynamic).map(([k, v]) => [`${k}.$`, `$.${v}`])) } };
   const states = `arn:${resolved.partition}:states:::`;
   return {
-    Comment: `Runs each line of a JSONL object in s3://${resolved.payloadBucket}/${resolved.inputPrefix} through ${resolved.modelId} as an EXPRESS child execution; results under s3://${resolved.payloadBucket}/${resultsPrefix}. Input: { "${BATCH_ITEMS_FIELD}": "<key>" }.`,
+    // No s3:// URI in the comment: the policy pack reads URIs in a definition as the places its payloads live.
+    Comment: `Runs each line of a JSONL object (payload bucket, key under ${resolved.inputPrefix}) through ${resolved.modelId} as an EXPRESS child execution; results under the payload bucket's ${resultsPrefix}. Input: { "${BATCH_ITEMS_FIELD}": "<key>" }.`,
     QueryLanguage: resolved.queryLanguage,
     StartAt: BATCH_MAP_STATE,
     States: {
