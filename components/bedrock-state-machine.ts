@@ -362,21 +362,18 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
         ? pulumi.all([userDefinition, analysis!]).apply(([doc]) => JSON.stringify(doc))
         : pulumi.all([family, bucketName, partition, args.systemPrompt, this.model]).apply(([fam, bucket, p, systemPrompt, model]) => {
             const options = {
-                // Fitted to the model: no temperature for one that rejects it (bedrock/request-parameters.ts).
-                ...generationSettingsForModelId(
-                  { modelId: args.modelId!, maxTokens: args.maxTokens ?? DEFAULTS.maxTokens, temperature: args.temperature },
-                  model?.foundationModelId,
-                ),
-                guardrail: args.guardrail,
-                modelId: args.modelId!,
-                family: fam!,
-                queryLanguage,
-                workflowType,
-                payloadBucket: bucket,
-                inputPrefix,
-                outputPrefix,
-                systemPrompt,
-                partition: p,
+              // Fitted to the model: no temperature for one that rejects it (bedrock/request-parameters.ts).
+              ...generationSettingsForModelId({ modelId: args.modelId!, maxTokens: args.maxTokens ?? DEFAULTS.maxTokens, temperature: args.temperature }, model?.foundationModelId),
+              guardrail: args.guardrail,
+              modelId: args.modelId!,
+              family: fam!,
+              queryLanguage,
+              workflowType,
+              payloadBucket: bucket,
+              inputPrefix,
+              outputPrefix,
+              systemPrompt,
+              partition: p,
             };
             const batch = {
               maxConcurrency: args.batchMaxConcurrency ?? DEFAULTS.batchMaxConcurrency,

@@ -83,10 +83,16 @@ export function buildBatchMapDefinition(options: DefinitionOptions, batch: Batch
 function checkBatchOptions(batch: BatchMapOptions): void {
   const { maxConcurrency, toleratedFailurePercentage, resultsPrefix } = batch;
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > DISTRIBUTED_MAP_MAX_CONCURRENCY) {
-    throw new DefinitionOptionsError(`Invalid batchMaxConcurrency ${String(maxConcurrency)}: expected a whole number from 1 to ${DISTRIBUTED_MAP_MAX_CONCURRENCY}`, "batchMaxConcurrency");
+    throw new DefinitionOptionsError(
+      `Invalid batchMaxConcurrency ${String(maxConcurrency)}: expected a whole number from 1 to ${DISTRIBUTED_MAP_MAX_CONCURRENCY}`,
+      "batchMaxConcurrency",
+    );
   }
   if (typeof toleratedFailurePercentage !== "number" || !(toleratedFailurePercentage >= 0 && toleratedFailurePercentage <= 100)) {
-    throw new DefinitionOptionsError(`Invalid batchToleratedFailurePercentage ${String(toleratedFailurePercentage)}: expected a number from 0 to 100`, "batchToleratedFailurePercentage");
+    throw new DefinitionOptionsError(
+      `Invalid batchToleratedFailurePercentage ${String(toleratedFailurePercentage)}: expected a number from 0 to 100`,
+      "batchToleratedFailurePercentage",
+    );
   }
   if (resultsPrefix !== undefined && !/^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*\/$/.test(resultsPrefix)) {
     throw new DefinitionOptionsError(`Invalid resultsPrefix ${JSON.stringify(resultsPrefix)}: expected a key prefix such as "results/"`, "resultsPrefix");

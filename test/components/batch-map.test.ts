@@ -20,7 +20,13 @@ describe("BedrockStateMachine with batch = map, under mocks", function () {
   it("deploys a STANDARD Distributed Map over the single call (on the EXPRESS dev stack too), its role scoped to its own ARN", async () => {
     const result = await synthesize({
       stack: "dev",
-      overrides: { "aws:region": region, "bedrock-sfn:modelId": modelId, "bedrock-sfn:batch": "map", "bedrock-sfn:batchMaxConcurrency": "40", "bedrock-sfn:batchResultsRetentionDays": "3" },
+      overrides: {
+        "aws:region": region,
+        "bedrock-sfn:modelId": modelId,
+        "bedrock-sfn:batch": "map",
+        "bedrock-sfn:batchMaxConcurrency": "40",
+        "bedrock-sfn:batchResultsRetentionDays": "3",
+      },
     });
     const machine = one(result, "aws:sfn/stateMachine:StateMachine");
     assert.equal(machine.inputs.type, "STANDARD");
@@ -39,7 +45,9 @@ describe("BedrockStateMachine with batch = map, under mocks", function () {
     assert.equal(await allowed("states:StartExecution", `${arn}-other`), "ImplicitlyDenied");
     assert.equal(await allowed("s3:PutObject", `arn:aws:s3:::${bucket}/results/run/manifest.json`), "Allowed");
 
-    const lifecycle = one(result, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs as { rules: { filter: { prefix: string }; expiration: { days: number } }[] };
+    const lifecycle = one(result, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs as {
+      rules: { filter: { prefix: string }; expiration: { days: number } }[];
+    };
     assert.deepEqual(
       lifecycle.rules.map((r) => [r.filter.prefix, r.expiration.days]),
       [
@@ -57,6 +65,9 @@ describe("BedrockStateMachine with batch = map, under mocks", function () {
   });
 
   it("refuses batch = job for now, naming the config key", async () => {
-    await assert.rejects(synthesize({ stack: "dev", overrides: { "aws:region": region, "bedrock-sfn:modelId": modelId, "bedrock-sfn:batch": "job" } }), /bedrock-sfn:batch.*not available/s);
+    await assert.rejects(
+      synthesize({ stack: "dev", overrides: { "aws:region": region, "bedrock-sfn:modelId": modelId, "bedrock-sfn:batch": "job" } }),
+      /bedrock-sfn:batch.*not available/s,
+    );
   });
 });

@@ -47,9 +47,7 @@ async function runMap(concurrency: number, items: number, latencyMs: number, noo
   try {
     await uploadItems(cloud.s3Client, stack.payloadBucket, "input/bench/items.jsonl", file);
     const base = mapCloudOf(cloud);
-    const map: MapCloud = noopChildren
-      ? { ...base, run: async (options) => ({ status: "SUCCEEDED", output: { text: "ok", item: options.input }, states: [] }) }
-      : base;
+    const map: MapCloud = noopChildren ? { ...base, run: async (options) => ({ status: "SUCCEEDED", output: { text: "ok", item: options.input }, states: [] }) } : base;
     const started = performance.now();
     const report = await runDistributedMap(map, {
       definition: stack.definition,

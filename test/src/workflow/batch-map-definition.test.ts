@@ -77,9 +77,15 @@ describe("batch workflow (Distributed Map)", () => {
   }
 
   it("refuses a concurrency above Step Functions' 10,000 and a percentage above 100, naming the argument", () => {
-    assert.throws(() => buildBatchMapDefinition(options("JSONata"), { ...batch, maxConcurrency: 10_001 }), (e: DefinitionOptionsError) => e.argument === "batchMaxConcurrency");
+    assert.throws(
+      () => buildBatchMapDefinition(options("JSONata"), { ...batch, maxConcurrency: 10_001 }),
+      (e: DefinitionOptionsError) => e.argument === "batchMaxConcurrency",
+    );
     assert.throws(() => buildBatchMapDefinition(options("JSONata"), { ...batch, maxConcurrency: 0 }), /batchMaxConcurrency 0/);
-    assert.throws(() => buildBatchMapDefinition(options("JSONata"), { ...batch, toleratedFailurePercentage: 101 }), (e: DefinitionOptionsError) => e.argument === "batchToleratedFailurePercentage");
+    assert.throws(
+      () => buildBatchMapDefinition(options("JSONata"), { ...batch, toleratedFailurePercentage: 101 }),
+      (e: DefinitionOptionsError) => e.argument === "batchToleratedFailurePercentage",
+    );
   });
 
   it("an items key must sit under the input prefix", () => {

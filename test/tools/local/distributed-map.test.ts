@@ -32,7 +32,13 @@ async function readJson(s3: S3Client, uri: string): Promise<unknown> {
 async function runItems(cloud: LocalCloud, stack: CloudStack, file: string, mapCloud: MapCloud = mapCloudOf(cloud)) {
   const key = `input/batch/${path.basename(path.dirname(file))}.jsonl`;
   await uploadItems(cloud.s3Client, stack.payloadBucket, key, file);
-  return runDistributedMap(mapCloud, { definition: stack.definition, input: { itemsKey: key }, stateMachineArn: stack.stateMachineArn, executionName: "batch-1", timeScale: 0.001 });
+  return runDistributedMap(mapCloud, {
+    definition: stack.definition,
+    input: { itemsKey: key },
+    stateMachineArn: stack.stateMachineArn,
+    executionName: "batch-1",
+    timeScale: 0.001,
+  });
 }
 
 describe("local cloud: a Distributed Map (batch = map)", function () {
@@ -43,7 +49,11 @@ describe("local cloud: a Distributed Map (batch = map)", function () {
       const stack = await stackWith({ "bedrock-sfn:queryLanguage": queryLanguage });
       const cloud = await startLocalCloud({ stack, seed: 3 });
       try {
-        const report = await runItems(cloud, stack, jsonlFile(30, (i) => ({ prompt: `item ${i}` })));
+        const report = await runItems(
+          cloud,
+          stack,
+          jsonlFile(30, (i) => ({ prompt: `item ${i}` })),
+        );
         assert.equal(report.status, "SUCCEEDED", report.cause);
         assert.deepEqual([report.items, report.succeeded, report.failed], [30, 30, 0]);
         assert.equal(cloud.bedrock.calls.length, 30);
@@ -64,7 +74,11 @@ describe("local cloud: a Distributed Map (batch = map)", function () {
     const stack = await stackWith({ "bedrock-sfn:batchMaxConcurrency": "40" });
     const cloud = await startLocalCloud({ stack, recordCalls: false, faults: { latencyMs: 1 } });
     try {
-      const report = await runItems(cloud, stack, jsonlFile(20_000, (i) => ({ prompt: `ticket ${i}` })));
+      const report = await runItems(
+        cloud,
+        stack,
+        jsonlFile(20_000, (i) => ({ prompt: `ticket ${i}` })),
+      );
       assert.equal(report.status, "SUCCEEDED", `${report.cause} ${JSON.stringify(report.errors)}`);
       assert.deepEqual([report.items, report.succeeded, report.failed], [20_000, 20_000, 0]);
       const manifest = (await readJson(cloud.s3Client, report.resultsS3Uri!)) as { ResultFiles: { SUCCEEDED: { Key: string }[]; FAILED: unknown[] } };
@@ -95,7 +109,12 @@ describe("local cloud: a Distributed Map (batch = map)", function () {
           }
         },
       };
-      const report = await runItems(cloud, stack, jsonlFile(120, (i) => ({ prompt: `p${i}` })), counting);
+      const report = await runItems(
+        cloud,
+        stack,
+        jsonlFile(120, (i) => ({ prompt: `p${i}` })),
+        counting,
+      );
       assert.equal(report.status, "SUCCEEDED", report.cause);
       assert.equal(peak, 7);
       assert.equal(report.peakConcurrency, 7);
@@ -133,10 +152,17 @@ describe("local cloud: a Distributed Map (batch = map)", function () {
     const stack = await stackWith();
     const cloud = await startLocalCloud({ stack, faults: { throttleRate: 0.3, seed: 5 } });
     try {
-      const report = await runItems(cloud, stack, jsonlFile(40, (i) => ({ prompt: `t${i}` })));
+      const report = await runItems(
+        cloud,
+        stack,
+        jsonlFile(40, (i) => ({ prompt: `t${i}` })),
+      );
       assert.equal(report.status, "SUCCEEDED", report.cause);
       assert.equal(report.succeeded, 40);
-      assert.ok(cloud.bedrock.calls.some((c) => c.fault === "ThrottlingException"), "some calls were throttled");
+      assert.ok(
+        cloud.bedrock.calls.some((c) => c.fault === "ThrottlingException"),
+        "some calls were throttled",
+      );
     } finally {
       await cloud.close();
     }
@@ -149,7 +175,11 @@ describe("local cloud: a Distributed Map (batch = map)", function () {
       const policy = { ...document, Statement: document.Statement.filter((s) => s.Sid !== sid) };
       const cloud = await startLocalCloud({ stack, rolePolicies: [{ source: "test", policy }] });
       try {
-        const report = await runItems(cloud, stack, jsonlFile(3, (i) => ({ prompt: `${i}` })));
+        const report = await runItems(
+          cloud,
+          stack,
+          jsonlFile(3, (i) => ({ prompt: `${i}` })),
+        );
         assert.equal(report.status, "FAILED", sid);
         assert.match(report.cause ?? "", sid === "StartOwnChildExecutions" ? /not authorized to perform: states:StartExecution/ : /Access ?Denied|not authorized/i);
       } finally {

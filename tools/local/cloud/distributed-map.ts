@@ -14,6 +14,7 @@ import type { Readable } from "node:stream";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { AnyStateDefinition, AnyStateMachine } from "../../../src/workflow/asl";
 import { jsonataExpressionOf } from "../../../src/workflow/asl";
+import { DISTRIBUTED_MAP_MAX_CONCURRENCY } from "../../../src/workflow/batch-map-definition";
 import { queryLanguageOf } from "../../../src/workflow/walk";
 import { readDefinition } from "../runners/read-definition";
 import { evaluateRequired } from "../runners/state-field-jsonata";
@@ -109,7 +110,7 @@ export async function runDistributedMap(cloud: MapCloud, options: DistributedMap
   const child: AnyStateMachine = { QueryLanguage: language, StartAt: processor.StartAt, States: processor.States as AnyStateMachine["States"] };
   const maxConcurrency = numberField(state.MaxConcurrency, 0);
   // 0 (or none) means no limit of the user's; AWS then runs up to 10,000 children at once.
-  const limit = maxConcurrency > 0 ? Math.min(maxConcurrency, 10_000) : 10_000;
+  const limit = maxConcurrency > 0 ? Math.min(maxConcurrency, DISTRIBUTED_MAP_MAX_CONCURRENCY) : DISTRIBUTED_MAP_MAX_CONCURRENCY;
   const tolerated = numberField(state.ToleratedFailurePercentage, 0);
 
   // The map starts child executions of its own state machine: the role must allow it (AWS checks before the first).
@@ -277,7 +278,7 @@ class ResultSpool {
       const size = fs.statSync(local).size;
       const key = `${prefix}/${status}_0.json`;
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: fs.createReadStream(local), ContentLength: size, ContentType: "application/json" }));
-      (resultFiles[status] ??= []).push({ Key: key, Size: size });
+      resultFiles[status] = [...(resultFiles[status] ?? []), { Key: key, Size: size }];
     }
     this.files.clear();
     const manifestKey = `${prefix}/manifest.json`;

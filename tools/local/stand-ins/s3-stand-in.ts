@@ -35,7 +35,8 @@ export async function startS3StandIn(options: S3StandInOptions): Promise<S3Stand
   }
   const endpoint = `http://127.0.0.1:${address.port}`;
   // WHEN_REQUIRED: a streamed upload goes as a plain body; s3rver would store an aws-chunked one (checksum trailer) as it is.
-  const createClient = () => new S3Client({ region: options.region ?? "us-east-1", endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS, requestChecksumCalculation: "WHEN_REQUIRED" });
+  const createClient = () =>
+    new S3Client({ region: options.region ?? "us-east-1", endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS, requestChecksumCalculation: "WHEN_REQUIRED" });
 
   const close = async () => {
     try {
