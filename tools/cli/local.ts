@@ -15,6 +15,7 @@ import { clip, summariseList } from "../../src/bedrock/text";
 import { readDefinition } from "../local/runners/read-definition";
 import { walkStates } from "../../src/workflow/walk";
 import { runItemsLocally } from "./lib/local-items";
+import { isDistributedMapDefinition } from "../local/cloud/distributed-map";
 
 const USAGE =
   "bedrock-sfn local --stack <name> [--config <key>=<value>]... (--prompt <text> | --input-file <path> | --items <file.jsonl>) [--output-to-s3]\n" +
@@ -66,6 +67,11 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
   const synth = await synthesize({ stack: args.stack, overrides: args.overrides });
   writeNotes(synth.notes ?? []);
   const stack = cloudStackFrom(synth);
+  if (args.values.items === undefined && isDistributedMapDefinition(stack.definition)) {
+    throw new UsageError(
+      `this stack's workflow is a Distributed Map (bedrock-sfn:batch=map): give its items with --items <file.jsonl>\nusage: ${USAGE.split("\n")[0]} (--help for more)`,
+    );
+  }
   if (args.values.items !== undefined) {
     for (const flag of ["prompt", "input-file", "runs", "mock-task", "output-to-s3"]) {
       const value = args.values[flag];

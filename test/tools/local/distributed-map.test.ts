@@ -10,6 +10,7 @@ import { cloudStackFrom, type CloudStack } from "../../../tools/local/cloud/clou
 import { mapCloudOf, runDistributedMap, TOLERATED_FAILURE_ERROR, uploadItems, type MapCloud } from "../../../tools/local/cloud/distributed-map";
 import { startLocalCloud, type LocalCloud } from "../../../tools/local/cloud/local-cloud";
 import { synthesize } from "../../../tools/cli/lib/synth";
+import { runLocalCli } from "./fakes";
 
 const MODEL = "apac.anthropic.claude-sonnet-4-20250514-v1:0";
 const stackWith = async (overrides: Record<string, string> = {}): Promise<CloudStack> =>
@@ -186,5 +187,17 @@ describe("local cloud: a Distributed Map (batch = map)", function () {
         await cloud.close();
       }
     }
+  });
+
+  it("CLI: local --items prints one JSON report; a batch stack without --items, or --items without batch, is a usage error", async () => {
+    const file = jsonlFile(5, (i) => (i === 4 ? { bad: true } : { prompt: `cli ${i}` }));
+    const batch = ["--stack", "dev", "--config", "bedrock-sfn:batch=map", "--config", "bedrock-sfn:batchToleratedFailurePercentage=25"];
+    const { code, printed } = await runLocalCli([...batch, "--items", file, "--json"]);
+    assert.equal(code, 0, printed);
+    const report = JSON.parse(printed) as Record<string, unknown>;
+    assert.deepEqual([report.status, report.items, report.succeeded, report.failed], ["SUCCEEDED", 5, 4, 1]);
+    assert.match(String(report.resultsS3Uri), /^s3:\/\/.+\/results\/.+\/manifest\.json$/);
+    await assert.rejects(runLocalCli([...batch, "--prompt", "hi"]), /give its items with --items/);
+    await assert.rejects(runLocalCli(["--stack", "dev", "--items", file]), /--items needs a batch stack/);
   });
 });
