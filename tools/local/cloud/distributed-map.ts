@@ -133,6 +133,8 @@ export async function runDistributedMap(cloud: MapCloud, options: DistributedMap
   const spool = new ResultSpool();
   const progress = setInterval(() => options.onProgress?.(progressOf(counts, started)), options.progressEveryMs ?? 500);
   const inFlight = new Set<Promise<void>>();
+  // One waiter for a free slot (not a race over every child in flight: that would attach a handler to each, per item).
+  let wake: (() => void) | undefined;
   let readerFailure: string | undefined;
   try {
     let index = 0;
@@ -146,7 +148,7 @@ export async function runDistributedMap(cloud: MapCloud, options: DistributedMap
         break;
       }
       // Backpressure: the reader waits for a free slot, so at most `limit` items are held at once.
-      while (counts.running >= limit) await Promise.race(inFlight);
+      while (counts.running >= limit) await new Promise<void>((resolve) => (wake = resolve));
       const childName = `${options.executionName}-${index++}`;
       counts.items++;
       counts.running++;
@@ -177,6 +179,9 @@ export async function runDistributedMap(cloud: MapCloud, options: DistributedMap
         .finally(() => {
           counts.running--;
           inFlight.delete(task);
+          const waiting = wake;
+          wake = undefined;
+          waiting?.();
         });
       inFlight.add(task);
     }
