@@ -86,7 +86,9 @@ export async function main(options: MapBenchOptions = {}): Promise<{ throughput:
   }
   // Memory: each size in its own process, so one peak does not hide the other.
   const memory = (options.memory ?? [10_000, 100_000]).map((items) => {
-    const out = execFileSync(process.execPath, [...process.execArgv, __filename, "--memory-child", String(items)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    // The child loads this file through ts-node itself (not process.execArgv, which may hold an -e script).
+    const args = ["--conditions=bedrock-sfn-source", "--require", "ts-node/register/transpile-only", __filename, "--memory-child", String(items)];
+    const out = execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
     return { items, maxRssMb: Number(/maxRssMb=([\d.]+)/.exec(out)?.[1]) };
   });
   for (const m of memory) print(`  peak RSS, ${m.items} items (map alone, no-op children at MaxConcurrency 1000): ${m.maxRssMb.toFixed(1)} MB`);
