@@ -308,3 +308,12 @@ export async function uploadItems(s3: S3Client, bucket: string, key: string, fil
 export function mapCloudOf(cloud: { role: ExecutionRole; roleS3Client: S3Client; run: MapCloud["run"] }): MapCloud {
   return { role: cloud.role, roleS3: cloud.roleS3Client, run: cloud.run };
 }
+
+/** A served batch stack's execution: the map, reported in a single run's fields (the Step Functions endpoint's view). */
+export async function runMapAsWorkflow(cloud: MapCloud, options: DistributedMapOptions): Promise<WorkflowRun> {
+  const report = await runDistributedMap(cloud, options);
+  const name = readDefinition(options.definition).StartAt;
+  return report.status === "SUCCEEDED"
+    ? { status: "SUCCEEDED", output: report.output, states: [name] }
+    : { status: "FAILED", error: report.error, cause: report.cause, states: [name] };
+}
