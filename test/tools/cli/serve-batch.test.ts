@@ -65,7 +65,11 @@ describe("npm run serve with a batch stack (batch = map)", function () {
     Object.assign(process.env, serving.environment);
     let printed = "";
     try {
-      const code = await invoke(["--stack", "dev", "--outputs-file", serving.outputsFile, "--items", file, "--json"], { stdout: (t) => void (printed += t) });
+      const code = await invoke(["--stack", "dev", "--outputs-file", serving.outputsFile, "--items", file, "--json"], {
+        stdout: (t) => {
+          printed += t;
+        },
+      });
       const report = JSON.parse(printed) as Record<string, unknown>;
       assert.equal(code, 0, printed);
       assert.deepEqual([report.status, report.items, report.succeeded, report.failed], ["SUCCEEDED", 9, 9, 0]);
