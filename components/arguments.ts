@@ -8,7 +8,7 @@ import { parseModelId } from "../src/bedrock/model-id";
 import { DEFAULT_TEMPERATURE } from "../src/bedrock/request-parameters";
 import { REGION_NAME } from "../src/bedrock/regions";
 import { clip } from "../src/bedrock/text";
-import { API_AUTH_MODES, LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/core/defaults";
+import { API_AUTH_MODES, BATCH_MODES, LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/core/defaults";
 import { BedrockSfnError } from "../src/core/errors";
 
 /** How a value is written: the config types of Pulumi.yaml (string, integer, boolean, array, object) plus number. */
@@ -118,6 +118,27 @@ export const STATE_MACHINE_ARGUMENTS = {
     doc: "With a definition of your own: the model IDs a ModelId computed at run time may take; each is granted with its routes. Required when a ModelId is dynamic.",
     defaultDoc: "(none)",
   },
+  batch: {
+    kind: "string",
+    choices: BATCH_MODES,
+    default: "none",
+    doc: "Batch mode: none (one call per execution), map (a JSONL file of items through a Distributed Map of EXPRESS child workflows) or job (Bedrock batch inference: CreateModelInvocationJob, then polling). Needs workflowType STANDARD.",
+  },
+  batchMaxConcurrency: {
+    kind: "integer",
+    min: 1,
+    max: 10_000,
+    default: 10,
+    doc: "With batch = map: child executions at once (the Distributed Map's MaxConcurrency). Size it to the model's quota: requests per minute x seconds per call / 60 (docs/batch.md); 10 fits 60 requests a minute at 10 s a call.",
+  },
+  batchToleratedFailurePercentage: {
+    kind: "number",
+    min: 0,
+    max: 100,
+    default: 0,
+    doc: "With batch = map: the percentage of items that may fail before the whole batch fails (ToleratedFailurePercentage).",
+  },
+  batchResultsRetentionDays: { kind: "integer", min: 1, max: 3650, default: 7, doc: "With batch = map: days before batch results (the payload bucket's results/ prefix) expire." },
 } as const satisfies Record<string, ArgumentSpec>;
 
 /** ApiFrontDoor's plain arguments; the stack sets each as `api<Name>` (auth -> apiAuth). */
@@ -270,4 +291,6 @@ export function checkStateMachineArgs(name: string, args: CheckedStateMachineArg
     check.fail("guardrail", args.guardrail, "configures the built-in workflow; with definition, write GuardrailIdentifier/GuardrailVersion in your Task's arguments");
   }
   check.schema(STATE_MACHINE_ARGUMENTS, args);
+  if (args.batch === "job") check.fail("batch", args.batch, "is not available in this version; use map (a Distributed Map) or none");
+  if (args.batch === "map" && own) check.fail("batch", args.batch, "runs the built-in workflow over a JSONL file; it does not apply to a definition of your own");
 }

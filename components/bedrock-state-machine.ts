@@ -4,8 +4,8 @@ import type { ModelFamily } from "../src/bedrock/families";
 import type { PolicyDocument } from "../src/bedrock/grants";
 import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../src/bedrock/resolve";
 import { PLACEHOLDER_ACCOUNT, partitionOf } from "../src/bedrock/arn";
-import type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
-import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, GuardrailOptions } from "../src/workflow";
+import type { BATCH_MODES, LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
+import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, DEFAULT_RESULTS_PREFIX, GuardrailOptions } from "../src/workflow";
 import { DefinitionAnalysis, modelIdsToResolve } from "../src/workflow/analysis";
 import { substituteDefinition } from "../src/workflow/definition-source";
 import { type OwnDefinitionPlan, type PlanContext, type WorkflowPlan, definitionOf, planBuiltInWorkflow, planOwnDefinition } from "../src/workflow/plan";
@@ -142,6 +142,28 @@ export interface BedrockStateMachineArgs {
    * @default {}
    */
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Batch mode: `none` (one call per execution), `map` (an execution takes `{"itemsKey": "input/....jsonl"}` and runs
+   * every line through a Distributed Map of EXPRESS child workflows, results to the payload bucket's `results/`) or
+   * `job` (Bedrock batch inference). Needs workflowType STANDARD and the built-in workflow (docs/batch.md).
+   * @default "none"
+   */
+  batch?: (typeof BATCH_MODES)[number];
+  /**
+   * With `batch: "map"`: child executions at once (MaxConcurrency, 1 to 10000); size it to the model's quota.
+   * @default 10
+   */
+  batchMaxConcurrency?: number;
+  /**
+   * With `batch: "map"`: the percentage of items (0 to 100) that may fail before the batch fails.
+   * @default 0
+   */
+  batchToleratedFailurePercentage?: number;
+  /**
+   * With `batch: "map"`: days before batch results (the `results/` prefix) expire (1 to 3650).
+   * @default 7
+   */
+  batchResultsRetentionDays?: pulumi.Input<number>;
 }
 
 /**
@@ -233,6 +255,9 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
     const bucketName = pulumi.all([identity.accountId, region]).apply(([account, r]) => payloadBucketName(name, stack, account, r, project));
+    // A batch's role starts child executions of its own state machine, so that machine's name is fixed, not generated.
+    const batchMap = !own && (args.batch ?? DEFAULTS.batch) === "map";
+    const stateMachineName = batchMap ? `${project}-${name}-${stack}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 80) : undefined;
     // Step Functions documents the vendedlogs prefix: it keeps the Logs resource policy under its size limit.
     const logGroupName = `/aws/vendedlogs/states/${project}-${name}-${stack}`;
     const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${identity.accountId}:log-group:${logGroupName}`;
@@ -249,7 +274,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
         logGroupArn: logGroup,
         tracing,
       };
-      const planned = own ? await this.planOwn(args, context) : await this.planBuiltIn(args, context);
+      const planned = own ? await this.planOwn(args, context) : await this.planBuiltIn(args, context, stateMachineName);
       if (pulumi.runtime.hasEngine()) for (const note of planned.notes) logModelNote(note, this);
       return planned;
     });
@@ -259,6 +284,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       {
         bucketName,
         retentionDays: args.payloadRetentionDays ?? DEFAULTS.payloadRetentionDays,
+        ...(batchMap ? { resultsPrefix: DEFAULT_RESULTS_PREFIX, resultsRetentionDays: args.batchResultsRetentionDays ?? DEFAULTS.batchResultsRetentionDays } : {}),
         inputPrefix: DEFAULT_INPUT_PREFIX,
         outputPrefix: DEFAULT_OUTPUT_PREFIX,
         region: args.region,
@@ -284,7 +310,9 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
     const stateMachine = new aws.sfn.StateMachine(
       `${name}-workflow`,
       {
-        type: workflowType,
+        // A batch's parent is STANDARD whatever workflowType says (a Distributed Map runs in STANDARD; its children are EXPRESS).
+        type: batchMap ? "STANDARD" : workflowType,
+        ...(stateMachineName ? { name: stateMachineName } : {}),
         roleArn: role.arn,
         definition: pulumi.all([plan, args.systemPrompt]).apply(([p, systemPrompt]) => JSON.stringify(definitionOf(p, systemPrompt))),
         loggingConfiguration: {
@@ -318,7 +346,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
   }
 
   /** The built-in workflow: its one model, routed (through AWS when the catalog cannot answer). */
-  private async planBuiltIn(args: BedrockStateMachineArgs, context: PlanContext): Promise<WorkflowPlan> {
+  private async planBuiltIn(args: BedrockStateMachineArgs, context: PlanContext, batchStateMachineName: string | undefined): Promise<WorkflowPlan> {
     const model = await resolveWithRouting({ ...args, modelId: args.modelId! }, context.region, context.account, this);
     const settings = {
       modelId: args.modelId!,
@@ -328,6 +356,14 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       queryLanguage: args.queryLanguage ?? DEFAULTS.queryLanguage,
       workflowType: args.workflowType ?? DEFAULTS.workflowType,
       guardrail: args.guardrail,
+      batchMap: batchStateMachineName
+        ? {
+            stateMachineName: batchStateMachineName,
+            resultsPrefix: DEFAULT_RESULTS_PREFIX,
+            maxConcurrency: args.batchMaxConcurrency ?? DEFAULTS.batchMaxConcurrency,
+            toleratedFailurePercentage: args.batchToleratedFailurePercentage ?? DEFAULTS.batchToleratedFailurePercentage,
+          }
+        : undefined,
     };
     return planBuiltInWorkflow(model, settings, context);
   }

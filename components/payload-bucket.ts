@@ -28,6 +28,16 @@ export interface PayloadBucketArgs {
    */
   outputPrefix?: string;
   /**
+   * Key prefix of batch results (a Distributed Map's ResultWriter), with its own expiry; none when not given.
+   * @default none
+   */
+  resultsPrefix?: string;
+  /**
+   * Days after which batch results under `resultsPrefix` are deleted.
+   * @default 7
+   */
+  resultsRetentionDays?: pulumi.Input<number>;
+  /**
    * Empty the bucket on `pulumi destroy`. Payloads are transient.
    * @default true
    */
@@ -96,11 +106,14 @@ export class PayloadBucket extends pulumi.ComponentResource {
       {
         bucket,
         region,
-        rules: prefixes.map((prefix) => ({
+        rules: [
+          ...prefixes.map((prefix) => ({ prefix, days: args.retentionDays ?? PAYLOAD_BUCKET_ARGUMENTS.retentionDays.default })),
+          ...(args.resultsPrefix ? [{ prefix: args.resultsPrefix, days: args.resultsRetentionDays ?? PAYLOAD_BUCKET_ARGUMENTS.retentionDays.default }] : []),
+        ].map(({ prefix, days }) => ({
           id: `expire-${prefix.replace(/\/$/, "")}`,
           status: "Enabled",
           filter: { prefix },
-          expiration: { days: args.retentionDays ?? PAYLOAD_BUCKET_ARGUMENTS.retentionDays.default },
+          expiration: { days },
           abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
         })),
       },

@@ -34,6 +34,7 @@ export * from "./iam";
 // The workflow: walking a definition and what it needs of a role.
 export { analyzeDefinition, modelIdsToResolve, requiredRequests } from "./workflow/analysis";
 export { type PayloadLocations, type S3Location, objectArn } from "./workflow/payload-locations";
+export { distributedMapRequests } from "./workflow/distributed-map-requests";
 export { isInvokeModelResource } from "./workflow/contract";
 export { jsonataExpressionOf } from "./workflow/task-arguments";
 export { walkStates } from "./workflow/walk";

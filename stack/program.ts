@@ -99,7 +99,8 @@ export function program(settings: Settings = loadSettings()) {
     routedRegions: workflow.routedRegions,
     // A definition of your own has no one model family: an undefined output would only draw Pulumi's warning.
     ...(own ? {} : { modelFamily: workflow.modelFamily }),
-    workflowType: settings.workflowType,
+    // A batch's parent is STANDARD whatever workflowType says (docs/batch.md).
+    workflowType: settings.batch === "map" && !own ? "STANDARD" : settings.workflowType,
     queryLanguage: own ? String((own.definition as { QueryLanguage?: unknown }).QueryLanguage ?? "JSONPath") : settings.queryLanguage,
     modelId: own ? workflow.models.apply((models) => models.map((m) => m.modelId).join(", ")) : settings.modelId,
     region: settings.region,

@@ -19,6 +19,8 @@ import {
   requiredRequests,
   objectArn,
   type PayloadLocations,
+  distributedMapRequests,
+  partitionOf,
 } from "bedrock-sfn/domain";
 import { readResourceDocuments } from "../lib/documents";
 import { rolePolicyUnion } from "../lib/role-policies";
@@ -139,6 +141,9 @@ function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] 
   // Customization jobs' own actions (create, track) are statements of the whole analysis, not of one task.
   const jobs = requiredRequests({ ...analysis, tasks: [], models: [] }, { region: region ?? FALLBACK_REGION });
   decide(jobs, "model customization", set, failures, unsure);
+  // A Distributed Map's own calls (batch = map): its child executions of this very state machine, its items, its results.
+  const machineArn = stateMachineArnOf(machine, region, account);
+  if (machineArn) decide(distributedMapRequests(definition, { stateMachineArn: machineArn, region: region ?? FALLBACK_REGION }), "Distributed Map", set, failures, unsure);
   for (const problem of analysis.problems.filter((p) => !/ModelId '|compute[s]? ModelId at run time/.test(p))) unsure.push(`cannot be checked: ${problem}`);
 
   const roleText = describeResource(role);
@@ -166,6 +171,14 @@ function checkStateMachine(machine: PackResource, graph: StackGraph): Finding[] 
     );
   }
   return findings;
+}
+
+/** The machine's ARN: recorded, or built from its name (a batch's name is fixed at preview); undefined when neither is known. */
+function stateMachineArnOf(machine: PackResource, region: string | undefined, account: string): string | undefined {
+  if (typeof machine.props.arn === "string" && machine.props.arn.includes(":stateMachine:")) return machine.props.arn;
+  const name = machine.props.name ?? machine.props.stateMachineName;
+  if (typeof name !== "string" || !region || !/^[A-Za-z0-9_-]+$/.test(name)) return undefined;
+  return `arn:${partitionOf(region)}:states:${region}:${account}:stateMachine:${name}`;
 }
 
 /** A model resolve() already reported (note or violation); the analysis records it as a problem, ignored here. */

@@ -3,17 +3,10 @@
 import type { PolicyDocument, TrustPolicyDocument } from "../bedrock/grants";
 import type { WorkflowType } from "../core/defaults";
 
-/** `arn:<p>:states:<r>:<a>:stateMachine:<name>` -> the ARN pattern of its executions (STANDARD). */
-export function executionArnPattern(stateMachineArn: string): string {
-  return `${executionArnPrefix(stateMachineArn)}*`;
-}
+// Execution ARNs are built in one place (src/bedrock/arn.ts), shared with the batch role.
+import { executionArnPattern } from "../bedrock/arn";
 
-/** The prefix that a STANDARD execution's name completes into its ARN. */
-export function executionArnPrefix(stateMachineArn: string): string {
-  const match = /^(arn:[^:]+:states:[^:]+:\d{12}:)stateMachine:([^:]+)$/.exec(stateMachineArn);
-  if (!match) throw new Error(`'${stateMachineArn}' is not a state machine ARN (arn:<partition>:states:<region>:<account>:stateMachine:<name>)`);
-  return `${match[1]}execution:${match[2]}:`;
-}
+export { executionArnPattern, executionArnPrefix } from "../bedrock/arn";
 
 export function frontDoorRolePolicy(stateMachineArn: string, workflowType: WorkflowType): PolicyDocument {
   const statements =

@@ -52,3 +52,15 @@ export function splitResource(resource: string): [type: string, id: string] {
   const slash = resource.indexOf("/");
   return slash < 0 ? [resource, ""] : [resource.slice(0, slash), resource.slice(slash + 1)];
 }
+
+/** `arn:<p>:states:<r>:<a>:stateMachine:<name>` -> the ARN pattern of its executions (STANDARD). */
+export function executionArnPattern(stateMachineArn: string): string {
+  return `${executionArnPrefix(stateMachineArn)}*`;
+}
+
+/** The prefix that a STANDARD execution's name completes into its ARN. */
+export function executionArnPrefix(stateMachineArn: string): string {
+  const match = /^(arn:[^:]+:states:[^:]+:\d{12}:)stateMachine:([^:]+)$/.exec(stateMachineArn);
+  if (!match) throw new Error(`'${stateMachineArn}' is not a state machine ARN (arn:<partition>:states:<region>:<account>:stateMachine:<name>)`);
+  return `${match[1]}execution:${match[2]}:`;
+}

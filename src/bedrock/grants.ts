@@ -1,7 +1,7 @@
 // The IAM statements that let every routed call of a model succeed, and the authorisation requests
 // AWS makes for those calls. The component writes the first; tests and the policy pack check policies
 // against the second, so "required" and "checked" cannot drift apart.
-import { foundationModelArn } from "./arn";
+import { executionArnPattern, foundationModelArn } from "./arn";
 import { ResolvedModel } from "./resolve";
 
 export const INVOKE_MODEL = "bedrock:InvokeModel";
@@ -149,6 +149,26 @@ export function s3AccessStatements(reads: string[], writes: string[]): PolicySta
   if (reads.length) statements.push({ Sid: "ReadPayloadInputs", Effect: "Allow", Action: ["s3:GetObject"], Resource: reads });
   if (writes.length) statements.push({ Sid: "WritePayloadOutputs", Effect: "Allow", Action: ["s3:PutObject"], Resource: writes });
   return statements;
+}
+
+/**
+ * What a Distributed Map needs of its own role (AWS, "IAM policies for using Distributed Map states" and
+ * "ResultWriter (Map)", Step Functions developer guide; docs/batch.md cites them): starting child executions of its
+ * own state machine, describing and stopping them, and writing results (multipart uploads) under the results
+ * prefix. The items are read under the input prefix, which payloadStatements already grants.
+ */
+export function distributedMapStatements(input: { stateMachineArn: string; bucketArn: string; resultsPrefix: string }): PolicyStatement[] {
+  const { stateMachineArn, bucketArn, resultsPrefix } = input;
+  return [
+    { Sid: "StartOwnChildExecutions", Effect: "Allow", Action: ["states:StartExecution"], Resource: [stateMachineArn] },
+    { Sid: "DescribeAndStopOwnExecutions", Effect: "Allow", Action: ["states:DescribeExecution", "states:StopExecution"], Resource: [executionArnPattern(stateMachineArn)] },
+    {
+      Sid: "WriteBatchResults",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"],
+      Resource: [`${bucketArn}/${resultsPrefix}*`],
+    },
+  ];
 }
 
 /** `bedrock:ApplyGuardrail` on guardrail ARNs (the built-in workflow's one is `ApplyGuardrail`, a definition's `ApplyGuardrails`). */

@@ -7,6 +7,7 @@ import {
   PolicyStatement,
   TrustPolicyDocument,
   guardrailProfileArns,
+  distributedMapStatements,
   guardrailStatements,
   loggingStatements,
   payloadStatements,
@@ -24,6 +25,8 @@ export interface RolePolicyInput {
   tracing: boolean;
   /** The built-in workflow's guardrail, when it has one. */
   guardrailArn?: string;
+  /** A batch (`batch = map`): the state machine's own ARN and the results prefix its Distributed Map writes under. */
+  batchMap?: { stateMachineArn: string; resultsPrefix: string };
 }
 
 /** The built-in workflow's role: the model with its routes, the payload prefixes, logs, traces and the guardrail. */
@@ -37,6 +40,7 @@ export function rolePolicyDocument(input: RolePolicyInput): PolicyDocument {
       ...(input.tracing ? tracingStatements() : []),
       // With a geographic profile, the guardrail profile in each destination Region too (guardrailProfileArns).
       ...guardrailStatements(input.guardrailArn ? [input.guardrailArn, ...guardrailProfileArns(input.model)] : [], "ApplyGuardrail"),
+      ...(input.batchMap ? distributedMapStatements({ ...input.batchMap, bucketArn: input.payloadBucketArn }) : []),
     ],
   };
 }

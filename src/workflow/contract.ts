@@ -25,6 +25,8 @@
 
 export const DEFAULT_INPUT_PREFIX = "input/";
 export const DEFAULT_OUTPUT_PREFIX = "output/";
+/** Where a batch (`batch = map`) writes its results: ResultWriter's prefix, with its own expiry. */
+export const DEFAULT_RESULTS_PREFIX = "results/";
 
 /** The execution input fields, in the order error messages list them. */
 export const INPUT_FIELDS = ["prompt", "system", "body", "inputS3Uri", "outputToS3"] as const;

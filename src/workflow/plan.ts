@@ -10,6 +10,7 @@ import type { ResolvedModel } from "../bedrock/resolve";
 import { definitionRolePolicy, rolePolicyDocument, stateMachineTrustPolicy } from "../bedrock/role-policy";
 import { type DefinitionAnalysis, analyzeGrantable, guardrailArn } from "./analysis";
 import type { QueryLanguage, StateMachineDefinition, WorkflowType } from "./asl";
+import { buildBatchMapDefinition } from "./batch-map-definition";
 import { buildDefinition } from "./index";
 import type { DefinitionOptions, GuardrailOptions } from "./options";
 
@@ -48,6 +49,8 @@ export interface BuiltInPlan extends PlanBase {
   kind: "built-in";
   /** buildDefinition's input, except the system prompt (which may be a secret, and must not make the role one). */
   definition: Omit<DefinitionOptions, "systemPrompt">;
+  /** With batch = map: the Distributed Map's settings (the single call becomes its EXPRESS child). */
+  batchMap?: { maxConcurrency: number; toleratedFailurePercentage: number };
 }
 
 /** A definition of your own: its analysis, and the definition as given (substituted). */
@@ -68,6 +71,8 @@ export interface BuiltInSettings {
   queryLanguage: QueryLanguage;
   workflowType: WorkflowType;
   guardrail?: GuardrailOptions;
+  /** batch = map: the parent's own (fixed) name, which its role may start executions of, and the map's settings. */
+  batchMap?: { stateMachineName: string; resultsPrefix: string; maxConcurrency: number; toleratedFailurePercentage: number };
 }
 
 /**
@@ -93,8 +98,15 @@ export function planBuiltInWorkflow(model: ResolvedModel, settings: BuiltInSetti
         logGroupArn: context.logGroupArn,
         tracing: context.tracing,
         guardrailArn: guardrail,
+        batchMap: settings.batchMap
+          ? {
+              stateMachineArn: `arn:${context.partition}:states:${context.region}:${context.account}:stateMachine:${settings.batchMap.stateMachineName}`,
+              resultsPrefix: settings.batchMap.resultsPrefix,
+            }
+          : undefined,
       }),
     },
+    ...(settings.batchMap ? { batchMap: { maxConcurrency: settings.batchMap.maxConcurrency, toleratedFailurePercentage: settings.batchMap.toleratedFailurePercentage } } : {}),
     definition: {
       // Fitted to the model: no temperature for one that rejects it (bedrock/request-parameters.ts).
       ...generationSettingsForModelId({ modelId: settings.modelId, maxTokens: settings.maxTokens, temperature: settings.temperature }, model.foundationModelId),
@@ -147,7 +159,9 @@ export function planOwnDefinition(
 
 /** The definition a plan deploys; the system prompt applies to the built-in workflow only. */
 export function definitionOf(plan: WorkflowPlan, systemPrompt?: string): StateMachineDefinition | unknown {
-  return plan.kind === "built-in" ? buildDefinition({ ...plan.definition, systemPrompt }) : plan.definition;
+  if (plan.kind !== "built-in") return plan.definition;
+  const options = { ...plan.definition, systemPrompt };
+  return plan.batchMap ? buildBatchMapDefinition(options, plan.batchMap) : buildDefinition(options);
 }
 
 function bucketArnOf(context: PlanContext): string {

@@ -1,4 +1,5 @@
 // npm run invoke: run a deployed stack's state machine once and print the answer (or the error and its cause).
+import * as fs from "node:fs";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { readSettings } from "../../stack/settings";
@@ -7,13 +8,14 @@ import { InputError, newExecutionName, readExecutionInput } from "../local/clien
 import { familyForModel } from "../../src/bedrock/families";
 import { jsonDocument, readableReport } from "../local/clients/report";
 import { invokeDeployed, type InvokeReport } from "./invoke/execute";
+import { invokeItems } from "./invoke/items";
 import { terminalProgress } from "./invoke/progress";
 import { readOutputsFile, readOutputsWithAutomation, StackOutputsError } from "./invoke/stack-outputs";
-import { parseCommonArgs, runCli, UsageError, writeNotes } from "./lib/args";
+import { parseCommonArgs, resolveUserPath, runCli, UsageError, writeNotes } from "./lib/args";
 import { PROJECT_DIR, SECRET_PLACEHOLDER, stackConfig } from "./lib/synth";
 
 const USAGE =
-  "bedrock-sfn invoke --stack <name> (--prompt <text> | --input-file <path>) [--output-to-s3] [--outputs-file <path>] [--json]   (also: npm run invoke -- ...)\n" +
+  "bedrock-sfn invoke --stack <name> (--prompt <text> | --input-file <path> | --items <file.jsonl>) [--output-to-s3] [--outputs-file <path>] [--json]   (also: npm run invoke -- ...)\n" +
   "  Runs the deployed state machine once (AWS credentials from the standard chain) and prints the answer.\n" +
   "  --stack, -s <name>       the deployed stack; its Pulumi.<name>.yaml gives maxTokens, temperature and system prompt\n" +
   "  --prompt, -p <text>      the prompt\n" +
@@ -21,6 +23,7 @@ const USAGE =
   "                           file is the prompt text. Relative to the folder you run from; at most 25,000,000 bytes (InvokeModel's limit)\n" +
   "  --outputs-file <path>    the stack outputs as 'pulumi stack output --json' printed them (otherwise read through the Pulumi CLI)\n" +
   "  --output-to-s3           have the workflow write the response to the payload bucket\n" +
+  "  --items <file.jsonl>     a batch stack (bedrock-sfn:batch=map): upload the file, run the Distributed Map over it, count the results\n" +
   "  --json                   one JSON document on stdout; --help, -h: this help\n" +
   "  Exit 0 when the execution succeeded, 1 when it failed, 2 on bad usage or config.";
 
@@ -39,6 +42,7 @@ export async function main(argv: string[] = process.argv.slice(2), deps: InvokeD
       "input-file": { type: "string", short: "f" },
       "output-to-s3": { type: "boolean", default: false },
       "outputs-file": { type: "string" },
+      items: { type: "string" },
     },
     USAGE,
   );
@@ -49,6 +53,7 @@ export async function main(argv: string[] = process.argv.slice(2), deps: InvokeD
   writeNotes(notes);
   const settings = readSettings((key) => config[key]);
   const ownDefinition = !!settings.definitionFile;
+  if (args.values.items !== undefined) return mainItems(args.stack, args.values.items as string, args.values["outputs-file"] as string | undefined, args.json, deps, stdout);
   const input = asUsageError(() =>
     readExecutionInput({
       prompt: args.values.prompt as string | undefined,
@@ -98,6 +103,43 @@ export async function main(argv: string[] = process.argv.slice(2), deps: InvokeD
     stdout(`${readableReport(run, heading)}\n`);
   }
   return succeeded ? 0 : 1;
+}
+
+/** `--items`: the batch's one execution, its progress on stderr, one report (a JSON object with --json). */
+async function mainItems(
+  stackName: string,
+  items: string,
+  outputsFile: string | undefined,
+  json: boolean,
+  deps: InvokeDependencies,
+  stdout: (text: string) => void,
+): Promise<number> {
+  const file = resolveUserPath(items);
+  if (!fs.existsSync(file)) throw new UsageError(`--items '${items}': no such file`);
+  const stack = outputsFile ? asUsageError(() => readOutputsFile(outputsFile)) : await readOutputsWithAutomation(stackName, PROJECT_DIR);
+  const sfn = deps.sfn ?? new SFNClient({ region: stack.region });
+  // A served stack's S3 (s3rver) keeps a streamed aws-chunked body as it is: send it plain there.
+  const s3 = deps.s3 ?? new S3Client({ region: stack.region, ...(endpointOverridden("S3") ? { requestChecksumCalculation: "WHEN_REQUIRED" as const } : {}) });
+  try {
+    const report = await invokeItems({
+      sfn,
+      s3,
+      stack,
+      file,
+      executionName: newExecutionName("batch"),
+      pollMs: endpointOverridden("SFN") ? 100 : 2000,
+      progress: (line) => void process.stderr.write(`${line}\n`),
+    });
+    stdout(
+      json
+        ? `${JSON.stringify(report)}\n`
+        : `${[`execution ${report.executionArn} of ${stack.stateMachineArn}: ${report.status}`, `${report.items} items, ${report.succeeded} succeeded, ${report.failed} failed`, ...(report.resultsS3Uri ? [`results: ${report.resultsS3Uri}`] : []), ...(report.error ? [`error: ${report.error}`, `cause: ${report.cause}`] : [])].join("\n")}\n`,
+    );
+    return report.status === "SUCCEEDED" ? 0 : 1;
+  } finally {
+    if (!deps.sfn) sfn.destroy();
+    if (!deps.s3) s3.destroy();
+  }
 }
 
 /**

@@ -14,9 +14,11 @@ import { wholeNumberFlag } from "./lib/whole-number";
 import { clip, summariseList } from "../../src/bedrock/text";
 import { readDefinition } from "../local/runners/read-definition";
 import { walkStates } from "../../src/workflow/walk";
+import { runItemsLocally } from "./lib/local-items";
+import { isDistributedMapDefinition } from "../local/cloud/distributed-map";
 
 const USAGE =
-  "bedrock-sfn local --stack <name> [--config <key>=<value>]... (--prompt <text> | --input-file <path>) [--output-to-s3]\n" +
+  "bedrock-sfn local --stack <name> [--config <key>=<value>]... (--prompt <text> | --input-file <path> | --items <file.jsonl>) [--output-to-s3]\n" +
   "                  [--role-policy-file <policy.json>] [--runs <n> [--concurrency <c>]] [--seed <s>] [--route <region>]\n" +
   "                  [--mock-task <State>=<output.json>]... [--json]   (also: npm run local -- ...)\n" +
   "  Runs the stack's exact definition offline on the local cloud: Bedrock and S3 stand-ins on 127.0.0.1 that route\n" +
@@ -27,6 +29,8 @@ const USAGE =
   "                           bedrock-sfn:definitionFile, any JSON); any other file is the prompt text. Relative to the folder\n" +
   "                           you run from; at most 25,000,000 bytes (InvokeModel's limit)\n" +
   "  --output-to-s3           have the workflow write the response to the payload bucket\n" +
+  "  --items <file.jsonl>     with bedrock-sfn:batch=map: one execution input per line, run through the Distributed Map\n" +
+  "                           (progress on stderr; --json: {status, items, succeeded, failed, resultsS3Uri, ...})\n" +
   "  --role-policy-file <p>   run as a role holding this IAM policy instead of the stack's own (e.g. one from synth --json)\n" +
   `  --runs, -n <n>           run n executions (${DEFAULT_CONCURRENCY} at a time, or --concurrency <c>)\n` +
   "  --seed <s>               fixes the routing of Bedrock calls; --route <region> lands them all in one Region\n" +
@@ -56,12 +60,33 @@ export async function main(argv: string[] = process.argv.slice(2), deps: LocalDe
       seed: { type: "string" },
       route: { type: "string" },
       "mock-task": { type: "string", multiple: true },
+      items: { type: "string" },
     },
     USAGE,
   );
   const synth = await synthesize({ stack: args.stack, overrides: args.overrides });
   writeNotes(synth.notes ?? []);
   const stack = cloudStackFrom(synth);
+  if (args.values.items === undefined && isDistributedMapDefinition(stack.definition)) {
+    throw new UsageError(
+      `this stack's workflow is a Distributed Map (bedrock-sfn:batch=map): give its items with --items <file.jsonl>\nusage: ${USAGE.split("\n")[0]} (--help for more)`,
+    );
+  }
+  if (args.values.items !== undefined) {
+    for (const flag of ["prompt", "input-file", "runs", "mock-task", "output-to-s3"]) {
+      const value = args.values[flag];
+      if (value !== undefined && value !== false) throw new UsageError(`--items cannot be combined with --${flag}\nusage: ${USAGE.split("\n")[0]} (--help for more)`);
+    }
+    return runItemsLocally(stack, {
+      items: resolveUserPath(args.values.items as string),
+      json: args.json,
+      stdout,
+      seed: wholeNumberFlag(args.values.seed, "seed", ...LIMITS.seed),
+      route: args.values.route as string | undefined,
+      rolePolicyFile: args.values["role-policy-file"] as string | undefined,
+      timeScale: deps.timeScale,
+    });
+  }
   let input: ReturnType<typeof readExecutionInput>;
   let mockTasks: ReturnType<typeof readMockTasks>;
   try {

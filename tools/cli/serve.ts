@@ -8,6 +8,7 @@ import { PROJECT, readSettings } from "../../stack/settings";
 import { startApiFrontDoor, type LocalApiFrontDoor } from "../local/cloud/api-front-door";
 import type { FaultPlan } from "../local/stand-ins/bedrock-stand-in";
 import { cloudStackFrom } from "../local/cloud/cloud-stack";
+import { isDistributedMapDefinition, mapCloudOf, runMapAsWorkflow } from "../local/cloud/distributed-map";
 import { checkpointPath, readDeployedStack } from "../local/cloud/deployed-stack";
 import type { Execution } from "../local/cloud/executions";
 import { startLocalCloud, type LocalCloud } from "../local/cloud/local-cloud";
@@ -85,6 +86,7 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
     faults: options.faults,
     ports: base === 0 ? {} : { s3: base + 1, bedrock: base + 2 },
   });
+  const batch = isDistributedMapDefinition(stack.definition);
   let sfn: StepFunctionsEndpoint;
   try {
     sfn = await startStepFunctionsEndpoint({
@@ -96,7 +98,11 @@ export async function startServing(options: ServeOptions): Promise<Serving> {
         type: stack.workflowType,
         definition: stack.definition,
         roleArn: stack.roleArn,
-        execute: (input, executionName) => cloud.run({ definition: stack.definition, input, executionName, timeScale: options.timeScale }),
+        // A batch stack (batch = map): each execution runs the Distributed Map over the JSONL its input names.
+        execute: (input, executionName) =>
+          batch
+            ? runMapAsWorkflow(mapCloudOf(cloud), { definition: stack.definition, input, stateMachineArn: stack.stateMachineArn, executionName, timeScale: options.timeScale })
+            : cloud.run({ definition: stack.definition, input, executionName, timeScale: options.timeScale }),
       },
     });
   } catch (error) {

@@ -49,10 +49,13 @@ export function offlineMocks(providerRegion: string, record?: (r: RecordedResour
           id = groupName;
           break;
         }
-        case "aws:sfn/stateMachine:StateMachine":
-          Object.assign(state, { name: physical, arn: `arn:${partition}:states:${region}:${MOCK_ACCOUNT}:stateMachine:${physical}` });
+        case "aws:sfn/stateMachine:StateMachine": {
+          // A given name is kept, as AWS does (a batch's role names its own machine).
+          const machineName = (args.inputs.name as string | undefined) ?? physical;
+          Object.assign(state, { name: machineName, arn: `arn:${partition}:states:${region}:${MOCK_ACCOUNT}:stateMachine:${machineName}` });
           id = state.arn as string;
           break;
+        }
       }
       return answer(id, state);
     },

@@ -29,6 +29,8 @@ export interface LocalCloudOptions {
   faults?: FaultPlan;
   /** Fixed ports on 127.0.0.1 (0 or absent: any free port). */
   ports?: { bedrock?: number; s3?: number };
+  /** false: the Bedrock stand-in keeps no record of calls (a large Distributed Map). Default true. */
+  recordCalls?: boolean;
 }
 
 export interface LocalCloud extends LocalEnvironment {
@@ -36,6 +38,8 @@ export interface LocalCloud extends LocalEnvironment {
   role: ExecutionRole;
   router: BedrockRouter;
   s3FrontDoor: S3FrontDoor;
+  /** S3 as the execution role: every call authorised by the S3 front door. */
+  roleS3Client: S3Client;
   /** What callers point their SDKs at. */
   endpoints: { bedrock: string; s3: string };
 }
@@ -67,6 +71,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       faults: options.faults,
       region: stack.region,
       port: options.ports?.bedrock,
+      recordCalls: options.recordCalls,
       gate: createBedrockGate({ router, role, authorise }),
     });
     started.push(bedrock);
@@ -84,6 +89,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       s3FrontDoor,
       bedrockClient,
       s3Client: userS3Client,
+      roleS3Client,
       endpoints: { bedrock: bedrock.endpoint, s3: s3FrontDoor.endpoint },
       run: (runOptions: Omit<RunWorkflowOptions, "bedrock" | "s3">): Promise<WorkflowRun> =>
         runWorkflow({ stateMachineArn: stack.stateMachineArn, workflowType: stack.workflowType, ...runOptions, bedrock: bedrockClient, s3: roleS3Client }),

@@ -78,7 +78,8 @@ export async function startS3FrontDoor(options: S3FrontDoorOptions): Promise<S3F
   return {
     endpoint,
     decisions,
-    createRoleClient: () => new S3Client({ region: options.region, endpoint, forcePathStyle: true, credentials: ROLE_CREDENTIALS }),
+    // Plain bodies for streamed uploads (see s3-stand-in.ts).
+    createRoleClient: () => new S3Client({ region: options.region, endpoint, forcePathStyle: true, credentials: ROLE_CREDENTIALS, requestChecksumCalculation: "WHEN_REQUIRED" }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

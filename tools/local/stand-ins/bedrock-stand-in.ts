@@ -68,6 +68,8 @@ export interface BedrockStandInOptions {
   region?: string;
   /** Fixed port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /** false: keep no record of calls (`calls` stays empty), so a batch of 100,000 items holds none in memory. Default true. */
+  recordCalls?: boolean;
   /**
    * Routes and authorises each call before it is answered (tools/local/cloud/bedrock-gate); a refusal is returned in
    * AWS's shape. Checked before injected faults, as AWS authorises a call before it throttles it.
@@ -134,7 +136,7 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
       accept: request.headers.accept,
       status: 200,
     };
-    calls.push(call);
+    if (options.recordCalls !== false) calls.push(call);
 
     const gated = options.gate?.(modelId, body);
     if (gated?.region) call.routedRegion = gated.region;
@@ -184,7 +186,8 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
         region: options.region ?? "us-east-1",
         endpoint,
         credentials: FAKE_CREDENTIALS,
-        requestHandler: new NodeHttpHandler(),
+        // A Distributed Map runs up to 10,000 calls at once: the default agent's 50 sockets would queue them.
+        requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true, maxSockets: 10_000 }) }),
         maxAttempts: 1,
       });
     },

@@ -34,7 +34,9 @@ export async function startS3StandIn(options: S3StandInOptions): Promise<S3Stand
     throw error;
   }
   const endpoint = `http://127.0.0.1:${address.port}`;
-  const createClient = () => new S3Client({ region: options.region ?? "us-east-1", endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  // WHEN_REQUIRED: a streamed upload goes as a plain body; s3rver would store an aws-chunked one (checksum trailer) as it is.
+  const createClient = () =>
+    new S3Client({ region: options.region ?? "us-east-1", endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS, requestChecksumCalculation: "WHEN_REQUIRED" });
 
   const close = async () => {
     try {
