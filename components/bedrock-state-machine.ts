@@ -4,7 +4,7 @@ import type { ModelFamily } from "../src/bedrock/families";
 import type { PolicyDocument } from "../src/bedrock/grants";
 import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../src/bedrock/resolve";
 import { PLACEHOLDER_ACCOUNT, partitionOf } from "../src/bedrock/arn";
-import type { BATCH_MODES, LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
+import type { BatchMode, LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, DEFAULT_RESULTS_PREFIX, GuardrailOptions } from "../src/workflow";
 import { DefinitionAnalysis, modelIdsToResolve } from "../src/workflow/analysis";
 import { substituteDefinition } from "../src/workflow/definition-source";
@@ -148,7 +148,7 @@ export interface BedrockStateMachineArgs {
    * `job` (Bedrock batch inference). Needs workflowType STANDARD and the built-in workflow (docs/batch.md).
    * @default "none"
    */
-  batch?: (typeof BATCH_MODES)[number];
+  batch?: BatchMode;
   /**
    * With `batch: "map"`: child executions at once (MaxConcurrency, 1 to 10000); size it to the model's quota.
    * @default 10

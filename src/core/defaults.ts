@@ -23,3 +23,4 @@ export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
 /** The stack's `bedrock-sfn:api` when not set: no front door unless asked for. */
 export const DEFAULT_API_TYPE: ApiType = "none";
 export const BATCH_MODES = ["none", "map", "job"] as const;
+export type BatchMode = (typeof BATCH_MODES)[number];

@@ -26,7 +26,7 @@ const COMPONENTS = [
 const OBJECT_TYPES = [{ file: "src/workflow/options.ts", name: "GuardrailOptions" }] as const;
 
 /** String-literal unions: a plain string in the schema (the component checks the choice, in one line naming them). */
-const CHOICE_TYPES = new Set(["WorkflowType", "QueryLanguage", "LogLevel", "RoutingSource", "ModelFamily", "ApiAuth", "GuardrailTrace"]);
+const CHOICE_TYPES = new Set(["WorkflowType", "BatchMode", "QueryLanguage", "LogLevel", "RoutingSource", "ModelFamily", "ApiAuth", "GuardrailTrace"]);
 
 /** Unions of a string and an object: the schema takes the JSON text, which the component accepts as well. */
 const JSON_TEXT: Record<string, string> = {
