@@ -2,6 +2,7 @@
 // "did you mean"), and each model's documented output-token ceiling. Both files carry their provenance in _meta.
 import limitsJson from "./model-limits.json";
 import modelsJson from "./foundation-models.json";
+import { activeCatalog } from "./catalog";
 import { catalogProfileIds } from "./routing";
 
 interface Limit {
@@ -15,7 +16,8 @@ const models = (modelsJson as unknown as { models: string[] }).models;
 const knownModels = new Set(models);
 
 export function isKnownFoundationModel(id: string): boolean {
-  return knownModels.has(id);
+  // The catalog's lifecycle entries (bundled, or from a catalog file) name models newer than the bundled list.
+  return knownModels.has(id) || Object.hasOwn(activeCatalog().models ?? {}, id);
 }
 
 /** The most output tokens the model takes per request, with the AWS page that says so; undefined when not documented here. */
