@@ -116,7 +116,7 @@ export function invokeModelResource(partition = "aws"): string {
   return BEDROCK_INVOKE_MODEL_RESOURCE.replace("arn:aws:", `arn:${partition}:`);
 }
 
-/** State names. JSONata definitions use the first four; JSONPath ones need more states. */
+/** State names. JSONata definitions use InvokeModel and the two Fail states; JSONPath ones start with ValidateInput and need more. */
 export const STATE_NAMES = {
   validateInput: "ValidateInput",
   validationFailed: "ValidationFailed",
