@@ -6,8 +6,9 @@ import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../
 import { definitionRolePolicy, rolePolicyDocument, stateMachineTrustPolicy } from "../src/bedrock/role-policy";
 import { PLACEHOLDER_ACCOUNT, partitionOf } from "../src/bedrock/arn";
 import type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
-import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, GuardrailOptions, buildDefinition } from "../src/workflow";
+import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, DefinitionOptionsError, GuardrailOptions, buildDefinition } from "../src/workflow";
 import { DefinitionAnalysis, analyzeGrantable, guardrailArn, modelIdsToResolve } from "../src/workflow/analysis";
+import { checkFallbackModels, fallbackModelOptions } from "../src/workflow/fallback-models";
 import { substituteDefinition } from "../src/workflow/definition-source";
 import { DEFAULTS, checkStateMachineArgs } from "./arguments";
 import { useCatalogFile } from "../src/bedrock/catalog";
@@ -84,6 +85,13 @@ export interface BedrockStateMachineArgs {
    * @default derived from the model ID
    */
   modelFamily?: ModelFamily;
+  /**
+   * Built-in JSONata workflow: model IDs tried in order when the one before is still throttled after its retries, or
+   * refuses as not ready or unavailable. Each is checked (lifecycle, routing), granted with its own routes, and gets its
+   * own family's body (derived from its ID); the output's `model` names the model that answered. At most 4.
+   * @default none
+   */
+  fallbackModels?: string[];
   /**
    * Days before payload objects expire (1 to 3650). Payloads may hold prompts: keep them short-lived.
    * @default 7
@@ -168,7 +176,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
   readonly model: pulumi.Output<ResolvedModel | undefined>;
   /** The request/response format the workflow uses (of the first model, for a definition of your own). */
   readonly modelFamily: pulumi.Output<ModelFamily | undefined>;
-  /** Every model the role allows, routed from the source Region (one for the built-in workflow). */
+  /** Every model the role allows, routed from the source Region (the built-in workflow: its model, then its fallback models). */
   readonly models: pulumi.Output<ResolvedModel[]>;
   /** For a definition of your own: its analysis (tasks, other tasks, notes). */
   readonly analysis?: pulumi.Output<DefinitionAnalysis>;
@@ -187,6 +195,13 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       generationSettingsForModelId({ modelId: args.modelId!, maxTokens: args.maxTokens ?? DEFAULTS.maxTokens, temperature: args.temperature });
     }
     if (!args.definition && args.region) checkRouting(args as BedrockStateMachineArgs & { modelId: string; region: string });
+    if (args.definition && args.fallbackModels?.length)
+      throw new DefinitionOptionsError("fallbackModels applies to the built-in workflow only: with a definition of your own, write the Catch yourself", "fallbackModels");
+    const generation = { maxTokens: args.maxTokens ?? DEFAULTS.maxTokens, temperature: args.temperature };
+    if (!args.definition && args.region) {
+      const routingSource = args.routingSource ?? DEFAULTS.routingSource;
+      checkFallbackModels(args.fallbackModels ?? [], { region: args.region, routingSource, settings: generation, primaryModelId: args.modelId });
+    }
     super("bedrock-sfn:index:BedrockStateMachine", name, {}, opts);
     // Children register with lean stack captures (registration-stacks.ts says why).
     const lean = leanRegistration();
@@ -253,10 +268,16 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
         ? analysis.apply((a) => a.models)
         : pulumi.all([region, identity.accountId]).apply(async ([sourceRegion, account]) => {
             const model = await resolveWithRouting({ ...args, modelId: args.modelId! }, sourceRegion, account, this);
-            // The foundation model may only be known now (an application profile, from AWS): EOL refuses here too.
-            const legacy = assertNotEndOfLife(model.modelId, model.foundationModelId, model.partition);
-            if (pulumi.runtime.hasEngine()) for (const note of [...(model.notes ?? []), ...(legacy ? [legacy] : [])]) logModelNote(note, this);
-            return [model];
+            // Fallback models: routed like the primary (destinationRegions/underlyingModelId describe the primary only).
+            const routing = { routingSource: args.routingSource, region: args.region };
+            const fallbacks = await Promise.all((args.fallbackModels ?? []).map((modelId) => resolveWithRouting({ ...routing, modelId }, sourceRegion, account, this)));
+            const models = [model, ...fallbacks];
+            for (const m of models) {
+              // The foundation model may only be known now (an application profile, from AWS): EOL refuses here too.
+              const legacy = assertNotEndOfLife(m.modelId, m.foundationModelId, m.partition);
+              if (pulumi.runtime.hasEngine()) for (const note of [...(m.notes ?? []), ...(legacy ? [legacy] : [])]) logModelNote(note, this);
+            }
+            return models;
           });
       // For a definition of your own, the first model it calls (undefined when it calls none, e.g. only customization jobs).
       this.model = this.models.apply((models) => models[0]);
@@ -299,20 +320,23 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
             ? pulumi
                 .all([analysis, logGroupArn])
                 .apply(([a, logGroup]) => JSON.stringify(definitionRolePolicy({ statements: a.statements, logGroupArn: logGroup, tracing: args.tracing ?? DEFAULTS.tracing })))
-            : pulumi.all([this.model, bucketArn, logGroupArn, region, identity.accountId, partition]).apply(([model, payloadBucketArn, logGroup, r, account, p]) => {
-                const guardrail = args.guardrail ? guardrailArn(args.guardrail.identifier, { partition: p, region: r, account }) : undefined;
-                return JSON.stringify(
-                  rolePolicyDocument({
-                    model: model!,
-                    payloadBucketArn,
-                    inputPrefix,
-                    outputPrefix,
-                    logGroupArn: logGroup,
-                    tracing: args.tracing ?? DEFAULTS.tracing,
-                    guardrailArn: guardrail,
-                  }),
-                );
-              }),
+            : pulumi
+                .all([this.models, bucketArn, logGroupArn, region, identity.accountId, partition])
+                .apply(([[model, ...fallbackModels], payloadBucketArn, logGroup, r, account, p]) => {
+                  const guardrail = args.guardrail ? guardrailArn(args.guardrail.identifier, { partition: p, region: r, account }) : undefined;
+                  return JSON.stringify(
+                    rolePolicyDocument({
+                      model: model!,
+                      payloadBucketArn,
+                      inputPrefix,
+                      outputPrefix,
+                      logGroupArn: logGroup,
+                      tracing: args.tracing ?? DEFAULTS.tracing,
+                      guardrailArn: guardrail,
+                      fallbackModels,
+                    }),
+                  );
+                }),
         },
         child,
       );
@@ -324,7 +348,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
 
       const definition = userDefinition
         ? pulumi.all([userDefinition, analysis!]).apply(([doc]) => JSON.stringify(doc))
-        : pulumi.all([family, bucketName, partition, args.systemPrompt, this.model]).apply(([fam, bucket, p, systemPrompt, model]) =>
+        : pulumi.all([family, bucketName, partition, args.systemPrompt, this.models]).apply(([fam, bucket, p, systemPrompt, [model, ...fallbacks]]) =>
             JSON.stringify(
               buildDefinition({
                 // Fitted to the model: no temperature for one that rejects it (bedrock/request-parameters.ts).
@@ -333,6 +357,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
                   model?.foundationModelId,
                 ),
                 guardrail: args.guardrail,
+                fallbackModels: fallbackModelOptions(fallbacks, generation),
                 modelId: args.modelId!,
                 family: fam!,
                 queryLanguage,
@@ -447,6 +472,7 @@ function trimmedArgs(args: BedrockStateMachineArgs): BedrockStateMachineArgs {
     region: args.region?.trim(),
     underlyingModelId: args.underlyingModelId?.trim(),
     destinationRegions: args.destinationRegions?.map((r) => r.trim()),
+    fallbackModels: args.fallbackModels?.map((m) => (typeof m === "string" ? m.trim() : m)),
   };
 }
 

@@ -156,6 +156,11 @@ function combinationProblems(s: Settings): [keyof Settings, string][] {
     if (s.allowedModels) problems.push(["allowedModels", "applies only to a definition of your own (bedrock-sfn:definitionFile)"]);
     if (s.definitionSubstitutions) problems.push(["definitionSubstitutions", "applies only to a definition of your own (bedrock-sfn:definitionFile)"]);
   }
+  if (s.fallbackModels?.length) {
+    if (own) problems.push(["fallbackModels", "applies to the built-in workflow only: with bedrock-sfn:definitionFile, write the Catch to the next model yourself"]);
+    else if (s.queryLanguage !== "JSONata")
+      problems.push(["fallbackModels", "needs bedrock-sfn:queryLanguage JSONata (JSONPath cannot rebuild the request for another model family in one state)"]);
+  }
   const guardrailKeys = (["guardrailId", "guardrailVersion", "trace"] as const).filter((k) => s[k] !== undefined);
   if (own && guardrailKeys.length) {
     problems.push([
