@@ -8,7 +8,7 @@ import { parseModelId } from "../src/bedrock/model-id";
 import { DEFAULT_TEMPERATURE } from "../src/bedrock/request-parameters";
 import { REGION_NAME } from "../src/bedrock/regions";
 import { clip } from "../src/bedrock/text";
-import { API_AUTH_MODES, LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/core/defaults";
+import { API_AUTH_MODES, BATCH_MODES, LOG_LEVELS, LOG_RETENTION_DAYS, QUERY_LANGUAGES, ROUTING_SOURCES, WORKFLOW_TYPES } from "../src/core/defaults";
 import { BedrockSfnError } from "../src/core/errors";
 
 /** How a value is written: the config types of Pulumi.yaml (string, integer, boolean, array, object) plus number. */
@@ -123,6 +123,12 @@ export const STATE_MACHINE_ARGUMENTS = {
     hint: "a list of model IDs",
     doc: "With a definition of your own: the model IDs a ModelId computed at run time may take; each is granted with its routes. Required when a ModelId is dynamic.",
     defaultDoc: "(none)",
+  },
+  batch: {
+    kind: "string",
+    choices: BATCH_MODES,
+    default: "none",
+    doc: "Batch mode: none (one call per execution), map (a JSONL file of items through a Distributed Map of EXPRESS child workflows) or job (Bedrock batch inference: CreateModelInvocationJob, then polling). Needs workflowType STANDARD.",
   },
 } as const satisfies Record<string, ArgumentSpec>;
 

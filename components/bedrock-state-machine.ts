@@ -5,7 +5,9 @@ import type { PolicyDocument } from "../src/bedrock/grants";
 import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../src/bedrock/resolve";
 import { definitionRolePolicy, rolePolicyDocument, stateMachineTrustPolicy } from "../src/bedrock/role-policy";
 import { PLACEHOLDER_ACCOUNT, partitionOf } from "../src/bedrock/arn";
-import type { LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
+import type { BatchMode, LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
+import { assertBatchInferenceSupported, batchJobStatements, batchServiceRolePolicy, batchServiceTrustPolicy } from "../src/bedrock/batch-inference";
+import { buildBatchJobDefinition } from "../src/workflow/batch-job-definition";
 import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, DefinitionOptionsError, GuardrailOptions, buildDefinition } from "../src/workflow";
 import { DefinitionAnalysis, analyzeGrantable, guardrailArn, modelIdsToResolve } from "../src/workflow/analysis";
 import { checkFallbackModels, fallbackModelOptions } from "../src/workflow/fallback-models";
@@ -92,6 +94,13 @@ export interface BedrockStateMachineArgs {
    * @default none
    */
   fallbackModels?: string[];
+  /**
+   * Batch mode: `none` (one call per execution), `map` (a Distributed Map over a JSONL file; not in this build) or
+   * `job` (Bedrock batch inference: the workflow creates a job on a JSONL file under `batch-input/` of the payload
+   * bucket and polls it; Bedrock writes under `batch-output/` with a service role of its own). Needs STANDARD.
+   * @default "none"
+   */
+  batch?: BatchMode;
   /**
    * Days before payload objects expire (1 to 3650). Payloads may hold prompts: keep them short-lived.
    * @default 7
@@ -198,6 +207,8 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
     if (args.definition && args.fallbackModels?.length)
       throw new DefinitionOptionsError("fallbackModels applies to the built-in workflow only: with a definition of your own, write the Catch yourself", "fallbackModels");
     const generation = { maxTokens: args.maxTokens ?? DEFAULTS.maxTokens, temperature: args.temperature };
+    const batch = args.batch ?? DEFAULTS.batch;
+    checkBatchArgs(args, batch);
     if (!args.definition && args.region) {
       const routingSource = args.routingSource ?? DEFAULTS.routingSource;
       checkFallbackModels(args.fallbackModels ?? [], { region: args.region, routingSource, settings: generation, primaryModelId: args.modelId });
@@ -272,6 +283,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
             const routing = { routingSource: args.routingSource, region: args.region };
             const fallbacks = await Promise.all((args.fallbackModels ?? []).map((modelId) => resolveWithRouting({ ...routing, modelId }, sourceRegion, account, this)));
             const models = [model, ...fallbacks];
+            if (batch === "job") assertBatchInferenceSupported(model);
             for (const m of models) {
               // The foundation model may only be known now (an application profile, from AWS): EOL refuses here too.
               const legacy = assertNotEndOfLife(m.modelId, m.foundationModelId, m.partition);
@@ -312,6 +324,27 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
         child,
       );
 
+      // batch = job: Bedrock's own service role for the job (reads batch-input/, writes batch-output/), which the
+      // workflow's role may pass to Bedrock and to nothing else.
+      const batchRole =
+        batch === "job"
+          ? new aws.iam.Role(
+              `${name}-batch-role`,
+              {
+                description: `Bedrock batch inference service role of the ${name} workflow`,
+                assumeRolePolicy: this.models.apply(([model]) => JSON.stringify(batchServiceTrustPolicy(model))),
+                inlinePolicies: [
+                  {
+                    name: "batch-io",
+                    policy: pulumi.all([this.models, bucketArn]).apply(([[model], payloadBucketArn]) => JSON.stringify(batchServiceRolePolicy({ model, payloadBucketArn }))),
+                  },
+                ],
+                tags,
+              },
+              child,
+            )
+          : undefined;
+
       const policy = new aws.iam.RolePolicy(
         `${name}-invoke`,
         {
@@ -321,8 +354,12 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
                 .all([analysis, logGroupArn])
                 .apply(([a, logGroup]) => JSON.stringify(definitionRolePolicy({ statements: a.statements, logGroupArn: logGroup, tracing: args.tracing ?? DEFAULTS.tracing })))
             : pulumi
-                .all([this.models, bucketArn, logGroupArn, region, identity.accountId, partition])
-                .apply(([[model, ...fallbackModels], payloadBucketArn, logGroup, r, account, p]) => {
+                .all([this.models, bucketArn, logGroupArn, region, identity.accountId, partition, batchRole?.arn])
+                .apply(([[model, ...fallbackModels], payloadBucketArn, logGroup, r, account, p, serviceRoleArn]) => {
+                  if (serviceRoleArn) {
+                    const statements = batchJobStatements({ model: model!, payloadBucketArn, serviceRoleArn });
+                    return JSON.stringify(definitionRolePolicy({ statements, logGroupArn: logGroup, tracing: args.tracing ?? DEFAULTS.tracing }));
+                  }
                   const guardrail = args.guardrail ? guardrailArn(args.guardrail.identifier, { partition: p, region: r, account }) : undefined;
                   return JSON.stringify(
                     rolePolicyDocument({
@@ -348,28 +385,32 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
 
       const definition = userDefinition
         ? pulumi.all([userDefinition, analysis!]).apply(([doc]) => JSON.stringify(doc))
-        : pulumi.all([family, bucketName, partition, args.systemPrompt, this.models]).apply(([fam, bucket, p, systemPrompt, [model, ...fallbacks]]) =>
-            JSON.stringify(
-              buildDefinition({
-                // Fitted to the model: no temperature for one that rejects it (bedrock/request-parameters.ts).
-                ...generationSettingsForModelId(
-                  { modelId: args.modelId!, maxTokens: args.maxTokens ?? DEFAULTS.maxTokens, temperature: args.temperature },
-                  model?.foundationModelId,
-                ),
-                guardrail: args.guardrail,
-                fallbackModels: fallbackModelOptions(fallbacks, generation),
-                modelId: args.modelId!,
-                family: fam!,
-                queryLanguage,
-                workflowType,
-                payloadBucket: bucket,
-                inputPrefix,
-                outputPrefix,
-                systemPrompt,
-                partition: p,
-              }),
-            ),
-          );
+        : pulumi
+            .all([family, bucketName, partition, args.systemPrompt, this.models, batchRole?.arn])
+            .apply(([fam, bucket, p, systemPrompt, [model, ...fallbacks], serviceRoleArn]) =>
+              JSON.stringify(
+                serviceRoleArn
+                  ? buildBatchJobDefinition({ modelId: args.modelId!, payloadBucket: bucket, serviceRoleArn, partition: p })
+                  : buildDefinition({
+                      // Fitted to the model: no temperature for one that rejects it (bedrock/request-parameters.ts).
+                      ...generationSettingsForModelId(
+                        { modelId: args.modelId!, maxTokens: args.maxTokens ?? DEFAULTS.maxTokens, temperature: args.temperature },
+                        model?.foundationModelId,
+                      ),
+                      guardrail: args.guardrail,
+                      fallbackModels: fallbackModelOptions(fallbacks, generation),
+                      modelId: args.modelId!,
+                      family: fam!,
+                      queryLanguage,
+                      workflowType,
+                      payloadBucket: bucket,
+                      inputPrefix,
+                      outputPrefix,
+                      systemPrompt,
+                      partition: p,
+                    }),
+              ),
+            );
 
       const stateMachine = new aws.sfn.StateMachine(
         `${name}-workflow`,
@@ -417,6 +458,19 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       lean.end();
     }
   }
+}
+
+/** batch: only `job` is built here, on STANDARD and the built-in workflow, without fallbacks (one job, one model). */
+function checkBatchArgs(args: BedrockStateMachineArgs, batch: BatchMode): void {
+  if (batch === "none") return;
+  const refuse = (message: string) => {
+    throw new DefinitionOptionsError(`batch = ${batch}: ${message}`, "batch");
+  };
+  if (batch === "map") refuse("the Distributed Map mode is not part of this build; valid here: none, job");
+  if ((args.workflowType ?? DEFAULTS.workflowType) !== "STANDARD") refuse("needs workflowType STANDARD (a job runs for hours; EXPRESS ends at 5 minutes)");
+  if (args.definition) refuse("applies to the built-in workflow only");
+  if (args.fallbackModels?.length) refuse("a batch job runs one model: fallbackModels do not apply");
+  if (args.guardrail) refuse("batch inference jobs take no guardrail");
 }
 
 /** A model note under the engine: warnings (Legacy, AWS disagreeing with the catalog) as warnings, the rest as info. */

@@ -13,6 +13,7 @@ import { CONFIG_KEYS, ConfigError, Settings, shownValue } from "./settings";
 import { generationSettingsForModelId } from "../src/bedrock/request-parameters";
 import type { GenerationSettings } from "../src/bedrock/families";
 import { checkFallbackModels } from "../src/workflow/fallback-models";
+import { assertBatchInferenceSupported } from "../src/bedrock/batch-inference";
 
 /**
  * Throws one ConfigError naming the key for config that cannot work; returns notes (one line each) for config
@@ -78,6 +79,14 @@ export function checkSettings(settings: Settings, projectDir?: string, options: 
   } catch (err) {
     if (isBedrockSfnError(err)) throw new ConfigError(err.message, err.argument);
     throw err;
+  }
+  if (settings.batch === "job" && foundationModelId !== undefined) {
+    try {
+      assertBatchInferenceSupported(resolveModel({ modelId, sourceRegion: region, account: PLACEHOLDER_ACCOUNT }));
+    } catch (err) {
+      if (isBedrockSfnError(err)) throw new ConfigError(`${CONFIG_KEYS.batch} = 'job': ${err.message.replace(/^batch = job: /, "")}`, "batch");
+      throw err;
+    }
   }
   try {
     const settingsForBodies = { maxTokens: settings.maxTokens, temperature: settings.temperature };
