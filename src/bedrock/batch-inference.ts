@@ -7,7 +7,7 @@ import { foundationModelArn } from "./arn";
 import { type PolicyDocument, type PolicyStatement, requiredBedrockStatements, type TrustPolicyDocument } from "./grants";
 import type { ResolvedModel } from "./resolve";
 
-export class BatchInferenceError extends BedrockSfnError {
+class BatchInferenceError extends BedrockSfnError {
   constructor(message: string) {
     super("argument", message, "batch");
   }
@@ -58,7 +58,7 @@ export interface BatchRolesInput {
 }
 
 /** `arn:<p>:bedrock:<region>:<account>:model-invocation-job/*`: the jobs of this account in the source Region. */
-export function modelInvocationJobArns(model: ResolvedModel): string {
+function modelInvocationJobArns(model: ResolvedModel): string {
   return `arn:${model.partition}:bedrock:${model.sourceRegion}:${model.account}:model-invocation-job/*`;
 }
 

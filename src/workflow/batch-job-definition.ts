@@ -24,8 +24,8 @@ export interface BatchJobOptions {
 export const BATCH_JOB_POLLING = { pollSeconds: 300, maxPolls: 576, jobTimeoutHours: 24 } as const;
 
 /** A job that ends in one of these has written its output (PartiallyCompleted: some records failed, see the manifest). */
-export const BATCH_JOB_DONE = ["Completed", "PartiallyCompleted"] as const;
-export const BATCH_JOB_FAILED = ["Failed", "Stopped", "Expired"] as const;
+const BATCH_JOB_DONE = ["Completed", "PartiallyCompleted"] as const;
+const BATCH_JOB_FAILED = ["Failed", "Stopped", "Expired"] as const;
 
 /** The batch workflow's states (the contract's ValidationFailed for bad input). */
 export const BATCH_STATE_NAMES = {

@@ -20,7 +20,7 @@ const MAX_SHOWN_VALUE_CHARS = 300;
  * Every problem with `$states.input`, joined with "; ", or undefined when the input is valid.
  * `and`/`or` short-circuit in JSONata, which guards each field access behind its type test.
  */
-export function validationProblemsExpression(options: ResolvedOptions): string {
+function validationProblemsExpression(options: ResolvedOptions): string {
   const uriPrefix = inputUriPrefix(options.payloadBucket, options.inputPrefix);
   const requests = REQUEST_FIELDS.join(", ");
   return line(
