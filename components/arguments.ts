@@ -89,6 +89,12 @@ export const STATE_MACHINE_ARGUMENTS = {
     doc: "Request/response format, needed only when the model ID does not reveal it (application profiles, provisioned and imported models, prompt routers).",
     defaultDoc: "(derived)",
   },
+  fallbackModels: {
+    kind: "list",
+    hint: "a list of model IDs",
+    doc: "Built-in JSONata workflow: models tried in order when the one before is still throttled after its retries (ThrottlingException, ServiceQuotaExceededException) or not ready / unavailable (ModelNotReadyException, ServiceUnavailableException). Each is granted with its own routes and gets its own family's body; the output's model names the one that answered. At most 4.",
+    defaultDoc: "(none)",
+  },
   payloadRetentionDays: { kind: "integer", min: 1, max: 3650, default: 7, doc: "Days before request and response payloads in the payload bucket expire." },
   logLevel: { kind: "string", choices: LOG_LEVELS, default: "ERROR", doc: "Execution log level; EXPRESS executions are only visible through logs." },
   logIncludeExecutionData: { kind: "boolean", default: false, doc: "Log execution input and output (prompts and answers)." },
@@ -291,6 +297,5 @@ export function checkStateMachineArgs(name: string, args: CheckedStateMachineArg
     check.fail("guardrail", args.guardrail, "configures the built-in workflow; with definition, write GuardrailIdentifier/GuardrailVersion in your Task's arguments");
   }
   check.schema(STATE_MACHINE_ARGUMENTS, args);
-  if (args.batch === "job") check.fail("batch", args.batch, "is not available in this version; use map (a Distributed Map) or none");
   if (args.batch === "map" && own) check.fail("batch", args.batch, "runs the built-in workflow over a JSONL file; it does not apply to a definition of your own");
 }

@@ -5,10 +5,21 @@ import type { PolicyDocument } from "../src/bedrock/grants";
 import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../src/bedrock/resolve";
 import { PLACEHOLDER_ACCOUNT, partitionOf } from "../src/bedrock/arn";
 import type { BatchMode, LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
-import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, DEFAULT_RESULTS_PREFIX, GuardrailOptions } from "../src/workflow";
+import { batchServiceRolePolicy, batchServiceTrustPolicy } from "../src/bedrock/batch-inference";
+import { DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX, DEFAULT_RESULTS_PREFIX, DefinitionOptionsError, GuardrailOptions } from "../src/workflow";
+import { checkFallbackModels } from "../src/workflow/fallback-models";
 import { DefinitionAnalysis, modelIdsToResolve } from "../src/workflow/analysis";
 import { substituteDefinition } from "../src/workflow/definition-source";
-import { type OwnDefinitionPlan, type PlanContext, type WorkflowPlan, definitionOf, planBuiltInWorkflow, planOwnDefinition } from "../src/workflow/plan";
+import {
+  type BuiltInPlan,
+  type OwnDefinitionPlan,
+  type PlanContext,
+  type WorkflowPlan,
+  definitionOf,
+  planBatchJob,
+  planBuiltInWorkflow,
+  planOwnDefinition,
+} from "../src/workflow/plan";
 import { DEFAULTS, checkStateMachineArgs } from "./arguments";
 import { useCatalogFile } from "../src/bedrock/catalog";
 import { assertNotEndOfLife } from "../src/bedrock/lifecycle";
@@ -85,6 +96,13 @@ export interface BedrockStateMachineArgs {
    */
   modelFamily?: ModelFamily;
   /**
+   * Built-in JSONata workflow: model IDs tried in order when the one before is still throttled after its retries, or
+   * refuses as not ready or unavailable. Each is checked (lifecycle, routing), granted with its own routes, and gets its
+   * own family's body (derived from its ID); the output's `model` names the model that answered. At most 4.
+   * @default none
+   */
+  fallbackModels?: string[];
+  /**
    * Days before payload objects expire (1 to 3650). Payloads may hold prompts: keep them short-lived.
    * @default 7
    */
@@ -145,7 +163,9 @@ export interface BedrockStateMachineArgs {
   /**
    * Batch mode: `none` (one call per execution), `map` (an execution takes `{"itemsKey": "input/....jsonl"}` and runs
    * every line through a Distributed Map of EXPRESS child workflows, results to the payload bucket's `results/`) or
-   * `job` (Bedrock batch inference). Needs workflowType STANDARD and the built-in workflow (docs/batch.md).
+   * `job` (Bedrock batch inference: the workflow creates a job on a JSONL file under `batch-input/` and polls it;
+   * Bedrock writes under `batch-output/` with a service role of its own; needs workflowType STANDARD). Built-in
+   * workflow only (docs/batch.md).
    * @default "none"
    */
   batch?: BatchMode;
@@ -190,7 +210,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
   readonly model: pulumi.Output<ResolvedModel | undefined>;
   /** The request/response format the workflow uses (of the first model, for a definition of your own). */
   readonly modelFamily: pulumi.Output<ModelFamily | undefined>;
-  /** Every model the role allows, routed from the source Region (one for the built-in workflow). */
+  /** Every model the role allows, routed from the source Region (the built-in workflow: its model, then its fallback models). */
   readonly models: pulumi.Output<ResolvedModel[]>;
   /** For a definition of your own: its analysis (tasks, other tasks, notes). */
   readonly analysis?: pulumi.Output<DefinitionAnalysis>;
@@ -209,6 +229,14 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       generationSettingsForModelId({ modelId: args.modelId!, maxTokens: args.maxTokens ?? DEFAULTS.maxTokens, temperature: args.temperature });
     }
     if (!args.definition && args.region) checkRouting(args as BedrockStateMachineArgs & { modelId: string; region: string });
+    if (args.definition && args.fallbackModels?.length)
+      throw new DefinitionOptionsError("fallbackModels applies to the built-in workflow only: with a definition of your own, write the Catch yourself", "fallbackModels");
+    checkBatchJobArgs(args);
+    if (!args.definition && args.region) {
+      const routingSource = args.routingSource ?? DEFAULTS.routingSource;
+      const settings = { maxTokens: args.maxTokens ?? DEFAULTS.maxTokens, temperature: args.temperature };
+      checkFallbackModels(args.fallbackModels ?? [], { region: args.region, routingSource, settings, primaryModelId: args.modelId });
+    }
     super("bedrock-sfn:index:BedrockStateMachine", name, {}, opts);
     // Children register with lean stack captures (registration-stacks.ts says why).
     const built = registerLean(() => this.build(name, args));
@@ -297,12 +325,35 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       { name: logGroupName, retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays, tags, region: args.region },
       child,
     );
+    // batch = job: Bedrock's own service role for the job (reads batch-input/, writes batch-output/), which the
+    // workflow's role may pass to Bedrock and to nothing else.
+    const batchRole =
+      !own && (args.batch ?? DEFAULTS.batch) === "job"
+        ? new aws.iam.Role(
+            `${name}-batch-role`,
+            {
+              description: `Bedrock batch inference service role of the ${name} workflow`,
+              assumeRolePolicy: plan.apply((p) => JSON.stringify(batchServiceTrustPolicy(p.models[0]))),
+              inlinePolicies: [
+                {
+                  name: "batch-io",
+                  policy: plan.apply((p) => JSON.stringify(batchServiceRolePolicy({ model: p.models[0], payloadBucketArn: (p as BuiltInPlan).context.payloadBucketArn }))),
+                },
+              ],
+              tags,
+            },
+            child,
+          )
+        : undefined;
+    // A batch job's documents need that role's ARN, known once it exists (planBatchJob).
+    const job = batchRole ? pulumi.all([plan, batchRole.arn]).apply(([p, serviceRoleArn]) => planBatchJob(p as BuiltInPlan, serviceRoleArn)) : undefined;
     const role = new aws.iam.Role(
       `${name}-role`,
       { description: `Execution role of the ${name} Bedrock workflow`, assumeRolePolicy: plan.apply((p) => JSON.stringify(p.policy.trust)), tags },
       child,
     );
-    const policy = new aws.iam.RolePolicy(`${name}-invoke`, { role: role.id, policy: plan.apply((p) => JSON.stringify(p.policy.permissions)) }, child);
+    const permissions = job ? job.apply((j) => j.permissions) : plan.apply((p) => p.policy.permissions);
+    const policy = new aws.iam.RolePolicy(`${name}-invoke`, { role: role.id, policy: permissions.apply((doc) => JSON.stringify(doc)) }, child);
     // Extra documents are separate inline policies: the derived one stays exactly what the analysis wrote.
     const extraPolicies = (args.extraPolicies ?? []).map(
       (document, i) => new aws.iam.RolePolicy(`${name}-extra-${i + 1}`, { role: role.id, policy: typeof document === "string" ? document : JSON.stringify(document) }, child),
@@ -314,7 +365,9 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
         type: batchMap ? "STANDARD" : workflowType,
         ...(stateMachineName ? { name: stateMachineName } : {}),
         roleArn: role.arn,
-        definition: pulumi.all([plan, args.systemPrompt]).apply(([p, systemPrompt]) => JSON.stringify(definitionOf(p, systemPrompt))),
+        definition: job
+          ? job.apply((j) => JSON.stringify(j.definition))
+          : pulumi.all([plan, args.systemPrompt]).apply(([p, systemPrompt]) => JSON.stringify(definitionOf(p, systemPrompt))),
         loggingConfiguration: {
           level: args.logLevel ?? DEFAULTS.logLevel,
           includeExecutionData: args.logIncludeExecutionData ?? DEFAULTS.logIncludeExecutionData,
@@ -348,6 +401,9 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
   /** The built-in workflow: its one model, routed (through AWS when the catalog cannot answer). */
   private async planBuiltIn(args: BedrockStateMachineArgs, context: PlanContext, batchStateMachineName: string | undefined): Promise<WorkflowPlan> {
     const model = await resolveWithRouting({ ...args, modelId: args.modelId! }, context.region, context.account, this);
+    // Fallback models are routed like the primary (destinationRegions/underlyingModelId describe the primary only).
+    const routing = { routingSource: args.routingSource, region: args.region };
+    const fallbacks = await Promise.all((args.fallbackModels ?? []).map((modelId) => resolveWithRouting({ ...routing, modelId }, context.region, context.account, this)));
     const settings = {
       modelId: args.modelId!,
       modelFamily: args.modelFamily,
@@ -356,6 +412,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
       queryLanguage: args.queryLanguage ?? DEFAULTS.queryLanguage,
       workflowType: args.workflowType ?? DEFAULTS.workflowType,
       guardrail: args.guardrail,
+      batchJob: (args.batch ?? DEFAULTS.batch) === "job",
       batchMap: batchStateMachineName
         ? {
             stateMachineName: batchStateMachineName,
@@ -365,7 +422,7 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
           }
         : undefined,
     };
-    return planBuiltInWorkflow(model, settings, context);
+    return planBuiltInWorkflow(model, settings, context, fallbacks);
   }
 
   /** A definition of your own: substituted, then every model it names resolved (through AWS where needed), then analysed. */
@@ -385,6 +442,18 @@ export class BedrockStateMachine extends pulumi.ComponentResource {
     const resolveOffline = (modelId: string) => resolved.get(modelId) ?? resolveModel({ modelId, sourceRegion: region, account });
     return planOwnDefinition(definition, { allowedModels: args.allowedModels, resolveModel: resolveOffline }, context);
   }
+}
+
+/** batch = job: on STANDARD and the built-in workflow, without fallbacks or a guardrail (one job, one model). */
+function checkBatchJobArgs(args: BedrockStateMachineArgs): void {
+  if ((args.batch ?? DEFAULTS.batch) !== "job") return;
+  const refuse = (message: string) => {
+    throw new DefinitionOptionsError(`batch = job: ${message}`, "batch");
+  };
+  if ((args.workflowType ?? DEFAULTS.workflowType) !== "STANDARD") refuse("needs workflowType STANDARD (a job runs for hours; EXPRESS ends at 5 minutes)");
+  if (args.definition) refuse("applies to the built-in workflow only");
+  if (args.fallbackModels?.length) refuse("a batch job runs one model: fallbackModels do not apply");
+  if (args.guardrail) refuse("batch inference jobs take no guardrail");
 }
 
 /** A model note under the engine: warnings (Legacy, AWS disagreeing with the catalog) as warnings, the rest as info. */
@@ -429,6 +498,7 @@ function trimmedArgs(args: BedrockStateMachineArgs): BedrockStateMachineArgs {
     region: args.region?.trim(),
     underlyingModelId: args.underlyingModelId?.trim(),
     destinationRegions: args.destinationRegions?.map((r) => r.trim()),
+    fallbackModels: args.fallbackModels?.map((m) => (typeof m === "string" ? m.trim() : m)),
   };
 }
 

@@ -12,6 +12,8 @@ import { catalogProfile } from "../src/bedrock/routing";
 import { CONFIG_KEYS, ConfigError, Settings, shownValue } from "./settings";
 import { generationSettingsForModelId } from "../src/bedrock/request-parameters";
 import type { GenerationSettings } from "../src/bedrock/families";
+import { checkFallbackModels } from "../src/workflow/fallback-models";
+import { assertBatchInferenceSupported } from "../src/bedrock/batch-inference";
 
 /**
  * Throws one ConfigError naming the key for config that cannot work; returns notes (one line each) for config
@@ -74,6 +76,23 @@ export function checkSettings(settings: Settings, projectDir?: string, options: 
   }
   try {
     generationSettingsForModelId({ modelId, maxTokens: settings.maxTokens, temperature: settings.temperature, keys: CONFIG_KEYS }, foundationModelId);
+  } catch (err) {
+    if (isBedrockSfnError(err)) throw new ConfigError(err.message, err.argument);
+    throw err;
+  }
+  if (settings.batch === "job" && foundationModelId !== undefined) {
+    try {
+      assertBatchInferenceSupported(resolveModel({ modelId, sourceRegion: region, account: PLACEHOLDER_ACCOUNT }));
+    } catch (err) {
+      if (isBedrockSfnError(err)) throw new ConfigError(`${CONFIG_KEYS.batch} = 'job': ${err.message.replace(/^batch = job: /, "")}`, "batch");
+      throw err;
+    }
+  }
+  try {
+    const settingsForBodies = { maxTokens: settings.maxTokens, temperature: settings.temperature };
+    const context = { region, routingSource: settings.routingSource, settings: settingsForBodies, primaryModelId: modelId };
+    const legacy = checkFallbackModels(settings.fallbackModels ?? [], context, CONFIG_KEYS.fallbackModels);
+    if (modelNotes) notes.push(...legacy);
   } catch (err) {
     if (isBedrockSfnError(err)) throw new ConfigError(err.message, err.argument);
     throw err;

@@ -156,6 +156,17 @@ function combinationProblems(s: Settings): [keyof Settings, string][] {
     if (s.allowedModels) problems.push(["allowedModels", "applies only to a definition of your own (bedrock-sfn:definitionFile)"]);
     if (s.definitionSubstitutions) problems.push(["definitionSubstitutions", "applies only to a definition of your own (bedrock-sfn:definitionFile)"]);
   }
+  if (s.batch === "map") problems.push(["batch", "= 'map': the Distributed Map mode is not part of this build; valid here: none, job"]);
+  if (s.batch === "job") {
+    if (own) problems.push(["batch", "= 'job' applies to the built-in workflow only, not to bedrock-sfn:definitionFile"]);
+    else if (s.workflowType !== "STANDARD") problems.push(["batch", "= 'job' needs bedrock-sfn:workflowType STANDARD (a job runs for hours; EXPRESS ends at 5 minutes)"]);
+    if (s.fallbackModels?.length) problems.push(["batch", "= 'job' runs one model: bedrock-sfn:fallbackModels does not apply"]);
+  }
+  if (s.fallbackModels?.length) {
+    if (own) problems.push(["fallbackModels", "applies to the built-in workflow only: with bedrock-sfn:definitionFile, write the Catch to the next model yourself"]);
+    else if (s.queryLanguage !== "JSONata")
+      problems.push(["fallbackModels", "needs bedrock-sfn:queryLanguage JSONata (JSONPath cannot rebuild the request for another model family in one state)"]);
+  }
   const guardrailKeys = (["guardrailId", "guardrailVersion", "trace"] as const).filter((k) => s[k] !== undefined);
   if (own && guardrailKeys.length) {
     problems.push([

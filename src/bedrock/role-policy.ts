@@ -25,6 +25,8 @@ export interface RolePolicyInput {
   tracing: boolean;
   /** The built-in workflow's guardrail, when it has one. */
   guardrailArn?: string;
+  /** The built-in workflow's fallback models, in order: each with its own routes (Sids suffixed Fallback1, ...). */
+  fallbackModels?: ResolvedModel[];
   /** A batch (`batch = map`): the state machine's own ARN and the results prefix its Distributed Map writes under. */
   batchMap?: { stateMachineArn: string; resultsPrefix: string };
 }
@@ -35,11 +37,16 @@ export function rolePolicyDocument(input: RolePolicyInput): PolicyDocument {
     Version: "2012-10-17",
     Statement: [
       ...requiredBedrockStatements(input.model),
+      // The same grants builder for every model of the chain; a policy's Sids must be unique.
+      ...(input.fallbackModels ?? []).flatMap((model, i) => requiredBedrockStatements(model).map((s) => ({ ...s, Sid: `${s.Sid}Fallback${i + 1}` }))),
       ...payloadStatements(input.payloadBucketArn, input.inputPrefix, input.outputPrefix),
       ...loggingStatements(input.logGroupArn),
       ...(input.tracing ? tracingStatements() : []),
       // With a geographic profile, the guardrail profile in each destination Region too (guardrailProfileArns).
-      ...guardrailStatements(input.guardrailArn ? [input.guardrailArn, ...guardrailProfileArns(input.model)] : [], "ApplyGuardrail"),
+      ...guardrailStatements(
+        input.guardrailArn ? [...new Set([input.guardrailArn, ...[input.model, ...(input.fallbackModels ?? [])].flatMap(guardrailProfileArns)])] : [],
+        "ApplyGuardrail",
+      ),
       ...(input.batchMap ? distributedMapStatements({ ...input.batchMap, bucketArn: input.payloadBucketArn }) : []),
     ],
   };

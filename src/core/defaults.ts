@@ -18,9 +18,11 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export type RoutingSource = (typeof ROUTING_SOURCES)[number];
 export type ApiType = (typeof API_TYPES)[number];
 export type ApiAuth = (typeof API_AUTH_MODES)[number];
+export type BatchMode = (typeof BATCH_MODES)[number];
 export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
 
 /** The stack's `bedrock-sfn:api` when not set: no front door unless asked for. */
 export const DEFAULT_API_TYPE: ApiType = "none";
+
+/** `batch`: none (one call per execution), map (a Distributed Map over a JSONL file) or job (Bedrock batch inference). */
 export const BATCH_MODES = ["none", "map", "job"] as const;
-export type BatchMode = (typeof BATCH_MODES)[number];

@@ -20,7 +20,7 @@
  *   (`raw` is the native response body; token counts are null where the family reports none);
  * - with `outputToS3`: `{ outputS3Uri, model }`; the native response body is in S3
  *   (normalise it with `normaliseResponse` from `src/bedrock/families`).
- * `model` is always the configured model identifier.
+ * `model` is the identifier of the model that answered: the configured one, or a fallback model (`fallbackModels`).
  */
 
 export const DEFAULT_INPUT_PREFIX = "input/";
@@ -89,6 +89,19 @@ export const TRANSIENT_BEDROCK_ERRORS = [
   "Bedrock.ModelNotReadyException",
 ] as const;
 
+/**
+ * What sends the same request to the next fallback model, once the retries are spent: still throttled or over
+ * quota, or the model not ready / the service unavailable. Names: Bedrock's InvokeModel errors
+ * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html#API_runtime_InvokeModel_Errors,
+ * read 2026-12-05) as Step Functions' Bedrock integration reports them, `Bedrock.<exception>`.
+ */
+export const FALLBACK_ERRORS = [
+  "Bedrock.ThrottlingException",
+  "Bedrock.ServiceQuotaExceededException",
+  "Bedrock.ModelNotReadyException",
+  "Bedrock.ServiceUnavailableException",
+] as const;
+
 /** A model that ran out of time; worth one more try, but each try costs a full timeout. */
 export const TIMEOUT_ERRORS = ["Bedrock.ModelTimeoutException", "States.Timeout"] as const;
 
@@ -118,12 +131,14 @@ export function invokeModelResource(partition = "aws"): string {
   return BEDROCK_INVOKE_MODEL_RESOURCE.replace("arn:aws:", `arn:${partition}:`);
 }
 
-/** State names. JSONata definitions use the first four; JSONPath ones need more states. */
+/** State names. JSONata definitions use InvokeModel and the two Fail states; JSONPath ones start with ValidateInput and need more. */
 export const STATE_NAMES = {
   validateInput: "ValidateInput",
   validationFailed: "ValidationFailed",
   invokeModel: "InvokeModel",
   invocationFailed: "InvocationFailed",
+  /** JSONata with fallback models: InvokeFallback1, InvokeFallback2, ... (fallbackStateName). */
+  invokeFallback: "InvokeFallback",
   // JSONPath only
   rejectMissingRequest: "RejectMissingRequest",
   rejectConflictingRequests: "RejectConflictingRequests",
@@ -149,4 +164,9 @@ export const STATE_NAMES = {
 /** `s3://<bucket>/<prefix>`: every valid inputS3Uri starts with this (and names an object under it). */
 export function inputUriPrefix(bucket: string, inputPrefix: string): string {
   return `s3://${bucket}/${inputPrefix}`;
+}
+
+/** The Task of the n-th fallback model (1-based). */
+export function fallbackStateName(n: number): string {
+  return `${STATE_NAMES.invokeFallback}${n}`;
 }

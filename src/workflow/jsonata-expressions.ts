@@ -1,5 +1,5 @@
 import { jsonataString as str, normaliseResponseJsonata, requestBodyJsonata } from "../bedrock/families";
-import { INPUT_FIELDS, inputUriPrefix, REQUEST_FIELDS, TRANSIENT_BEDROCK_ERRORS } from "./contract";
+import { INPUT_FIELDS, inputUriPrefix, REQUEST_FIELDS, TRANSIENT_BEDROCK_ERRORS, VALIDATION_ERROR } from "./contract";
 import { guardrailArguments, type ResolvedOptions } from "./options";
 
 /**
@@ -20,7 +20,7 @@ const MAX_SHOWN_VALUE_CHARS = 300;
  * Every problem with `$states.input`, joined with "; ", or undefined when the input is valid.
  * `and`/`or` short-circuit in JSONata, which guards each field access behind its type test.
  */
-export function validationProblemsExpression(options: ResolvedOptions): string {
+function validationProblemsExpression(options: ResolvedOptions): string {
   const uriPrefix = inputUriPrefix(options.payloadBucket, options.inputPrefix);
   const requests = REQUEST_FIELDS.join(", ");
   return line(
@@ -48,6 +48,28 @@ export function validationProblemsExpression(options: ResolvedOptions): string {
     `($has("outputToS3") and $typeOf("outputToS3") != "boolean") ? "outputToS3 must be true or false, got " & $kind("outputToS3") : ()`,
     "];",
     `$count($problems) > 0 ? $substring($join($problems, "; "), 0, ${MAX_CAUSE_CHARS}) : ()`,
+    ")",
+  );
+}
+
+/**
+ * The Arguments expression of the Task: raises with every problem of the input (Step Functions reports a raising
+ * expression as States.QueryEvaluationError), else the InvokeModel arguments. Checking here rather than in a
+ * Choice in front saves a state transition on every successful STANDARD execution.
+ */
+export function guardedInvokeArgumentsExpression(options: ResolvedOptions): string {
+  return line("(", `$problems := ${validationProblemsExpression(options)};`, `$exists($problems) ? $error($problems) : ${invokeArgumentsExpression(options)}`, ")");
+}
+
+/**
+ * The Output of the Catch for States.QueryEvaluationError: `{Error: "ValidationError", Cause: <problems>}` when the
+ * input is bad (the check again, on the Task's `$states.input`), else the error as raised (a bug, not bad input).
+ */
+export function validationFailureExpression(options: ResolvedOptions): string {
+  return line(
+    "(",
+    `$problems := ${validationProblemsExpression(options)};`,
+    `$exists($problems) ? {"Error": ${str(VALIDATION_ERROR)}, "Cause": $problems} : $states.errorOutput`,
     ")",
   );
 }

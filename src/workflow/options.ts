@@ -26,7 +26,23 @@ export interface DefinitionOptions {
   partition?: string;
   /** A Bedrock guardrail applied to every call (GuardrailIdentifier/GuardrailVersion/Trace in the Task's arguments). */
   guardrail?: GuardrailOptions;
+  /**
+   * Models tried in order when the one before is still throttled after its retries, or refuses as not ready or
+   * unavailable (FALLBACK_ERRORS). Each gets its own Task with its own family's body. JSONata only.
+   */
+  fallbackModels?: FallbackModelOptions[];
 }
+
+/** One model of the fallback chain: its ID (exactly what goes into ModelId), its family, its temperature. */
+export interface FallbackModelOptions {
+  modelId: string;
+  family: ModelFamily;
+  /** Absent for a model that rejects sampling parameters. */
+  temperature?: number;
+}
+
+/** At most this many fallback models: on EXPRESS, the whole chain's retries must fit in the 5 minutes (retry-policy.ts). */
+export const MAX_FALLBACK_MODELS = 4;
 
 export const GUARDRAIL_TRACE_VALUES = ["ENABLED", "DISABLED", "ENABLED_FULL"] as const;
 export type GuardrailTrace = (typeof GUARDRAIL_TRACE_VALUES)[number];
@@ -39,7 +55,9 @@ export interface GuardrailOptions {
   trace?: GuardrailTrace;
 }
 
-export interface ResolvedOptions extends Required<Omit<DefinitionOptions, "systemPrompt" | "guardrail" | "temperature">> {
+export interface ResolvedOptions extends Required<Omit<DefinitionOptions, "systemPrompt" | "guardrail" | "temperature" | "fallbackModels">> {
+  /** [] when there is none. */
+  fallbackModels: FallbackModelOptions[];
   temperature?: number;
   /** "" when there is no configured system prompt. */
   systemPrompt: string;
@@ -137,8 +155,39 @@ export function resolveOptions(options: DefinitionOptions): ResolvedOptions {
     );
   }
 
+  const fallbackModels = options.fallbackModels ?? [];
+  check(
+    Array.isArray(fallbackModels) && fallbackModels.length <= MAX_FALLBACK_MODELS,
+    "fallbackModels",
+    fallbackModels.length,
+    `expected a list of at most ${MAX_FALLBACK_MODELS} models`,
+  );
+  if (fallbackModels.length > 0) {
+    check(
+      queryLanguage === "JSONata",
+      "fallbackModels",
+      fallbackModels.map((m) => m.modelId).join(","),
+      "fallback models need queryLanguage JSONata (JSONPath cannot rebuild the request for another family in one state)",
+    );
+  }
+  const seen = new Set([modelId]);
+  for (const [i, fallback] of fallbackModels.entries()) {
+    const field = `fallbackModels[${i}]`;
+    check(typeof fallback?.modelId === "string" && /^\S+$/.test(fallback.modelId), `${field}.modelId`, fallback?.modelId, "expected a non-empty model ID or ARN without spaces");
+    check(!seen.has(fallback.modelId), `${field}.modelId`, fallback.modelId, "expected a model not already in the chain (the primary modelId and the fallbacks before it)");
+    seen.add(fallback.modelId);
+    check(isModelFamily(fallback.family), `${field}.family`, fallback.family, `expected one of ${MODEL_FAMILIES.join(", ")}`);
+    check(
+      fallback.temperature === undefined || (typeof fallback.temperature === "number" && fallback.temperature >= 0 && fallback.temperature <= 1),
+      `${field}.temperature`,
+      fallback.temperature,
+      "expected a number from 0 to 1",
+    );
+  }
+
   return {
     ...(guardrail ? { guardrail } : {}),
+    fallbackModels: fallbackModels.map((m) => ({ modelId: m.modelId, family: m.family, ...(m.temperature === undefined ? {} : { temperature: m.temperature }) })),
     modelId,
     family,
     queryLanguage,

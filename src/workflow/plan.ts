@@ -4,13 +4,16 @@
 // returns; tests and tools can call the same planners without Pulumi.
 import { type ModelFamily, familyForModel } from "../bedrock/families";
 import type { PolicyDocument, TrustPolicyDocument } from "../bedrock/grants";
+import { assertBatchInferenceSupported, batchJobStatements } from "../bedrock/batch-inference";
 import { assertNotEndOfLife } from "../bedrock/lifecycle";
 import { generationSettingsForModelId } from "../bedrock/request-parameters";
 import type { ResolvedModel } from "../bedrock/resolve";
 import { definitionRolePolicy, rolePolicyDocument, stateMachineTrustPolicy } from "../bedrock/role-policy";
 import { type DefinitionAnalysis, analyzeGrantable, guardrailArn } from "./analysis";
 import type { QueryLanguage, StateMachineDefinition, WorkflowType } from "./asl";
+import { buildBatchJobDefinition } from "./batch-job-definition";
 import { buildBatchMapDefinition } from "./batch-map-definition";
+import { fallbackModelOptions } from "./fallback-models";
 import { buildDefinition } from "./index";
 import type { DefinitionOptions, GuardrailOptions } from "./options";
 
@@ -51,6 +54,8 @@ export interface BuiltInPlan extends PlanBase {
   definition: Omit<DefinitionOptions, "systemPrompt">;
   /** With batch = map: the Distributed Map's settings (the single call becomes its EXPRESS child). */
   batchMap?: { maxConcurrency: number; toleratedFailurePercentage: number };
+  /** Where it runs, with the payload bucket's ARN: what planBatchJob needs besides Bedrock's service role. */
+  context: PlanContext & { payloadBucketArn: string };
 }
 
 /** A definition of your own: its analysis, and the definition as given (substituted). */
@@ -71,6 +76,8 @@ export interface BuiltInSettings {
   queryLanguage: QueryLanguage;
   workflowType: WorkflowType;
   guardrail?: GuardrailOptions;
+  /** batch = job: the workflow runs a Bedrock batch inference job (planBatchJob) instead of calls. */
+  batchJob?: boolean;
   /** batch = map: the parent's own (fixed) name, which its role may start executions of, and the map's settings. */
   batchMap?: { stateMachineName: string; resultsPrefix: string; maxConcurrency: number; toleratedFailurePercentage: number };
 }
@@ -79,15 +86,22 @@ export interface BuiltInSettings {
  * The built-in workflow for one resolved model: refuses a model past its end of life (the foundation model may only
  * be known now, for an application profile asked of AWS), fits the request to the model and grants its routes.
  */
-export function planBuiltInWorkflow(model: ResolvedModel, settings: BuiltInSettings, context: PlanContext): BuiltInPlan {
-  const legacy = assertNotEndOfLife(model.modelId, model.foundationModelId, model.partition);
+export function planBuiltInWorkflow(model: ResolvedModel, settings: BuiltInSettings, context: PlanContext, fallbacks: ResolvedModel[] = []): BuiltInPlan {
+  const models = [model, ...fallbacks];
+  // Every model in the chain is refused past its end of life, and warned about when Legacy.
+  const notes = models.flatMap((m) => {
+    const legacy = assertNotEndOfLife(m.modelId, m.foundationModelId, m.partition);
+    return [...(m.notes ?? []), ...(legacy ? [legacy] : [])];
+  });
+  if (settings.batchJob) assertBatchInferenceSupported(model);
   const family = familyForModel({ modelId: settings.modelId, modelFamily: settings.modelFamily, foundationModelId: model.foundationModelId });
   const guardrail = settings.guardrail ? guardrailArn(settings.guardrail.identifier, context) : undefined;
   return {
     kind: "built-in",
-    models: [model],
+    models,
     family,
-    notes: [...(model.notes ?? []), ...(legacy ? [legacy] : [])],
+    notes,
+    context: { ...context, payloadBucketArn: bucketArnOf(context) },
     policy: {
       trust: stateMachineTrustPolicy(context),
       permissions: rolePolicyDocument({
@@ -98,6 +112,7 @@ export function planBuiltInWorkflow(model: ResolvedModel, settings: BuiltInSetti
         logGroupArn: context.logGroupArn,
         tracing: context.tracing,
         guardrailArn: guardrail,
+        fallbackModels: fallbacks,
         batchMap: settings.batchMap
           ? {
               stateMachineArn: `arn:${context.partition}:states:${context.region}:${context.account}:stateMachine:${settings.batchMap.stateMachineName}`,
@@ -111,6 +126,7 @@ export function planBuiltInWorkflow(model: ResolvedModel, settings: BuiltInSetti
       // Fitted to the model: no temperature for one that rejects it (bedrock/request-parameters.ts).
       ...generationSettingsForModelId({ modelId: settings.modelId, maxTokens: settings.maxTokens, temperature: settings.temperature }, model.foundationModelId),
       guardrail: settings.guardrail,
+      fallbackModels: fallbackModelOptions(fallbacks, { maxTokens: settings.maxTokens, temperature: settings.temperature }),
       modelId: settings.modelId,
       family,
       queryLanguage: settings.queryLanguage,
@@ -162,6 +178,19 @@ export function definitionOf(plan: WorkflowPlan, systemPrompt?: string): StateMa
   if (plan.kind !== "built-in") return plan.definition;
   const options = { ...plan.definition, systemPrompt };
   return plan.batchMap ? buildBatchMapDefinition(options, plan.batchMap) : buildDefinition(options);
+}
+
+/**
+ * batch = job: the workflow role creates and polls Bedrock batch inference jobs of the model and passes Bedrock its
+ * service role (whose ARN is known once that role exists), and the definition is the job's polling loop.
+ */
+export function planBatchJob(plan: BuiltInPlan, serviceRoleArn: string): { permissions: PolicyDocument; definition: ReturnType<typeof buildBatchJobDefinition> } {
+  const { context } = plan;
+  const statements = batchJobStatements({ model: plan.models[0], payloadBucketArn: context.payloadBucketArn, serviceRoleArn });
+  return {
+    permissions: definitionRolePolicy({ statements, logGroupArn: context.logGroupArn, tracing: context.tracing }),
+    definition: buildBatchJobDefinition({ modelId: plan.definition.modelId, payloadBucket: context.payloadBucket, serviceRoleArn, partition: context.partition }),
+  };
 }
 
 function bucketArnOf(context: PlanContext): string {

@@ -43,7 +43,32 @@ function retrier(errors: string[], p: { interval: number; maxAttempts: number; m
   };
 }
 
-/** A fresh copy, so callers can't alter the shared policy. */
-export function retryPolicyFor(workflowType: WorkflowType): TaskRetryPolicy {
-  return structuredClone(POLICIES[workflowType]);
+/**
+ * A fresh copy, so callers can't alter the shared policy. With fallback models, `chainLength` Tasks may run one
+ * after the other; on EXPRESS their worst cases together must still fit the budget, so each Task keeps as many
+ * throttling retries as fit its share (then the timeout retry, if it still fits). STANDARD keeps its policy.
+ */
+export function retryPolicyFor(workflowType: WorkflowType, chainLength = 1): TaskRetryPolicy {
+  const policy = structuredClone(POLICIES[workflowType]);
+  if (workflowType === "STANDARD" || chainLength <= 1) return policy;
+  const share = EXPRESS_TIME_BUDGET_SECONDS / chainLength;
+  const [transient, timeout] = policy.retry;
+  for (let attempts = transient.MaxAttempts; attempts >= 0; attempts--) {
+    for (const timeoutAttempts of [timeout.MaxAttempts, 0]) {
+      const retry = [...(attempts > 0 ? [{ ...transient, MaxAttempts: attempts }] : []), ...(timeoutAttempts > 0 ? [{ ...timeout, MaxAttempts: timeoutAttempts }] : [])];
+      if (worstCaseSeconds({ timeoutSeconds: policy.timeoutSeconds, retry }) <= share) return { timeoutSeconds: policy.timeoutSeconds, retry };
+    }
+  }
+  return { timeoutSeconds: policy.timeoutSeconds, retry: [] };
+}
+
+/** Longest time one Task can take: every attempt runs to the timeout, every retrier is spent, every delay is its cap. */
+export function worstCaseSeconds(policy: TaskRetryPolicy): number {
+  let attempts = 1;
+  let delays = 0;
+  for (const retrier of policy.retry) {
+    attempts += retrier.MaxAttempts;
+    for (let n = 0; n < retrier.MaxAttempts; n++) delays += Math.min(retrier.IntervalSeconds * retrier.BackoffRate ** n, retrier.MaxDelaySeconds);
+  }
+  return attempts * policy.timeoutSeconds + delays;
 }

@@ -121,6 +121,19 @@ describe("stack settings", () => {
     assert.doesNotThrow(() => checkSettings({ ...provisioned, modelFamily: "anthropic" }));
   });
 
+  it("checks every fallback model as it checks the model, naming bedrock-sfn:fallbackModels", () => {
+    const chain = (fallbackModels: string, extra: Record<string, string> = {}) => parseSettings({ ...base, fallbackModels, ...extra });
+    assert.doesNotThrow(() => checkSettings(chain('["us.amazon.nova-lite-v1:0", "meta.llama3-1-8b-instruct-v1:0"]')));
+    assert.throws(
+      () => checkSettings(chain('["jp.anthropic.claude-sonnet-4-5-20250929-v1:0"]')),
+      /bedrock-sfn:fallbackModels 'jp\.anthropic[^']*': inference profile .* cannot be called from Region 'us-east-1'/,
+    );
+    assert.throws(() => checkSettings(chain('["amazon.titan-embed-text-v2:0"]')), /bedrock-sfn:fallbackModels 'amazon\.titan-embed-text-v2:0': .*not supported/);
+    assert.throws(() => checkSettings(chain(`["${base.modelId}"]`)), /bedrock-sfn:fallbackModels '.*': listed twice/);
+    assert.throws(() => checkSettings(chain(JSON.stringify(["a", "b", "c", "d", "e"]))), /bedrock-sfn:fallbackModels: 5 models given, at most 4/);
+    assert.throws(() => chain('["us.amazon.nova-lite-v1:0"]', { queryLanguage: "JSONPath" }), /bedrock-sfn:fallbackModels .*needs bedrock-sfn:queryLanguage JSONata/);
+  });
+
   it("has a schema field for every config key", () => {
     assert.deepEqual(Object.keys(SETTINGS).sort(), Object.keys(CONFIG_KEYS).sort());
   });

@@ -39,17 +39,18 @@ describe("src/workflow/buildDefinition: structure", () => {
     }
   });
 
-  it("JSONata: a Choice in front of exactly one Task state", () => {
+  it("JSONata: starts at the one Task state (the input check is inside its Arguments)", () => {
     const definition = buildDefinition(optionsFor("anthropic"));
     assert.equal(definition.QueryLanguage, "JSONata");
-    assert.equal(definition.StartAt, STATE_NAMES.validateInput);
+    assert.equal(definition.StartAt, STATE_NAMES.invokeModel);
+    assert.ok(!Object.values(definition.States).some((state) => state.Type === "Choice"));
     const tasks = taskStates(definition);
     assert.deepEqual(
       tasks.map(([name]) => name),
       [STATE_NAMES.invokeModel],
     );
     assert.equal(tasks[0][1].Resource, "arn:aws:states:::bedrock:invokeModel");
-    assert.equal(Object.keys(definition.States).length, 4);
+    assert.deepEqual(Object.keys(definition.States).sort(), [STATE_NAMES.invocationFailed, STATE_NAMES.invokeModel, STATE_NAMES.validationFailed]);
   });
 
   it("JSONPath: every task is the Bedrock integration and ends the execution (one call per run)", () => {
@@ -89,9 +90,13 @@ describe("src/workflow/buildDefinition: structure", () => {
             assert.equal(retrier.JitterStrategy, "FULL");
             assert.ok(retrier.MaxDelaySeconds > 0 && retrier.BackoffRate > 1 && retrier.MaxAttempts > 0);
           }
-          assert.equal(task.Catch.length, 1);
-          assert.deepEqual(task.Catch[0].ErrorEquals, ["States.ALL"]);
-          assert.equal(definition.States[task.Catch[0].Next].Type, "Fail", `${name} catches into a Fail state`);
+          // JSONata: bad input raises in the Arguments (States.QueryEvaluationError), caught first; then everything else.
+          const expected = options.queryLanguage === "JSONata" ? [["States.QueryEvaluationError"], ["States.ALL"]] : [["States.ALL"]];
+          assert.deepEqual(
+            task.Catch.map((c) => c.ErrorEquals),
+            expected,
+          );
+          for (const catcher of task.Catch) assert.equal(definition.States[catcher.Next].Type, "Fail", `${name} catches into a Fail state`);
         }
       });
     }

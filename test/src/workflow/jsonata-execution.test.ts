@@ -122,6 +122,25 @@ describe("workflow JSONata definition, evaluated", () => {
     assert.equal(output.text, "Answer from cohere-command-r");
   });
 
+  describe("the success path of a single call is one state transition (one billed transition on STANDARD)", () => {
+    for (const [label, input] of [
+      ["prompt", { prompt: "p" }],
+      ["body", { body: { messages: [] } }],
+      ["inputS3Uri with outputToS3", { inputS3Uri: `s3://${BUCKET}/input/r.json`, outputToS3: true }],
+    ] as const) {
+      for (const workflowType of ["STANDARD", "EXPRESS"] as const) {
+        it(`${label}, ${workflowType}`, async () => {
+          const stub = bedrockStub("anthropic");
+          const result = await run(optionsFor("anthropic", { workflowType }), input, stub.handler);
+          succeeded(result);
+          // Every state entered is a transition: exactly the Task, once.
+          assert.deepEqual(result.path, [STATE_NAMES.invokeModel]);
+          assert.equal(stub.calls.length, 1);
+        });
+      }
+    }
+  });
+
   describe("rejects bad input with ValidationError before calling Bedrock", () => {
     const uriPrefix = `s3://${BUCKET}/input/`;
     const cases: Array<[string, unknown, RegExp]> = [
@@ -160,7 +179,8 @@ describe("workflow JSONata definition, evaluated", () => {
         assert.equal((result as { error: string }).error, VALIDATION_ERROR);
         assert.match((result as { cause: string }).cause, cause);
         assert.equal(stub.calls.length, 0);
-        assert.deepEqual(result.path, [STATE_NAMES.validateInput, STATE_NAMES.validationFailed]);
+        // The check is in the Task's Arguments: it raises before any call, and the Catch names the problems.
+        assert.deepEqual(result.path, [STATE_NAMES.invokeModel, STATE_NAMES.validationFailed]);
       });
     }
 
@@ -175,6 +195,18 @@ describe("workflow JSONata definition, evaluated", () => {
   });
 
   describe("a failed invocation keeps the Bedrock error name and cause", () => {
+    it("an expression failure that is not bad input keeps States.QueryEvaluationError (not reported as ValidationError)", async () => {
+      const definition = buildDefinition(optionsFor("anthropic"));
+      const task = definition.States[STATE_NAMES.invokeModel] as { Arguments: string };
+      // A valid input, with Arguments that fail for another reason (as a bug in the expression would).
+      task.Arguments = '{% $error("boom") %}';
+      const result = await runJsonataDefinition(definition, { prompt: "p" }, bedrockStub("anthropic").handler);
+      assert.equal(result.status, "FAILED");
+      assert.equal((result as { error: string }).error, "States.QueryEvaluationError");
+      assert.match((result as { cause: string }).cause, /boom/);
+      assert.deepEqual(result.path, [STATE_NAMES.invokeModel, STATE_NAMES.validationFailed]);
+    });
+
     it("access denied: the cause adds what to check", async () => {
       const failure = { Error: "Bedrock.AccessDeniedException", Cause: "not authorized to perform bedrock:InvokeModel" };
       const result = await run(optionsFor("anthropic"), { prompt: "p" }, failingStub(failure));
@@ -183,7 +215,7 @@ describe("workflow JSONata definition, evaluated", () => {
       assert.equal(error, "Bedrock.AccessDeniedException");
       assert.ok(cause.startsWith(failure.Cause), cause);
       assert.ok(cause.includes(MODEL_IDS.anthropic), cause);
-      assert.deepEqual(result.path, [STATE_NAMES.validateInput, STATE_NAMES.invokeModel, STATE_NAMES.invocationFailed]);
+      assert.deepEqual(result.path, [STATE_NAMES.invokeModel, STATE_NAMES.invocationFailed]);
     });
 
     it("an error without a hint keeps its cause as is", async () => {

@@ -20,7 +20,7 @@ describe("npm start", function () {
     assert.match(out, /1 violation\(s\), 0 mandatory/);
     const runs = out.split(/== [34]\. /).slice(1);
     assert.equal(runs.length, 2);
-    assert.match(runs[0], /states: ValidateInput -> InvokeModel\nSUCCEEDED/);
+    assert.match(runs[0], /states: InvokeModel\nSUCCEEDED/);
     assert.match(runs[1], /input: \d+ bytes uploaded to s3:\/\/bedrock-sfn-bedrock-sfn-dev-123456789012-ap-northeast-1\/input\/start-large\.json/);
     assert.match(runs[1], /SUCCEEDED/);
     // The two batches: this stack's role everywhere, the seed write-ups' hand-written role refused off the source Region.

@@ -65,6 +65,34 @@ describe("local JSONata runner", () => {
     assert.match(run.cause ?? "", /Route\.Choices\[0\]\.Condition/);
   });
 
+  it("reports $error in a Task's Arguments as States.QueryEvaluationError, before any call, catchable with $states.input and $states.errorOutput", async () => {
+    // As AWS does: a JSONata expression that fails (also through $error) raises States.QueryEvaluationError.
+    const { task, calls } = scriptedTask([{ result: modelResult }]);
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Invoke",
+      States: {
+        Invoke: {
+          Type: "Task",
+          Resource: INVOKE,
+          Arguments: "{% $exists($states.input.prompt) ? {'ModelId': 'm', 'Body': {}} : $error('no prompt') %}",
+          Retry: [{ ErrorEquals: ["Bedrock.ThrottlingException"], MaxAttempts: 3 }],
+          Catch: [{ ErrorEquals: ["States.QueryEvaluationError"], Output: "{% {'seen': $states.input, 'error': $states.errorOutput.Error} %}", Next: "Bad" }],
+          End: true,
+        },
+        Bad: { Type: "Pass", End: true },
+      },
+    };
+    const run = await runJsonata(runnerOptions(definition, { other: 1 }, task));
+    assert.equal(run.status, "SUCCEEDED", run.cause);
+    assert.deepEqual(run.output, { seen: { other: 1 }, error: "States.QueryEvaluationError" });
+    assert.deepEqual(run.states, ["Invoke", "Bad"]);
+    assert.equal(calls.length, 0);
+    const uncaught = await runJsonata(runnerOptions({ ...definition, States: { ...definition.States, Invoke: { ...definition.States.Invoke, Catch: [] } } }, {}, task));
+    assert.equal(uncaught.error, "States.QueryEvaluationError");
+    assert.match(uncaught.cause ?? "", /Invoke\.Arguments.*no prompt/);
+  });
+
   describe("Retry", () => {
     const taskWithRetry = (retry: object[], catchers?: object[]) => ({
       QueryLanguage: "JSONata",

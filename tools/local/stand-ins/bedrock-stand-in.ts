@@ -10,17 +10,28 @@ import { converseRequestProblem, converseResponse, familyOfInvokedModel, sampleR
 import { listenLocally } from "./listen";
 import { repeatKeyedDraws } from "./seeded-draw";
 
-export type BedrockFault = "ThrottlingException" | "ModelTimeoutException" | "AccessDeniedException" | "ValidationException";
+export type BedrockFault =
+  | "ThrottlingException"
+  | "ModelTimeoutException"
+  | "AccessDeniedException"
+  | "ValidationException"
+  | "ModelNotReadyException"
+  | "ServiceUnavailableException";
 
 const FAULTS: Record<BedrockFault, { status: number; message: string }> = {
   ThrottlingException: { status: 429, message: "Too many requests, please wait before trying again." },
   ModelTimeoutException: { status: 408, message: "Model has timed out in processing the request. Try your request again." },
   AccessDeniedException: { status: 403, message: "You don't have access to the model with the specified model ID." },
   ValidationException: { status: 400, message: "Malformed input request, please reformat your input and try again." },
+  // Status codes as InvokeModel's API reference lists them (ModelNotReadyException 429, ServiceUnavailableException 503).
+  ModelNotReadyException: { status: 429, message: "The model is not ready to serve inference requests." },
+  ServiceUnavailableException: { status: 503, message: "The service is unavailable. Try your request again." },
 };
 const BEDROCK_FAULTS = Object.keys(FAULTS) as BedrockFault[];
 
 export interface FaultPlan {
+  /** A fault for every call to these model IDs (as the URL names them), whatever else the plan says: a model that stays throttled. */
+  byModel?: Readonly<Record<string, BedrockFault>>;
   /** Faults for the next calls, one per call, in order; consulted first. */
   next?: BedrockFault[];
   /** Fault for every call once `next` is used up. */
@@ -146,7 +157,7 @@ export async function startBedrockStandIn(options: BedrockStandInOptions = {}): 
       call.fault = type;
       return errorAnswer(call.status, type, message);
     }
-    const fault = faults.draw(body);
+    const fault = faults.draw(body, modelId);
     const converse = match[2] === "converse";
     const rejection = fault ? undefined : validateRequest(modelId, body, options.family, converse);
     if (fault || rejection) {
@@ -232,20 +243,21 @@ function errorAnswer(status: number, type: string, message: string): Answer {
 
 interface FaultState {
   plan: FaultPlan;
-  draw(body: Buffer): BedrockFault | undefined;
+  draw(body: Buffer, modelId: string): BedrockFault | undefined;
 }
 
 function startFaults(plan: FaultPlan): FaultState {
   const rate = plan.throttleRate ?? 0;
   if (!(rate >= 0 && rate <= 1)) throw new Error(`throttleRate must be between 0 and 1, got ${plan.throttleRate}`);
-  for (const fault of [...(plan.next ?? []), ...(plan.always ? [plan.always] : [])]) {
+  for (const fault of [...(plan.next ?? []), ...(plan.always ? [plan.always] : []), ...Object.values(plan.byModel ?? {})]) {
     if (!(fault in FAULTS)) throw new Error(`unknown fault '${fault}'; valid faults: ${BEDROCK_FAULTS.join(", ")}`);
   }
   const queue = [...(plan.next ?? [])];
   const draw = repeatKeyedDraws(plan.seed ?? 1);
   return {
     plan,
-    draw(body) {
+    draw(body, modelId) {
+      if (plan.byModel && Object.hasOwn(plan.byModel, modelId)) return plan.byModel[modelId];
       if (queue.length > 0) return queue.shift();
       if (plan.always) return plan.always;
       if (rate === 0) return undefined;
