@@ -156,7 +156,6 @@ function combinationProblems(s: Settings): [keyof Settings, string][] {
     if (s.allowedModels) problems.push(["allowedModels", "applies only to a definition of your own (bedrock-sfn:definitionFile)"]);
     if (s.definitionSubstitutions) problems.push(["definitionSubstitutions", "applies only to a definition of your own (bedrock-sfn:definitionFile)"]);
   }
-  if (s.batch === "map") problems.push(["batch", "= 'map': the Distributed Map mode is not part of this build; valid here: none, job"]);
   if (s.batch === "job") {
     if (own) problems.push(["batch", "= 'job' applies to the built-in workflow only, not to bedrock-sfn:definitionFile"]);
     else if (s.workflowType !== "STANDARD") problems.push(["batch", "= 'job' needs bedrock-sfn:workflowType STANDARD (a job runs for hours; EXPRESS ends at 5 minutes)"]);

@@ -64,10 +64,10 @@ describe("BedrockStateMachine with batch = map, under mocks", function () {
     assert.ok(!String(one(result, "aws:iam/rolePolicy:RolePolicy").inputs.policy).includes("states:StartExecution"));
   });
 
-  it("refuses batch = job for now, naming the config key", async () => {
+  it("unlike map, refuses batch = job on the EXPRESS dev stack, naming the config key", async () => {
     await assert.rejects(
       synthesize({ stack: "dev", overrides: { "aws:region": region, "bedrock-sfn:modelId": modelId, "bedrock-sfn:batch": "job" } }),
-      /bedrock-sfn:batch.*not available/s,
+      /bedrock-sfn:batch.*needs bedrock-sfn:workflowType STANDARD/s,
     );
   });
 });
