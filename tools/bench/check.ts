@@ -131,7 +131,8 @@ export async function main(): Promise<void> {
       );
     }
     const startup = cli(tiny);
-    console.log(`check CLI start-up: one-resource template (re-run + ts-node + loading the pack)`.padEnd(76) + ` ${figure(startup)}`);
+    const label = "check CLI start-up: one-resource template (re-run + ts-node + loading the pack)";
+    console.log(`${label.padEnd(76)} ${figure(startup)}`);
     for (const [format, file] of Object.entries(files)) {
       const ms = cli(file);
       console.log(
