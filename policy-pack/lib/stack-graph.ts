@@ -24,13 +24,21 @@ export interface UndeclaredRole {
 
 export class StackGraph {
   private readonly byUrn = new Map<string, PackResource>();
+  /** ofType's answers: policiesOf asks for the same types once per role, and a scan per question is quadratic. */
+  private readonly typed = new Map<string, PackResource[]>();
 
   constructor(readonly resources: PackResource[]) {
     for (const r of resources) this.byUrn.set(r.urn, r);
   }
 
   ofType(...types: string[]): PackResource[] {
-    return this.resources.filter((r) => types.includes(r.type));
+    const key = types.join(" ");
+    let found = this.typed.get(key);
+    if (!found) {
+      found = this.resources.filter((r) => types.includes(r.type));
+      this.typed.set(key, found);
+    }
+    return found;
   }
 
   /** The resource a property's value came from, by the engine's property dependencies. */

@@ -69,6 +69,9 @@ export async function evaluateResources(resources: InputResource[], options: Eva
     propertyDependencies: r.propertyDependencies ?? {},
   }));
 
+  // Built once for every stack policy (the engine, too, gives its policies one view of the stack): per policy, a
+  // copy of every resource was most of the pack's time on a large template.
+  let stackResources: PolicyResource[] | undefined;
   for (const policy of (options.policies ?? allPolicies) as (ResourceValidationPolicy | StackValidationPolicy)[]) {
     const setting = options.config?.[policy.name];
     const level = (typeof setting === "string" ? setting : setting?.enforcementLevel) ?? policy.enforcementLevel ?? "advisory";
@@ -90,22 +93,7 @@ export async function evaluateResources(resources: InputResource[], options: Eva
 
     try {
       if ("validateStack" in policy) {
-        const stackResources: PolicyResource[] = prepared.map((r) => ({
-          ...r,
-          opts: OPTIONS,
-          provider,
-          dependencies: [],
-          propertyDependencies: {},
-          isType: () => false,
-          asType: () => undefined,
-        }));
-        // Linked after creation, as the engine does: dependencies point at the resource objects themselves.
-        const byUrn = new Map(stackResources.map((r) => [r.urn, r]));
-        stackResources.forEach((r, i) => {
-          for (const [key, urns] of Object.entries(prepared[i].propertyDependencies)) {
-            r.propertyDependencies[key] = urns.map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
-          }
-        });
+        stackResources ??= linked(prepared, provider);
         const args: StackValidationArgs = { resources: stackResources, ...common };
         await policy.validateStack(args, report());
         continue;
@@ -127,6 +115,29 @@ export async function evaluateResources(resources: InputResource[], options: Eva
     }
   }
   return violations;
+}
+
+/** The stack's resources as a stack policy sees them, linked after creation as the engine does: dependencies point at the resource objects themselves. */
+function linked(
+  prepared: (Omit<PolicyResource, "opts" | "provider" | "dependencies" | "propertyDependencies" | "isType" | "asType"> & { propertyDependencies: Record<string, string[]> })[],
+  provider: PolicyResource["provider"],
+): PolicyResource[] {
+  const stackResources: PolicyResource[] = prepared.map((r) => ({
+    ...r,
+    opts: OPTIONS,
+    provider,
+    dependencies: [],
+    propertyDependencies: {},
+    isType: () => false,
+    asType: () => undefined,
+  }));
+  const byUrn = new Map(stackResources.map((r) => [r.urn, r]));
+  stackResources.forEach((r, i) => {
+    for (const [key, urns] of Object.entries(prepared[i].propertyDependencies)) {
+      r.propertyDependencies[key] = urns.map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
+    }
+  });
+  return stackResources;
 }
 
 function withoutLevel(setting: Record<string, unknown>): Record<string, unknown> {
