@@ -194,7 +194,7 @@ describe("awkward inputs", function () {
   describe("command lines", () => {
     it("--help and -h: usage on stdout, exit 0, on every command", () => {
       // -h is the same option as --help in the one parser every command uses (parseCommonArgs), so it is run once.
-      for (const command of ["synth", "local", "serve", "invoke", "start"]) {
+      for (const command of ["synth", "local", "serve", "invoke", "start", "check", "catalog"]) {
         for (const flag of command === "synth" ? ["--help", "-h"] : ["--help"]) {
           const run = cli([command, flag]);
           assert.equal(run.code, 0, `${command} ${flag}: ${run.stderr}`);
@@ -204,7 +204,7 @@ describe("awkward inputs", function () {
       const top = cli(["--help"]);
       assert.equal(top.code, 0);
       assert.match(top.stdout, /^usage: bedrock-sfn <command>/);
-      assertUserError(cli(["deploy"]), /^error: unknown command 'deploy'; commands: synth, local, serve, invoke, start, catalog$/m);
+      assertUserError(cli(["deploy"]), /^error: unknown command 'deploy'; commands: synth, local, serve, invoke, start, check, catalog$/m);
     });
 
     it("--help wins over other mistakes on the line", () => {
