@@ -1,7 +1,10 @@
 // Reads one input file of `bedrock-sfn check` and says what it is: a CloudFormation/SAM/CDK template (YAML or JSON),
-// a Terraform plan (`terraform show -json`), or a bare IAM policy. YAML goes through the `yaml` package with
-// CloudFormation's short-form tags as custom tags (each becomes its long form), and a LineCounter for file:line.
+// a Terraform plan (`terraform show -json`), or a bare IAM policy. YAML goes through js-yaml with CloudFormation's
+// short-form tags as custom types (each becomes its long form): about a tenth of the `yaml` package's CPU on a large
+// template (tools/bench/check.ts). A template with anchors goes through the `yaml` package instead, whose alias limit
+// refuses aliases that expand exponentially (js-yaml shares them, and walking the result would not end).
 import * as fs from "node:fs";
+import * as jsyaml from "js-yaml";
 import { type Tags, LineCounter, isMap, isScalar, parseDocument } from "yaml";
 import type { InputResource } from "../shared/evaluate-pack";
 import { BedrockSfnError } from "../../src/core/errors";
@@ -59,6 +62,16 @@ const CLOUDFORMATION_TAGS: Tags = Object.entries(SHORT_FORMS).flatMap(([tag, lon
   { tag, collection: "map" as const, resolve: (map: { toJSON(): unknown }) => ({ [long]: map.toJSON() }) },
 ]) as unknown as Tags;
 
+// YAML 1.2 core types, as the yaml package reads by default: `2012-10-17` stays a string (1.1 timestamps would not).
+const CLOUDFORMATION_SCHEMA = jsyaml.CORE_SCHEMA.extend(
+  Object.entries(SHORT_FORMS).flatMap(([tag, long]) =>
+    (["scalar", "sequence", "mapping"] as const).map((kind) => new jsyaml.Type(tag, { kind, construct: (data: unknown) => ({ [long]: data ?? (kind === "scalar" ? "" : data) }) })),
+  ),
+);
+
+/** An anchor (`&name`) where YAML allows one: a value's start, after a key, a dash or a flow bracket. */
+const ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]+/m;
+
 /** An unreadable input: one line naming the file and what is wrong (the CLI exits 2). */
 function unreadable(file: string, what: string): BedrockSfnError {
   return new BedrockSfnError("input", `${file}: ${what}`);
@@ -93,6 +106,48 @@ function fromJson(file: string, text: string): Source {
 }
 
 function fromYaml(file: string, text: string): Source {
+  if (ANCHOR.test(text)) return fromYamlWithAliases(file, text);
+  let value: unknown;
+  try {
+    // json: a repeated key keeps its last value, as the yaml package's uniqueKeys: false does.
+    value = jsyaml.load(text, { schema: CLOUDFORMATION_SCHEMA, json: true, filename: file });
+  } catch (e) {
+    const error = e as { mark?: { line: number }; reason?: string; message: string };
+    throw unreadable(file, `is not valid YAML (line ${error.mark ? error.mark.line + 1 : "?"}: ${(error.reason ?? error.message).split("\n")[0]})`);
+  }
+  const kind = kindOf(file, value);
+  let lines: Map<string, number> | undefined;
+  const resourceLine = (id: string) => {
+    lines ??= yamlResourceLines(text);
+    return lines.get(id);
+  };
+  return { file, kind, language: "yaml", value: value as Record<string, unknown>, resourceLine };
+}
+
+/**
+ * The line of each key directly under a top-level `Resources:` key of a block-style YAML template, in one linear
+ * scan (js-yaml keeps no positions): the first indented key line sets the indentation of the resources' keys.
+ */
+function yamlResourceLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  const all = text.split("\n");
+  const start = all.findIndex((line) => /^Resources\s*:\s*(#.*)?$/.test(line));
+  if (start === -1) return lines;
+  let indent: string | undefined;
+  for (let i = start + 1; i < all.length; i++) {
+    const line = all[i];
+    if (/^\S/.test(line) && !line.startsWith("#")) break;
+    const m = /^(\s+)(?:"([^"]+)"|'([^']+)'|([^\s#:'"][^:#]*?))\s*:(?:\s|$)/.exec(line);
+    if (!m) continue;
+    indent ??= m[1];
+    if (m[1] !== indent) continue;
+    const key = m[2] ?? m[3] ?? m[4];
+    if (!lines.has(key)) lines.set(key, i + 1);
+  }
+  return lines;
+}
+
+function fromYamlWithAliases(file: string, text: string): Source {
   const counter = new LineCounter();
   const doc = parseDocument(text, { customTags: CLOUDFORMATION_TAGS, lineCounter: counter, uniqueKeys: false });
   if (doc.errors.length > 0) {

@@ -1,6 +1,7 @@
 // bedrock-sfn check over files written in each format (SAM in the write-ups' shape, a real aws-cdk-lib template, a
 // Terraform plan with values known only after apply, bare policies): each gives the pack's verdict, naming the
 // missing Regions or the profile, at the file and line where the user wrote the resource.
+import { readSource } from "../../../tools/check/source";
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -266,5 +267,14 @@ describe("bedrock-sfn check: hostile input", () => {
     const file = write("proto.json", '{"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"Tags": [{"Key": "k", "Value": "v", "__proto__": {"polluted": true}}]}}}}');
     await checkFile(file);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  it("keeps a __proto__ key in YAML as data, and reads 2012-10-17 as a string", async () => {
+    const file = write("proto.yaml", "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      Version: 2012-10-17\n      __proto__:\n        polluted: true\n");
+    const source = readSource(file);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    const properties = (source.value.Resources as Record<string, { Properties: Record<string, unknown> }>).R.Properties;
+    assert.equal(properties.Version, "2012-10-17");
+    assert.equal(source.resourceLine("R"), 2);
   });
 });
