@@ -1,6 +1,7 @@
 // bedrock-sfn check over files written in each format (SAM in the write-ups' shape, a real aws-cdk-lib template, a
 // Terraform plan with values known only after apply, bare policies): each gives the pack's verdict, naming the
 // missing Regions or the profile, at the file and line where the user wrote the resource.
+import { scratchDir } from "../../support/scratch";
 import { readSource } from "../../../tools/check/source";
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
@@ -81,7 +82,7 @@ describe("bedrock-sfn check", () => {
     });
 
     it("judges a SAM machine without Role by the role SAM creates from its Policies, and notes what it cannot read", async () => {
-      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "check-sam-")), "template.yaml");
+      const file = path.join(scratchDir("check-sam-"), "template.yaml");
       fs.writeFileSync(
         file,
         [
@@ -193,7 +194,7 @@ describe("bedrock-sfn check", () => {
       assert.equal(code, 1);
       const files = new Set((JSON.parse(out) as { findings: CheckFinding[] }).findings.map((f) => path.basename(f.file)));
       assert.deepEqual([...files], ["cdk-invoke-model-profile.template.json"]);
-      await assert.rejects(run([fs.mkdtempSync(path.join(os.tmpdir(), "check-empty-"))]), /a folder without \*\.template\.json files/);
+      await assert.rejects(run([scratchDir("check-empty-")]), /a folder without \*\.template\.json files/);
     });
 
     it("prints {findings: [{policy, level, message, file, line, resource}]} with --format json", async () => {
@@ -214,7 +215,7 @@ describe("bedrock-sfn check", () => {
     });
 
     it("names the file and what is wrong when it cannot be read", async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-bad-"));
+      const dir = scratchDir("check-bad-");
       const cases: [string, string, RegExp][] = [
         ["broken.json", '{"Resources": ', /broken\.json: is not valid JSON/],
         ["broken.yaml", "Resources:\n  A: [\n", /broken\.yaml: is not valid YAML \(line \d+/],
@@ -239,7 +240,7 @@ describe("bedrock-sfn check", () => {
 
 describe("bedrock-sfn check: hostile input", () => {
   const write = (name: string, text: string) => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "check-hostile-")), name);
+    const file = path.join(scratchDir("check-hostile-"), name);
     fs.writeFileSync(file, text);
     return file;
   };

@@ -1,7 +1,7 @@
 // --fix prints the statements each broken role lacks, in the file's language; applied, they make the file pass.
+import { scratchDir } from "../../support/scratch";
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
 import { parse } from "yaml";
@@ -79,7 +79,7 @@ describe("bedrock-sfn check --fix", () => {
     const snippet = await fix("policy-profile-only.json");
     const added = JSON.parse(snippet.slice(snippet.indexOf("\n") + 1)) as { Statement: unknown[] };
     const original = JSON.parse(fs.readFileSync(path.join(FIXTURES, "policy-profile-only.json"), "utf8")) as { Statement: unknown[] };
-    const fixed = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "check-fix-")), "fixed.json");
+    const fixed = path.join(scratchDir("check-fix-"), "fixed.json");
     fs.writeFileSync(fixed, JSON.stringify({ ...original, Statement: [...original.Statement, ...added.Statement] }));
     assert.deepEqual((await checkFile(fixed)).findings, []);
   });

@@ -1,8 +1,8 @@
 // CloudFormation's intrinsic functions as `check` resolves them offline, and the IAM pieces a template links together
 // (managed policies by Ref, permissions boundaries, one AWS::IAM::Policy on several roles).
+import { scratchDir } from "../../support/scratch";
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { checkFile } from "../../../tools/check/check";
 import { TemplateResolver, UNKNOWN } from "../../../tools/check/intrinsics";
@@ -16,7 +16,7 @@ function resolver(template: Record<string, unknown>, parameters: Record<string, 
 }
 
 function write(text: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "check-cfn-")), "template.yaml");
+  const file = path.join(scratchDir("check-cfn-"), "template.yaml");
   fs.writeFileSync(file, text);
   return file;
 }

@@ -1,8 +1,8 @@
 // Terraform plans beyond the fixtures: a module's resources, inline_policy blocks, aws_iam_policy_attachment, a
 // permissions boundary known only after apply, an aliased provider's Region.
+import { scratchDir } from "../../support/scratch";
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { checkFile } from "../../../tools/check/check";
 
@@ -65,7 +65,7 @@ function plan(resources: Planned[], providers: Record<string, string>): string {
 }
 
 async function check(text: string) {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "check-tf-")), "plan.json");
+  const file = path.join(scratchDir("check-tf-"), "plan.json");
   fs.writeFileSync(file, text);
   return checkFile(file);
 }
