@@ -69,6 +69,41 @@ describe("local cloud: a Distributed Map (batch = map)", function () {
     });
   }
 
+  it("falls back per item: the primary throttled on every attempt, each item answered by the next model of the chain", async () => {
+    // Pinned: a global Opus primary from Tokyo, a jp. Sonnet fallback (another geography, the same family).
+    const primary = "global.anthropic.claude-opus-4-6-v1";
+    const fallback = "jp.anthropic.claude-sonnet-4-5-20250929-v1:0";
+    const stack = await stackWith({ "bedrock-sfn:modelId": primary, "bedrock-sfn:fallbackModels": JSON.stringify([fallback]) });
+    const cloud = await startLocalCloud({ stack, seed: 3, faults: { byModel: { [primary]: "ThrottlingException" } } });
+    try {
+      const report = await runItems(
+        cloud,
+        stack,
+        jsonlFile(12, (i) => ({ prompt: `item ${i}` })),
+      );
+      assert.equal(report.status, "SUCCEEDED", report.cause);
+      assert.deepEqual([report.items, report.succeeded, report.failed], [12, 12, 0]);
+      const answered = cloud.bedrock.calls.filter((c) => c.status === 200);
+      assert.equal(answered.length, 12);
+      assert.ok(
+        answered.every((c) => c.modelId === fallback),
+        "every item was answered by the fallback",
+      );
+      assert.ok(
+        cloud.bedrock.calls.some((c) => c.modelId === primary && c.fault === "ThrottlingException"),
+        "the primary was tried first",
+      );
+      const manifest = (await readJson(cloud.s3Client, report.resultsS3Uri!)) as { ResultFiles: { SUCCEEDED: { Key: string }[] } };
+      const results = (await readJson(cloud.s3Client, `s3://${stack.payloadBucket}/${manifest.ResultFiles.SUCCEEDED[0].Key}`)) as { Output: string }[];
+      assert.ok(
+        results.every((r) => JSON.parse(r.Output).model === fallback),
+        "each result names the model that answered",
+      );
+    } finally {
+      await cloud.close();
+    }
+  });
+
   it("20,000 lines run to SUCCEEDED with 20,000 results", async () => {
     // 40 at a time: enough to overlap the stand-in's latency; more only queues children on this machine's CPU, where an
     // EXPRESS child's 25-second task timeout could expire while it waits for its turn.
