@@ -24,6 +24,7 @@ import { accountsInDocuments, bedrockPattern, coversInvokeModel, invokeAllowStat
 import { DocumentScope, documentScopes } from "../lib/role-policies";
 import { Finding, arnList, eachSafely, violation } from "../lib/findings";
 import { stackPolicy } from "../lib/policy";
+import { catalogFileSchema } from "../lib/config";
 import { PackResource } from "../lib/resources";
 import { remediateProfileGrants } from "../lib/remediation";
 import { plainProperties } from "../lib/values";
@@ -40,6 +41,7 @@ export const inferenceProfileArnPolicy: StackValidationPolicy & Pick<ResourceVal
       "condition, and grant the foundation model as arn:aws:bedrock:<region>::foundation-model/<model-id> (the model ID " +
       "has no 'us.'/'eu.'/'apac.'/'global.' prefix). Grants are judged together with the other policies of the same role.",
     enforcementLevel: "mandatory",
+    configSchema: catalogFileSchema,
   },
   inferenceProfileArnFindingsInStack,
   // At enforcement level "remediate": a model statement tied to a profile the document does not grant gets the
