@@ -30,7 +30,8 @@ export function stackPolicy(
       ? {
           remediateResource: (args) => {
             // A file that cannot be read is reported by validateStack; the remediation then uses the catalog as it is.
-            if (has("catalogFile")) useConfiguredCatalog(args.getConfig<object>());
+            // (A direct call, as in tests, may pass no getConfig: then the catalog as it is.)
+            if (has("catalogFile") && typeof args.getConfig === "function") useConfiguredCatalog(args.getConfig<object>());
             return remediate(args);
           },
         }

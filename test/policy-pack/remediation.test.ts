@@ -177,12 +177,15 @@ describe("policy: inference-profile ARN, remediation", () => {
 });
 
 describe("policy metadata for Pulumi's policy views", () => {
-  it("every policy of the pack has a severity, remediation steps and tags", async () => {
+  it("every policy of the pack has a severity, remediation steps, tags and a framework", async () => {
     const { policies } = await import("../../policy-pack/policies");
     for (const p of policies) {
       assert.ok(["low", "medium", "high", "critical"].includes(String(p.severity)), `${p.name}: severity`);
       assert.ok((p.remediationSteps ?? "").length > 20, `${p.name}: remediationSteps`);
       assert.ok((p.tags ?? []).length > 0, `${p.name}: tags`);
+      assert.equal(p.framework?.name, "bedrock-sfn", `${p.name}: framework`);
+      assert.equal(p.framework?.reference, p.name, `${p.name}: framework reference`);
+      assert.match(p.framework?.version ?? "", /^\d+\.\d+\.\d+/, `${p.name}: framework version`);
     }
   });
 });
