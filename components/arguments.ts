@@ -104,7 +104,7 @@ export const STATE_MACHINE_ARGUMENTS = {
     kind: "string",
     choices: ROUTING_SOURCES,
     default: "auto",
-    doc: "Where profile routing comes from: auto (the bundled catalog when it knows the profile, else aws.bedrock.getInferenceProfile), catalog (never ask AWS) or live (always ask AWS).",
+    doc: "Where profile routing comes from: auto (the catalog when it knows the profile, checked against aws.bedrock.getInferenceProfile where AWS answers; else AWS), catalog (never ask AWS) or live (always ask AWS).",
   },
   destinationRegions: {
     kind: "list",

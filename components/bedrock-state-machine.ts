@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ModelFamily } from "../src/bedrock/families";
 import type { PolicyDocument } from "../src/bedrock/grants";
-import { ResolvedModel, resolveModel, routedRegionsOf, routingLookup } from "../src/bedrock/resolve";
+import { ResolvedModel, catalogCheckLookup, checkedAgainstLive, resolveModel, routedRegionsOf, routingLookup } from "../src/bedrock/resolve";
 import { PLACEHOLDER_ACCOUNT, partitionOf } from "../src/bedrock/arn";
 import type { BatchMode, LogLevel, QueryLanguage, RoutingSource, WorkflowType } from "../src/core/defaults";
 import { batchServiceRolePolicy, batchServiceTrustPolicy } from "../src/bedrock/batch-inference";
@@ -462,7 +462,11 @@ function logModelNote(note: string, resource: pulumi.Resource): void {
   else void pulumi.log.info(note.replace(/^note: /, ""), resource);
 }
 
-/** Asks AWS for a profile's destinations only when the catalog cannot answer (or when told to). */
+/**
+ * Asks AWS for a profile's destinations when the catalog cannot answer (or when told to); in `auto`, also checks a
+ * geographic profile the catalog knows against AWS where AWS answers (src/bedrock/resolve.ts checkedAgainstLive:
+ * AWS's answer wins, with one warning naming both), and keeps the catalog's when the call fails (no credentials).
+ */
 async function resolveWithRouting(args: BedrockStateMachineArgs & { modelId: string }, sourceRegion: string, account: string, parent: pulumi.Resource): Promise<ResolvedModel> {
   const input = {
     modelId: args.modelId,
@@ -471,10 +475,22 @@ async function resolveWithRouting(args: BedrockStateMachineArgs & { modelId: str
     configuredRegions: args.destinationRegions,
     underlyingModelId: args.underlyingModelId,
   };
-  const lookup = routingLookup({ ...input, routingSource: args.routingSource ?? DEFAULTS.routingSource });
-  if (lookup === undefined) return resolveModel(input);
-  const profile = await aws.bedrock.getInferenceProfile({ inferenceProfileId: lookup, region: args.region }, { parent });
-  return resolveModel({ ...input, liveModelArns: profile.models.map((m) => m.modelArn) });
+  const routingSource = args.routingSource ?? DEFAULTS.routingSource;
+  const lookup = routingLookup({ ...input, routingSource });
+  if (lookup !== undefined) {
+    const profile = await aws.bedrock.getInferenceProfile({ inferenceProfileId: lookup, region: args.region }, { parent });
+    return resolveModel({ ...input, liveModelArns: profile.models.map((m) => m.modelArn) });
+  }
+  const check = catalogCheckLookup({ ...input, routingSource });
+  if (check === undefined) return resolveModel(input);
+  let answer: string[] | { error: string };
+  try {
+    const profile = await aws.bedrock.getInferenceProfile({ inferenceProfileId: check, region: args.region }, { parent });
+    answer = (profile.models ?? []).map((m) => m.modelArn);
+  } catch (e) {
+    answer = { error: e instanceof Error ? e.message : String(e) };
+  }
+  return checkedAgainstLive(input, answer);
 }
 
 /** With the Region known, a model the catalog routes is resolved now: a routing problem throws before anything is registered. */

@@ -1,6 +1,7 @@
 // The pack's configuration: JSON schemas the CLI shows and validates, and readers that apply the same defaults
 // in code (the CLI applies schema defaults; a direct call of a policy, as in tests or `npm start`, does not).
 import type { PolicyConfigSchema } from "@pulumi/policy";
+import { useCatalogFile } from "bedrock-sfn/domain";
 
 export interface DataResidencyConfig {
   /** Regions (IAM wildcards allowed, e.g. "eu-*") that model calls may be routed to; empty = no restriction. */
@@ -76,9 +77,41 @@ function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
 
-/** What a stack policy reports when a role is past what it can judge within its work bound. */
-export const beyondLimitsSchema: PolicyConfigSchema = {
+/**
+ * A `bedrock-sfn catalog` file layered over the bundled catalog (routing and lifecycle). The same property in each
+ * policy that reads the catalog (routed Regions, profile ARN, model lifecycle): Pulumi hands a policy only its own
+ * configuration, so each says which file it judges with; once loaded, a file serves the rest of the run.
+ */
+export const catalogFileProperty = {
+  type: "string",
+  default: "",
+  description:
+    "A model catalog file written by `npx bedrock-sfn catalog` from your account (path as the pack runs it): its inference " +
+    "profiles and lifecycle extend and override the bundled catalog. Empty (the default): the bundled catalog.",
+} as const;
+
+export function readCatalogFileConfig(raw: unknown): ConfigResult<string> {
+  const catalogFile = given(raw).catalogFile ?? "";
+  if (typeof catalogFile !== "string") return { error: `catalogFile must be the path of a catalog file, got ${JSON.stringify(catalogFile)}` };
+  return { config: catalogFile };
+}
+
+/** Layers the configured catalog file (if any) over the catalog; an error names the file and what is wrong with it. */
+export function useConfiguredCatalog(raw: unknown): ConfigResult<string> {
+  const file = readCatalogFileConfig(raw);
+  if ("error" in file) return file;
+  try {
+    if (file.config) useCatalogFile(file.config);
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+  return file;
+}
+
+/** What the routed-Regions policy reports when a role is past what it can judge within its work bound; the catalog it judges with. */
+export const routedRegionsSchema: PolicyConfigSchema = {
   properties: {
+    catalogFile: catalogFileProperty,
     beyondLimits: {
       type: "string",
       enum: ["mandatory", "advisory"],
@@ -87,6 +120,9 @@ export const beyondLimitsSchema: PolicyConfigSchema = {
     },
   },
 };
+
+/** The catalog a policy judges with, and nothing else. */
+export const catalogFileSchema: PolicyConfigSchema = { properties: { catalogFile: catalogFileProperty } };
 
 export function readBeyondLimits(raw: unknown): ConfigResult<"mandatory" | "advisory"> {
   const value = given(raw).beyondLimits ?? "mandatory";

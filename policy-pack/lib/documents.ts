@@ -82,6 +82,26 @@ function rawDocuments(resource: PackResource): RawDocument[] {
   return [];
 }
 
+/**
+ * One Analyze call runs several policies over the same resource, and each reads its documents: a document given as
+ * JSON text (as Pulumi programs write them) is parsed once per (text, source) and the parse shared. Parsed documents
+ * are never modified after reading. Bounded: the cache is emptied when it is full.
+ */
+const parsed = new Map<string, { size: number; read: ReturnType<typeof readPolicyDocument> }>();
+const PARSED_MAX = 512;
+
+function readSized(value: unknown, source: string): { size: number; read: ReturnType<typeof readPolicyDocument> } {
+  if (typeof value !== "string") return { size: policySize(value), read: readPolicyDocument(value, source) };
+  const key = `${source}\u0000${value}`;
+  let hit = parsed.get(key);
+  if (!hit) {
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    hit = { size: policySize(value), read: readPolicyDocument(value, source) };
+    parsed.set(key, hit);
+  }
+  return hit;
+}
+
 /** Reads every identity-policy document of the resource; unknown or unreadable ones become notes. */
 export function readResourceDocuments(resource: PackResource): ResourceDocuments {
   const documents: ParsedDocument[] = [];
@@ -96,10 +116,9 @@ export function readResourceDocuments(resource: PackResource): ResourceDocuments
       });
       continue;
     }
-    const size = policySize(raw.value);
+    const { size, read } = readSized(raw.value, raw.source);
     totals.set(raw.kind, (totals.get(raw.kind) ?? 0) + size);
     if (size > SIZE_LIMITS[raw.kind]) notes.push({ kind: "malformed", message: sizeMessage(raw.source, size, raw.kind) });
-    const read = readPolicyDocument(raw.value, raw.source);
     if (read.document) documents.push(read.document);
     for (const d of read.diagnostics) notes.push({ kind: d.kind, message: d.message });
   }

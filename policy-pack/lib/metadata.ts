@@ -1,10 +1,12 @@
 // What Pulumi's policy views show beside each policy (@pulumi/policy 1.21: severity, remediationSteps, tags,
-// framework, url), kept in one table so that every policy built with lib/policy's helpers carries it. No compliance
-// framework is named: none of these rules implements a published control one to one, and a made-up mapping would
-// mislead an auditor; tags say what each rule is about instead.
-import type { Policy } from "@pulumi/policy";
+// framework), kept in one table so that every policy carries it. The framework is this pack's own rule set
+// (name "bedrock-sfn", the pack's version, the policy's name as its reference): none of these rules implements a
+// published compliance control one to one, and a made-up mapping to one would mislead an auditor; tags say what each
+// rule is about.
+import type { Policy, PolicyComplianceFramework } from "@pulumi/policy";
+import packageJson from "../package.json";
 
-type Metadata = Pick<Policy, "severity" | "remediationSteps" | "tags">;
+type Metadata = Pick<Policy, "severity" | "remediationSteps" | "tags" | "framework">;
 
 const METADATA: Record<string, Metadata> = {
   "bedrock-profile-routed-regions": {
@@ -62,5 +64,15 @@ const METADATA: Record<string, Metadata> = {
 
 /** The metadata of a policy by name (empty for a policy the table does not know). */
 export function metadataOf(name: string): Metadata {
-  return METADATA[name] ?? {};
+  const entry = METADATA[name];
+  return entry ? { ...entry, framework: frameworkOf(name) } : {};
+}
+
+function frameworkOf(name: string): PolicyComplianceFramework {
+  return {
+    name: "bedrock-sfn",
+    version: packageJson.version,
+    reference: name,
+    specification: "The bedrock-sfn policy pack's own rules (policy-pack/README.md, 'The policies'); not a published compliance standard.",
+  };
 }

@@ -2,7 +2,7 @@
 // findings computed safely (a bug in the pack becomes an advisory note, never a crash of the analyzer) and reported,
 // configuration read with the schema's defaults and refused in one line naming the policy.
 import type { EnforcementLevel, PolicyConfigSchema, ResourceRemediation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { type ConfigResult, readBeyondLimits } from "./config";
+import { type ConfigResult, readBeyondLimits, useConfiguredCatalog } from "./config";
 import { Finding, reportFindings, safely } from "./findings";
 import { metadataOf } from "./metadata";
 import { PackResource, toPackResource } from "./resources";
@@ -13,19 +13,35 @@ export interface PolicyInfo {
   enforcementLevel: EnforcementLevel;
 }
 
-/** A policy over the whole stack (AnalyzeStack): `findings` sees every resource. With the beyondLimits schema, its config sets the level of "not judged" findings. */
+/**
+ * A policy over the whole stack (AnalyzeStack): `findings` sees every resource. With `beyondLimits` in its schema, its
+ * config sets the level of "not judged" findings; with `catalogFile`, the catalog file it judges with (and remediates with).
+ */
 export function stackPolicy(
   info: PolicyInfo & { configSchema?: PolicyConfigSchema },
   findings: (resources: PackResource[]) => Finding[],
   remediate?: ResourceRemediation,
 ): StackValidationPolicy & Pick<ResourceValidationPolicy, "remediateResource"> {
+  const has = (key: string) => info.configSchema?.properties?.[key] !== undefined;
   return {
     ...metadataOf(info.name),
     ...info,
-    ...(remediate ? { remediateResource: remediate } : {}),
+    ...(remediate
+      ? {
+          remediateResource: (args) => {
+            // A file that cannot be read is reported by validateStack; the remediation then uses the catalog as it is.
+            // (A direct call, as in tests, may pass no getConfig: then the catalog as it is.)
+            if (has("catalogFile") && typeof args.getConfig === "function") useConfiguredCatalog(args.getConfig<object>());
+            return remediate(args);
+          },
+        }
+      : {}),
     validateStack: (args, reportViolation) => {
-      const level = info.configSchema ? readBeyondLimits(args.getConfig<object>()) : { config: "mandatory" as const };
+      const raw = args.getConfig<object>();
+      const level = has("beyondLimits") ? readBeyondLimits(raw) : { config: "mandatory" as const };
       if ("error" in level) return reportViolation(`configuration of ${info.name}: ${level.error}`);
+      const catalog = has("catalogFile") ? useConfiguredCatalog(raw) : { config: "" };
+      if ("error" in catalog) return reportViolation(`configuration of ${info.name}: ${catalog.error}`);
       reportFindings(
         safely("the stack", () => findings(args.resources.map((r) => toPackResource(r)))),
         reportViolation,

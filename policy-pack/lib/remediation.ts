@@ -1,13 +1,21 @@
-// Remediation (enforcement level "remediate"): rewrite a policy document so that each literal inference-profile
-// grant comes with the foundation-model ARNs its routed calls need, scoped to the profile the way the component
-// writes them (bedrock/grants' requiredBedrockStatements), and nothing else. CrossGuard hands a remediation one
-// resource at a time, so the document is judged alone: ARNs another policy of the role already grants may be added
-// again (harmless), and a Deny or a condition that refuses a call is left for the user (the violation names it).
+// Remediation (enforcement level "remediate"): rewrite a policy document so that what its grants need is granted,
+// written the way the component writes it (bedrock/grants' requiredBedrockStatements), and nothing else:
+//  - routed Regions: each literal inference-profile grant gets the foundation-model ARNs its routed calls need,
+//    scoped to the profile;
+//  - profile ARN: a foundation-model statement tied by bedrock:InferenceProfileArn to a literal profile ARN that the
+//    document does not allow gets that profile's own statement (the one ARN, no bedrock:InferenceProfileArn condition).
+// CrossGuard hands a remediation one resource at a time, so the document is judged alone: ARNs another policy of the
+// role already grants may be added again (harmless), and a Deny or a condition that refuses a call is left for the
+// user (the violation names it).
 import { AuthorizationRequest, PolicyStatement, requiredBedrockStatements, routedRequests } from "bedrock-sfn/domain";
 import { ResolvedModel, resolveModel } from "bedrock-sfn/domain";
-import { PolicySet, awsRequestContext, hasWildcard, readPolicyDocument } from "bedrock-sfn/domain";
+import { INVOKE_MODEL, PROFILE_ARN_KEY, REQUESTED_REGION_KEY } from "bedrock-sfn/domain";
+import { ParsedDocument, PolicySet, awsRequestContext, clausesOnKey, hasPolicyVariable, hasWildcard, readPolicyDocument } from "bedrock-sfn/domain";
 import { bedrockPattern, invokeActionsOf, profileTargets } from "./bedrock-patterns";
 import { TYPES } from "./resources";
+
+/** What one remediation adds to a document: statements in the component's form, judged against the document alone. */
+type Additions = (document: ParsedDocument, policies: PolicySet) => PolicyStatement[];
 
 /** Resource type -> where its documents are: one property, or a list of inline policies. */
 const DOCUMENT_PROPERTIES: Record<string, { property: string } | { list: string; document: string }> = {
@@ -19,12 +27,21 @@ const DOCUMENT_PROPERTIES: Record<string, { property: string } | { list: string;
   [TYPES.nativeRole]: { list: "policies", document: "policyDocument" },
 };
 
-/** The resource's properties with every document completed, or undefined when nothing is missing. */
+/** The resource's properties with every profile grant's routed model ARNs added, or undefined when nothing is missing. */
 export function remediateRoutedGrants(type: string, props: Record<string, unknown>): Record<string, unknown> | undefined {
+  return remediateDocuments(type, props, routedAdditions);
+}
+
+/** The resource's properties with every profile a model statement is tied to granted, or undefined when nothing is missing. */
+export function remediateProfileGrants(type: string, props: Record<string, unknown>): Record<string, unknown> | undefined {
+  return remediateDocuments(type, props, profileAdditions);
+}
+
+function remediateDocuments(type: string, props: Record<string, unknown>, additions: Additions): Record<string, unknown> | undefined {
   const where = DOCUMENT_PROPERTIES[type];
   if (!where) return undefined;
   if ("property" in where) {
-    const fixed = completedDocument(props[where.property]);
+    const fixed = completedDocument(props[where.property], additions);
     return fixed === undefined ? undefined : { ...props, [where.property]: fixed };
   }
   const list = props[where.list];
@@ -32,7 +49,7 @@ export function remediateRoutedGrants(type: string, props: Record<string, unknow
   let changed = false;
   const entries = list.map((entry) => {
     if (typeof entry !== "object" || entry === null) return entry;
-    const fixed = completedDocument((entry as Record<string, unknown>)[where.document]);
+    const fixed = completedDocument((entry as Record<string, unknown>)[where.document], additions);
     if (fixed === undefined) return entry;
     changed = true;
     return { ...(entry as Record<string, unknown>), [where.document]: fixed };
@@ -40,17 +57,32 @@ export function remediateRoutedGrants(type: string, props: Record<string, unknow
   return changed ? { ...props, [where.list]: entries } : undefined;
 }
 
-/** The document with the missing model statements appended, in its own form (JSON text or object); undefined if complete. */
-function completedDocument(value: unknown): unknown {
+/** The document with the missing statements appended, in its own form (JSON text or object); undefined if complete. */
+function completedDocument(value: unknown, additions: Additions): unknown {
   if (typeof value !== "string" && (typeof value !== "object" || value === null)) return undefined;
   const read = readPolicyDocument(value, "document");
   if (!read.document) return undefined;
-  const raw = (typeof value === "string" ? JSON.parse(value) : structuredClone(value)) as { Statement: unknown };
   const { context, unknownKeys } = awsRequestContext();
-  const policies = new PolicySet([read.document], { context, unknownContextKeys: unknownKeys });
+  const added = additions(read.document, new PolicySet([read.document], { context, unknownContextKeys: unknownKeys }));
+  if (added.length === 0) return undefined;
+  const raw = (typeof value === "string" ? JSON.parse(value) : structuredClone(value)) as { Statement: unknown };
+  const statements = Array.isArray(raw.Statement) ? raw.Statement : [raw.Statement];
+  const sids = new Set(statements.map((s) => (s as { Sid?: unknown })?.Sid).filter((s) => typeof s === "string"));
+  for (const statement of added) {
+    let sid = statement.Sid ?? "RoutedRegions";
+    for (let n = 2; sids.has(sid); n++) sid = `${statement.Sid}${n}`;
+    sids.add(sid);
+    statements.push({ ...statement, Sid: sid });
+  }
+  const fixed = { ...raw, Statement: statements };
+  return typeof value === "string" ? JSON.stringify(fixed) : fixed;
+}
+
+/** For each literal profile grant, the component's model statements cut down to the routed ARNs the document lacks. */
+function routedAdditions(document: ParsedDocument, policies: PolicySet): PolicyStatement[] {
   const added: PolicyStatement[] = [];
   const done = new Set<string>();
-  for (const statement of read.document.statements) {
+  for (const statement of document.statements) {
     if (statement.effect !== "Allow") continue;
     const actions = invokeActionsOf(statement);
     if (actions.length === 0) continue;
@@ -74,17 +106,54 @@ function completedDocument(value: unknown): unknown {
       added.push(...missingStatements(model, missing, actions));
     }
   }
-  if (added.length === 0) return undefined;
-  const statements = Array.isArray(raw.Statement) ? raw.Statement : [raw.Statement];
-  const sids = new Set(statements.map((s) => (s as { Sid?: unknown })?.Sid).filter((s) => typeof s === "string"));
-  for (const statement of added) {
-    let sid = statement.Sid ?? "RoutedRegions";
-    for (let n = 2; sids.has(sid); n++) sid = `${statement.Sid}${n}`;
-    sids.add(sid);
-    statements.push({ ...statement, Sid: sid });
+  return added;
+}
+
+/**
+ * For each literal profile ARN that an Allow of foundation models names in its bedrock:InferenceProfileArn condition
+ * (StringEquals / ArnEquals, or a Like operator with a value without wildcards) and that the document does not allow,
+ * the profile's statement as the component writes it, with the model statement's own invoke actions. Which profile
+ * a user meant is known only there: a model grant without such a condition names none, so it is left to the message.
+ */
+function profileAdditions(document: ParsedDocument, policies: PolicySet): PolicyStatement[] {
+  const wanted = new Map<string, Set<string>>();
+  for (const statement of document.statements) {
+    if (statement.effect !== "Allow") continue;
+    const actions = invokeActionsOf(statement);
+    if (actions.length === 0 || !(statement.resource ?? []).some((t) => bedrockPattern(t)?.type === "foundation-model")) continue;
+    for (const clause of clausesOnKey(statement.conditions, PROFILE_ARN_KEY)) {
+      if (clause.unsupported || clause.set || !clause.base || !["StringEquals", "ArnEquals", "StringLike", "ArnLike"].includes(clause.base)) continue;
+      for (const value of clause.values) {
+        const type = bedrockPattern(value)?.type;
+        if ((type !== "inference-profile" && type !== "application-inference-profile") || hasWildcard(value) || hasPolicyVariable(value) || /\s/.test(value)) continue;
+        const entry = wanted.get(value) ?? new Set<string>();
+        for (const action of actions) entry.add(action);
+        wanted.set(value, entry);
+      }
+    }
   }
-  const fixed = { ...raw, Statement: statements };
-  return typeof value === "string" ? JSON.stringify(fixed) : fixed;
+  const added: PolicyStatement[] = [];
+  for (const [arn, actionSet] of wanted) {
+    const pattern = bedrockPattern(arn)!;
+    const actions = [...actionSet];
+    const request = { resource: arn, context: { [REQUESTED_REGION_KEY]: pattern.region } };
+    // Only an absence is fixed: a Deny or a condition that refuses the profile call is the user's to change.
+    if (!actions.some((action) => isAbsent(policies, { ...request, action, region: pattern.region, why: "" }, [action]))) continue;
+    added.push({ ...profileStatement(arn, pattern.region, pattern.account), Action: actions });
+  }
+  return added;
+}
+
+/** The component's statement for the profile ARN itself (a global profile's carries its source-Region condition). */
+function profileStatement(arn: string, region: string, account: string): PolicyStatement {
+  try {
+    const [statement] = requiredBedrockStatements(resolveModel({ modelId: arn, sourceRegion: region, account }));
+    if (statement && (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]).includes(arn)) return statement;
+  } catch {
+    // A geographic profile the catalog does not list: its own statement needs no routing.
+  }
+  const application = bedrockPattern(arn)?.type === "application-inference-profile";
+  return { Sid: application ? "InvokeApplicationInferenceProfile" : "InvokeInferenceProfile", Effect: "Allow", Action: [INVOKE_MODEL], Resource: [arn] };
 }
 
 /** No statement names the routed ARN for some invoke action (a Deny or a failing condition is not an absence). */

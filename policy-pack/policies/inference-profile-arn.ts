@@ -3,7 +3,7 @@
 //  - foundation-model grants across Regions (the shape of cross-Region inference) need a grant on a profile;
 //  - a model statement tied to a profile by bedrock:InferenceProfileArn needs that profile granted too;
 //  - a profile statement conditioned on bedrock:InferenceProfileArn never matches (AWS leaves the key unset there).
-import type { StackValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { PLACEHOLDER_ACCOUNT, foundationModelArn, inferenceProfileArn, partitionOf } from "bedrock-sfn/domain";
 import { INVOKE_MODEL, PROFILE_ARN_KEY, REQUESTED_REGION_KEY } from "bedrock-sfn/domain";
 import { PROFILE_PREFIXES } from "bedrock-sfn/domain";
@@ -24,11 +24,14 @@ import { accountsInDocuments, bedrockPattern, coversInvokeModel, invokeAllowStat
 import { DocumentScope, documentScopes } from "../lib/role-policies";
 import { Finding, arnList, eachSafely, violation } from "../lib/findings";
 import { stackPolicy } from "../lib/policy";
+import { catalogFileSchema } from "../lib/config";
 import { PackResource } from "../lib/resources";
+import { remediateProfileGrants } from "../lib/remediation";
+import { plainProperties } from "../lib/values";
 
 const INFERENCE_PROFILE_ARN = "bedrock-inference-profile-arn";
 
-export const inferenceProfileArnPolicy: StackValidationPolicy = stackPolicy(
+export const inferenceProfileArnPolicy: StackValidationPolicy & Pick<ResourceValidationPolicy, "remediateResource"> = stackPolicy(
   {
     name: INFERENCE_PROFILE_ARN,
     description:
@@ -38,8 +41,12 @@ export const inferenceProfileArnPolicy: StackValidationPolicy = stackPolicy(
       "condition, and grant the foundation model as arn:aws:bedrock:<region>::foundation-model/<model-id> (the model ID " +
       "has no 'us.'/'eu.'/'apac.'/'global.' prefix). Grants are judged together with the other policies of the same role.",
     enforcementLevel: "mandatory",
+    configSchema: catalogFileSchema,
   },
   inferenceProfileArnFindingsInStack,
+  // At enforcement level "remediate": a model statement tied to a profile the document does not grant gets the
+  // profile's own statement (lib/remediation.ts); the other findings name a fix only the user can choose.
+  (args) => remediateProfileGrants(args.type, plainProperties(args.props)),
 );
 
 /** What decides together with a document: its role's union of policies (or the document alone). */

@@ -127,6 +127,14 @@ const MAX_PROFILES = 64;
 function modelsNotTiedToProfile(document: ParsedDocument): Finding[] {
   const findings: Finding[] = [];
   const allows = invokeAllowStatements([document]);
+  // Only a model statement not tied to a profile can be reported: without one (the component's own roles), the
+  // profiles' routed ARNs are never needed.
+  const untied = allows.filter(
+    ({ statement }) =>
+      (statement.resource ?? []).some((p) => bedrockPattern(p)?.type === "foundation-model") &&
+      !clausesOnKey(statement.conditions, PROFILE_ARN_KEY).some((c) => !c.unsupported && !/Not/.test(c.operator)),
+  );
+  if (untied.length === 0) return [];
   const texts = new Set<string>();
   for (const { statement } of allows) {
     for (const text of statement.resource ?? []) {
@@ -145,11 +153,8 @@ function modelsNotTiedToProfile(document: ParsedDocument): Finding[] {
     })
     .filter((p) => p !== undefined);
   if (profiles.length === 0) return [];
-  for (const { statement } of allows) {
+  for (const { statement } of untied) {
     const modelPatterns = (statement.resource ?? []).filter((p) => bedrockPattern(p)?.type === "foundation-model");
-    if (modelPatterns.length === 0) continue;
-    const tied = clausesOnKey(statement.conditions, PROFILE_ARN_KEY).some((c) => !c.unsupported && !/Not/.test(c.operator));
-    if (tied) continue;
     const served = profiles.find((p) => modelPatterns.some((pattern) => p.modelArns.some((arn) => matchesResource(pattern, arn))));
     if (!served) continue;
     const sameStatement = (statement.resource ?? []).some((p) => bedrockPattern(p)?.type === "inference-profile");

@@ -9,6 +9,7 @@ import { activeCatalog, useCatalogFile } from "bedrock-sfn/domain";
 import { lifecycleFinding } from "bedrock-sfn/domain";
 import { modelIdsToResolve } from "bedrock-sfn/domain";
 import { metadataOf } from "../lib/metadata";
+import { catalogFileProperty, readCatalogFileConfig } from "../lib/config";
 import { readResourceDocuments } from "../lib/documents";
 import { PackResource, ROLE_TYPES, STATE_MACHINE_TYPES, describeResource, toPackResource } from "../lib/resources";
 import { FALLBACK_REGION, StackGraph } from "../lib/stack-graph";
@@ -16,28 +17,7 @@ import { findUnknown } from "../lib/values";
 
 const MODEL_LIFECYCLE = "bedrock-model-lifecycle";
 
-interface ModelLifecycleConfig {
-  /** A model catalog file (as `bedrock-sfn catalog` writes it); "" for the bundled catalog alone. */
-  catalogFile: string;
-}
-
-const modelLifecycleSchema: PolicyConfigSchema = {
-  properties: {
-    catalogFile: {
-      type: "string",
-      default: "",
-      description:
-        "A model catalog file written by `npx bedrock-sfn catalog` from your account (path as the pack runs it): its inference " +
-        "profiles and lifecycle extend and override the bundled catalog. Empty (the default): the bundled catalog.",
-    },
-  },
-};
-
-function readModelLifecycleConfig(raw: unknown): { config: ModelLifecycleConfig } | { error: string } {
-  const catalogFile = (typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>).catalogFile : undefined) ?? "";
-  if (typeof catalogFile !== "string") return { error: `catalogFile must be the path of a catalog file, got ${JSON.stringify(catalogFile)}` };
-  return { config: { catalogFile } };
-}
+const modelLifecycleSchema: PolicyConfigSchema = { properties: { catalogFile: catalogFileProperty } };
 
 interface Report {
   message: string;
@@ -55,10 +35,10 @@ export const modelLifecyclePolicy: StackValidationPolicy = {
   configSchema: modelLifecycleSchema,
   validateStack: (args, reportViolation: ReportViolation) => {
     const report = reportViolation as unknown as (info: Report) => void;
-    const config = readModelLifecycleConfig(args.getConfig<object>());
+    const config = readCatalogFileConfig(args.getConfig<object>());
     if ("error" in config) return report({ message: `configuration of ${MODEL_LIFECYCLE}: ${config.error}` });
     try {
-      if (config.config.catalogFile) useCatalogFile(config.config.catalogFile);
+      if (config.config) useCatalogFile(config.config);
       for (const finding of lifecycleFindings(args.resources.map((r) => toPackResource(r)))) report(finding);
     } catch (e) {
       report({ message: `${MODEL_LIFECYCLE}: ${e instanceof Error ? e.message : String(e)}`, enforcementLevel: "advisory" });

@@ -11,7 +11,7 @@ import { Decision, ParsedDocument, statementLabel } from "bedrock-sfn/domain";
 import { BedrockPattern, ProfileTarget, accountsInDocuments, bedrockPattern, invokeActionsOf, profileTargets } from "../lib/bedrock-patterns";
 import { Finding, arnList, eachSafely, limit, note, violation } from "../lib/findings";
 import { stackPolicy } from "../lib/policy";
-import { beyondLimitsSchema } from "../lib/config";
+import { routedRegionsSchema } from "../lib/config";
 import { PackResource } from "../lib/resources";
 import { DocumentScope, documentScopes, principalContext } from "../lib/role-policies";
 import { PLACEHOLDER_ACCOUNT } from "bedrock-sfn/domain";
@@ -29,7 +29,7 @@ export const routedRegionsPolicy: StackValidationPolicy & Pick<ResourceValidatio
       "time with AccessDeniedException. Fix: add the foundation-model ARNs listed (or a Region wildcard that covers them, " +
       "such as arn:aws:bedrock:ap-*::foundation-model/<model-id>), or change the Deny or condition the message names.",
     enforcementLevel: "mandatory",
-    configSchema: beyondLimitsSchema,
+    configSchema: routedRegionsSchema,
   },
   routedRegionFindingsInStack,
   // At enforcement level "remediate", CrossGuard calls this for each resource before the stack is analysed.

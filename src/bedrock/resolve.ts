@@ -237,6 +237,48 @@ export function routingLookup(input: LookupInput): string | undefined {
 }
 
 /**
+ * In `auto`, a geographic profile the catalog knows is resolved from the catalog and, where AWS can be asked (a real
+ * preview or update), checked against GetInferenceProfile: the identifier to ask about, or undefined when there is
+ * nothing to check (global profiles follow AWS's rule; configured routing is the user's word).
+ */
+export function catalogCheckLookup(input: LookupInput): string | undefined {
+  if (input.routingSource !== "auto" || input.configuredRegions?.length || input.underlyingModelId) return undefined;
+  const ref = parseModelId(input.modelId);
+  if (ref.kind !== "system-profile" || ref.prefix === "global") return undefined;
+  return catalogDestinations(ref.profileId, input.sourceRegion) ? input.modelId : undefined;
+}
+
+/**
+ * The routing of a catalogued profile once AWS has been asked: the catalog's resolution when AWS agrees; AWS's, with
+ * one warning naming both answers, when it differs; the catalog's, with one note, when AWS gave no usable answer
+ * (no credentials, a mock without one, an answer that is not a list of foundation-model ARNs).
+ */
+export function checkedAgainstLive(input: ResolveInput, answer: string[] | { error: string }): ResolvedModel {
+  const catalogued = resolveModel({ ...input, liveModelArns: undefined });
+  const unanswered = (why: string): ResolvedModel => ({
+    ...catalogued,
+    notes: [
+      ...(catalogued.notes ?? []),
+      `note: routing of '${input.modelId}' from the model catalog (snapshot ${activeCatalog()._meta.snapshotDate}); AWS was not asked to confirm it (GetInferenceProfile: ${firstLine(why)})`,
+    ],
+  });
+  if (!Array.isArray(answer)) return unanswered(answer.error);
+  if (answer.length === 0) return unanswered("no models in the answer");
+  let live: ResolvedModel;
+  try {
+    live = resolveModel({ ...input, liveModelArns: answer });
+  } catch (e) {
+    return unanswered(e instanceof Error ? e.message : String(e));
+  }
+  return live.notes?.some((n) => n.startsWith("warning: ")) ? live : catalogued;
+}
+
+const firstLine = (text: string) => {
+  const line = text.split("\n")[0].trim();
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+};
+
+/**
  * AWS requires the foundation model in the source Region for every cross-Region call ("the foundation model in
  * the source Region", geographic cross-Region inference guide), whatever the catalog, AWS or config list.
  */
