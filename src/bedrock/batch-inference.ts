@@ -4,7 +4,7 @@
 import { BedrockSfnError } from "../core/errors";
 import SUPPORT from "./batch-inference-models.json";
 import { foundationModelArn } from "./arn";
-import { type PolicyDocument, type PolicyStatement, requiredBedrockStatements, type TrustPolicyDocument } from "./grants";
+import { type PolicyDocument, type PolicyStatement, requiredBedrockStatements, serviceTrustPolicy, type TrustPolicyDocument } from "./grants";
 import type { ResolvedModel } from "./resolve";
 
 class BatchInferenceError extends BedrockSfnError {
@@ -58,7 +58,7 @@ export interface BatchRolesInput {
 }
 
 /** `arn:<p>:bedrock:<region>:<account>:model-invocation-job/*`: the jobs of this account in the source Region. */
-function modelInvocationJobArns(model: ResolvedModel): string {
+function modelInvocationJobArns(model: Pick<ResolvedModel, "account" | "partition" | "sourceRegion">): string {
   return `arn:${model.partition}:bedrock:${model.sourceRegion}:${model.account}:model-invocation-job/*`;
 }
 
@@ -88,20 +88,7 @@ export function batchJobStatements(input: BatchRolesInput): PolicyStatement[] {
 
 /** Bedrock may assume the service role only for this account's batch jobs in the source Region (confused-deputy protection). */
 export function batchServiceTrustPolicy(model: Pick<ResolvedModel, "account" | "partition" | "sourceRegion">): TrustPolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "bedrock.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": model.account },
-          ArnLike: { "aws:SourceArn": modelInvocationJobArns(model as ResolvedModel) },
-        },
-      },
-    ],
-  };
+  return serviceTrustPolicy("bedrock.amazonaws.com", model.account, modelInvocationJobArns(model));
 }
 
 /**

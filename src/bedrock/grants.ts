@@ -29,6 +29,21 @@ export interface TrustPolicyDocument {
   Statement: { Effect: "Allow"; Principal: { Service: string }; Action: "sts:AssumeRole"; Condition?: Record<string, Record<string, string>> }[];
 }
 
+/** `service` may assume the role only for this account's resources matching `sourceArn` (AWS's confused-deputy protection). */
+export function serviceTrustPolicy(service: string, account: string, sourceArn: string): TrustPolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": sourceArn } },
+      },
+    ],
+  };
+}
+
 /** One authorisation AWS performs when a call is routed somewhere; all of them must be allowed. */
 export interface AuthorizationRequest {
   action: string;

@@ -6,6 +6,7 @@ import {
   PolicyDocument,
   PolicyStatement,
   TrustPolicyDocument,
+  serviceTrustPolicy,
   guardrailProfileArns,
   distributedMapStatements,
   guardrailStatements,
@@ -60,20 +61,7 @@ export function definitionRolePolicy(input: { statements: PolicyStatement[]; log
 /** Step Functions may assume the role, for this account's state machines in this Region only (confused-deputy protection). */
 export function stateMachineTrustPolicy(context: { account: string; region: string; partition: string }): TrustPolicyDocument {
   const { account, region, partition } = context;
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "states.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": account },
-          ArnLike: { "aws:SourceArn": `arn:${partition}:states:${region}:${account}:stateMachine:*` },
-        },
-      },
-    ],
-  };
+  return serviceTrustPolicy("states.amazonaws.com", account, `arn:${partition}:states:${region}:${account}:stateMachine:*`);
 }
 
 /** The payload bucket's policy: refuse every request that does not use TLS. */
