@@ -128,7 +128,7 @@ export const STATE_MACHINE_ARGUMENTS = {
     kind: "string",
     choices: BATCH_MODES,
     default: "none",
-    doc: "Batch mode: none (one call per execution), map (a JSONL file of items through a Distributed Map of EXPRESS child workflows) or job (Bedrock batch inference: CreateModelInvocationJob, then polling). Needs workflowType STANDARD.",
+    doc: "Batch mode: none (one call per execution), map (a JSONL file of items through a Distributed Map of EXPRESS child workflows) or job (Bedrock batch inference: CreateModelInvocationJob, then polling; needs workflowType STANDARD). map always deploys a STANDARD parent, whatever workflowType says. Built-in workflow only.",
   },
   batchMaxConcurrency: {
     kind: "integer",

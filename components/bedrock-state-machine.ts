@@ -162,7 +162,8 @@ export interface BedrockStateMachineArgs {
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * Batch mode: `none` (one call per execution), `map` (an execution takes `{"itemsKey": "input/....jsonl"}` and runs
-   * every line through a Distributed Map of EXPRESS child workflows, results to the payload bucket's `results/`) or
+   * every line through a Distributed Map of EXPRESS child workflows under a STANDARD parent, whatever `workflowType`
+   * says; results to the payload bucket's `results/`) or
    * `job` (Bedrock batch inference: the workflow creates a job on a JSONL file under `batch-input/` and polls it;
    * Bedrock writes under `batch-output/` with a service role of its own; needs workflowType STANDARD). Built-in
    * workflow only (docs/batch.md).
