@@ -9,7 +9,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { cachedCliIsUsable, cachedYamlHostIsUsable } from "../engine/build-cli";
+import { cachedCliIsUsable } from "../engine/build-cli";
+import { cachedYamlHostIsUsable } from "../engine/build-hosts";
 import { PROJECT_ROOT } from "../engine/paths";
 
 const RUNS = Number(process.env.BEDROCK_SFN_BENCH_RUNS) || 3;

@@ -5,15 +5,15 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CLI_PACKAGE, GO_BUILD_FLAGS, PULUMI_VERSION, YAML_HOST, cacheDir, cachedCliPath, cachedHostPath } from "./paths";
+import { CLI_PACKAGE, GO_BUILD_FLAGS, PULUMI_VERSION, cacheDir, cachedCliPath } from "./paths";
 
 /** Something the build needs is missing or failed; the message is one line a user can act on. */
 export class EngineSetupError extends Error {
   override name = "EngineSetupError";
 }
 
-type Log = (line: string) => void;
-const stderrLog: Log = (line) => process.stderr.write(`[pulumi build] ${line}\n`);
+export type Log = (line: string) => void;
+export const stderrLog: Log = (line) => process.stderr.write(`[pulumi build] ${line}\n`);
 
 /** True when the cached binary exists and reports the expected version. */
 export function cachedCliIsUsable(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -127,7 +127,7 @@ async function build(env: NodeJS.ProcessEnv, log: Log): Promise<void> {
 }
 
 /** Runs a Go command; with `countPackages`, turns `go build -v` package lines into a heartbeat instead of a flood. */
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, log: Log, countPackages = false): Promise<void> {
+export function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, log: Log, countPackages = false): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
     const started = Date.now();
@@ -165,7 +165,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
  * A lock directory (mkdir is atomic) holding the owner's pid: concurrent first uses wait for one build instead
  * of compiling twice. A lock whose owner is gone is taken over.
  */
-async function acquireLock(lockDir: string, log: Log): Promise<() => void> {
+export async function acquireLock(lockDir: string, log: Log): Promise<() => void> {
   fs.mkdirSync(path.dirname(lockDir), { recursive: true });
   let announced = false;
   for (;;) {
@@ -207,80 +207,6 @@ function readOr(file: string, fallback: string): string {
   }
 }
 
-/** The record of a language host's build, next to the CLI's build.json. */
-function hostRecord(binary: string, env: NodeJS.ProcessEnv): string {
-  return path.join(cacheDir(env), `${binary}.build.json`);
-}
-
-/** True when the YAML language host is built, of the pinned version. */
-export function cachedYamlHostIsUsable(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (!fs.existsSync(cachedHostPath(YAML_HOST.binary, env))) return false;
-  try {
-    return (JSON.parse(fs.readFileSync(hostRecord(YAML_HOST.binary, env), "utf8")) as { version?: string }).version === YAML_HOST.version;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Builds the YAML language host into the CLI's bin folder (once per machine, under a lock; about as long as the CLI
- * the first time, since it compiles its own Pulumi SDK version: paths.ts YAML_HOST says why).
- */
-export async function ensureYamlHost(options: { env?: NodeJS.ProcessEnv; log?: Log } = {}): Promise<string> {
-  const env = options.env ?? process.env;
-  const log = options.log ?? stderrLog;
-  const binary = cachedHostPath(YAML_HOST.binary, env);
-  if (cachedYamlHostIsUsable(env)) return binary;
-  if (!findGo(env)) throw new EngineSetupError(`no YAML language host built yet (${binary}) and no Go toolchain to build it: install Go 1.25+ and rerun`);
-  const release = await acquireLock(path.join(path.dirname(cacheDir(env)), `pulumi-yaml-v${YAML_HOST.version}.lock`), log);
-  try {
-    if (cachedYamlHostIsUsable(env)) return binary;
-    const started = Date.now();
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), "bedrock-sfn-yaml-build-"));
-    const goEnv = { ...env, CGO_ENABLED: "0", GOFLAGS: env.GOFLAGS ?? "-buildvcs=false" };
-    try {
-      log(`building the YAML language host v${YAML_HOST.version} from the Go module proxy (first use on this machine, once)`);
-      fs.writeFileSync(path.join(work, "go.mod"), "module bedrock-sfn/pulumi-yaml-build\n\ngo 1.25\n");
-      fs.writeFileSync(path.join(work, "tools.go"), `//go:build tools\npackage build\n\nimport _ "${YAML_HOST.package}"\n`);
-      await run("go", ["get", `${YAML_HOST.module}@v${YAML_HOST.version}`], work, goEnv, log);
-      await run("go", ["mod", "tidy", "-e"], work, goEnv, log);
-      const output = path.join(work, YAML_HOST.binary);
-      log("compiling (go build)");
-      await run("go", ["build", "-v", "-trimpath", "-o", output, YAML_HOST.package], work, goEnv, log, true);
-      fs.mkdirSync(path.dirname(binary), { recursive: true });
-      const staged = path.join(path.dirname(binary), `.${YAML_HOST.binary}-${process.pid}`);
-      fs.copyFileSync(output, staged);
-      fs.chmodSync(staged, 0o755);
-      fs.renameSync(staged, binary);
-      const seconds = Math.round((Date.now() - started) / 1000);
-      const record = { version: YAML_HOST.version, seconds, builtAt: new Date().toISOString(), cores: os.cpus().length };
-      fs.writeFileSync(hostRecord(YAML_HOST.binary, env), `${JSON.stringify(record, null, 2)}\n`);
-      log(`built ${binary} in ${formatDuration(seconds)}`);
-    } finally {
-      fs.rmSync(work, { recursive: true, force: true });
-    }
-    return binary;
-  } finally {
-    release();
-  }
-}
-
-function formatDuration(seconds: number): string {
+export function formatDuration(seconds: number): string {
   return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s` : `${seconds}s`;
-}
-
-if (require.main === module) {
-  // The CLI, then the language hosts of the other languages the engine tests run (YAML): each built only when missing.
-  ensureCli()
-    .then(async (cli) => {
-      process.stderr.write(`[pulumi build] Pulumi CLI ready: ${cli}\n`);
-      process.stderr.write(`[pulumi build] YAML language host ready: ${await ensureYamlHost()}\n`);
-    })
-    .then(
-      () => undefined,
-      (error: Error) => {
-        process.stderr.write(`error: ${error instanceof EngineSetupError ? error.message : error.stack}\n`);
-        process.exit(1);
-      },
-    );
 }

@@ -38,8 +38,21 @@ export const YAML_HOST = {
   binary: "pulumi-language-yaml",
 } as const;
 
+/**
+ * The Go language host (`pulumi-language-go`): this project's own stand-in (tools/engine/go-host), because Pulumi's
+ * (`github.com/pulumi/pulumi/sdk/go/pulumi-language-go/v3`) is not on the Go module proxy. Built next to the CLI, and
+ * rebuilt whenever its sources change (their hash is in its build record).
+ */
+export const GO_HOST = {
+  source: path.join(__dirname, "go-host"),
+  binary: "pulumi-language-go",
+} as const;
+
 /** Release-build flags, kept identical everywhere so that Go's build cache is shared between builds. */
-export const GO_BUILD_FLAGS = ["-trimpath", "-tags", "osusergo,grpcnotrace", "-ldflags", `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}`];
+export const GO_RELEASE_FLAGS = ["-trimpath", "-tags", "osusergo,grpcnotrace"];
+
+/** The CLI's build flags: the release flags and its version stamp. */
+export const GO_BUILD_FLAGS = [...GO_RELEASE_FLAGS, "-ldflags", `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}`];
 
 /** The engine's home, outside any work tree: `${XDG_CACHE_HOME:-~/.cache}/bedrock-sfn`. */
 function engineHome(env: NodeJS.ProcessEnv): string {

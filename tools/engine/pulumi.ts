@@ -6,7 +6,8 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { EngineSetupError, ensureYamlHost } from "./build-cli";
+import { EngineSetupError } from "./build-cli";
+import { ensureGoHost, ensureYamlHost } from "./build-hosts";
 import { locateOrBuildCli, needsStackInit, parseArgs, projectFolder, removedStack, withAbsolutePaths, withSafeDefaults } from "./cli";
 import { installAwsStandIn } from "./aws/plugin-install";
 import { engineEnv } from "./environment";
@@ -43,8 +44,10 @@ async function main(given: string[]): Promise<number> {
   installAwsStandIn(env.PULUMI_HOME!);
   const cli = await locateOrBuildCli(env);
   if (cli.source === "path") process.stderr.write(`[pulumi] using ${cli.version} from PATH (no Go to build the pinned version)\n`);
-  // A YAML program needs the YAML language host beside the CLI: built on first use, as the CLI is.
-  if (!ownProject && cli.source === "cache" && projectRuntime(projectDir) === "yaml") await ensureYamlHost({ env });
+  // A YAML or Go program needs its language host beside the CLI: built on first use, as the CLI is.
+  const runtime = ownProject || cli.source !== "cache" ? undefined : projectRuntime(projectDir);
+  if (runtime === "yaml") await ensureYamlHost({ env });
+  if (runtime === "go") await ensureGoHost({ env });
 
   const init = stack ? needsStackInit(args, stateDir, projectName(projectDir)) : undefined;
   if (init) {

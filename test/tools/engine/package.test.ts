@@ -2,48 +2,16 @@
 // (examples/yaml) previews with the policy pack, goes up, shows its outputs and is destroyed; the role it deploys is
 // the one the TypeScript program deploys for the same arguments; an argument error reaches YAML as one line.
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { cachedYamlHostIsUsable } from "../../../tools/engine/build-hosts";
 import { type DeployedResource, readCheckpointResources } from "../../../tools/engine/deployed-state";
-import { cachedYamlHostIsUsable } from "../../../tools/engine/build-cli";
 import { PROJECT_ROOT, YAML_HOST, cachedHostPath, projectBackendDir, stackStatePath } from "../../../tools/engine/paths";
-import { type RunResult, ScratchProject, engineAvailability, parseOutputs } from "./helpers";
+import { type ScratchProject, engineAvailability, parseOutputs } from "./helpers";
+import { STACK_TRACE, assertOk, componentResources, deployTypeScriptAs, rolePolicyOf, trustPolicyOf, wrapper } from "./package-helpers";
 
 const EXAMPLE = path.join(PROJECT_ROOT, "examples", "yaml");
-const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
-
-function assertOk(result: RunResult, what: string): void {
-  assert.equal(result.code, 0, `${what} failed (exit ${result.code}):\n${result.output.slice(-4000)}`);
-}
-
-/** `npm run pulumi -- <args>` (the wrapper itself), with its state in `stateDir`. */
-function wrapper(args: string[], stateDir: string, timeoutMs = 480_000): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--require", "ts-node/register/transpile-only", path.join(PROJECT_ROOT, "tools", "engine", "pulumi.ts"), ...args, "--non-interactive", "--color", "never"],
-      { cwd: PROJECT_ROOT, env: { ...process.env, BEDROCK_SFN_STATE_DIR: stateDir }, timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}` });
-      },
-    );
-  });
-}
-
-function rolePolicyOf(resources: DeployedResource[] | undefined): unknown {
-  const policies = (resources ?? []).filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy");
-  assert.equal(policies.length, 1, `expected one role policy, found ${policies.length}`);
-  return JSON.parse(String(policies[0].outputs.policy));
-}
-
-function trustPolicyOf(resources: DeployedResource[] | undefined): unknown {
-  const roles = (resources ?? []).filter((r) => r.type === "aws:iam/role:Role");
-  assert.equal(roles.length, 1);
-  return JSON.parse(String(roles[0].outputs.assumeRolePolicy));
-}
 
 describe("bedrock-sfn as a Pulumi package, from YAML (offline engine)", function () {
   this.timeout(900_000);
@@ -93,23 +61,8 @@ describe("bedrock-sfn as a Pulumi package, from YAML (offline engine)", function
 
   it("deploys the role the TypeScript program deploys for the same arguments", async () => {
     assert.ok(yamlResources, "the YAML stack was not deployed");
-    // The TypeScript stack program with its dev stack (the example's arguments), under the example's project name
-    // (names and ARNs in the policy include the project), so without the config schema Pulumi.yaml declares for
-    // the project bedrock-sfn: the program reads the bedrock-sfn:* keys all the same.
     if ("reason" in engine) throw new Error(engine.reason);
-    const ts = new ScratchProject(engine.cli, "package-ts");
-    scratches.push(ts);
-    const pulumiYaml = path.join(ts.dir, "Pulumi.yaml");
-    fs.writeFileSync(
-      pulumiYaml,
-      fs
-        .readFileSync(pulumiYaml, "utf8")
-        .replace(/^name: bedrock-sfn$/m, "name: bedrock-sfn-yaml")
-        .replace(/^config:[\s\S]*$/m, ""),
-    );
-    assertOk(await ts.run(["stack", "init", "dev"]), "stack init");
-    assertOk(await ts.run(["up", "--stack", "dev", "--yes", "--skip-preview"]), "up (TypeScript)");
-    const tsResources = readCheckpointResources(stackStatePath("dev", ts.backendDir, "bedrock-sfn-yaml"));
+    const tsResources = await deployTypeScriptAs(engine.cli, "bedrock-sfn-yaml", scratches);
     assert.deepEqual(rolePolicyOf(yamlResources), rolePolicyOf(tsResources));
     assert.deepEqual(trustPolicyOf(yamlResources), trustPolicyOf(tsResources));
     assert.match(JSON.stringify(rolePolicyOf(yamlResources)), /arn:aws:bedrock:::foundation-model\/anthropic\.claude-opus-4-6-v1/);
@@ -120,10 +73,7 @@ describe("bedrock-sfn as a Pulumi package, from YAML (offline engine)", function
     assertOk(result, "destroy");
     assert.match(result.stdout, /- (\d+) deleted/);
     const left = readCheckpointResources(stackStatePath("dev", projectBackendDir(EXAMPLE, { BEDROCK_SFN_STATE_DIR: stateDir }), "bedrock-sfn-yaml"));
-    assert.deepEqual(
-      (left ?? []).filter((r) => r.type.startsWith("aws:") || r.type.startsWith("bedrock-sfn:")),
-      [],
-    );
+    assert.deepEqual(componentResources(left), []);
   });
 
   it("an argument error reaches the YAML program as the component's one line, without a stack trace", async () => {
