@@ -2,8 +2,9 @@
 // Go language host (tools/engine/go-host): on a copy of examples/go, `package add` generates the Go SDK and links
 // it exactly as the example's tracked go.mod says; the program previews with the policy pack, goes up, shows its
 // outputs and is destroyed; the role it deploys is the one the TypeScript program deploys for the same arguments;
-// an argument error reaches Go as the component's one line.
+// an argument error reaches Go as the component's one line; Ctrl-C ends the Go program and the host with the rest.
 import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -11,6 +12,7 @@ import { findGo } from "../../../tools/engine/build-cli";
 import { cachedGoHostIsUsable } from "../../../tools/engine/build-hosts";
 import { type DeployedResource, readCheckpointResources } from "../../../tools/engine/deployed-state";
 import { GO_HOST, PROJECT_ROOT, cachedHostPath, projectBackendDir, stackStatePath } from "../../../tools/engine/paths";
+import { killGroup, processesWithEnv, spawnGroup, until } from "../../support/processes";
 import { scratchDir } from "../../support/scratch";
 import { type ScratchProject, engineAvailability, parseOutputs } from "./helpers";
 import { STACK_TRACE, assertOk, componentResources, deployTypeScriptAs, rolePolicyOf, trustPolicyOf, wrapper } from "./package-helpers";
@@ -104,11 +106,73 @@ describe("bedrock-sfn as a Pulumi package, from Go (offline engine)", function (
     assert.match(JSON.stringify(rolePolicyOf(goResources)), /arn:aws:bedrock:::foundation-model\/anthropic\.claude-opus-4-6-v1/);
   });
 
+  it("preview on SIGINT: the Go program, its host and the engine end, and the program's build folder is removed", async () => {
+    const MARK = "BEDROCK_SFN_GO_SIGNAL_TEST";
+    const mark = String(process.pid);
+    const run = spawnGroup(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", path.join(PROJECT_ROOT, "tools/engine/pulumi.ts"), "-C", program, "preview", "--stack", "dev", "--non-interactive"],
+      { cwd: PROJECT_ROOT, env: { ...process.env, BEDROCK_SFN_STATE_DIR: stateDir, [MARK]: mark } },
+    );
+    try {
+      // Busy: the program the host built is running (its path is in the host's build folder).
+      const programPath = () => {
+        for (const pid of processesWithEnv(MARK, mark)) {
+          try {
+            const argv0 = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0];
+            if (argv0.includes("pulumi-go-program-")) return argv0;
+          } catch {
+            // Gone.
+          }
+        }
+        return undefined;
+      };
+      let built: string | undefined;
+      await until(
+        () => {
+          built = programPath();
+          return built !== undefined || run.child.exitCode !== null;
+        },
+        240_000,
+        "the Go program to start",
+      );
+      assert.equal(run.child.exitCode, null, run.output().slice(-1500));
+      process.kill(run.child.pid!, "SIGINT");
+      const { code } = await run.exited;
+      assert.notEqual(code, 0);
+      await until(() => processesWithEnv(MARK, mark).length === 0, 30_000, "every process of the command to end");
+      assert.ok(built && !fs.existsSync(path.dirname(built)), `the program's build folder ${built} is left behind`);
+    } finally {
+      killGroup(run.child);
+      for (const pid of processesWithEnv(MARK, mark)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // Gone.
+        }
+      }
+    }
+  });
+
   it("destroy removes what the Go program created", async () => {
     const result = await wrapper(["-C", program, "destroy", "--stack", "dev", "--yes", "--skip-preview"], stateDir);
     assertOk(result, "destroy");
     assert.match(result.stdout, /- (\d+) deleted/);
     assert.deepEqual(componentResources(readCheckpointResources(stackStatePath("dev", projectBackendDir(program, { BEDROCK_SFN_STATE_DIR: stateDir }), PROJECT))), []);
+  });
+
+  it("runs a prebuilt program named by runtime.options.binary instead of building one", async () => {
+    const copy = scratchDir("bedrock-sfn-package-go-binary-");
+    fs.cpSync(program, copy, { recursive: true });
+    const binary = path.join(copy, "prebuilt");
+    execFileSync("go", ["build", "-o", binary, "."], { cwd: copy });
+    // The sources go: only the binary can answer.
+    fs.rmSync(path.join(copy, "main.go"));
+    const pulumiYaml = path.join(copy, "Pulumi.yaml");
+    fs.writeFileSync(pulumiYaml, fs.readFileSync(pulumiYaml, "utf8").replace("runtime: go", "runtime:\n  name: go\n  options:\n    binary: ./prebuilt"));
+    const result = await wrapper(["-C", copy, "preview", "--stack", "prebuilt"], stateDir);
+    assertOk(result, "preview of the prebuilt program");
+    assert.match(result.stdout, /\+\s+bedrock-sfn:index:BedrockStateMachine\s/);
   });
 
   it("an argument error reaches the Go program as the component's one line, without a stack trace", async () => {

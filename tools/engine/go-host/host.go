@@ -22,10 +22,39 @@ type host struct {
 	mu            sync.Mutex
 	engineAddress string
 	children      map[*exec.Cmd]struct{}
+	// Folders of programs built for a run, removed when the run ends or the host stops.
+	scratch map[string]struct{}
 }
 
 func newHost(engineAddress string) *host {
-	return &host{engineAddress: engineAddress, children: map[*exec.Cmd]struct{}{}}
+	return &host{engineAddress: engineAddress, children: map[*exec.Cmd]struct{}{}, scratch: map[string]struct{}{}}
+}
+
+// scratchDir makes a temporary folder that the host removes at the latest when it stops.
+func (h *host) scratchDir(prefix string) (string, func(), error) {
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", nil, err
+	}
+	h.mu.Lock()
+	h.scratch[dir] = struct{}{}
+	h.mu.Unlock()
+	return dir, func() {
+		_ = os.RemoveAll(dir)
+		h.mu.Lock()
+		delete(h.scratch, dir)
+		h.mu.Unlock()
+	}, nil
+}
+
+// shutdown stops the children, then removes what they leave behind.
+func (h *host) shutdown() {
+	h.stopChildren(2 * time.Second)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for dir := range h.scratch {
+		_ = os.RemoveAll(dir)
+	}
 }
 
 func (h *host) Handshake(_ context.Context, req *pulumirpc.LanguageHandshakeRequest) (*pulumirpc.LanguageHandshakeResponse, error) {
@@ -102,5 +131,4 @@ func (h *host) stopChildren(grace time.Duration) {
 	for _, cmd := range running {
 		_ = cmd.Process.Kill()
 	}
-	_ = os.Stderr.Sync()
 }

@@ -64,9 +64,9 @@ func main() {
 			os.Exit(1)
 		}
 	case <-stop:
-		host.stopChildren(2 * time.Second)
+		host.shutdown()
 	case <-orphaned:
-		host.stopChildren(2 * time.Second)
+		host.shutdown()
 	}
 }
 

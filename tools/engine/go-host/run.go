@@ -50,7 +50,7 @@ func programDirectory(info *pulumirpc.ProgramInfo, pwd string) string {
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
 	info := req.GetInfo()
 	dir := programDirectory(info, req.GetPwd())
-	program, cleanup, err := buildProgram(ctx, dir, info.GetEntryPoint(), readOptions(info))
+	program, cleanup, err := h.buildProgram(ctx, dir, info.GetEntryPoint(), readOptions(info))
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
@@ -108,7 +108,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 
 // buildProgram returns the program to run: the prebuilt `binary`, or the package at entry built with `go build`
 // (into `buildTarget`, or a temporary folder removed by cleanup).
-func buildProgram(ctx context.Context, dir, entry string, opts options) (string, func(), error) {
+func (h *host) buildProgram(ctx context.Context, dir, entry string, opts options) (string, func(), error) {
 	if opts.binary != "" {
 		return absolute(dir, opts.binary), func() {}, nil
 	}
@@ -118,11 +118,11 @@ func buildProgram(ctx context.Context, dir, entry string, opts options) (string,
 	cleanup := func() {}
 	target := opts.buildTarget
 	if target == "" {
-		tmp, err := os.MkdirTemp("", "pulumi-go-program-")
+		tmp, remove, err := h.scratchDir("pulumi-go-program-")
 		if err != nil {
 			return "", nil, err
 		}
-		cleanup = func() { _ = os.RemoveAll(tmp) }
+		cleanup = remove
 		target = filepath.Join(tmp, "program")
 	} else {
 		target = absolute(dir, target)
