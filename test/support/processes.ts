@@ -50,3 +50,15 @@ export function killGroup(child: ChildProcess): void {
     // Already gone.
   }
 }
+
+/** Kills what a failed test left behind: its group, and every process that carries its marker `name=value`. */
+export function killLeftovers(child: ChildProcess, name: string, value: string): void {
+  killGroup(child);
+  for (const pid of processesWithEnv(name, value)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+}

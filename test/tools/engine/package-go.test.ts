@@ -12,7 +12,7 @@ import { findGo } from "../../../tools/engine/build-cli";
 import { cachedGoHostIsUsable } from "../../../tools/engine/build-hosts";
 import { type DeployedResource, readCheckpointResources } from "../../../tools/engine/deployed-state";
 import { GO_HOST, PROJECT_ROOT, cachedHostPath, projectBackendDir, stackStatePath } from "../../../tools/engine/paths";
-import { killGroup, processesWithEnv, spawnGroup, until } from "../../support/processes";
+import { killLeftovers, processesWithEnv, spawnGroup, until } from "../../support/processes";
 import { scratchDir } from "../../support/scratch";
 import { type ScratchProject, engineAvailability, parseOutputs } from "./helpers";
 import { STACK_TRACE, assertOk, componentResources, deployTypeScriptAs, rolePolicyOf, trustPolicyOf, wrapper } from "./package-helpers";
@@ -143,14 +143,7 @@ describe("bedrock-sfn as a Pulumi package, from Go (offline engine)", function (
       await until(() => processesWithEnv(MARK, mark).length === 0, 30_000, "every process of the command to end");
       assert.ok(built && !fs.existsSync(path.dirname(built)), `the program's build folder ${built} is left behind`);
     } finally {
-      killGroup(run.child);
-      for (const pid of processesWithEnv(MARK, mark)) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          // Gone.
-        }
-      }
+      killLeftovers(run.child, MARK, mark);
     }
   });
 

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../../tools/engine/paths";
-import { killGroup, processesWithEnv, spawnGroup, until } from "../../support/processes";
+import { killLeftovers, processesWithEnv, spawnGroup, until } from "../../support/processes";
 import { engineAvailability } from "./helpers";
 
 const MARK = "BEDROCK_SFN_ENGINE_SIGNAL_TEST";
@@ -60,14 +60,7 @@ describe("engine: npm run pulumi ends cleanly on SIGINT, SIGTERM and SIGHUP", fu
         for (const file of ["Pulumi.dev.yaml", "Pulumi.prod.yaml"]) assert.doesNotMatch(fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8"), /encryptionsalt/);
         assert.match(fs.readFileSync(path.join(state, "salts", "dev"), "utf8"), /^v1:/);
       } finally {
-        killGroup(run.child);
-        for (const pid of processesWithEnv(MARK, mark)) {
-          try {
-            process.kill(pid, "SIGKILL");
-          } catch {
-            // Gone.
-          }
-        }
+        killLeftovers(run.child, MARK, mark);
       }
     });
   }
