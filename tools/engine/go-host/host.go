@@ -4,7 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"runtime"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -79,7 +79,12 @@ func (h *host) About(ctx context.Context, _ *pulumirpc.AboutRequest) (*pulumirpc
 	if err != nil {
 		return nil, status.Error(codes.FailedPrecondition, "no 'go' on PATH: install Go 1.25+")
 	}
-	return &pulumirpc.AboutResponse{Executable: goPath, Version: runtime.Version()}, nil
+	// The toolchain that builds the program, which may not be the one this host was built with.
+	out, err := exec.CommandContext(ctx, goPath, "env", "GOVERSION").Output()
+	if err != nil {
+		return nil, status.Errorf(codes.FailedPrecondition, "cannot ask %s its version: %v", goPath, err)
+	}
+	return &pulumirpc.AboutResponse{Executable: goPath, Version: strings.TrimSpace(string(out))}, nil
 }
 
 func (h *host) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
