@@ -1,8 +1,9 @@
 // bedrock-sfn as a Pulumi package from Go, through the offline engine (`npm run pulumi -- -C <folder> ...`) and its
-// Go language host (tools/engine/go-host): on a copy of examples/go, `package add` generates the Go SDK and links
-// it exactly as the example's tracked go.mod says; the program previews with the policy pack, goes up, shows its
-// outputs and is destroyed; the role it deploys is the one the TypeScript program deploys for the same arguments;
-// an argument error reaches Go as the component's one line; Ctrl-C ends the Go program and the host with the rest.
+// Go language host (tools/engine/go-host): on a copy of examples/go, `package add` (and `install`, from
+// `packages:`) generates the Go SDK and links it exactly as the example's tracked go.mod says; the program previews
+// with the policy pack, goes up, shows its outputs and is destroyed; the role it deploys is the one the TypeScript
+// program deploys for the same arguments; an argument error reaches Go as the component's one line; Ctrl-C ends
+// the Go program and the host with the rest.
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -75,6 +76,14 @@ describe("bedrock-sfn as a Pulumi package, from Go (offline engine)", function (
     }
     const project = parseYaml(fs.readFileSync(path.join(program, "Pulumi.yaml"), "utf8")) as { packages?: Record<string, string> };
     assert.deepEqual(project.packages, { "bedrock-sfn": PROJECT_ROOT });
+  });
+
+  it("install, on a fresh copy, generates and links the SDK of every package Pulumi.yaml names", async () => {
+    const copy = scratchDir("bedrock-sfn-package-go-install-");
+    for (const file of ["Pulumi.yaml", "go.mod", "go.sum", "main.go"]) fs.copyFileSync(path.join(program, file), path.join(copy, file));
+    assertOk(await wrapper(["-C", copy, "install"], stateDir), "install");
+    assert.ok(fs.existsSync(path.join(copy, SDK, "bedrockStateMachine.go")), "install generated no SDK");
+    for (const file of ["go.mod", "go.sum"]) assert.equal(fs.readFileSync(path.join(copy, file), "utf8"), fs.readFileSync(path.join(EXAMPLE, file), "utf8"), `${file} changed`);
   });
 
   it("previews the Go program with the policy pack: the component, its children, the pack passing", async () => {
