@@ -36,7 +36,7 @@ describe("bedrock-sfn as a Pulumi package, from Go (offline engine)", function (
   const engine = engineAvailability();
   const reason = goUnavailable();
   const stateDir = scratchDir("bedrock-sfn-package-go-state-");
-  // The example's tracked files, with `packages:` naming this checkout by its absolute path (the copy is elsewhere).
+  // A copy of the example elsewhere: `packages:` names this checkout by its absolute path.
   const program = scratchDir("bedrock-sfn-package-go-");
   const scratches: ScratchProject[] = [];
   let goResources: DeployedResource[] | undefined;
@@ -47,9 +47,13 @@ describe("bedrock-sfn as a Pulumi package, from Go (offline engine)", function (
       console.log(`    Go package tests did not run: ${reason}`);
       this.skip();
     }
-    for (const file of ["Pulumi.yaml", "go.mod", "go.sum", "main.go"]) fs.copyFileSync(path.join(EXAMPLE, file), path.join(program, file));
-    const pulumiYaml = path.join(program, "Pulumi.yaml");
-    fs.writeFileSync(pulumiYaml, fs.readFileSync(pulumiYaml, "utf8").replace("bedrock-sfn: ../..", `bedrock-sfn: ${PROJECT_ROOT}`));
+    // The project as it is before `package add`: no `packages:`, no require or replace of the SDK, no go.sum. What
+    // the first test finds after it is all the CLI's and the Go host's doing (Link, then `go mod tidy`).
+    fs.copyFileSync(path.join(EXAMPLE, "main.go"), path.join(program, "main.go"));
+    const pulumiYaml = fs.readFileSync(path.join(EXAMPLE, "Pulumi.yaml"), "utf8");
+    fs.writeFileSync(path.join(program, "Pulumi.yaml"), pulumiYaml.replace(/^packages:\n( {2}.*\n)+/m, ""));
+    const goMod = fs.readFileSync(path.join(EXAMPLE, "go.mod"), "utf8");
+    fs.writeFileSync(path.join(program, "go.mod"), goMod.replace(/^.*example\.com\/pulumi-bedrock-sfn.*\n/gm, ""));
   });
 
   after(() => {

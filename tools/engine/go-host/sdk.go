@@ -13,6 +13,8 @@ import (
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -91,9 +93,7 @@ func (h *host) Link(_ context.Context, req *pulumirpc.LinkRequest) (*pulumirpc.L
 		if !strings.HasPrefix(rel, "../") {
 			rel = "./" + rel
 		}
-		if err := file.AddRequire(modulePath, replacedVersion); err != nil {
-			return nil, err
-		}
+		requireDirectly(file, modulePath)
 		if err := file.AddReplace(modulePath, "", rel, ""); err != nil {
 			return nil, err
 		}
@@ -160,4 +160,17 @@ func (w *streamWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// requireDirectly requires modulePath at replacedVersion among the direct requirements, where the go command keeps
+// them (AddRequire would append it to the last block, the indirect one, and `go mod tidy` leaves it there).
+func requireDirectly(file *modfile.File, modulePath string) {
+	requires := make([]*modfile.Require, 0, len(file.Require)+1)
+	for _, r := range file.Require {
+		if r.Mod.Path != modulePath {
+			requires = append(requires, &modfile.Require{Mod: r.Mod, Indirect: r.Indirect})
+		}
+	}
+	requires = append(requires, &modfile.Require{Mod: module.Version{Path: modulePath, Version: replacedVersion}})
+	file.SetRequireSeparateIndirect(requires)
 }
